@@ -1,0 +1,31 @@
+package org.snnc.compiler.ir;
+
+import java.util.List;
+import java.util.Map;
+import org.snnc.compiler.diag.SourceSpan;
+
+/**
+ * One named value of a network graph. A node holds only its parameters: behaviour lives in the shape inference, the
+ * interpreters and the passes. Nodes refer to their operands by name, never by object, so that rebuilding an
+ * immutable graph is cheap.
+ */
+public sealed interface Node
+        permits Input, Conv2d, Dense, BatchNorm, Relu, AvgPool, MaxPool, Flatten, Add, Concat, Dropout, Softmax {
+
+    /** The value's name, unique in its graph. */
+    String name();
+
+    /** The names of the operand values, in order. */
+    List<String> inputs();
+
+    /** Where the node was written. */
+    SourceSpan span();
+
+    /** The operator's keyword in the network language, e.g. {@code conv2d}. */
+    String operator();
+
+    /** The node's weight tensors by role ({@code weight}, {@code bias}, {@code gamma}, ...), in printing order. */
+    default Map<String, ParamRef> parameters() {
+        return Map.of();
+    }
+}
