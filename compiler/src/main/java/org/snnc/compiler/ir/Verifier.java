@@ -1,0 +1,161 @@
+package org.snnc.compiler.ir;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.Diagnostic;
+import org.snnc.compiler.diag.DiagnosticBag;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.Severity;
+
+/**
+ * Checks every invariant of a {@link Graph} and reports all violations, not just the first:
+ * <ol>
+ *   <li>there is exactly one input;</li>
+ *   <li>every operand names a value defined earlier, so the graph is acyclic and in topological order;</li>
+ *   <li>the output names a value, and a softmax appears only as the output;</li>
+ *   <li>add and concat have at least two operands;</li>
+ *   <li>shapes agree on every edge ({@link ShapeInference});</li>
+ *   <li>every parameter reference names a tensor of the expected shape whose values are all finite;</li>
+ *   <li>every value contributes to the output (a warning otherwise).</li>
+ * </ol>
+ */
+public final class Verifier {
+
+    private Verifier() {
+    }
+
+    /** Every diagnostic for {@code graph}, errors and warnings, with the inferred shapes. */
+    public record Report(List<Diagnostic> diagnostics, ShapeInference.Result shapes) {
+
+        public boolean hasErrors() {
+            return diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+        }
+
+        public List<Diagnostic> warnings() {
+            return diagnostics.stream().filter(d -> d.severity() != Severity.ERROR).toList();
+        }
+    }
+
+    public static Report check(Graph graph) {
+        DiagnosticBag bag = new DiagnosticBag();
+        checkInputs(graph, bag);
+        boolean referencesSound = checkReferences(graph, bag);
+        checkOutput(graph, bag);
+        ShapeInference.Result shapes = ShapeInference.infer(graph, bag);
+        checkParameters(graph, shapes, bag);
+        if (referencesSound) {
+            checkAllUsed(graph, bag);
+        }
+        return new Report(bag.diagnostics(), shapes);
+    }
+
+    /** Verifies {@code graph} and returns its shapes, or throws every error found. */
+    public static ShapeInference.Result verify(Graph graph) {
+        Report report = check(graph);
+        if (report.hasErrors()) {
+            throw new CompilationException(report.diagnostics().stream()
+                    .filter(d -> d.severity() == Severity.ERROR).toList());
+        }
+        return report.shapes();
+    }
+
+    private static void checkInputs(Graph graph, DiagnosticBag bag) {
+        List<Input> inputs = graph.inputs();
+        if (inputs.isEmpty()) {
+            bag.report(DiagnosticCode.MISSING_INPUT_DECLARATION, graph.span());
+        }
+        for (Input extra : inputs.subList(Math.min(1, inputs.size()), inputs.size())) {
+            bag.report(DiagnosticCode.MULTIPLE_INPUTS, extra.span(), extra.name(), inputs.get(0).span());
+        }
+    }
+
+    private static boolean checkReferences(Graph graph, DiagnosticBag bag) {
+        Set<String> defined = new HashSet<>();
+        boolean sound = true;
+        for (Node node : graph.nodes().values()) {
+            for (String operand : node.inputs()) {
+                if (defined.contains(operand)) {
+                    continue;
+                }
+                sound = false;
+                if (graph.nodes().containsKey(operand)) {
+                    bag.report(DiagnosticCode.USED_BEFORE_DEFINITION, node.span(), operand,
+                            graph.node(operand).span());
+                } else {
+                    bag.report(DiagnosticCode.UNKNOWN_NAME, node.span(), operand);
+                }
+            }
+            int operands = node.inputs().size();
+            if ((node instanceof Add || node instanceof Concat) && operands < 2) {
+                bag.report(DiagnosticCode.WRONG_OPERAND_COUNT, node.span(), node.operator(), "two or more operands",
+                        operands);
+            }
+            defined.add(node.name());
+        }
+        return sound;
+    }
+
+    private static void checkOutput(Graph graph, DiagnosticBag bag) {
+        if (!graph.nodes().containsKey(graph.output())) {
+            bag.report(DiagnosticCode.UNKNOWN_NAME, graph.span(), graph.output());
+        }
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof Softmax && !node.name().equals(graph.output())) {
+                bag.report(DiagnosticCode.SOFTMAX_NOT_OUTPUT, node.span(), node.name());
+            }
+        }
+    }
+
+    private static void checkParameters(Graph graph, ShapeInference.Result shapes, DiagnosticBag bag) {
+        String source = graph.weightsFile().orElse("the weights");
+        for (Node node : graph.nodes().values()) {
+            for (Map.Entry<String, ParamRef> role : node.parameters().entrySet()) {
+                ParamRef ref = role.getValue();
+                Tensor tensor = graph.weights().tensors().get(ref.key());
+                if (tensor == null) {
+                    if (graph.weightsFile().isEmpty() && graph.weights().tensors().isEmpty()) {
+                        bag.report(DiagnosticCode.NO_WEIGHTS_FILE, ref.span(), node.operator(), ref.key());
+                    } else {
+                        bag.report(DiagnosticCode.MISSING_PARAMETER, ref.span(), role.getKey(), ref.key(), source);
+                    }
+                    continue;
+                }
+                Shape expected = shapes.expectedParameterShapes().get(ref);
+                if (expected != null && !expected.equals(tensor.shape())) {
+                    bag.report(DiagnosticCode.PARAMETER_SHAPE, ref.span(), role.getKey(), ref.key(), tensor.shape(),
+                            expected);
+                }
+                int bad = tensor.firstNonFinite();
+                if (bad >= 0) {
+                    bag.report(DiagnosticCode.NON_FINITE_PARAMETER, ref.span(), role.getKey(), ref.key(),
+                            tensor.get(bad), bad);
+                }
+            }
+        }
+    }
+
+    private static void checkAllUsed(Graph graph, DiagnosticBag bag) {
+        if (!graph.nodes().containsKey(graph.output())) {
+            return;
+        }
+        Set<String> live = new HashSet<>();
+        live.add(graph.output());
+        List<Node> reversed = new ArrayList<>(graph.nodes().values());
+        Collections.reverse(reversed);
+        for (Node node : reversed) {
+            if (live.contains(node.name())) {
+                live.addAll(node.inputs());
+            }
+        }
+        for (Node node : graph.nodes().values()) {
+            if (!live.contains(node.name()) && !(node instanceof Input)) {
+                bag.report(DiagnosticCode.UNUSED_VALUE, node.span(), node.name());
+            }
+        }
+    }
+}
