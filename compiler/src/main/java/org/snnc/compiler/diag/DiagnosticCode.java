@@ -21,7 +21,6 @@ public enum DiagnosticCode {
     MISSING_OUTPUT(108, Severity.ERROR, "the network marks no value as its output; write 'output NAME = ...'"),
     MULTIPLE_OUTPUTS(109, Severity.ERROR, "a second output '%s'; the output is already '%s'"),
     UNUSED_VALUE(110, Severity.WARNING, "'%s' is computed but never used"),
-    RESERVED_NAME(111, Severity.ERROR, "'%s' is reserved and cannot name a value"),
 
     // E02xx: operands, attributes and shapes
     WRONG_OPERAND_COUNT(201, Severity.ERROR, "%s takes %s, got %d"),

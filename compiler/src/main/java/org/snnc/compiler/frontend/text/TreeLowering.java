@@ -1,0 +1,213 @@
+package org.snnc.compiler.frontend.text;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snnc.compiler.diag.DiagnosticBag;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.BatchNorm;
+import org.snnc.compiler.ir.Concat;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.Dropout;
+import org.snnc.compiler.ir.Flatten;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.GraphBuilder;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.MaxPool;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Relu;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.Softmax;
+import org.snnc.compiler.ir.Window2d;
+import org.snnc.grammar.SnnParser;
+
+/**
+ * Lowers a parse tree to the IR. It checks what the tree alone can tell: operator names, operand counts, attribute
+ * names and types, value names (unknown, duplicate, or used before their definition) and the output marker.
+ * Pooling windows default to a stride equal to the kernel, as in PyTorch; convolutions to stride 1.
+ */
+final class TreeLowering {
+
+    /** The batchnorm ε when none is written, as in PyTorch and ONNX. */
+    static final double DEFAULT_BATCHNORM_EPSILON = 1e-5;
+    /** The dropout rate when none is written, as in PyTorch. */
+    static final double DEFAULT_DROPOUT_RATE = 0.5;
+
+    private final SourceLocator locator;
+    private final DiagnosticBag diagnostics;
+    private final Map<String, SourceSpan> definitions = new HashMap<>();
+    private final Set<String> defined = new HashSet<>();
+
+    TreeLowering(SourceLocator locator, DiagnosticBag diagnostics) {
+        this.locator = locator;
+        this.diagnostics = diagnostics;
+    }
+
+    ParsedNetwork lower(SnnParser.NetworkContext tree) {
+        String name = tree.networkHeader().identifier().getText();
+        GraphBuilder graph = Graph.builder(name).span(locator.spanOf(tree.networkHeader()));
+        Optional<SourceSpan> weightsSpan = Optional.empty();
+        if (tree.weightsDecl() != null) {
+            graph.weightsFile(Optional.of(StringLiterals.unquote(tree.weightsDecl().path.getText())));
+            weightsSpan = Optional.of(locator.spanOf(tree.weightsDecl().path));
+        }
+        collectDefinitions(tree.statement());
+        String output = null;
+        for (SnnParser.StatementContext statement : tree.statement()) {
+            Optional<Node> node = statement.inputDecl() != null
+                    ? lowerInput(statement.inputDecl())
+                    : lowerAssignment(statement.assignment());
+            node.ifPresent(graph::add);
+            SnnParser.AssignmentContext assignment = statement.assignment();
+            if (assignment != null && assignment.OUTPUT() != null) {
+                String marked = assignment.identifier().getText();
+                if (output != null) {
+                    diagnostics.report(DiagnosticCode.MULTIPLE_OUTPUTS, locator.spanOf(assignment), marked, output);
+                } else {
+                    output = marked;
+                }
+            }
+        }
+        if (output == null) {
+            diagnostics.report(DiagnosticCode.MISSING_OUTPUT, locator.spanOf(tree.networkHeader()));
+            return new ParsedNetwork(graph.output("").build(), weightsSpan);
+        }
+        return new ParsedNetwork(graph.output(output).build(), weightsSpan);
+    }
+
+    private void collectDefinitions(List<SnnParser.StatementContext> statements) {
+        for (SnnParser.StatementContext statement : statements) {
+            SnnParser.IdentifierContext id = statement.inputDecl() != null
+                    ? statement.inputDecl().identifier() : statement.assignment().identifier();
+            SourceSpan span = locator.spanOf(id);
+            SourceSpan first = definitions.putIfAbsent(id.getText(), span);
+            if (first != null) {
+                diagnostics.report(DiagnosticCode.DUPLICATE_NAME, span, id.getText(), first);
+            }
+        }
+    }
+
+    private Optional<Node> lowerInput(SnnParser.InputDeclContext declaration) {
+        String name = declaration.identifier().getText();
+        SnnParser.TensorTypeContext type = declaration.tensorType();
+        SourceSpan span = locator.spanOf(declaration);
+        boolean valid = true;
+        Optional<DType> dtype = DType.fromSpelling(type.dtype.getText());
+        if (dtype.isEmpty()) {
+            diagnostics.report(DiagnosticCode.INVALID_INPUT_TYPE, locator.spanOf(type.dtype), name,
+                    "unknown element type '" + type.dtype.getText() + "'; expected u8, i8, i32, i64, f32 or f64");
+            valid = false;
+        }
+        int[] dims = type.dimensions().INT().stream()
+                .mapToInt(t -> parseDimension(name, t.getSymbol())).toArray();
+        valid &= java.util.Arrays.stream(dims).allMatch(d -> d > 0);
+        Scale scale = Scale.ONE;
+        if (type.scaleClause() != null) {
+            double numerator = Numbers.parse(type.scaleClause().numerator);
+            double denominator = type.scaleClause().denominator == null
+                    ? 1 : Numbers.parse(type.scaleClause().denominator);
+            if (!(numerator > 0 && denominator > 0 && Double.isFinite(numerator) && Double.isFinite(denominator))) {
+                diagnostics.report(DiagnosticCode.INVALID_INPUT_TYPE, locator.spanOf(type.scaleClause()), name,
+                        "the scale must be a positive finite ratio, got " + type.scaleClause().getText().substring(5));
+                valid = false;
+            } else {
+                scale = new Scale(numerator, denominator);
+            }
+        }
+        defined.add(name);
+        return valid ? Optional.of(new Input(name, dtype.get(), Shape.of(dims), scale, span)) : Optional.empty();
+    }
+
+    private int parseDimension(String input, org.antlr.v4.runtime.Token token) {
+        String text = token.getText();
+        try {
+            int dim = Integer.parseInt(text);
+            if (dim > 0) {
+                return dim;
+            }
+        } catch (NumberFormatException tooLarge) {
+            // reported below, like a zero dimension
+        }
+        diagnostics.report(DiagnosticCode.INVALID_INPUT_TYPE, locator.spanOf(token), input,
+                "dimension " + text + " must be a positive integer below 2^31");
+        return 0;
+    }
+
+    private Optional<Node> lowerAssignment(SnnParser.AssignmentContext assignment) {
+        String name = assignment.identifier().getText();
+        SnnParser.OperationContext operation = assignment.operation();
+        SourceSpan span = locator.spanOf(assignment);
+        String keyword = operation.operator.getText();
+        Optional<OperatorSignature> signature = OperatorSignature.forKeyword(keyword);
+        if (signature.isEmpty()) {
+            diagnostics.report(DiagnosticCode.UNKNOWN_OPERATOR, locator.spanOf(operation.operator), keyword,
+                    OperatorSignature.allKeywords());
+            defined.add(name);
+            return Optional.empty();
+        }
+        Arguments args = new Arguments(signature.get(), operation, locator, diagnostics);
+        boolean operandsKnown = checkOperands(args);
+        Node node = build(signature.get(), name, args, span);
+        defined.add(name);
+        return operandsKnown && args.operands().size() > 0 ? Optional.of(node) : Optional.empty();
+    }
+
+    private boolean checkOperands(Arguments args) {
+        boolean known = true;
+        for (Arguments.Operand operand : args.operands()) {
+            if (defined.contains(operand.name())) {
+                continue;
+            }
+            known = false;
+            SourceSpan later = definitions.get(operand.name());
+            if (later != null) {
+                diagnostics.report(DiagnosticCode.USED_BEFORE_DEFINITION, operand.span(), operand.name(), later);
+            } else {
+                diagnostics.report(DiagnosticCode.UNKNOWN_NAME, operand.span(), operand.name());
+            }
+        }
+        return known;
+    }
+
+    private Node build(OperatorSignature signature, String name, Arguments args, SourceSpan span) {
+        return switch (signature) {
+            case CONV2D -> new Conv2d(name, args.operand(), args.positiveInt("filters"),
+                    window(args, args.positivePair("kernel"), new int[] {1, 1}),
+                    args.positiveInt("groups", 1), args.parameter("weight"), args.optionalParameter("bias"), span);
+            case DENSE -> new Dense(name, args.operand(), args.positiveInt("units"), args.parameter("weight"),
+                    args.optionalParameter("bias"), span);
+            case BATCHNORM -> new BatchNorm(name, args.operand(), args.nonNegativeReal("eps", DEFAULT_BATCHNORM_EPSILON),
+                    args.parameter("gamma"), args.parameter("beta"), args.parameter("mean"), args.parameter("var"),
+                    span);
+            case RELU -> new Relu(name, args.operand(), span);
+            case AVGPOOL -> {
+                int[] kernel = args.positivePair("kernel");
+                yield new AvgPool(name, args.operand(), window(args, kernel, kernel),
+                        args.bool("count_include_pad", false), span);
+            }
+            case MAXPOOL -> {
+                int[] kernel = args.positivePair("kernel");
+                yield new MaxPool(name, args.operand(), window(args, kernel, kernel), span);
+            }
+            case FLATTEN -> new Flatten(name, args.operand(), span);
+            case ADD -> new Add(name, args.operandNames(), span);
+            case CONCAT -> new Concat(name, args.operandNames(), span);
+            case DROPOUT -> new Dropout(name, args.operand(), args.fraction("rate", DEFAULT_DROPOUT_RATE), span);
+            case SOFTMAX -> new Softmax(name, args.operand(), span);
+        };
+    }
+
+    private static Window2d window(Arguments args, int[] kernel, int[] defaultStride) {
+        int[] stride = args.positivePair("stride", defaultStride);
+        return new Window2d(kernel[0], kernel[1], stride[0], stride[1], args.padding("padding"));
+    }
+}
