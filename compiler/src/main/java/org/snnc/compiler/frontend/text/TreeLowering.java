@@ -77,6 +77,10 @@ final class TreeLowering {
                 }
             }
         }
+        if (tree.statement().stream().noneMatch(statement -> statement.inputDecl() != null)) {
+            // Reported here as well as by the verifier: without an input, every operation is a name error first.
+            diagnostics.report(DiagnosticCode.MISSING_INPUT_DECLARATION, locator.spanOf(tree.networkHeader()));
+        }
         if (output == null) {
             diagnostics.report(DiagnosticCode.MISSING_OUTPUT, locator.spanOf(tree.networkHeader()));
             return new ParsedNetwork(graph.output("").build(), weightsSpan);

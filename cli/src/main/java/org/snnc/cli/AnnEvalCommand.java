@@ -1,0 +1,96 @@
+package org.snnc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.interp.Activations;
+import org.snnc.compiler.interp.AnnInterpreter;
+import org.snnc.compiler.io.AtomicFiles;
+import org.snnc.compiler.ir.Graph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code snnc ann-eval FILE --data DATA.npz}: the float64 ANN's accuracy and throughput on a labelled data set. */
+@Command(name = "ann-eval", mixinStandardHelpOptions = true,
+        description = "Evaluate the float ANN on a labelled data set (.npz with x and y): accuracy and images/s.")
+final class AnnEvalCommand implements Callable<Integer> {
+
+    @Mixin
+    private ModelOptions model;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA.npz", description = "Images x and labels y.")
+    private Path data;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE,
+            description = "Evaluate only the first N images.")
+    private int limit;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
+    private Integer threads;
+
+    @Option(names = "--report", paramLabel = "REPORT.json", description = "Also write the figures as JSON.")
+    private Path report;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** What {@code --report} writes. */
+    record EvalReport(String model, String data, int images, int correct, double accuracy, double seconds,
+            double imagesPerSecond, int threads, int[] labels, int[] predictions) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (limit < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+        }
+        Graph graph = model.load().graph();
+        AnnInterpreter interpreter = new AnnInterpreter(graph);
+        Dataset dataset = Dataset.load(data, graph.input(), limit);
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        }
+        long start = System.nanoTime();
+        Activations activations = interpreter.evaluateBatch(dataset.inputs(), Set.of(), workers);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int[] predictions = activations.predictions();
+        checkClassCount(activations, dataset);
+        int correct = 0;
+        for (int i = 0; i < predictions.length; i++) {
+            correct += predictions[i] == dataset.labels()[i] ? 1 : 0;
+        }
+        EvalReport figures = new EvalReport(model.file.toString(), data.toString(), dataset.size(), correct,
+                (double) correct / dataset.size(), seconds, dataset.size() / seconds, workers, dataset.labels(),
+                predictions);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s on %s: accuracy %.2f%% (%d/%d), %.0f images/s on %d threads (%.3f s)%n", graph.name(), data,
+                100.0 * figures.accuracy(), correct, dataset.size(), figures.imagesPerSecond(), workers, seconds);
+        out.flush();
+        if (report != null) {
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            AtomicFiles.write(report, json.writeValueAsBytes(figures));
+        }
+        return 0;
+    }
+
+    private void checkClassCount(Activations activations, Dataset dataset) {
+        int classes = activations.shape(activations.output()).size();
+        for (int label : dataset.labels()) {
+            if (label >= classes) {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(data.toString()),
+                        data, "label " + label + " is not one of the network's " + classes + " classes");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.snnc.cli;
+
+import java.nio.file.Path;
+import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.model.LoadOptions;
+import org.snnc.compiler.model.ModelLoader;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The model file argument and the options for loading it, shared by every command that reads a model. */
+final class ModelOptions {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "A network (.snn) or an ONNX model (.onnx).")
+    Path file;
+
+    @Option(names = "--allow-outside-paths",
+            description = "Let a network file name a weights file outside its own folder.")
+    boolean allowOutsidePaths;
+
+    @Option(names = "--input-dtype", paramLabel = "TYPE", defaultValue = "f32",
+            converter = Converters.DTypeConverter.class,
+            description = "ONNX models only: the element type of the raw input data (u8, i8, i32, i64, f32, f64). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    DType inputDType;
+
+    @Option(names = "--input-scale", paramLabel = "RATIO", defaultValue = "1",
+            converter = Converters.ScaleConverter.class,
+            description = "ONNX models only: the factor from raw data to network input, e.g. 1/255. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Scale inputScale;
+
+    LoadOptions loadOptions() {
+        return new LoadOptions(allowOutsidePaths, new OnnxImportOptions(inputDType, inputScale));
+    }
+
+    ModelLoader.LoadedModel load() {
+        return ModelLoader.load(file, loadOptions());
+    }
+}

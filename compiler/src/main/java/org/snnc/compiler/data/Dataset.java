@@ -1,0 +1,58 @@
+package org.snnc.compiler.data;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.npy.NpyArray;
+import org.snnc.compiler.io.npy.NpzReader;
+import org.snnc.compiler.ir.Input;
+
+/**
+ * A labelled data set: an {@code .npz} file with {@code x} (images, see {@link InputArrays}) and {@code y} (one
+ * integer label per image).
+ *
+ * @param inputs scaled network inputs, one flat row per image
+ * @param labels the class of each image
+ */
+public record Dataset(double[][] inputs, int[] labels) {
+
+    /** Reads at most {@code limit} images of {@code file} as inputs for {@code input}. */
+    public static Dataset load(Path file, Input input, int limit) {
+        String source = file.toString();
+        Map<String, NpyArray> arrays = NpzReader.read(file);
+        NpyArray x = require(arrays, "x", source);
+        NpyArray y = require(arrays, "y", source);
+        double[][] inputs = InputArrays.toInputs(x, input, source + "[x]", limit);
+        int[] yShape = y.shape();
+        int images = x.shape().length > 0 ? x.shape()[0] : 1;
+        if (yShape.length != 1 || yShape[0] != images) {
+            throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                    "labels y have shape " + Arrays.toString(yShape) + ", expected [" + images + "]");
+        }
+        double[] raw = y.values();
+        int[] labels = new int[inputs.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (raw[i] != Math.rint(raw[i]) || raw[i] < 0 || raw[i] > Integer.MAX_VALUE) {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                        "label " + raw[i] + " of image " + i + " is not a class index");
+            }
+            labels[i] = (int) raw[i];
+        }
+        return new Dataset(inputs, labels);
+    }
+
+    private static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
+        NpyArray array = arrays.get(key);
+        if (array == null) {
+            throw CompilationException.of(DiagnosticCode.DATA_MISSING_ARRAY, SourceSpan.ofFile(source), source, key);
+        }
+        return array;
+    }
+
+    public int size() {
+        return labels.length;
+    }
+}

@@ -1,0 +1,76 @@
+package org.snnc.compiler.data;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.npy.NpyArray;
+import org.snnc.compiler.io.npy.NpyElementType;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Input;
+
+/**
+ * Turns a raw NumPy array into network inputs. The array holds one image of the declared shape, or N images as
+ * {@code [N, ...shape]}; axes of length 1 may be left out (a network declaring {@code [1,28,28]} takes
+ * {@code N×28×28}). Each value becomes {@code raw · scale}. The element type must be the declared one, except that
+ * a float input accepts float32 and float64 alike.
+ */
+public final class InputArrays {
+
+    private static final Map<DType, NpyElementType> STORAGE = Map.of(
+            DType.U8, NpyElementType.U1, DType.I8, NpyElementType.I1, DType.I32, NpyElementType.I4,
+            DType.I64, NpyElementType.I8, DType.F32, NpyElementType.F4, DType.F64, NpyElementType.F8);
+
+    private InputArrays() {
+    }
+
+    /** The scaled inputs, one flat C-order row per image. {@code source} names the array in diagnostics. */
+    public static double[][] toInputs(NpyArray raw, Input input, String source, int limit) {
+        checkElementType(raw, input, source);
+        int[] shape = raw.shape();
+        int[] declared = input.shape().toArray();
+        int images;
+        if (sameIgnoringUnitAxes(shape, declared)) {
+            images = 1;
+        } else if (shape.length > 0 && sameIgnoringUnitAxes(Arrays.copyOfRange(shape, 1, shape.length), declared)) {
+            images = shape[0];
+        } else {
+            throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                    "shape " + Arrays.toString(shape) + " is neither the input shape " + input.shape()
+                            + " nor N images of it");
+        }
+        int count = Math.min(images, limit);
+        int size = input.shape().size();
+        double[] values = raw.values();
+        double scale = input.scale().value();
+        double[][] rows = new double[count][size];
+        for (int image = 0; image < count; image++) {
+            for (int i = 0; i < size; i++) {
+                rows[image][i] = values[image * size + i] * scale;
+            }
+        }
+        return rows;
+    }
+
+    private static void checkElementType(NpyArray raw, Input input, String source) {
+        NpyElementType expected = STORAGE.get(input.dtype());
+        boolean floatInput = input.dtype() == DType.F32 || input.dtype() == DType.F64;
+        boolean floatData = raw.elementType() == NpyElementType.F4 || raw.elementType() == NpyElementType.F8;
+        if (raw.elementType() == expected || floatInput && floatData) {
+            return;
+        }
+        String hint = floatInput && !floatData
+                ? "; if the model takes scaled pixels, import it with --input-dtype u8 --input-scale 1/255" : "";
+        throw CompilationException.of(DiagnosticCode.DATA_DTYPE_MISMATCH, SourceSpan.ofFile(source), source,
+                "x", raw.elementType().code(), input.name(), input.dtype(), hint);
+    }
+
+    private static boolean sameIgnoringUnitAxes(int[] actual, int[] declared) {
+        return Arrays.equals(withoutUnitAxes(actual), withoutUnitAxes(declared));
+    }
+
+    private static int[] withoutUnitAxes(int[] shape) {
+        return Arrays.stream(shape).filter(d -> d != 1).toArray();
+    }
+}

@@ -1,0 +1,101 @@
+package org.snnc.compiler.model;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.frontend.onnx.OnnxImporter;
+import org.snnc.compiler.frontend.text.ParsedNetwork;
+import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
+import org.snnc.compiler.io.npy.NpzReader;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Verifier;
+import org.snnc.compiler.ir.Weights;
+
+/**
+ * Loads a complete, verified model from a network file ({@code .snn}, whose weights come from the {@code .npz} it
+ * names) or from an ONNX model ({@code .onnx}, whose weights are its initializers).
+ */
+public final class ModelLoader {
+
+    private ModelLoader() {
+    }
+
+    /** A loaded model: the verified graph and the warnings found on the way. */
+    public record LoadedModel(Graph graph, Verifier.Report report) {
+    }
+
+    public static LoadedModel load(Path file, LoadOptions options) {
+        String name = file.getFileName().toString();
+        Graph graph;
+        if (name.endsWith(".snn")) {
+            graph = loadText(file, options);
+        } else if (name.endsWith(".onnx")) {
+            graph = OnnxImporter.importModel(file, options.onnx());
+        } else {
+            throw CompilationException.of(DiagnosticCode.UNKNOWN_FILE_KIND, SourceSpan.ofFile(file.toString()),
+                    "a network (.snn) or an ONNX model (.onnx)");
+        }
+        Verifier.Report report = Verifier.check(graph);
+        if (report.hasErrors()) {
+            throw new CompilationException(report.diagnostics());
+        }
+        return new LoadedModel(graph, report);
+    }
+
+    private static Graph loadText(Path file, LoadOptions options) {
+        ParsedNetwork network = SnnTextFrontEnd.parse(readText(file), file.toString());
+        Graph graph = network.graph();
+        if (graph.weightsFile().isEmpty()) {
+            return graph;
+        }
+        SourceSpan declaration = network.weightsDeclaration().orElse(graph.span());
+        Path weightsPath = resolveBeside(file, graph.weightsFile().get(), declaration, options.allowOutsidePaths());
+        if (!Files.isRegularFile(weightsPath)) {
+            throw CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MISSING, declaration, weightsPath);
+        }
+        Weights weights = NpzReader.readWeights(weightsPath);
+        return graph.toBuilder().weights(weights).build();
+    }
+
+    /**
+     * Resolves {@code relative} against the folder of {@code file}. A path that leaves that folder (by {@code ..},
+     * by being absolute, or through a symbolic link) is an error unless {@code allowOutside}, so that a network file
+     * from elsewhere cannot make snnc read arbitrary files.
+     */
+    static Path resolveBeside(Path file, String relative, SourceSpan span, boolean allowOutside) {
+        Path folder = file.toAbsolutePath().normalize().getParent();
+        Path resolved = folder.resolve(relative).normalize();
+        if (!allowOutside && !realPath(resolved).startsWith(realPath(folder))) {
+            throw CompilationException.of(DiagnosticCode.PATH_ESCAPES_FOLDER, span, relative, file.getFileName());
+        }
+        return resolved;
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException notThereYet) {
+            return path;
+        }
+    }
+
+    private static String readText(Path file) {
+        SourceSpan span = SourceSpan.ofFile(file.toString());
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (NoSuchFileException missing) {
+            throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, span, file);
+        } catch (CharacterCodingException notText) {
+            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, "it is not UTF-8 text");
+        } catch (IOException e) {
+            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, e.getMessage());
+        }
+    }
+}
