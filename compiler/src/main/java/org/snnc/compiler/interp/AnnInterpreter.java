@@ -1,0 +1,207 @@
+package org.snnc.compiler.interp;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.Verifier;
+
+/**
+ * The float64 reference interpreter of the ANN a graph describes: the meaning every pass must preserve. Each operator
+ * follows its ONNX definition (see {@link Steps}); dropout and flatten are identities on the data.
+ *
+ * <p>The input is given already scaled, x = raw · scale, flat in C order. One image is evaluated node by node in
+ * definition order. A batch spreads its images over a pool of worker threads; since each image's arithmetic is fixed
+ * and independent of the others, the results are bit-identical for any number of threads.
+ *
+ * <p>The constructor verifies the graph and copies every weight to a plain array once; an interpreter is immutable
+ * and may be shared between threads.
+ */
+public final class AnnInterpreter {
+
+    private final Graph graph;
+    private final List<String> names;
+    private final List<Shape> shapes;
+    private final Step[] steps;
+    private final int outputSlot;
+    private final int inputSize;
+
+    /** Verifies {@code graph} (throwing every error as a {@code CompilationException}) and compiles its kernels. */
+    public AnnInterpreter(Graph graph) {
+        Map<String, Shape> inferred = Verifier.verify(graph).shapes();
+        this.graph = graph;
+        this.names = List.copyOf(graph.nodes().keySet());
+        Map<String, Integer> slot = new HashMap<>();
+        List<Shape> slotShapes = new ArrayList<>();
+        this.steps = new Step[names.size()];
+        int s = 0;
+        for (Node node : graph.nodes().values()) {
+            slot.put(node.name(), s);
+            slotShapes.add(inferred.get(node.name()));
+            if (!(node instanceof Input)) {
+                steps[s] = Steps.compile(node, graph, inferred, slot);
+            }
+            s++;
+        }
+        this.shapes = List.copyOf(slotShapes);
+        this.outputSlot = slot.get(graph.output());
+        this.inputSize = graph.input().shape().size();
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The names of every node, in definition order; pass it as {@code keep} to retain every activation. */
+    public Set<String> nodeNames() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(names));
+    }
+
+    /** The number of values one image holds, the size of the input's shape. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /**
+     * Evaluates one image and returns the output node's values.
+     *
+     * @param input the scaled input, flat in C order; it is copied, not kept
+     * @throws IllegalArgumentException if {@code input} does not hold {@link #inputSize()} values
+     */
+    public double[] evaluate(double[] input) {
+        checkLength(input, -1);
+        return run(input)[outputSlot];
+    }
+
+    /** {@link #evaluateBatch(double[][], Set, int)} retaining every node's activations. */
+    public Activations evaluateBatchAll(double[][] inputs, int threads) {
+        return evaluateBatch(inputs, nodeNames(), threads);
+    }
+
+    /**
+     * Evaluates every image of {@code inputs} on {@code threads} worker threads.
+     *
+     * @param inputs  the scaled images, each flat in C order
+     * @param keep    the nodes whose activations to retain; the output is always retained
+     * @param threads the number of workers, at least 1 (1 evaluates on the calling thread)
+     * @return the retained activations, image by image in the order of {@code inputs}
+     * @throws IllegalArgumentException if an image has the wrong length or {@code keep} names an unknown node
+     */
+    public Activations evaluateBatch(double[][] inputs, Set<String> keep, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        for (int image = 0; image < inputs.length; image++) {
+            checkLength(inputs[image], image);
+        }
+        boolean[] kept = new boolean[names.size()];
+        for (String name : keep) {
+            int index = names.indexOf(name);
+            if (index < 0) {
+                throw new IllegalArgumentException("no node '" + name + "' in graph " + graph.name());
+            }
+            kept[index] = true;
+        }
+        kept[outputSlot] = true;
+        double[][][] values = new double[names.size()][][];
+        for (int s = 0; s < kept.length; s++) {
+            if (kept[s]) {
+                values[s] = new double[inputs.length][];
+            }
+        }
+        int workers = Math.min(threads, inputs.length);
+        if (workers <= 1) {
+            for (int image = 0; image < inputs.length; image++) {
+                retain(run(inputs[image]), values, image);
+            }
+        } else {
+            runParallel(inputs, values, workers);
+        }
+        Map<String, double[][]> byName = new LinkedHashMap<>();
+        Map<String, Shape> shapeByName = new LinkedHashMap<>();
+        for (int s = 0; s < kept.length; s++) {
+            if (kept[s]) {
+                byName.put(names.get(s), values[s]);
+                shapeByName.put(names.get(s), shapes.get(s));
+            }
+        }
+        return new Activations(inputs.length, graph.output(), byName, shapeByName);
+    }
+
+    private void runParallel(double[][] inputs, double[][][] values, int workers) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
+            Thread thread = new Thread(task, "snnc-interp-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    for (int image = next.getAndIncrement(); image < inputs.length; image = next.getAndIncrement()) {
+                        retain(run(inputs[image]), values, image);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating a batch", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Stores the kept slots of one image; each image writes its own cells, and Future.get publishes them. */
+    private static void retain(double[][] slots, double[][][] values, int image) {
+        for (int s = 0; s < slots.length; s++) {
+            if (values[s] != null) {
+                values[s][image] = slots[s];
+            }
+        }
+    }
+
+    /** Every node's values for one image, by slot; the input's slot holds a copy of {@code input}. */
+    private double[][] run(double[] input) {
+        double[][] slots = new double[steps.length][];
+        for (int s = 0; s < steps.length; s++) {
+            slots[s] = steps[s] == null ? input.clone() : steps[s].apply(slots);
+        }
+        return slots;
+    }
+
+    private void checkLength(double[] input, int image) {
+        if (input.length != inputSize) {
+            Input in = graph.input();
+            String which = image < 0 ? "the image" : "image " + image;
+            throw new IllegalArgumentException(which + " holds " + input.length + " values, but input '" + in.name()
+                    + "' of shape " + in.shape() + " needs " + inputSize);
+        }
+    }
+}

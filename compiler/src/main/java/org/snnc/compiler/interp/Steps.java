@@ -1,0 +1,421 @@
+package org.snnc.compiler.interp;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.BatchNorm;
+import org.snnc.compiler.ir.Concat;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.Dropout;
+import org.snnc.compiler.ir.Flatten;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.MaxPool;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.Relu;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.Softmax;
+import org.snnc.compiler.ir.Window2d;
+
+/**
+ * The float64 kernels of the {@link AnnInterpreter}, one {@link Step} per operator, following the ONNX operator
+ * definitions (https://onnx.ai/onnx/operators/). Feature maps are {@code [C,H,W]} and vectors {@code [N]}, both flat
+ * in C order. Every sum is taken in a fixed order, so a result never depends on how images are spread over threads.
+ */
+final class Steps {
+
+    private Steps() {
+    }
+
+    /** Compiles {@code node}; {@code slot} maps a node name to its slot, {@code shapes} holds the verified shapes. */
+    static Step compile(Node node, Graph graph, Map<String, Shape> shapes, Map<String, Integer> slot) {
+        if (node instanceof Input) {
+            throw new IllegalArgumentException("the input has no step; its slot is filled by the caller");
+        }
+        int in = slot.get(node.inputs().get(0));
+        Shape inShape = shapes.get(node.inputs().get(0));
+        if (node instanceof Conv2d conv) {
+            return new Conv(in, inShape, shapes.get(conv.name()), conv.window(), conv.groups(),
+                    values(graph, conv.weight()), conv.bias().map(b -> values(graph, b)));
+        } else if (node instanceof Dense dense) {
+            return new DenseStep(in, inShape.dim(0), dense.units(), values(graph, dense.weight()),
+                    dense.bias().map(b -> values(graph, b)));
+        } else if (node instanceof BatchNorm bn) {
+            return new Norm(in, inShape, bn.epsilon(), values(graph, bn.gamma()), values(graph, bn.beta()),
+                    values(graph, bn.mean()), values(graph, bn.variance()));
+        } else if (node instanceof Relu) {
+            return new Rectify(in);
+        } else if (node instanceof AvgPool pool) {
+            return new Pool(in, inShape, shapes.get(pool.name()), pool.window(), false, pool.countIncludePad());
+        } else if (node instanceof MaxPool pool) {
+            return new Pool(in, inShape, shapes.get(pool.name()), pool.window(), true, false);
+        } else if (node instanceof Flatten || node instanceof Dropout) {
+            return slots -> slots[in];
+        } else if (node instanceof Add add) {
+            return new Sum(operandSlots(add.inputs(), slot));
+        } else if (node instanceof Concat concat) {
+            return new Join(operandSlots(concat.inputs(), slot), shapes.get(concat.name()).size());
+        } else if (node instanceof Softmax) {
+            return new SoftmaxStep(in);
+        }
+        throw new IllegalStateException("no kernel for " + node.operator());
+    }
+
+    private static double[] values(Graph graph, ParamRef ref) {
+        return graph.weights().tensors().get(ref.key()).toArray();
+    }
+
+    private static int[] operandSlots(List<String> operands, Map<String, Integer> slot) {
+        return operands.stream().mapToInt(slot::get).toArray();
+    }
+
+    /** ⌈a / b⌉ for b > 0 and any a. */
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /**
+     * ONNX {@code Conv} (dilation 1, explicit pads): y[f,i,j] = b[f] + Σ_c Σ_u Σ_v W[f,c,u,v] · xpad[g·C/G + c,
+     * i·sH + u − top, j·sW + v − left] with g = ⌊f·G/F⌋ and zeros outside the input. The loops run over weights
+     * outermost and over the output row innermost; each output still receives its terms in (c, u, v) order, after
+     * the bias, so the sum is the formula's, read left to right, with the zero padding terms skipped.
+     */
+    private static final class Conv implements Step {
+        private final int in;
+        private final int channels;
+        private final int height;
+        private final int width;
+        private final int filters;
+        private final int groups;
+        private final int kh;
+        private final int kw;
+        private final int sh;
+        private final int sw;
+        private final int top;
+        private final int left;
+        private final int outH;
+        private final int outW;
+        private final double[] weight;
+        private final double[] bias;
+
+        Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, double[] weight,
+                Optional<double[]> bias) {
+            this.in = in;
+            this.channels = inShape.dim(0);
+            this.height = inShape.dim(1);
+            this.width = inShape.dim(2);
+            this.filters = outShape.dim(0);
+            this.outH = outShape.dim(1);
+            this.outW = outShape.dim(2);
+            this.groups = groups;
+            this.kh = window.kernelH();
+            this.kw = window.kernelW();
+            this.sh = window.strideH();
+            this.sw = window.strideW();
+            this.top = window.padding().top();
+            this.left = window.padding().left();
+            this.weight = weight;
+            this.bias = bias.orElse(null);
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            int plane = outH * outW;
+            double[] y = new double[filters * plane];
+            int perGroupIn = channels / groups;
+            int perGroupOut = filters / groups;
+            for (int f = 0; f < filters; f++) {
+                int g = f / perGroupOut;
+                int yBase = f * plane;
+                if (bias != null) {
+                    Arrays.fill(y, yBase, yBase + plane, bias[f]);
+                }
+                for (int c = 0; c < perGroupIn; c++) {
+                    int xBase = (g * perGroupIn + c) * height * width;
+                    int wBase = (f * perGroupIn + c) * kh * kw;
+                    for (int u = 0; u < kh; u++) {
+                        // Output rows whose input row i·sH + u − top lies in [0, H).
+                        int iLo = Math.max(0, ceilDiv(top - u, sh));
+                        int iHi = Math.min(outH - 1, Math.floorDiv(height - 1 + top - u, sh));
+                        for (int v = 0; v < kw; v++) {
+                            double w = weight[wBase + u * kw + v];
+                            int jLo = Math.max(0, ceilDiv(left - v, sw));
+                            int jHi = Math.min(outW - 1, Math.floorDiv(width - 1 + left - v, sw));
+                            for (int i = iLo; i <= iHi; i++) {
+                                int xRow = xBase + (i * sh + u - top) * width + v - left;
+                                int yRow = yBase + i * outW;
+                                for (int j = jLo; j <= jHi; j++) {
+                                    y[yRow + j] += w * x[xRow + j * sw];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return y;
+        }
+    }
+
+    /** ONNX {@code Gemm} with transB = 1: y[u] = b[u] + Σ_n W[u,n] · x[n], summed in n order after the bias. */
+    private static final class DenseStep implements Step {
+        private final int in;
+        private final int inputs;
+        private final int units;
+        private final double[] weight;
+        private final double[] bias;
+
+        DenseStep(int in, int inputs, int units, double[] weight, Optional<double[]> bias) {
+            this.in = in;
+            this.inputs = inputs;
+            this.units = units;
+            this.weight = weight;
+            this.bias = bias.orElse(null);
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double[] y = new double[units];
+            for (int u = 0; u < units; u++) {
+                double acc = bias == null ? 0.0 : bias[u];
+                int row = u * inputs;
+                for (int n = 0; n < inputs; n++) {
+                    acc += weight[row + n] * x[n];
+                }
+                y[u] = acc;
+            }
+            return y;
+        }
+    }
+
+    /**
+     * ONNX {@code BatchNormalization} in inference mode, over axis 0 of a feature map or a vector:
+     * y = (x − μ[c]) / √(σ²[c] + ε) · γ[c] + β[c], evaluated in that order.
+     */
+    private static final class Norm implements Step {
+        private final int in;
+        private final int channels;
+        private final int perChannel;
+        private final double[] gamma;
+        private final double[] beta;
+        private final double[] mean;
+        private final double[] deviation;
+
+        Norm(int in, Shape shape, double epsilon, double[] gamma, double[] beta, double[] mean, double[] variance) {
+            this.in = in;
+            this.channels = shape.dim(0);
+            this.perChannel = shape.size() / channels;
+            this.gamma = gamma;
+            this.beta = beta;
+            this.mean = mean;
+            this.deviation = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                deviation[c] = Math.sqrt(variance[c] + epsilon);
+            }
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double[] y = new double[x.length];
+            for (int c = 0; c < channels; c++) {
+                double mu = mean[c];
+                double sd = deviation[c];
+                double g = gamma[c];
+                double b = beta[c];
+                int end = (c + 1) * perChannel;
+                for (int k = c * perChannel; k < end; k++) {
+                    y[k] = (x[k] - mu) / sd * g + b;
+                }
+            }
+            return y;
+        }
+    }
+
+    /** ONNX {@code Relu}: y = max(0, x); a NaN stays NaN. */
+    private static final class Rectify implements Step {
+        private final int in;
+
+        Rectify(int in) {
+            this.in = in;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double[] y = new double[x.length];
+            for (int k = 0; k < x.length; k++) {
+                y[k] = Math.max(0.0, x[k]);
+            }
+            return y;
+        }
+    }
+
+    /**
+     * ONNX {@code MaxPool} and {@code AveragePool} (floor mode, explicit pads). A window at output (i, j) covers input
+     * rows i·sH − top … i·sH − top + kH − 1 and columns alike; only its in-bounds positions are read. Max: padding is
+     * −∞, so it never wins (every window holds an input position, as padding is smaller than the kernel). Average:
+     * the sum of the in-bounds values in row-major window order, divided by kH·kW if {@code count_include_pad}, else
+     * by the number of in-bounds positions.
+     */
+    private static final class Pool implements Step {
+        private final int in;
+        private final int channels;
+        private final int height;
+        private final int width;
+        private final int outH;
+        private final int outW;
+        private final int kh;
+        private final int kw;
+        private final int sh;
+        private final int sw;
+        private final int top;
+        private final int left;
+        private final boolean max;
+        private final boolean countIncludePad;
+
+        Pool(int in, Shape inShape, Shape outShape, Window2d window, boolean max, boolean countIncludePad) {
+            this.in = in;
+            this.channels = inShape.dim(0);
+            this.height = inShape.dim(1);
+            this.width = inShape.dim(2);
+            this.outH = outShape.dim(1);
+            this.outW = outShape.dim(2);
+            this.kh = window.kernelH();
+            this.kw = window.kernelW();
+            this.sh = window.strideH();
+            this.sw = window.strideW();
+            this.top = window.padding().top();
+            this.left = window.padding().left();
+            this.max = max;
+            this.countIncludePad = countIncludePad;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double[] y = new double[channels * outH * outW];
+            int out = 0;
+            for (int c = 0; c < channels; c++) {
+                int xBase = c * height * width;
+                for (int i = 0; i < outH; i++) {
+                    int r0 = i * sh - top;
+                    int rLo = Math.max(0, r0);
+                    int rHi = Math.min(height, r0 + kh);
+                    for (int j = 0; j < outW; j++) {
+                        int c0 = j * sw - left;
+                        int cLo = Math.max(0, c0);
+                        int cHi = Math.min(width, c0 + kw);
+                        y[out++] = max ? windowMax(x, xBase, rLo, rHi, cLo, cHi)
+                                : windowSum(x, xBase, rLo, rHi, cLo, cHi)
+                                        / (countIncludePad ? kh * kw : (rHi - rLo) * (cHi - cLo));
+                    }
+                }
+            }
+            return y;
+        }
+
+        private double windowMax(double[] x, int base, int rLo, int rHi, int cLo, int cHi) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int r = rLo; r < rHi; r++) {
+                int row = base + r * width;
+                for (int col = cLo; col < cHi; col++) {
+                    m = Math.max(m, x[row + col]);
+                }
+            }
+            return m;
+        }
+
+        private double windowSum(double[] x, int base, int rLo, int rHi, int cLo, int cHi) {
+            double s = 0.0;
+            for (int r = rLo; r < rHi; r++) {
+                int row = base + r * width;
+                for (int col = cLo; col < cHi; col++) {
+                    s += x[row + col];
+                }
+            }
+            return s;
+        }
+    }
+
+    /** ONNX {@code Sum} (n-ary add): y = x₀ + x₁ + … + x_{k−1}, added left to right. */
+    private static final class Sum implements Step {
+        private final int[] operands;
+
+        Sum(int[] operands) {
+            this.operands = operands;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] y = slots[operands[0]].clone();
+            for (int k = 1; k < operands.length; k++) {
+                double[] x = slots[operands[k]];
+                for (int n = 0; n < y.length; n++) {
+                    y[n] += x[n];
+                }
+            }
+            return y;
+        }
+    }
+
+    /** ONNX {@code Concat} on axis 1 (axis 0 without the batch): in C order, the operands' arrays one after another. */
+    private static final class Join implements Step {
+        private final int[] operands;
+        private final int size;
+
+        Join(int[] operands, int size) {
+            this.operands = operands;
+            this.size = size;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] y = new double[size];
+            int at = 0;
+            for (int operand : operands) {
+                double[] x = slots[operand];
+                System.arraycopy(x, 0, y, at, x.length);
+                at += x.length;
+            }
+            return y;
+        }
+    }
+
+    /**
+     * ONNX {@code Softmax} (opset 13) over a vector, shifted by its maximum m so that no exponential overflows:
+     * y[k] = exp(x[k] − m) / Σ_j exp(x[j] − m), with the sum in j order.
+     */
+    private static final class SoftmaxStep implements Step {
+        private final int in;
+
+        SoftmaxStep(int in) {
+            this.in = in;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double m = Double.NEGATIVE_INFINITY;
+            for (double v : x) {
+                m = Math.max(m, v);
+            }
+            double[] y = new double[x.length];
+            double sum = 0.0;
+            for (int k = 0; k < x.length; k++) {
+                y[k] = Math.exp(x[k] - m);
+                sum += y[k];
+            }
+            for (int k = 0; k < y.length; k++) {
+                y[k] /= sum;
+            }
+            return y;
+        }
+    }
+}
