@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.frontend.onnx.OnnxImporter;
@@ -59,8 +60,17 @@ public final class ModelLoader {
         if (!Files.isRegularFile(weightsPath)) {
             throw CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MISSING, declaration, weightsPath);
         }
-        Weights weights = NpzReader.readWeights(weightsPath);
-        return graph.toBuilder().weights(weights).build();
+        return graph.toBuilder().weights(readWeights(weightsPath, declaration)).build();
+    }
+
+    /** Reads the weights, reporting a broken file at the declaration that names it. */
+    private static Weights readWeights(Path weightsPath, SourceSpan declaration) {
+        try {
+            return NpzReader.readWeights(weightsPath);
+        } catch (CompilationException broken) {
+            throw new CompilationException(broken.diagnostics().stream()
+                    .map(d -> new Diagnostic(d.code(), declaration, d.message())).toList());
+        }
     }
 
     /**
