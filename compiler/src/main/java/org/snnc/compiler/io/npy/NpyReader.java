@@ -139,10 +139,8 @@ public final class NpyReader {
         if (lengthField.length < lengthBytes) {
             throw input.truncated("the file ends inside the header length field");
         }
-        long headerLength = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFFL;
-        if (major > 1) {
-            headerLength = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFF_FFFFL;
-        }
+        ByteBuffer field = ByteBuffer.wrap(lengthField).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = major == 1 ? field.getShort() & 0xFFFFL : field.getInt() & 0xFFFF_FFFFL;
         if (headerLength > MAX_HEADER_BYTES) {
             throw input.malformed("the header length field says " + headerLength + " bytes; snnc reads headers of at most "
                     + MAX_HEADER_BYTES);

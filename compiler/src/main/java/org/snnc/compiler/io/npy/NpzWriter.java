@@ -15,13 +15,17 @@ import org.snnc.compiler.ir.Weights;
 
 /**
  * Writes a {@code .npz} archive that {@code np.load} reads: one deflated {@code key.npy} entry per array, written by
- * {@link NpyWriter}. The output is canonical: entries in sorted key order, every entry time 1980-01-01 00:00 (the
- * first DOS date, stored without a time zone) and no comments or extra fields, so the same arrays give
- * byte-identical files. The file is written atomically.
+ * {@link NpyWriter}. The output is canonical: entries in sorted key order, every entry time 2000-01-01 00:00 as a
+ * zone-less DOS date, and no comments or extra fields, so the same arrays give byte-identical files in every time
+ * zone. The file is written atomically.
  */
 public final class NpzWriter {
 
-    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+    /**
+     * Not 1980-01-01 00:00: the JDK treats that DOS date as "before 1980" and adds an extended timestamp that
+     * depends on the time zone.
+     */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
     private NpzWriter() {
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,6 +61,25 @@ class NpzWriterTest {
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         NpzWriter.write(a, new TreeMap<>(arrays())); // overwrite in place
         assertArrayEquals(Files.readAllBytes(b), Files.readAllBytes(a));
+    }
+
+    /** Entry times are zone-less DOS dates with no extended-timestamp extra field, so the zone cannot leak in. */
+    @Test
+    void bytesDoNotDependOnTheTimeZone() throws IOException {
+        TimeZone saved = TimeZone.getDefault();
+        Path a = dir.resolve("a.npz");
+        Path b = dir.resolve("b.npz");
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+            NpzWriter.write(a, arrays());
+            TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo"));
+            NpzWriter.write(b, arrays());
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+        byte[] bytes = Files.readAllBytes(a);
+        assertArrayEquals(bytes, Files.readAllBytes(b));
+        assertEquals(0, bytes[28] | bytes[29], "the first local header has an extra field");
     }
 
     @Test
