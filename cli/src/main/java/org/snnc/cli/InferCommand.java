@@ -64,7 +64,7 @@ final class InferCommand implements Callable<Integer> {
             System.arraycopy(shape, 0, batched, 1, shape.length);
             arrays.put(node, new NpyArray(NpyElementType.F8, batched, activations.allValues(node)));
         }
-        NpzWriter.writeArrays(output, arrays);
+        NpzWriter.write(output, arrays);
         spec.commandLine().getOut().printf("wrote %s: %d image(s), %d array(s)%n", output, inputs.length,
                 arrays.size());
         spec.commandLine().getOut().flush();

@@ -23,7 +23,7 @@ public final class ModelWriter {
         String stem = fileName.endsWith(".snn") ? fileName.substring(0, fileName.length() - 4) : fileName;
         Path weightsFile = networkFile.resolveSibling(stem + ".npz");
         Graph named = graph.toBuilder().weightsFile(Optional.of(weightsFile.getFileName().toString())).build();
-        NpzWriter.write(weightsFile, named.weights().tensors());
+        NpzWriter.write(weightsFile, named.weights());
         AtomicFiles.write(networkFile, SnnPrinter.print(named).getBytes(StandardCharsets.UTF_8));
         return named;
     }

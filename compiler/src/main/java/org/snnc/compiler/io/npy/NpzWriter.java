@@ -1,5 +1,6 @@
 package org.snnc.compiler.io.npy;
 
+import org.snnc.compiler.io.AtomicFiles;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.snnc.compiler.io.npy;
+package org.snnc.compiler.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,11 +21,11 @@ import org.snnc.compiler.diag.SourceSpan;
  * ({@code ATOMIC_MOVE}, or {@code REPLACE_EXISTING} where the file system cannot move atomically). Readers see the
  * old file or the complete new one, never a partial one; on failure the temporary file is deleted.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the content to a stream; the stream is closed by the caller. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -33,7 +33,7 @@ final class AtomicFiles {
     }
 
     /** @throws CompilationException {@link DiagnosticCode#FILE_UNWRITABLE} if any step fails */
-    static void write(Path target, Content content) {
+    public static void write(Path target, Content content) {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
         Path temp = null;
@@ -77,10 +77,15 @@ final class AtomicFiles {
         if (e instanceof NoSuchFileException n) {
             return "no such file or folder: " + n.getFile();
         }
-        return NpyReader.reason(e);
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    static CompilationException unwritable(Path target, String reason) {
+    /** Writes {@code bytes} atomically, as {@link #write(Path, Content)}. */
+    public static void write(Path target, byte[] bytes) {
+        write(target, out -> out.write(bytes));
+    }
+
+    private static CompilationException unwritable(Path target, String reason) {
         return CompilationException.of(DiagnosticCode.FILE_UNWRITABLE, SourceSpan.ofFile(target.toString()), target,
                 reason);
     }
