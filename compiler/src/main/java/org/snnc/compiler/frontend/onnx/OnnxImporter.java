@@ -1,0 +1,109 @@
+package org.snnc.compiler.frontend.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Verifier;
+
+/**
+ * Imports a trained ONNX model (a {@code ModelProto}) as an IR {@link Graph}. Operator semantics are those of the
+ * ONNX operator specification (onnx.ai/onnx/operators); ONNX tensors are N×C×H×W or N×F with a batch axis N that
+ * the IR drops, so the model must have batch 1 or a symbolic batch. Each ONNX operator maps to IR as follows:
+ * <ul>
+ *   <li>{@code Conv} → {@link org.snnc.compiler.ir.Conv2d}: Y = B + W ⋆ pad(X), weight W [F, C/group, kH, kW] and
+ *       bias B [F] taken unchanged; pads [top, left, bottom, right]; auto_pad VALID and SAME_UPPER/SAME_LOWER are
+ *       turned into explicit padding from the input shape. Dilation ≠ 1 is rejected.</li>
+ *   <li>{@code Gemm} → {@link org.snnc.compiler.ir.Dense}: Y = α·A·B′ + β·C with B′ = Bᵀ if transB else B, so the
+ *       IR weight is W = α·(transB ? B : Bᵀ), of shape [N, K], and the bias b = β·C broadcast to [N]. transA = 1 is
+ *       rejected.</li>
+ *   <li>{@code MatMul} by a constant [K, N] matrix B → dense with W = Bᵀ; when its only reader is an {@code Add}
+ *       of a constant C, the two fuse into one dense layer with bias C (y = x·B + C).</li>
+ *   <li>{@code Add} of two activations → {@link org.snnc.compiler.ir.Add}: y = a + b (a residual join).</li>
+ *   <li>{@code Relu} → relu: y = max(0, x).</li>
+ *   <li>{@code BatchNormalization} (inference mode) → {@link org.snnc.compiler.ir.BatchNorm}, kept unfolded:
+ *       y = γ·(x − μ)/√(σ² + ε) + β with scale γ, bias β, input_mean μ and input_var σ².</li>
+ *   <li>{@code MaxPool} → maxpool, {@code AveragePool} → avgpool with its count_include_pad; ceil_mode = 1 is
+ *       accepted only where it rounds like floor mode, and a MaxPool whose Indices output is used is rejected.</li>
+ *   <li>{@code GlobalAveragePool} → avgpool whose window is the whole H×W input: y[c] = Σ_{i,j} x[c,i,j] / (H·W).</li>
+ *   <li>{@code Flatten} with axis 1, and {@code Reshape} whose target resolves to [1, C·H·W] (such as [1,−1],
+ *       [−1,K], [0,−1]) → {@link org.snnc.compiler.ir.Flatten}. The target may be an initializer, a {@code Constant},
+ *       or PyTorch's {@code Shape → Gather → Unsqueeze → Concat} chain, which is folded to a constant.</li>
+ *   <li>{@code Concat} of activations along axis 1 (channels) → concat.</li>
+ *   <li>{@code Softmax} over axis 1 (or −1) of an [N, K] input → softmax, which must be the graph output.</li>
+ *   <li>{@code Dropout} (inference mode) → dropout, y = x, keeping its ratio; {@code Identity} → no node, its output
+ *       is another name for its input; {@code Constant} → a constant operand only.</li>
+ * </ul>
+ * Every other operator is reported as E0401, and unsupported attributes as E0402; all problems of a model are
+ * reported together. Weights are the graph's initializers (or Constant values) converted exactly to float64, and a
+ * weight computed at run time is E0404. See {@link OnnxNames} for how values and parameters are named.
+ */
+public final class OnnxImporter {
+
+    private OnnxImporter() {
+    }
+
+    /**
+     * Reads and lowers an ONNX model, then verifies the graph. The graph is named after the file, its single input
+     * gets the element type and scale of {@code options}, and it names no weights file (the caller sets one when it
+     * writes the weights out).
+     *
+     * @throws CompilationException with every problem found: a missing or unreadable file, a file that is not an
+     *                              ONNX model, unsupported operators or attributes, or a graph the verifier rejects
+     */
+    public static Graph importModel(Path onnxFile, OnnxImportOptions options) {
+        Path fileName = onnxFile.getFileName();
+        String file = fileName == null ? onnxFile.toString() : fileName.toString();
+        SourceSpan span = SourceSpan.ofFile(file);
+        return importModel(parse(read(onnxFile, span), span), graphName(file), span, options);
+    }
+
+    /** Lowers and verifies an already parsed model; package-private so tests can build models in memory. */
+    static Graph importModel(ModelProto model, String graphName, SourceSpan span, OnnxImportOptions options) {
+        if (!model.hasGraph()) {
+            throw CompilationException.of(DiagnosticCode.ONNX_MALFORMED, span, "the file holds no graph");
+        }
+        Graph graph = new OnnxLowering(model, graphName, span, options).lower();
+        Verifier.verify(graph);
+        return graph;
+    }
+
+    private static byte[] read(Path file, SourceSpan span) {
+        if (!Files.exists(file)) {
+            throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, span, file);
+        }
+        if (Files.isDirectory(file)) {
+            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, "it is a directory");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, e.getMessage());
+        }
+    }
+
+    private static ModelProto parse(byte[] bytes, SourceSpan span) {
+        if (bytes.length == 0) {
+            throw CompilationException.of(DiagnosticCode.ONNX_MALFORMED, span, "the file is empty");
+        }
+        try {
+            return ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw CompilationException.of(DiagnosticCode.ONNX_MALFORMED, span,
+                    "the file is not an ONNX protobuf (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The file name without its {@code .onnx} extension, as an identifier: {@code lenet.onnx} → {@code lenet}. */
+    static String graphName(String fileName) {
+        String stem = fileName.toLowerCase(Locale.ROOT).endsWith(".onnx")
+                ? fileName.substring(0, fileName.length() - ".onnx".length()) : fileName;
+        return OnnxNames.identifier(stem);
+    }
+}
