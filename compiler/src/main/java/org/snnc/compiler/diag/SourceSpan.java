@@ -25,6 +25,14 @@ public record SourceSpan(String file, int line, int column) {
         return line > 0;
     }
 
+    /**
+     * This span as seen from a diagnostic at {@code from}: {@code line 3:1} within the same file, where repeating the
+     * file name would be noise, and the full location otherwise.
+     */
+    public String relativeTo(SourceSpan from) {
+        return hasPosition() && file.equals(from.file()) ? "line " + line + ":" + column : toString();
+    }
+
     /** The gnu-style location: {@code file:line:col}, or {@code file} when there is no position. */
     @Override
     public String toString() {

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -44,7 +45,8 @@ public final class AtomicFiles {
             if (folder == null || !Files.isDirectory(folder)) {
                 throw unwritable(target, "folder " + folder + " does not exist");
             }
-            temp = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
+            // createTempFile would make the file private (0600); the written file should get the umask's permissions.
+            temp = Files.createFile(folder.resolve("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp"));
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
                 content.writeTo(out);

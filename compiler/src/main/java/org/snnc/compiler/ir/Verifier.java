@@ -70,7 +70,8 @@ public final class Verifier {
             bag.report(DiagnosticCode.MISSING_INPUT_DECLARATION, graph.span());
         }
         for (Input extra : inputs.subList(Math.min(1, inputs.size()), inputs.size())) {
-            bag.report(DiagnosticCode.MULTIPLE_INPUTS, extra.span(), extra.name(), inputs.get(0).span());
+            bag.report(DiagnosticCode.MULTIPLE_INPUTS, extra.span(), extra.name(),
+                    inputs.get(0).span().relativeTo(extra.span()));
         }
     }
 
@@ -85,7 +86,7 @@ public final class Verifier {
                 sound = false;
                 if (graph.nodes().containsKey(operand)) {
                     bag.report(DiagnosticCode.USED_BEFORE_DEFINITION, node.span(), operand,
-                            graph.node(operand).span());
+                            graph.node(operand).span().relativeTo(node.span()));
                 } else {
                     bag.report(DiagnosticCode.UNKNOWN_NAME, node.span(), operand);
                 }

@@ -40,7 +40,7 @@ public final class ModelLoader {
             graph = OnnxImporter.importModel(file, options.onnx());
         } else {
             throw CompilationException.of(DiagnosticCode.UNKNOWN_FILE_KIND, SourceSpan.ofFile(file.toString()),
-                    "a network (.snn) or an ONNX model (.onnx)");
+                    file, "a network (.snn) or an ONNX model (.onnx)");
         }
         Verifier.Report report = Verifier.check(graph);
         if (report.hasErrors()) {

@@ -27,7 +27,9 @@ public final class SnnTextFrontEnd {
         SnnLexer lexer = new SnnLexer(CharStreams.fromString(source, fileName));
         lexer.removeErrorListeners();
         lexer.addErrorListener(errors);
-        SnnParser parser = new SnnParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        tokens.fill(); // lexes the whole file first, so that every lexer error precedes the parser's
+        SnnParser parser = new SnnParser(tokens);
         parser.removeErrorListeners();
         parser.addErrorListener(errors);
         SnnParser.NetworkContext tree = parser.network();

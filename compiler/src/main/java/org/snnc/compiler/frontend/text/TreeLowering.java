@@ -66,7 +66,8 @@ final class TreeLowering {
             Optional<Node> node = statement.inputDecl() != null
                     ? lowerInput(statement.inputDecl())
                     : lowerAssignment(statement.assignment());
-            node.ifPresent(graph::add);
+            // A duplicate definition is already reported; keeping the first lets lowering go on.
+            node.filter(n -> !graph.contains(n.name())).ifPresent(graph::add);
             SnnParser.AssignmentContext assignment = statement.assignment();
             if (assignment != null && assignment.OUTPUT() != null) {
                 String marked = assignment.identifier().getText();
@@ -95,7 +96,7 @@ final class TreeLowering {
             SourceSpan span = locator.spanOf(id);
             SourceSpan first = definitions.putIfAbsent(id.getText(), span);
             if (first != null) {
-                diagnostics.report(DiagnosticCode.DUPLICATE_NAME, span, id.getText(), first);
+                diagnostics.report(DiagnosticCode.DUPLICATE_NAME, span, id.getText(), first.relativeTo(span));
             }
         }
     }
@@ -174,7 +175,8 @@ final class TreeLowering {
             known = false;
             SourceSpan later = definitions.get(operand.name());
             if (later != null) {
-                diagnostics.report(DiagnosticCode.USED_BEFORE_DEFINITION, operand.span(), operand.name(), later);
+                diagnostics.report(DiagnosticCode.USED_BEFORE_DEFINITION, operand.span(), operand.name(),
+                        later.relativeTo(operand.span()));
             } else {
                 diagnostics.report(DiagnosticCode.UNKNOWN_NAME, operand.span(), operand.name());
             }
