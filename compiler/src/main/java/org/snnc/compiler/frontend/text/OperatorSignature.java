@@ -1,7 +1,9 @@
 package org.snnc.compiler.frontend.text;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -19,6 +21,8 @@ enum OperatorSignature {
     DROPOUT("dropout", 1, 1, "rate"),
     SOFTMAX("softmax", 1, 1);
 
+    private static final Map<String, String> UNSUPPORTED = unsupportedOperators();
+
     private final String keyword;
     private final int minOperands;
     private final int maxOperands;
@@ -33,6 +37,37 @@ enum OperatorSignature {
 
     static Optional<OperatorSignature> forKeyword(String keyword) {
         return Arrays.stream(values()).filter(op -> op.keyword.equals(keyword)).findFirst();
+    }
+
+    /**
+     * Why an operator that other frameworks have cannot be converted, for operators people are likely to write;
+     * empty for anything else.
+     */
+    static Optional<String> unsupportedReason(String keyword) {
+        return Optional.ofNullable(UNSUPPORTED.get(keyword)).map(reason -> keyword + ": " + reason);
+    }
+
+    private static Map<String, String> unsupportedOperators() {
+        Map<String, String> reasons = new HashMap<>();
+        String activation = "a spiking neuron's firing rate follows ReLU only, so rate-coded conversion needs relu";
+        for (String op : List.of("sigmoid", "tanh", "gelu", "elu", "selu", "silu", "swish", "leaky_relu", "prelu",
+                "softplus", "hardswish")) {
+            reasons.put(op, activation);
+        }
+        String norm = "it normalizes each sample at run time; only inference batchnorm folds into the weights";
+        for (String op : List.of("layernorm", "groupnorm", "instancenorm")) {
+            reasons.put(op, norm);
+        }
+        for (String op : List.of("lstm", "gru", "rnn")) {
+            reasons.put(op, "snnc converts feed-forward networks, not recurrent layers");
+        }
+        for (String op : List.of("mul", "div", "matmul")) {
+            reasons.put(op, "a product of two activations has no synaptic equivalent");
+        }
+        for (String op : List.of("conv1d", "conv3d")) {
+            reasons.put(op, "only 2-D convolutions are supported");
+        }
+        return Map.copyOf(reasons);
     }
 
     static String allKeywords() {

@@ -154,8 +154,11 @@ final class TreeLowering {
         String keyword = operation.operator.getText();
         Optional<OperatorSignature> signature = OperatorSignature.forKeyword(keyword);
         if (signature.isEmpty()) {
-            diagnostics.report(DiagnosticCode.UNKNOWN_OPERATOR, locator.spanOf(operation.operator), keyword,
-                    OperatorSignature.allKeywords());
+            SourceSpan where = locator.spanOf(operation.operator);
+            OperatorSignature.unsupportedReason(keyword).ifPresentOrElse(
+                    reason -> diagnostics.report(DiagnosticCode.UNSUPPORTED_CONSTRUCT, where, reason),
+                    () -> diagnostics.report(DiagnosticCode.UNKNOWN_OPERATOR, where, keyword,
+                            OperatorSignature.allKeywords()));
             defined.add(name);
             return Optional.empty();
         }
