@@ -123,7 +123,7 @@ class CliTest {
     void annEvalPrintsAndReportsAccuracy() throws IOException {
         Path report = temp.resolve("report.json");
         CliRun run = CliRun.of("ann-eval", example().toString(), "--data", exampleDigits().toString(),
-                "--limit", "100", "--report", report.toString());
+                "--limit", "100", "--repeat", "3", "--report", report.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().matches("(?s)lenet on .*: accuracy \\d+\\.\\d\\d% \\(\\d+/100\\), \\d+ images/s.*"),
                 run.out());
@@ -137,6 +137,9 @@ class CliTest {
         assertEquals(correct, json.get("correct").asInt());
         assertEquals(correct / 100.0, json.get("accuracy").asDouble(), 1e-12);
         assertTrue(json.get("imagesPerSecond").asDouble() > 0);
+        assertEquals(3, json.get("passes").asInt());
+        assertTrue(json.get("bestSeconds").asDouble() <= json.get("seconds").asDouble());
+        assertTrue(run.out().contains("best of 3 passes"), run.out());
     }
 
     @Test
