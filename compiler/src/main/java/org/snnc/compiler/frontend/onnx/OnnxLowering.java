@@ -509,7 +509,10 @@ final class OnnxLowering {
         if (in.isEmpty() || !hasRank3(n, in.get())) {
             return;
         }
-        Window2d whole = new Window2d(in.get().dim(1), in.get().dim(2), 1, 1, Padding.NONE);
+        // One window covers the map, so the stride is moot; stride = kernel is pooling's default and prints shortest.
+        int h = in.get().dim(1);
+        int w = in.get().dim(2);
+        Window2d whole = new Window2d(h, w, h, w, Padding.NONE);
         emit(n, name -> new AvgPool(name, x, whole, false, span));
     }
 

@@ -301,7 +301,7 @@ class OnnxImporterTest {
     void globalAveragePoolIsAWholeWindowAverage() {
         Graph g = lower(OnnxModelBuilder.model().input("x", 1, 3, 5, 6).output("y", 1, 3, 1, 1)
                 .node("GlobalAveragePool", "gap", List.of("x"), "y").done());
-        assertEquals(new Window2d(5, 6, 1, 1, Padding.NONE), ((AvgPool) g.node("y")).window());
+        assertEquals(new Window2d(5, 6, 5, 6, Padding.NONE), ((AvgPool) g.node("y")).window());
         assertEquals(Shape.of(3, 1, 1), Verifier.verify(g).shape("y"));
     }
 

@@ -157,7 +157,7 @@ class OnnxSharedModelsTest {
         assertEquals(List.of("n0_blocks.1_b2_BatchNormalization", "n0_blocks.0_Relu_1"), second.inputs());
 
         AvgPool global = (AvgPool) g.node("n0_GlobalAveragePool");
-        assertEquals(new Window2d(14, 14, 1, 1, Padding.NONE), global.window());
+        assertEquals(new Window2d(14, 14, 14, 14, Padding.NONE), global.window());
         ShapeInference.Result shapes = Verifier.verify(g);
         assertEquals(Shape.of(12, 14, 14), shapes.shape("n0_blocks.1_Relu_1"));
         assertEquals(Shape.of(12, 1, 1), shapes.shape("n0_GlobalAveragePool"));
