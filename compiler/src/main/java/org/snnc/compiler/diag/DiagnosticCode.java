@@ -21,6 +21,8 @@ public enum DiagnosticCode {
     MISSING_OUTPUT(108, Severity.ERROR, "the network marks no value as its output; write 'output NAME = ...'"),
     MULTIPLE_OUTPUTS(109, Severity.ERROR, "a second output '%s'; the output is already '%s'"),
     UNUSED_VALUE(110, Severity.WARNING, "'%s' is computed but never used"),
+    INVALID_NAME(111, Severity.ERROR, "'%s' cannot name a %s; names are letters, digits, '_' and '.', not starting "
+            + "with a digit or '.'"),
 
     // E02xx: operands, attributes and shapes
     WRONG_OPERAND_COUNT(201, Severity.ERROR, "%s takes %s, got %d"),

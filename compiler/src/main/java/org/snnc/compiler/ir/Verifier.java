@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.diag.DiagnosticBag;
@@ -15,6 +16,7 @@ import org.snnc.compiler.diag.Severity;
 /**
  * Checks every invariant of a {@link Graph} and reports all violations, not just the first:
  * <ol>
+ *   <li>the network and every value have names the network language can write, so the graph prints;</li>
  *   <li>there is exactly one input;</li>
  *   <li>every operand names a value defined earlier, so the graph is acyclic and in topological order;</li>
  *   <li>the output names a value, and a softmax appears only as the output;</li>
@@ -25,6 +27,9 @@ import org.snnc.compiler.diag.Severity;
  * </ol>
  */
 public final class Verifier {
+
+    /** The network language's identifiers (the grammar's IDENTIFIER token). */
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_][a-zA-Z_0-9.]*");
 
     private Verifier() {
     }
@@ -43,6 +48,7 @@ public final class Verifier {
 
     public static Report check(Graph graph) {
         DiagnosticBag bag = new DiagnosticBag();
+        checkNames(graph, bag);
         checkInputs(graph, bag);
         boolean referencesSound = checkReferences(graph, bag);
         checkOutput(graph, bag);
@@ -62,6 +68,17 @@ public final class Verifier {
                     .filter(d -> d.severity() == Severity.ERROR).toList());
         }
         return report.shapes();
+    }
+
+    private static void checkNames(Graph graph, DiagnosticBag bag) {
+        if (!IDENTIFIER.matcher(graph.name()).matches()) {
+            bag.report(DiagnosticCode.INVALID_NAME, graph.span(), graph.name(), "network");
+        }
+        for (Node node : graph.nodes().values()) {
+            if (!IDENTIFIER.matcher(node.name()).matches()) {
+                bag.report(DiagnosticCode.INVALID_NAME, node.span(), node.name(), "value");
+            }
+        }
     }
 
     private static void checkInputs(Graph graph, DiagnosticBag bag) {
