@@ -49,7 +49,7 @@ final class Steps {
             return new Norm(in, inShape, bn.epsilon(), values(graph, bn.gamma()), values(graph, bn.beta()),
                     values(graph, bn.mean()), values(graph, bn.variance()));
         } else if (node instanceof Relu) {
-            return new Rectify(in);
+            return slots -> rectify(slots[in]);
         } else if (node instanceof AvgPool pool) {
             return new Pool(in, inShape, shapes.get(pool.name()), pool.window(), false, pool.countIncludePad());
         } else if (node instanceof MaxPool pool) {
@@ -61,7 +61,7 @@ final class Steps {
         } else if (node instanceof Concat concat) {
             return new Join(operandSlots(concat.inputs(), slot), shapes.get(concat.name()).size());
         } else if (node instanceof Softmax) {
-            return new SoftmaxStep(in);
+            return slots -> softmax(slots[in]);
         }
         throw new IllegalStateException("no kernel for " + node.operator());
     }
@@ -239,22 +239,12 @@ final class Steps {
     }
 
     /** ONNX {@code Relu}: y = max(0, x); a NaN stays NaN. */
-    private static final class Rectify implements Step {
-        private final int in;
-
-        Rectify(int in) {
-            this.in = in;
+    private static double[] rectify(double[] x) {
+        double[] y = new double[x.length];
+        for (int k = 0; k < x.length; k++) {
+            y[k] = Math.max(0.0, x[k]);
         }
-
-        @Override
-        public double[] apply(double[][] slots) {
-            double[] x = slots[in];
-            double[] y = new double[x.length];
-            for (int k = 0; k < x.length; k++) {
-                y[k] = Math.max(0.0, x[k]);
-            }
-            return y;
-        }
+        return y;
     }
 
     /**
@@ -392,30 +382,20 @@ final class Steps {
      * ONNX {@code Softmax} (opset 13) over a vector, shifted by its maximum m so that no exponential overflows:
      * y[k] = exp(x[k] − m) / Σ_j exp(x[j] − m), with the sum in j order.
      */
-    private static final class SoftmaxStep implements Step {
-        private final int in;
-
-        SoftmaxStep(int in) {
-            this.in = in;
+    private static double[] softmax(double[] x) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            m = Math.max(m, v);
         }
-
-        @Override
-        public double[] apply(double[][] slots) {
-            double[] x = slots[in];
-            double m = Double.NEGATIVE_INFINITY;
-            for (double v : x) {
-                m = Math.max(m, v);
-            }
-            double[] y = new double[x.length];
-            double sum = 0.0;
-            for (int k = 0; k < x.length; k++) {
-                y[k] = Math.exp(x[k] - m);
-                sum += y[k];
-            }
-            for (int k = 0; k < y.length; k++) {
-                y[k] /= sum;
-            }
-            return y;
+        double[] y = new double[x.length];
+        double sum = 0.0;
+        for (int k = 0; k < x.length; k++) {
+            y[k] = Math.exp(x[k] - m);
+            sum += y[k];
         }
+        for (int k = 0; k < y.length; k++) {
+            y[k] /= sum;
+        }
+        return y;
     }
 }
