@@ -6,8 +6,11 @@ import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The model file argument and the options for loading it, shared by every command that reads a model. */
 final class ModelOptions {
@@ -31,11 +34,19 @@ final class ModelOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     Scale inputScale;
 
-    LoadOptions loadOptions() {
-        return new LoadOptions(allowOutsidePaths, new OnnxImportOptions(inputDType, inputScale));
-    }
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
+    /** Loads the model; the ONNX input options are a usage error for a network file, which declares its input. */
     ModelLoader.LoadedModel load() {
-        return ModelLoader.load(file, loadOptions());
+        CommandLine.ParseResult parsed = command.commandLine().getParseResult();
+        boolean onnxOptionGiven = parsed.hasMatchedOption("--input-dtype") || parsed.hasMatchedOption("--input-scale");
+        if (onnxOptionGiven && !file.getFileName().toString().endsWith(".onnx")) {
+            throw new CommandLine.ParameterException(command.commandLine(),
+                    "--input-dtype and --input-scale apply to ONNX models only; " + file
+                            + " declares its own input type");
+        }
+        return ModelLoader.load(file, new LoadOptions(allowOutsidePaths, new OnnxImportOptions(inputDType,
+                inputScale)));
     }
 }

@@ -77,6 +77,9 @@ class CliTest {
         CliRun scale = CliRun.of("check", example().toString(), "--input-scale", "-3");
         assertEquals(2, scale.exitCode());
         assertTrue(scale.err().contains("not a positive scale"), scale.err());
+        CliRun onnxOnly = CliRun.of("check", example().toString(), "--input-scale", "1/255");
+        assertEquals(2, onnxOnly.exitCode());
+        assertTrue(onnxOnly.err().contains("apply to ONNX models only"), onnxOnly.err());
     }
 
     @Test
