@@ -1,6 +1,7 @@
 package org.snnc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,9 +50,15 @@ final class AnnEvalCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** What {@code --report} writes. */
-    record EvalReport(String model, String data, int images, int correct, double accuracy, double seconds,
-            double imagesPerSecond, int passes, double bestSeconds, double bestImagesPerSecond, int threads,
+    /**
+     * What {@code --report} writes, with snake_case keys that scripts may rely on: {@code model}, {@code data},
+     * {@code images}, {@code correct}, {@code accuracy} (a fraction), {@code wall_seconds} and
+     * {@code images_per_second} (the first pass), {@code passes}, {@code best_wall_seconds} and
+     * {@code best_images_per_second} (the fastest pass), {@code threads}, {@code labels} and {@code predictions}
+     * (one class per image).
+     */
+    record EvalReport(String model, String data, int images, int correct, double accuracy, double wallSeconds,
+            double imagesPerSecond, int passes, double bestWallSeconds, double bestImagesPerSecond, int threads,
             int[] labels, int[] predictions) {
     }
 
@@ -98,7 +105,8 @@ final class AnnEvalCommand implements Callable<Integer> {
         out.println();
         out.flush();
         if (report != null) {
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
             AtomicFiles.write(report, json.writeValueAsBytes(figures));
         }
         return 0;

@@ -139,9 +139,9 @@ class CliTest {
         }
         assertEquals(correct, json.get("correct").asInt());
         assertEquals(correct / 100.0, json.get("accuracy").asDouble(), 1e-12);
-        assertTrue(json.get("imagesPerSecond").asDouble() > 0);
+        assertTrue(json.get("images_per_second").asDouble() > 0);
         assertEquals(3, json.get("passes").asInt());
-        assertTrue(json.get("bestSeconds").asDouble() <= json.get("seconds").asDouble());
+        assertTrue(json.get("best_wall_seconds").asDouble() <= json.get("wall_seconds").asDouble());
         assertTrue(run.out().contains("best of 3 passes"), run.out());
     }
 
