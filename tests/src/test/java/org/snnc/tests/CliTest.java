@@ -70,6 +70,15 @@ class CliTest {
     }
 
     @Test
+    void aDirectoryIsNotANetwork() throws IOException {
+        Path folder = Files.createDirectory(temp.resolve("net.snn"));
+        CliRun run = CliRun.of("check", folder.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("it is a directory [E0603]"), run.err());
+        assertFalse(run.printedStackTrace(), run.err());
+    }
+
+    @Test
     void badOptionsGiveUsageErrors() {
         CliRun run = CliRun.of("ann-eval", example().toString());
         assertEquals(2, run.exitCode());

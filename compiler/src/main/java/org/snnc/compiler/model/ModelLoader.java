@@ -1,10 +1,10 @@
 package org.snnc.compiler.model;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
@@ -13,6 +13,7 @@ import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.frontend.onnx.OnnxImporter;
 import org.snnc.compiler.frontend.text.ParsedNetwork;
 import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
+import org.snnc.compiler.io.InputFiles;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Verifier;
@@ -97,15 +98,11 @@ public final class ModelLoader {
 
     private static String readText(Path file) {
         SourceSpan span = SourceSpan.ofFile(file.toString());
+        byte[] bytes = InputFiles.readAllBytes(file, span);
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (NoSuchFileException missing) {
-            throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, span, file);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException notText) {
             throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, "it is not UTF-8 text");
-        } catch (IOException e) {
-            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, e.getMessage());
         }
     }
 }

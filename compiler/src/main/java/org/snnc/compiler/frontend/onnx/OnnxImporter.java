@@ -2,13 +2,12 @@ package org.snnc.compiler.frontend.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.InputFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Verifier;
 
@@ -61,7 +60,7 @@ public final class OnnxImporter {
         Path fileName = onnxFile.getFileName();
         String file = fileName == null ? onnxFile.toString() : fileName.toString();
         SourceSpan span = SourceSpan.ofFile(file);
-        return importModel(parse(read(onnxFile, span), span), graphName(file), span, options);
+        return importModel(parse(InputFiles.readAllBytes(onnxFile, span), span), graphName(file), span, options);
     }
 
     /** Lowers and verifies an already parsed model; package-private so tests can build models in memory. */
@@ -72,20 +71,6 @@ public final class OnnxImporter {
         Graph graph = new OnnxLowering(model, graphName, span, options).lower();
         Verifier.verify(graph);
         return graph;
-    }
-
-    private static byte[] read(Path file, SourceSpan span) {
-        if (!Files.exists(file)) {
-            throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, span, file);
-        }
-        if (Files.isDirectory(file)) {
-            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, "it is a directory");
-        }
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, span, file, e.getMessage());
-        }
     }
 
     private static ModelProto parse(byte[] bytes, SourceSpan span) {
