@@ -7,7 +7,7 @@ import java.util.Locale;
  * so that scripts, tests and bug reports can rely on it. Templates are {@link String#format} patterns.
  *
  * <p>Ranges: E01xx text syntax and names, E02xx shapes and attributes, E03xx parameters and weights files,
- * E04xx ONNX import, E05xx data and inputs, E06xx files and paths.
+ * E04xx ONNX import, E05xx data and inputs, E06xx files and paths, E07xx conversion pipelines and passes.
  */
 public enum DiagnosticCode {
     // E01xx: syntax and names
@@ -37,6 +37,9 @@ public enum DiagnosticCode {
     UNSUPPORTED_CONSTRUCT(210, Severity.ERROR, "unsupported: %s"),
     SOFTMAX_NOT_OUTPUT(211, Severity.ERROR, "softmax '%s' is not the network output; snnc supports softmax only as the output"),
     INVALID_INPUT_TYPE(212, Severity.ERROR, "input '%s': %s"),
+    OUTPUT_ONLY_OPERATOR(213, Severity.ERROR, "%s '%s' is not the network output; %s appears only as the output"),
+    MIXED_NETWORK(214, Severity.ERROR, "%s '%s' is an ANN operation in a network of IF populations; %s"),
+    WRONG_OPERAND_KIND(215, Severity.ERROR, "%s '%s' must read %s, but reads %s '%s'"),
 
     // E03xx: parameters and weights files
     MISSING_PARAMETER(301, Severity.ERROR, "%s '%s' is not in %s"),
@@ -65,7 +68,14 @@ public enum DiagnosticCode {
     FILE_NOT_FOUND(602, Severity.ERROR, "file %s does not exist"),
     FILE_UNREADABLE(603, Severity.ERROR, "cannot read %s: %s"),
     FILE_UNWRITABLE(604, Severity.ERROR, "cannot write %s: %s"),
-    UNKNOWN_FILE_KIND(605, Severity.ERROR, "%s: unknown file kind; expected %s");
+    UNKNOWN_FILE_KIND(605, Severity.ERROR, "%s: unknown file kind; expected %s"),
+
+    // E07xx: conversion pipelines and passes
+    UNKNOWN_PASS(701, Severity.ERROR, "unknown pass '%s'; the passes are %s"),
+    PIPELINE_ORDER(702, Severity.ERROR, "%s"),
+    CALIBRATION_REQUIRED(703, Severity.ERROR, "pass '%s' needs calibration data; pass --calibration DATA.npz"),
+    NOT_CONVERTIBLE(704, Severity.ERROR, "%s '%s' cannot be converted: %s"),
+    NOT_SIMULATABLE(705, Severity.ERROR, "the network is not ready to simulate: %s");
 
     private final int number;
     private final Severity severity;

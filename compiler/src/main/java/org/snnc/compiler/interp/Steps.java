@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.AvgPool;
 import org.snnc.compiler.ir.BatchNorm;
 import org.snnc.compiler.ir.Concat;
@@ -48,6 +49,9 @@ final class Steps {
         } else if (node instanceof BatchNorm bn) {
             return new Norm(in, inShape, bn.epsilon(), values(graph, bn.gamma()), values(graph, bn.beta()),
                     values(graph, bn.mean()), values(graph, bn.variance()));
+        } else if (node instanceof Affine affine) {
+            return new ChannelAffine(in, inShape, values(graph, affine.scale()),
+                    affine.shift().map(b -> values(graph, b)).orElse(new double[inShape.dim(0)]));
         } else if (node instanceof Relu) {
             return slots -> rectify(slots[in]);
         } else if (node instanceof AvgPool pool) {
@@ -63,7 +67,8 @@ final class Steps {
         } else if (node instanceof Softmax) {
             return slots -> softmax(slots[in]);
         }
-        throw new IllegalStateException("no kernel for " + node.operator());
+        throw new IllegalArgumentException("the ANN interpreter has no kernel for " + node.operator() + " '"
+                + node.name() + "'; spiking networks run in the spiking simulator");
     }
 
     private static double[] values(Graph graph, ParamRef ref) {
@@ -233,6 +238,32 @@ final class Steps {
                 for (int k = c * perChannel; k < end; k++) {
                     y[k] = (x[k] - mu) / sd * g + b;
                 }
+            }
+            return y;
+        }
+    }
+
+    /** {@link Affine}: y[c,…] = a[c]·x[c,…] + b[c]. */
+    private static final class ChannelAffine implements Step {
+        private final int in;
+        private final int perChannel;
+        private final double[] scale;
+        private final double[] shift;
+
+        ChannelAffine(int in, Shape shape, double[] scale, double[] shift) {
+            this.in = in;
+            this.perChannel = shape.size() / shape.dim(0);
+            this.scale = scale;
+            this.shift = shift;
+        }
+
+        @Override
+        public double[] apply(double[][] slots) {
+            double[] x = slots[in];
+            double[] y = new double[x.length];
+            for (int k = 0; k < x.length; k++) {
+                int c = k / perChannel;
+                y[k] = scale[c] * x[k] + shift[c];
             }
             return y;
         }

@@ -14,4 +14,9 @@ public record Add(String name, List<String> inputs, SourceSpan span) implements 
     public String operator() {
         return "add";
     }
+
+    @Override
+    public Add withInputs(List<String> operands) {
+        return new Add(name, operands, span);
+    }
 }

@@ -20,4 +20,9 @@ public record AvgPool(String name, String input, Window2d window, boolean countI
     public String operator() {
         return "avgpool";
     }
+
+    @Override
+    public AvgPool withInputs(List<String> operands) {
+        return new AvgPool(name, Operands.only(operands, name), window, countIncludePad, span);
+    }
 }

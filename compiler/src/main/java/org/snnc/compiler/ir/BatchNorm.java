@@ -32,4 +32,9 @@ public record BatchNorm(
     public Map<String, ParamRef> parameters() {
         return ParameterRoles.batchNorm(gamma, beta, mean, variance);
     }
+
+    @Override
+    public BatchNorm withInputs(List<String> operands) {
+        return new BatchNorm(name, Operands.only(operands, name), epsilon, gamma, beta, mean, variance, span);
+    }
 }

@@ -17,4 +17,9 @@ public record Concat(String name, List<String> inputs, SourceSpan span) implemen
     public String operator() {
         return "concat";
     }
+
+    @Override
+    public Concat withInputs(List<String> operands) {
+        return new Concat(name, operands, span);
+    }
 }

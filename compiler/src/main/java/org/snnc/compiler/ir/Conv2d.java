@@ -36,4 +36,9 @@ public record Conv2d(
     public Map<String, ParamRef> parameters() {
         return ParameterRoles.weightAndBias(weight, bias);
     }
+
+    @Override
+    public Conv2d withInputs(List<String> operands) {
+        return new Conv2d(name, Operands.only(operands, name), filters, window, groups, weight, bias, span);
+    }
 }

@@ -26,4 +26,9 @@ public record Dense(String name, String input, int units, ParamRef weight, Optio
     public Map<String, ParamRef> parameters() {
         return ParameterRoles.weightAndBias(weight, bias);
     }
+
+    @Override
+    public Dense withInputs(List<String> operands) {
+        return new Dense(name, Operands.only(operands, name), units, weight, bias, span);
+    }
 }

@@ -15,4 +15,9 @@ public record Dropout(String name, String input, double rate, SourceSpan span) i
     public String operator() {
         return "dropout";
     }
+
+    @Override
+    public Dropout withInputs(List<String> operands) {
+        return new Dropout(name, Operands.only(operands, name), rate, span);
+    }
 }

@@ -15,4 +15,9 @@ public record Flatten(String name, String input, SourceSpan span) implements Nod
     public String operator() {
         return "flatten";
     }
+
+    @Override
+    public Flatten withInputs(List<String> operands) {
+        return new Flatten(name, Operands.only(operands, name), span);
+    }
 }

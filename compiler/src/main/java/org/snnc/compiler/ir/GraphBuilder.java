@@ -53,6 +53,59 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Inserts a node with a new name just before {@code successor}, which must exist. */
+    public GraphBuilder insertBefore(String successor, Node node) {
+        if (!nodes.containsKey(successor)) {
+            throw new IllegalArgumentException("no node '" + successor + "' to insert before");
+        }
+        if (nodes.containsKey(node.name())) {
+            throw new IllegalArgumentException("duplicate node '" + node.name() + "'");
+        }
+        LinkedHashMap<String, Node> reordered = new LinkedHashMap<>();
+        nodes.forEach((name, existing) -> {
+            if (name.equals(successor)) {
+                reordered.put(node.name(), node);
+            }
+            reordered.put(name, existing);
+        });
+        nodes.clear();
+        nodes.putAll(reordered);
+        return this;
+    }
+
+    /** Makes every node that reads {@code from} read {@code to} instead, except {@code to} itself. */
+    public GraphBuilder replaceUses(String from, String to) {
+        nodes.replaceAll((name, node) -> name.equals(to) || !node.inputs().contains(from) ? node
+                : node.withInputs(node.inputs().stream().map(n -> n.equals(from) ? to : n).toList()));
+        if (from.equals(output)) {
+            output = to;
+        }
+        return this;
+    }
+
+    /** A name not yet used in the graph: {@code base}, or {@code base} with the first free numeric suffix. */
+    public String freshName(String base) {
+        if (!nodes.containsKey(base)) {
+            return base;
+        }
+        for (int i = 1; ; i++) {
+            String candidate = base + "_" + i;
+            if (!nodes.containsKey(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    /** Drops every tensor that no node refers to, so that a pass's replaced parameters are not written out. */
+    public GraphBuilder pruneWeights() {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        nodes.values().forEach(n -> n.parameters().values().forEach(p -> used.add(p.key())));
+        java.util.TreeMap<String, Tensor> kept = new java.util.TreeMap<>(weights.tensors());
+        kept.keySet().retainAll(used);
+        weights = new Weights(kept);
+        return this;
+    }
+
     public GraphBuilder remove(String nodeName) {
         if (nodes.remove(nodeName) == null) {
             throw new IllegalArgumentException("no node '" + nodeName + "' to remove");
@@ -66,6 +119,10 @@ public final class GraphBuilder {
 
     public Map<String, Node> nodes() {
         return java.util.Collections.unmodifiableMap(nodes);
+    }
+
+    public Weights weights() {
+        return weights;
     }
 
     public GraphBuilder output(String outputName) {

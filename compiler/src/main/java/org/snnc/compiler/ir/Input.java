@@ -18,4 +18,10 @@ public record Input(String name, DType dtype, Shape shape, Scale scale, SourceSp
     public String operator() {
         return "input";
     }
+
+    @Override
+    public Input withInputs(List<String> operands) {
+        Operands.none(operands, name);
+        return this;
+    }
 }

@@ -18,4 +18,9 @@ public record MaxPool(String name, String input, Window2d window, SourceSpan spa
     public String operator() {
         return "maxpool";
     }
+
+    @Override
+    public MaxPool withInputs(List<String> operands) {
+        return new MaxPool(name, Operands.only(operands, name), window, span);
+    }
 }

@@ -15,4 +15,9 @@ public record Relu(String name, String input, SourceSpan span) implements Node {
     public String operator() {
         return "relu";
     }
+
+    @Override
+    public Relu withInputs(List<String> operands) {
+        return new Relu(name, Operands.only(operands, name), span);
+    }
 }

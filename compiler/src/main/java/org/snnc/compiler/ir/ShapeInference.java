@@ -15,7 +15,10 @@ import org.snnc.compiler.diag.DiagnosticCode;
  *       weight [F, C/G, kH, kW], bias [F].</li>
  *   <li>dense: [N] → [units]; weight [units, N], bias [units].</li>
  *   <li>batchnorm: [C,…] → [C,…]; γ, β, μ, σ² all [C].</li>
- *   <li>relu, dropout: shape unchanged. softmax: [N] → [N].</li>
+ *   <li>affine: [C,…] → [C,…]; scale and shift [C].</li>
+ *   <li>relu, dropout, encode: shape unchanged. softmax, readout: [N] → [N].</li>
+ *   <li>if: shape unchanged; current, if present, has the population's shape.</li>
+ *   <li>maxpool_gate: as maxpool.</li>
  *   <li>avgpool, maxpool: [C,H,W] → [C,H′,W′]; padding smaller than the kernel on each axis.</li>
  *   <li>flatten: [C,H,W] → [C·H·W]; a vector stays as it is.</li>
  *   <li>add: every operand has one shape, which is the result's.</li>
@@ -79,9 +82,18 @@ public final class ShapeInference {
             return dense(dense, in.get(0));
         } else if (node instanceof BatchNorm bn) {
             return batchNorm(bn, in.get(0));
-        } else if (node instanceof Relu || node instanceof Dropout) {
+        } else if (node instanceof Affine affine) {
+            Shape perChannel = Shape.of(in.get(0).dim(0));
+            affine.parameters().values().forEach(p -> expect(p, perChannel));
             return Optional.of(in.get(0));
-        } else if (node instanceof Softmax) {
+        } else if (node instanceof Relu || node instanceof Dropout || node instanceof SpikeEncoder) {
+            return Optional.of(in.get(0));
+        } else if (node instanceof IfNeurons neurons) {
+            neurons.current().ifPresent(c -> expect(c, in.get(0)));
+            return Optional.of(in.get(0));
+        } else if (node instanceof MaxPoolGate gate) {
+            return pool(gate, gate.window(), in.get(0));
+        } else if (node instanceof Softmax || node instanceof Readout) {
             return requireRank(node, in.get(0), 1, "");
         } else if (node instanceof AvgPool pool) {
             return pool(pool, pool.window(), in.get(0));

@@ -18,4 +18,9 @@ public record Softmax(String name, String input, SourceSpan span) implements Nod
     public String operator() {
         return "softmax";
     }
+
+    @Override
+    public Softmax withInputs(List<String> operands) {
+        return new Softmax(name, Operands.only(operands, name), span);
+    }
 }

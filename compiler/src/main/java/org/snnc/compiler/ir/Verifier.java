@@ -19,7 +19,9 @@ import org.snnc.compiler.diag.Severity;
  *   <li>the network and every value have names the network language can write, so the graph prints;</li>
  *   <li>there is exactly one input;</li>
  *   <li>every operand names a value defined earlier, so the graph is acyclic and in topological order;</li>
- *   <li>the output names a value, and a softmax appears only as the output;</li>
+ *   <li>the output names a value, and a softmax or readout appears only as the output;</li>
+ *   <li>a spiking network (one with an {@code if} population) holds no relu, softmax, batchnorm or dropout, since
+ *       to-spiking requires or makes their replacements; an encoder reads the input, and a readout reads a population;</li>
  *   <li>add and concat have at least two operands;</li>
  *   <li>shapes agree on every edge ({@link ShapeInference});</li>
  *   <li>every parameter reference names a tensor of the expected shape whose values are all finite;</li>
@@ -52,6 +54,7 @@ public final class Verifier {
         checkInputs(graph, bag);
         boolean referencesSound = checkReferences(graph, bag);
         checkOutput(graph, bag);
+        checkSpikingStructure(graph, bag);
         ShapeInference.Result shapes = ShapeInference.infer(graph, bag);
         checkParameters(graph, shapes, bag);
         if (referencesSound) {
@@ -126,6 +129,34 @@ public final class Verifier {
             if (node instanceof Softmax && !node.name().equals(graph.output())) {
                 bag.report(DiagnosticCode.SOFTMAX_NOT_OUTPUT, node.span(), node.name());
             }
+            if (node instanceof Readout && !node.name().equals(graph.output())) {
+                bag.report(DiagnosticCode.OUTPUT_ONLY_OPERATOR, node.span(), "readout", node.name(), "readout");
+            }
+        }
+    }
+
+    private static void checkSpikingStructure(Graph graph, DiagnosticBag bag) {
+        boolean spiking = graph.nodes().values().stream().anyMatch(IfNeurons.class::isInstance);
+        for (Node node : graph.nodes().values()) {
+            if (spiking && (node instanceof Relu || node instanceof Softmax || node instanceof BatchNorm
+                    || node instanceof Dropout)) {
+                bag.report(DiagnosticCode.MIXED_NETWORK, node.span(), node.operator(), node.name(),
+                        "the conversion passes replace every " + node.operator());
+            }
+            if (node instanceof SpikeEncoder) {
+                operandKind(graph, node, Input.class, "the network input", bag);
+            } else if (node instanceof Readout) {
+                operandKind(graph, node, IfNeurons.class, "an if population", bag);
+            }
+        }
+    }
+
+    private static void operandKind(Graph graph, Node node, Class<? extends Node> kind, String wanted,
+            DiagnosticBag bag) {
+        Node operand = graph.nodes().get(node.inputs().get(0));
+        if (operand != null && !kind.isInstance(operand)) {
+            bag.report(DiagnosticCode.WRONG_OPERAND_KIND, node.span(), node.operator(), node.name(), wanted,
+                    operand.operator(), operand.name());
         }
     }
 

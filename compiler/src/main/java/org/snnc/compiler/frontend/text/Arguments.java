@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -184,6 +185,40 @@ final class Arguments {
             return fallback;
         }
         return parsed;
+    }
+
+    /** An optional positive finite real number. */
+    double positiveReal(String key, double fallback) {
+        double value = nonNegativeReal(key, fallback);
+        if (value == 0) {
+            invalid(key, "must be positive, got 0");
+            return fallback;
+        }
+        return value;
+    }
+
+    /** An optional word from a closed set, such as a reset mode; {@code choices} lists the words for diagnostics. */
+    <T> T word(String key, Function<String, Optional<T>> parse, T fallback, String choices) {
+        SnnParser.ValueContext value = attributes.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        Optional<T> parsed = value instanceof SnnParser.WordValueContext ? parse.apply(value.getText()) : Optional.empty();
+        if (parsed.isEmpty()) {
+            invalid(key, "expected " + choices + ", got " + value.getText());
+            return fallback;
+        }
+        return parsed.get();
+    }
+
+    /** An optional non-negative integer seed for a random generator; 0 when none is written. */
+    long seed(String key) {
+        Optional<Long> value = integer(attributes.get(key), key);
+        if (value.isPresent() && value.get() < 0) {
+            invalid(key, "must be a non-negative integer, got " + value.get());
+            return 0;
+        }
+        return value.orElse(0L);
     }
 
     /** An optional fraction in [0, 1), such as a dropout rate. */

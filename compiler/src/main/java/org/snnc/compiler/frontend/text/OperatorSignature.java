@@ -19,7 +19,12 @@ enum OperatorSignature {
     ADD("add", 2, Integer.MAX_VALUE),
     CONCAT("concat", 2, Integer.MAX_VALUE),
     DROPOUT("dropout", 1, 1, "rate"),
-    SOFTMAX("softmax", 1, 1);
+    SOFTMAX("softmax", 1, 1),
+    AFFINE("affine", 1, 1, "scale", "shift"),
+    ENCODE("encode", 1, 1, "mode", "seed"),
+    IF("if", 1, 1, "threshold", "reset", "current"),
+    MAXPOOL_GATE("maxpool_gate", 1, 1, "kernel", "stride", "padding", "estimator", "decay"),
+    READOUT("readout", 1, 1, "mode", "seed");
 
     private static final Map<String, String> UNSUPPORTED = unsupportedOperators();
 

@@ -11,7 +11,12 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Dropout;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Padding;
@@ -22,7 +27,9 @@ import org.snnc.compiler.ir.Window2d;
 /**
  * Writes a graph in the network language. The output is canonical: one statement a line in definition order,
  * attributes in a fixed order, and an attribute left out exactly when it has its default value (stride 1 and
- * padding 0 for convolutions, stride = kernel for pooling, groups 1, count_include_pad false, ε 1e-5, rate 0.5).
+ * padding 0 for convolutions, stride = kernel for pooling, groups 1, count_include_pad false, ε 1e-5, rate 0.5,
+ * threshold 1, reset by subtraction, the running-count gate estimator, seed 0;
+ * encode and readout always write their mode for the reader's sake).
  * Hence {@code print(parse(print(g))) = print(g)}, and parsing the text gives back a graph equal to {@code g} but for
  * source spans.
  */
@@ -69,11 +76,36 @@ public final class SnnPrinter {
             window(args, pool.window(), pool.window().kernelH(), pool.window().kernelW());
         } else if (node instanceof Dropout dropout && dropout.rate() != TreeLowering.DEFAULT_DROPOUT_RATE) {
             args.add("rate=" + Numbers.format(dropout.rate()));
+        } else if (node instanceof SpikeEncoder encoder) {
+            args.add("mode=" + encoder.encoding());
+            seed(args, encoder.seed());
+        } else if (node instanceof IfNeurons neurons) {
+            if (neurons.threshold() != IfNeurons.UNIT_THRESHOLD) {
+                args.add("threshold=" + Numbers.format(neurons.threshold()));
+            }
+            if (neurons.reset() != ResetMode.SUBTRACT) {
+                args.add("reset=" + neurons.reset());
+            }
+        } else if (node instanceof MaxPoolGate gate) {
+            window(args, gate.window(), gate.window().kernelH(), gate.window().kernelW());
+            gate.emaDecay().ifPresent(decay -> {
+                args.add("estimator=ema");
+                args.add("decay=" + Numbers.format(decay));
+            });
+        } else if (node instanceof Readout readout) {
+            args.add("mode=" + readout.mode());
+            seed(args, readout.seed());
         }
         for (Map.Entry<String, ParamRef> parameter : node.parameters().entrySet()) {
             args.add(parameter.getKey() + "=" + StringLiterals.quote(parameter.getValue().key()));
         }
         return node.name() + " = " + node.operator() + "(" + String.join(", ", args) + ")";
+    }
+
+    private static void seed(List<String> args, long seed) {
+        if (seed != 0) {
+            args.add("seed=" + seed);
+        }
     }
 
     private static String scale(Scale scale) {

@@ -5,11 +5,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.Affine;
+import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.AvgPool;
 import org.snnc.compiler.ir.BatchNorm;
 import org.snnc.compiler.ir.Concat;
@@ -41,6 +50,11 @@ final class TreeLowering {
     static final double DEFAULT_BATCHNORM_EPSILON = 1e-5;
     /** The dropout rate when none is written, as in PyTorch. */
     static final double DEFAULT_DROPOUT_RATE = 0.5;
+
+    /** The decay of a gate's exponential moving average estimator when none is written. */
+    static final double DEFAULT_EMA_DECAY = 0.9;
+    /** A gate's estimator words, each mapped to whether it selects the exponential moving average. */
+    static final Map<String, Boolean> GATE_ESTIMATOR_IS_EMA = Map.of("count", false, "ema", true);
 
     private final SourceLocator locator;
     private final DiagnosticBag diagnostics;
@@ -212,6 +226,25 @@ final class TreeLowering {
             case CONCAT -> new Concat(name, args.operandNames(), span);
             case DROPOUT -> new Dropout(name, args.operand(), args.fraction("rate", DEFAULT_DROPOUT_RATE), span);
             case SOFTMAX -> new Softmax(name, args.operand(), span);
+            case AFFINE -> new Affine(name, args.operand(), args.parameter("scale"), args.optionalParameter("shift"),
+                    span);
+            case ENCODE -> new SpikeEncoder(name, args.operand(),
+                    args.word("mode", InputEncoding::fromSpelling, InputEncoding.ANALOG, "analog or poisson"),
+                    args.seed("seed"), span);
+            case IF -> new IfNeurons(name, args.operand(), args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD),
+                    args.word("reset", ResetMode::fromSpelling, ResetMode.SUBTRACT, "subtract or zero"),
+                    args.optionalParameter("current"), span);
+            case MAXPOOL_GATE -> {
+                int[] kernel = args.positivePair("kernel");
+                boolean ema = args.word("estimator", w -> Optional.ofNullable(GATE_ESTIMATOR_IS_EMA.get(w)), false,
+                        "count or ema");
+                OptionalDouble decay = ema
+                        ? OptionalDouble.of(args.fraction("decay", DEFAULT_EMA_DECAY)) : OptionalDouble.empty();
+                yield new MaxPoolGate(name, args.operand(), window(args, kernel, kernel), decay, span);
+            }
+            case READOUT -> new Readout(name, args.operand(),
+                    args.word("mode", ReadoutMode::fromSpelling, ReadoutMode.MEMBRANE, "membrane, spikecount or softmax"),
+                    args.seed("seed"), span);
         };
     }
 

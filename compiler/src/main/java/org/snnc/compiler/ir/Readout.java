@@ -1,0 +1,26 @@
+package org.snnc.compiler.ir;
+
+import java.util.List;
+import org.snnc.compiler.diag.SourceSpan;
+
+/**
+ * The class decision of a spiking network, read from its output population by {@link ReadoutMode}; it is the
+ * network's output, and its value is one score per class. {@code seed} drives the Poisson softmax only.
+ */
+public record Readout(String name, String input, ReadoutMode mode, long seed, SourceSpan span) implements Node {
+
+    @Override
+    public List<String> inputs() {
+        return List.of(input);
+    }
+
+    @Override
+    public String operator() {
+        return "readout";
+    }
+
+    @Override
+    public Readout withInputs(List<String> operands) {
+        return new Readout(name, Operands.only(operands, name), mode, seed, span);
+    }
+}

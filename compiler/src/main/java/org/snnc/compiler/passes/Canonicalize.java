@@ -1,0 +1,117 @@
+package org.snnc.compiler.passes;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snnc.compiler.diag.DiagnosticBag;
+import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.Flatten;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.GraphBuilder;
+import org.snnc.compiler.ir.MaxPool;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Padding;
+import org.snnc.compiler.ir.Relu;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.ShapeInference;
+import org.snnc.compiler.ir.Window2d;
+
+/**
+ * Rewrites the ANN into the forms the later passes expect, to a fixed point. Each rule keeps the ANN's function:
+ * <ul>
+ *   <li>{@code flatten(x) → x} when x is already a vector (a reshape that changes nothing);</li>
+ *   <li>{@code avgpool(x) → x} and {@code maxpool(x) → x} for a 1×1 window with stride 1 and no padding (identity);</li>
+ *   <li>{@code relu(relu(x)) → relu(x)}, since max(0, max(0, x)) = max(0, x);</li>
+ *   <li>{@code relu(maxpool(x)) → maxpool(relu(x))}, since max is monotone: max(0, max_w x) = max_w max(0, x). This
+ *       puts the relu on the weighted layer, where it becomes an IF population, and the maxpool on spikes, where it
+ *       becomes a gate.</li>
+ * </ul>
+ * A value keeps its name: after a swap, the name of the relu names the new relu and users read the pool.
+ */
+public final class Canonicalize implements Pass {
+
+    @Override
+    public String name() {
+        return "canonicalize";
+    }
+
+    @Override
+    public String summary() {
+        return "remove identity reshapes and pools, merge relus, and move relus before max pooling";
+    }
+
+    @Override
+    public Set<Stage> requires() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<Stage> establishes() {
+        return EnumSet.of(Stage.CANONICAL);
+    }
+
+    @Override
+    public Graph run(Graph graph, PassContext context) {
+        Graph current = graph;
+        for (Optional<Rewrite> rewrite = firstRewrite(current); rewrite.isPresent(); rewrite = firstRewrite(current)) {
+            current = rewrite.get().apply(current, context);
+        }
+        return current.toBuilder().pruneWeights().build();
+    }
+
+    /** Whether no rule applies to {@code graph}. */
+    static boolean isCanonical(Graph graph) {
+        return firstRewrite(graph).isEmpty();
+    }
+
+    private interface Rewrite {
+        Graph apply(Graph graph, PassContext context);
+    }
+
+    private static Optional<Rewrite> firstRewrite(Graph graph) {
+        Map<String, Shape> shapes = ShapeInference.infer(graph, new DiagnosticBag()).shapes();
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof Flatten flatten && rankOf(shapes, flatten.input()) == 1
+                    || isIdentityPool(node)) {
+                return Optional.of((g, ctx) -> bypass(g, node, ctx));
+            }
+            if (node instanceof Relu relu && graph.node(relu.input()) instanceof Relu) {
+                return Optional.of((g, ctx) -> bypass(g, g.node(relu.input()), ctx));
+            }
+            if (node instanceof Relu relu && graph.node(relu.input()) instanceof MaxPool pool
+                    && graph.users(pool.name()).size() == 1) {
+                return Optional.of((g, ctx) -> swap(g, relu, pool, ctx));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int rankOf(Map<String, Shape> shapes, String value) {
+        Shape shape = shapes.get(value);
+        return shape == null ? -1 : shape.rank();
+    }
+
+    private static boolean isIdentityPool(Node node) {
+        Window2d unit = new Window2d(1, 1, 1, 1, Padding.NONE);
+        return node instanceof AvgPool pool && pool.window().equals(unit)
+                || node instanceof MaxPool maxPool && maxPool.window().equals(unit);
+    }
+
+    /** Removes a one-operand identity, making its users read its operand. */
+    private static Graph bypass(Graph graph, Node identity, PassContext context) {
+        context.count("identities-removed", 1);
+        String operand = identity.inputs().get(0);
+        return graph.toBuilder().replaceUses(identity.name(), operand).remove(identity.name()).build();
+    }
+
+    private static Graph swap(Graph graph, Relu relu, MaxPool pool, PassContext context) {
+        context.count("relus-moved-before-maxpool", 1);
+        GraphBuilder builder = graph.toBuilder();
+        builder.remove(relu.name());
+        builder.insertBefore(pool.name(), new Relu(relu.name(), pool.input(), relu.span()));
+        builder.replace(pool.withInputs(java.util.List.of(relu.name())));
+        builder.replaceUses(relu.name(), pool.name());
+        return builder.build();
+    }
+}
