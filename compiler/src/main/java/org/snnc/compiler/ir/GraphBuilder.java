@@ -96,6 +96,26 @@ public final class GraphBuilder {
         }
     }
 
+    /** A weight key not yet used: {@code base}, or {@code base} with the first free numeric suffix. */
+    public String freshWeightKey(String base) {
+        if (!weights.contains(base)) {
+            return base;
+        }
+        for (int i = 1; ; i++) {
+            String candidate = base + "_" + i;
+            if (!weights.contains(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    /** Stores {@code tensor} under a fresh key derived from {@code base} and returns a reference to it. */
+    public ParamRef addWeight(String base, Tensor tensor, org.snnc.compiler.diag.SourceSpan span) {
+        String key = freshWeightKey(base);
+        weight(key, tensor);
+        return new ParamRef(key, span);
+    }
+
     /** Drops every tensor that no node refers to, so that a pass's replaced parameters are not written out. */
     public GraphBuilder pruneWeights() {
         java.util.Set<String> used = new java.util.HashSet<>();
