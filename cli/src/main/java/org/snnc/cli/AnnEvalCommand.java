@@ -71,10 +71,7 @@ final class AnnEvalCommand implements Callable<Integer> {
         Graph graph = model.load().graph();
         AnnInterpreter interpreter = new AnnInterpreter(graph);
         Dataset dataset = Dataset.load(data, graph.input(), limit);
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
-        }
+        int workers = Threads.resolve(threads, spec);
         Activations activations = null;
         double seconds = 0;
         double bestSeconds = Double.POSITIVE_INFINITY;

@@ -1,10 +1,17 @@
 package org.snnc.cli;
 
+import java.util.Optional;
+import java.util.function.Function;
 import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.passes.OutputScale;
+import org.snnc.compiler.sim.Schedule;
 import picocli.CommandLine;
 
-/** Command-line converters for the network language's input types. */
+/** Command-line converters for the network language's input types and the conversion choices. */
 final class Converters {
 
     private Converters() {
@@ -35,6 +42,53 @@ final class Converters {
             }
             throw new CommandLine.TypeConversionException(
                     "'" + text + "' is not a positive scale; write a number such as 0.5 or a ratio such as 1/255");
+        }
+    }
+
+    /** Reads a word from a closed set, as the network language spells it. */
+    abstract static class WordConverter<T> implements CommandLine.ITypeConverter<T> {
+        private final Function<String, Optional<T>> parse;
+        private final String choices;
+
+        WordConverter(Function<String, Optional<T>> parse, String choices) {
+            this.parse = parse;
+            this.choices = choices;
+        }
+
+        @Override
+        public T convert(String text) {
+            return parse.apply(text).orElseThrow(() -> new CommandLine.TypeConversionException(
+                    "'" + text + "' is not one of " + choices));
+        }
+    }
+
+    static final class ResetConverter extends WordConverter<ResetMode> {
+        ResetConverter() {
+            super(ResetMode::fromSpelling, "subtract, zero");
+        }
+    }
+
+    static final class EncodingConverter extends WordConverter<InputEncoding> {
+        EncodingConverter() {
+            super(InputEncoding::fromSpelling, "analog, poisson");
+        }
+    }
+
+    static final class ReadoutConverter extends WordConverter<ReadoutMode> {
+        ReadoutConverter() {
+            super(ReadoutMode::fromSpelling, "membrane, spikecount, softmax");
+        }
+    }
+
+    static final class OutputScaleConverter extends WordConverter<OutputScale> {
+        OutputScaleConverter() {
+            super(OutputScale::fromSpelling, "percentile, max, none");
+        }
+    }
+
+    static final class ScheduleConverter extends WordConverter<Schedule> {
+        ScheduleConverter() {
+            super(Schedule::fromSpelling, "pipelined, sync");
         }
     }
 }

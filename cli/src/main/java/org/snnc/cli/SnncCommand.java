@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             AnnEvalCommand.class,
             InferCommand.class,
+            ConvertCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SnncCommand implements Runnable {

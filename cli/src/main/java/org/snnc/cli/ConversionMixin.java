@@ -1,0 +1,136 @@
+package org.snnc.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.passes.CompilationInputs;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.IrDumps;
+import org.snnc.compiler.passes.NormalizeOptions;
+import org.snnc.compiler.passes.OutputScale;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.PassManager;
+import org.snnc.compiler.passes.Passes;
+import org.snnc.compiler.passes.Progress;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The options of the conversion pipeline, shared by {@code convert} and {@code simulate}. */
+final class ConversionMixin {
+
+    @Option(names = "--calibration", paramLabel = "DATA.npz",
+            description = "Calibration images (x) for data-based normalization; required to convert an ANN.")
+    Path calibration;
+
+    @Option(names = "--calibration-limit", paramLabel = "N", defaultValue = "1000",
+            description = "Use the first N calibration images (default: ${DEFAULT-VALUE}).")
+    int calibrationLimit;
+
+    @Option(names = "--percentile", paramLabel = "P", defaultValue = "99.9",
+            description = "λ is the P-th percentile of each layer's non-zero activations; 100 is max-norm "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double percentile;
+
+    @Option(names = "--per-channel", description = "Normalize each channel by its own λ.")
+    boolean perChannel;
+
+    @Option(names = "--output-lambda", paramLabel = "percentile|max|none", defaultValue = "percentile",
+            converter = Converters.OutputScaleConverter.class,
+            description = "The output layer's λ: the percentile of its positive logits, their max, or 1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    OutputScale outputLambda;
+
+    @Option(names = "--reset", paramLabel = "subtract|zero", defaultValue = "subtract",
+            converter = Converters.ResetConverter.class,
+            description = "Reset by subtraction or to zero (default: ${DEFAULT-VALUE}).")
+    ResetMode reset;
+
+    @Option(names = "--gate-ema-decay", paramLabel = "D",
+            description = "Max-pool gates estimate rates by a moving average with decay D in [0,1) instead of the "
+                    + "running spike count.")
+    Double gateEmaDecay;
+
+    @Option(names = "--input-encoding", paramLabel = "analog|poisson", defaultValue = "analog",
+            converter = Converters.EncodingConverter.class,
+            description = "Analog current or Poisson spikes (default: ${DEFAULT-VALUE}).")
+    InputEncoding encoding;
+
+    @Option(names = "--readout", paramLabel = "membrane|spikecount|softmax", defaultValue = "membrane",
+            converter = Converters.ReadoutConverter.class,
+            description = "How the class is read from the output layer (default: ${DEFAULT-VALUE}).")
+    ReadoutMode readout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the Poisson input and the Poisson softmax readout (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--passes", paramLabel = "a,b,c",
+            description = "Run these passes in this order instead of the standard pipeline.")
+    String passes;
+
+    @Option(names = "--print-ir-after-all", description = "Print the network after every pass.")
+    boolean printAfterAll;
+
+    @Option(names = "--print-ir-after", paramLabel = "PASS", split = ",",
+            description = "Print the network after the named passes.")
+    List<String> printAfter = new ArrayList<>();
+
+    @Option(names = "--print-ir-after-change", description = "Print the network after every pass that changed it.")
+    boolean printAfterChange;
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    ConversionOptions options() {
+        if (!(percentile > 0 && percentile <= 100)) {
+            throw usage("--percentile must be in (0, 100], got " + percentile);
+        }
+        if (gateEmaDecay != null && !(gateEmaDecay >= 0 && gateEmaDecay < 1)) {
+            throw usage("--gate-ema-decay must be in [0, 1), got " + gateEmaDecay);
+        }
+        if (seed < 0 || calibrationLimit < 1) {
+            throw usage("--seed must be non-negative and --calibration-limit at least 1");
+        }
+        OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
+        return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
+                encoding, readout, seed);
+    }
+
+    /** The pass manager for the chosen pipeline, with the IR dumps going to {@code out}. */
+    PassManager passManager(PrintWriter out) {
+        ConversionOptions options = options();
+        List<Pass> pipeline = passes == null ? Passes.standard(options) : Passes.parse(passes, options);
+        for (String name : printAfter) {
+            if (pipeline.stream().noneMatch(pass -> pass.name().equals(name))) {
+                throw usage("--print-ir-after names '" + name + "', which is not in the pipeline "
+                        + pipeline.stream().map(Pass::name).toList());
+            }
+        }
+        IrDumps dumps = new IrDumps(printAfterAll, java.util.Set.copyOf(printAfter), printAfterChange, text -> {
+            out.print(text);
+            out.flush();
+        });
+        return new PassManager(pipeline, dumps);
+    }
+
+    /** The calibration images, scaled for {@code graph}'s input, if {@code --calibration} was given. */
+    CompilationInputs inputs(Graph graph, int threads, Progress.Factory progress) {
+        Optional<double[][]> images = Optional.ofNullable(calibration)
+                .map(file -> Dataset.load(file, graph.input(), calibrationLimit).inputs());
+        return new CompilationInputs(images, threads, progress);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(command.commandLine(), message);
+    }
+}

@@ -1,0 +1,27 @@
+package org.snnc.compiler.passes;
+
+import java.util.OptionalDouble;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
+
+/**
+ * The choices of the conversion passes, one field per option of {@code snnc convert}. The defaults are the paper's and
+ * CONVENTIONS.md's: percentile 99.9 per layer, reset by subtraction, running-count gates, analog input and the
+ * membrane readout.
+ *
+ * @param normalize    the options of {@code normalize}
+ * @param reset        the reset of every IF population ({@code to-spiking})
+ * @param gateEmaDecay the decay of the gates' moving-average estimator; empty for the running count
+ * @param encoding     how the input enters the network ({@code analog-input})
+ * @param readout      how the class is read ({@code readout})
+ * @param seed         the seed of the Poisson input and the Poisson softmax readout
+ */
+public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
+        InputEncoding encoding, ReadoutMode readout, long seed) {
+
+    public static ConversionOptions defaults() {
+        return new ConversionOptions(NormalizeOptions.defaults(), ResetMode.SUBTRACT, OptionalDouble.empty(),
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0);
+    }
+}
