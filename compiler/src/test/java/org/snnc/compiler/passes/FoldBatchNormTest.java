@@ -11,7 +11,9 @@ import static org.snnc.compiler.passes.PassFixtures.shape;
 import static org.snnc.compiler.passes.PassFixtures.statements;
 import static org.snnc.compiler.passes.PassFixtures.statistics;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.ir.Graph;
 
@@ -60,7 +62,7 @@ class FoldBatchNormTest {
         assertValues(new double[] {1, 1.5, -2, 8}, parameter(folded, "c", "weight"), EXACT);
         assertValues(new double[] {0.225, -2.2}, parameter(folded, "c", "bias"), EXACT);
         assertEquals("r", folded.output());
-        assertEquals(java.util.List.of("x", "c", "r"), java.util.List.copyOf(folded.nodes().keySet()));
+        assertEquals(List.of("x", "c", "r"), List.copyOf(folded.nodes().keySet()));
         assertEquals("c", folded.node("r").inputs().get(0));
         assertSameFunction(graph, folded, EXACT, IMAGES);
         assertEquals(Map.of("batchnorms-folded", 1L), statistics(pass, graph));
@@ -126,7 +128,7 @@ class FoldBatchNormTest {
     void replacedParametersAreNotKept() {
         Graph graph = withBatchNorm(convolution("output " + batchNorm("b", "c")), "b").build();
         Graph folded = run(pass, graph);
-        assertEquals(java.util.Set.of(folded.node("c").parameters().get("weight").key(),
+        assertEquals(Set.of(folded.node("c").parameters().get("weight").key(),
                 folded.node("c").parameters().get("bias").key()), folded.weights().tensors().keySet());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.snnc.compiler.frontend.text.SnnPrinter;
 import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.interp.AnnInterpreter;
@@ -58,7 +59,7 @@ final class PassFixtures {
     }
 
     /** The single run's statistics of {@code pass} on {@code graph}. */
-    static java.util.Map<String, Long> statistics(Pass pass, Graph graph) {
+    static Map<String, Long> statistics(Pass pass, Graph graph) {
         return runAll(graph, pass).runs().get(0).statistics();
     }
 
