@@ -50,10 +50,12 @@ public final class FoldBatchNorm implements Pass {
     public Graph run(Graph graph, PassContext context) {
         GraphBuilder builder = graph.toBuilder();
         for (Node node : graph.nodes().values()) {
-            if (node instanceof BatchNorm bn) {
+            if (node instanceof BatchNorm) {
+                // The builder's copy and users: folding an earlier batchnorm may have rewired this one's operand.
+                BatchNorm bn = (BatchNorm) builder.nodes().get(node.name());
                 Node layer = builder.nodes().get(bn.input());
-                boolean foldable = (layer instanceof Conv2d || layer instanceof Dense)
-                        && graph.users(layer.name()).size() == 1;
+                long users = builder.nodes().values().stream().filter(n -> n.inputs().contains(bn.input())).count();
+                boolean foldable = (layer instanceof Conv2d || layer instanceof Dense) && users == 1;
                 if (foldable) {
                     fold(builder, bn, layer);
                     context.count("batchnorms-folded", 1);

@@ -37,7 +37,9 @@ public final class RemoveDropout implements Pass {
     public Graph run(Graph graph, PassContext context) {
         GraphBuilder builder = graph.toBuilder();
         for (Node node : graph.nodes().values()) {
-            if (node instanceof Dropout dropout) {
+            if (node instanceof Dropout) {
+                // The builder's copy: removing an earlier dropout may have rewired this one's operand.
+                Dropout dropout = (Dropout) builder.nodes().get(node.name());
                 builder.replaceUses(dropout.name(), dropout.input()).remove(dropout.name());
                 context.count("dropouts-removed", 1);
             }

@@ -1,0 +1,105 @@
+package org.snnc.compiler.passes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.snnc.compiler.passes.PassFixtures.assertSameFunction;
+import static org.snnc.compiler.passes.PassFixtures.lines;
+import static org.snnc.compiler.passes.PassFixtures.network;
+import static org.snnc.compiler.passes.PassFixtures.run;
+import static org.snnc.compiler.passes.PassFixtures.runAll;
+import static org.snnc.compiler.passes.PassFixtures.shape;
+import static org.snnc.compiler.passes.PassFixtures.statements;
+import static org.snnc.compiler.passes.PassFixtures.statistics;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.snnc.compiler.ir.Graph;
+
+class CanonicalizeTest {
+
+    private final Canonicalize pass = new Canonicalize();
+
+    private static final double[][] IMAGES = {
+        {1, -2, 3, -4, 0.5, 6, -7, 8, 9, -1, 2, -3, 0, 4, -5, 6},
+        {-1, 2, -3, 4, -0.5, -6, 7, -8, 0, 1, -2, 3, 5, -4, 5, -6}};
+
+    @Test
+    void aFlattenOfAVectorIsRemoved() {
+        Graph graph = network(
+                "input x: f64[4]",
+                "f = flatten(x)",
+                "output d = dense(f, units=1, weight=\"d.weight\")").weight("d.weight", shape(1, 4), 1, 2, 3, 4)
+                .build();
+        assertEquals(lines("input x: f64[4]", "output d = dense(x, units=1, weight=\"d.weight\")"),
+                statements(run(pass, graph)));
+        assertEquals(Map.of("identities-removed", 1L), statistics(pass, graph));
+    }
+
+    @Test
+    void unitPoolsAreRemovedButAStridedUnitPoolIsKept() {
+        Graph graph = network(
+                "input x: f64[1,4,4]",
+                "a = avgpool(x, kernel=1)",
+                "m = maxpool(a, kernel=1)",
+                "output s = maxpool(m, kernel=1, stride=2)").build();
+        assertEquals(lines("input x: f64[1,4,4]", "output s = maxpool(x, kernel=1, stride=2)"),
+                statements(run(pass, graph)));
+        assertEquals(Map.of("identities-removed", 2L), statistics(pass, graph));
+    }
+
+    @Test
+    void aReluOfAReluIsMergedIntoTheOuterOne() {
+        Graph graph = network("input x: f64[3]", "r1 = relu(x)", "output r2 = relu(r1)").build();
+        assertEquals(lines("input x: f64[3]", "output r2 = relu(x)"), statements(run(pass, graph)));
+    }
+
+    @Test
+    void aReluAfterAMaxPoolMovesBeforeItAndKeepsItsName() {
+        Graph graph = network(
+                "input x: f64[1,4,4]",
+                "p = maxpool(x, kernel=2)",
+                "r = relu(p)",
+                "f = flatten(r)",
+                "output d = dense(f, units=2, weight=\"d.weight\")")
+                .weight("d.weight", shape(2, 4), 1, -1, 2, 0.5, -3, 1, 1, 2).build();
+        Graph result = run(pass, graph);
+        assertEquals(lines(
+                "input x: f64[1,4,4]",
+                "r = relu(x)",
+                "p = maxpool(r, kernel=2)",
+                "f = flatten(p)",
+                "output d = dense(f, units=2, weight=\"d.weight\")"), statements(result));
+        assertSameFunction(graph, result, 0, IMAGES);
+        assertEquals(Map.of("relus-moved-before-maxpool", 1L), statistics(pass, graph));
+    }
+
+    @Test
+    void aMaxPoolWithAnotherUserKeepsTheReluAfterIt() {
+        Graph graph = network(
+                "input x: f64[1,4,4]",
+                "p = maxpool(x, kernel=2)",
+                "r = relu(p)",
+                "output s = add(p, r)").build();
+        PipelineResult result = runAll(graph, pass);
+        assertEquals(graph, result.graph());
+        assertFalse(result.runs().get(0).changed());
+    }
+
+    @Test
+    void rulesApplyToAFixedPoint() {
+        // relu(relu(maxpool(avgpool_1x1(x)))): the identity pool goes; rules apply in definition order, so r1 moves
+        // above the maxpool, then r2 does, and then the two relus merge, the merged one keeping the outer name.
+        Graph graph = network(
+                "input x: f64[1,4,4]",
+                "a = avgpool(x, kernel=1)",
+                "p = maxpool(a, kernel=2)",
+                "r1 = relu(p)",
+                "output r2 = relu(r1)").build();
+        Graph result = run(pass, graph);
+        assertEquals(lines("input x: f64[1,4,4]", "r2 = relu(x)", "output p = maxpool(r2, kernel=2)"),
+                statements(result));
+        assertSameFunction(graph, result, 0, IMAGES);
+        assertEquals(Map.of("identities-removed", 2L, "relus-moved-before-maxpool", 2L), statistics(pass, graph));
+        assertEquals(result, run(pass, result));
+    }
+}
