@@ -56,6 +56,7 @@ public final class AddReadout implements Pass {
         String population = graph.output();
         String name = builder.freshName(population + ".readout");
         builder.add(new Readout(name, population, mode, seed, graph.node(population).span())).output(name);
+        context.count("readouts", 1);
         return builder.build();
     }
 }
