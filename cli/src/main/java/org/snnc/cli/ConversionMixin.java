@@ -15,7 +15,7 @@ import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.NormalizeOptions;
-import org.snnc.compiler.passes.OutputScale;
+import org.snnc.compiler.passes.NormalizeOptions.OutputScale;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Passes;

@@ -7,7 +7,7 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
-import org.snnc.compiler.passes.OutputScale;
+import org.snnc.compiler.passes.NormalizeOptions.OutputScale;
 import org.snnc.compiler.sim.Schedule;
 import picocli.CommandLine;
 

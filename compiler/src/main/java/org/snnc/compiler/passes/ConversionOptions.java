@@ -21,7 +21,7 @@ public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, Opt
         InputEncoding encoding, ReadoutMode readout, long seed) {
 
     public static ConversionOptions defaults() {
-        return new ConversionOptions(NormalizeOptions.defaults(), ResetMode.SUBTRACT, OptionalDouble.empty(),
+        return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
                 InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0);
     }
 }

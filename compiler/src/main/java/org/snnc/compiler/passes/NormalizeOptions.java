@@ -28,6 +28,20 @@ public record NormalizeOptions(double percentile, boolean perChannel, OutputScal
         /** λ_out is the largest positive value of y, so no output neuron is driven beyond threshold by the data. */
         MAX,
         /** λ_out = 1: the logits keep the scale the ANN gives them. */
-        NONE
+        NONE;
+
+        /** The word the command line uses: percentile, max or none. */
+        public String spelling() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static java.util.Optional<OutputScale> fromSpelling(String word) {
+            return java.util.Arrays.stream(values()).filter(scale -> scale.spelling().equals(word)).findFirst();
+        }
+
+        @Override
+        public String toString() {
+            return spelling();
+        }
     }
 }
