@@ -1,0 +1,106 @@
+package org.snnc.compiler.sim;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a simulation of N images for T steps measured. Arrays indexed by step hold step t = 1 … T at index t − 1.
+ * The arrays are the result's own; callers must not modify them.
+ */
+public final class SimulationResult {
+
+    private final int images;
+    private final int steps;
+    private final int[][] predictions;
+    private final int[][] spikeCountPredictions;
+    private final double[] synapticOpsPerImage;
+    private final long synapticEvents;
+    private final Map<String, Double> spikesPerLayer;
+    private final double neuronUpdatesPerImage;
+    private final long wallNanos;
+
+    SimulationResult(int images, int steps, int[][] predictions, int[][] spikeCountPredictions,
+            double[] synapticOpsPerImage, long synapticEvents, Map<String, Double> spikesPerLayer,
+            double neuronUpdatesPerImage, long wallNanos) {
+        this.images = images;
+        this.steps = steps;
+        this.predictions = predictions;
+        this.spikeCountPredictions = spikeCountPredictions;
+        this.synapticOpsPerImage = synapticOpsPerImage;
+        this.synapticEvents = synapticEvents;
+        this.spikesPerLayer = Collections.unmodifiableMap(new LinkedHashMap<>(spikesPerLayer));
+        this.neuronUpdatesPerImage = neuronUpdatesPerImage;
+        this.wallNanos = wallNanos;
+    }
+
+    public int images() {
+        return images;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** {@code [t − 1][image]}: the class by the graph's readout mode after step t. */
+    public int[][] predictions() {
+        return predictions;
+    }
+
+    /** {@code [t − 1][image]}: the class by the output population's spike counts after step t. */
+    public int[][] spikeCountPredictions() {
+        return spikeCountPredictions;
+    }
+
+    /**
+     * The mean synaptic operations per image up to step t: the analog input's ANN MACs (counted once, from t = 1)
+     * plus the spike-driven operations of steps 1 … t.
+     */
+    public double[] synapticOpsPerImage() {
+        return synapticOpsPerImage;
+    }
+
+    /** The spike-driven synaptic operations of all images over all steps, without the analog MACs. */
+    public long synapticEvents() {
+        return synapticEvents;
+    }
+
+    /** The mean number of spikes per image over the T steps, per population, in definition order. */
+    public Map<String, Double> spikesPerLayer() {
+        return spikesPerLayer;
+    }
+
+    /** The neuron updates per image over the T steps: the populations' sizes summed, times T. */
+    public double neuronUpdatesPerImage() {
+        return neuronUpdatesPerImage;
+    }
+
+    /** The wall-clock time of the simulation, in nanoseconds. */
+    public long wallNanos() {
+        return wallNanos;
+    }
+
+    /** images · steps per second of wall-clock time. */
+    public double imageStepsPerSecond() {
+        return (double) images * steps / (wallNanos / 1e9);
+    }
+
+    /** The fraction of images whose prediction equals the label, per step: {@code predictions[t][i] == labels[i]}. */
+    public static double[] accuracy(int[][] predictions, int[] labels) {
+        double[] accuracy = new double[predictions.length];
+        for (int t = 0; t < predictions.length; t++) {
+            if (predictions[t].length != labels.length) {
+                throw new IllegalArgumentException(
+                        predictions[t].length + " predictions per step, but " + labels.length + " labels");
+            }
+            int correct = 0;
+            for (int i = 0; i < labels.length; i++) {
+                if (predictions[t][i] == labels[i]) {
+                    correct++;
+                }
+            }
+            accuracy[t] = labels.length == 0 ? 0.0 : (double) correct / labels.length;
+        }
+        return accuracy;
+    }
+}

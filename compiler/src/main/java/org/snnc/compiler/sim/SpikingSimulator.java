@@ -1,0 +1,156 @@
+package org.snnc.compiler.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.passes.Progress;
+
+/**
+ * The float64 simulator of a converted spiking graph, after Rueckauer et al. 2017 and CONVENTIONS.md. Each image is
+ * simulated for T steps from v = 0, alone and in a fixed order of operations, by the schedule of the
+ * {@link SimulationOptions}; the synapses are event-driven, so a step costs in proportion to its spikes. Images are
+ * spread over a pool of worker threads and their results gathered in image order, so every result is bit-identical
+ * for any number of threads.
+ *
+ * <p>Synaptic operations count, per spike, the fan-out into each weighted synapse it reaches (conv2d: the output
+ * positions × filters its input position feeds, padding and groups respected; dense: units; avgpool: the windows
+ * covering it; affine: 1); spikes a gate blocks cost nothing. The analog input costs the ANN MACs of the weighted
+ * synapses it feeds, once per image.
+ *
+ * <p>The constructor verifies and compiles the graph; a simulator is immutable and may be shared between threads.
+ */
+public final class SpikingSimulator {
+
+    private final CompiledNetwork network;
+    private final SimulationOptions options;
+
+    /**
+     * Verifies {@code graph}, checks that it is fully converted and compiles it.
+     *
+     * @throws org.snnc.compiler.diag.CompilationException if the graph does not verify, or
+     *         {@link org.snnc.compiler.diag.DiagnosticCode#NOT_SIMULATABLE} naming the pass that must run first
+     */
+    public SpikingSimulator(Graph graph, SimulationOptions options) {
+        this.network = CompiledNetwork.compile(graph, options.schedule());
+        this.options = options;
+    }
+
+    public SimulationOptions options() {
+        return options;
+    }
+
+    /** The number of values one image holds. */
+    public int inputSize() {
+        return network.inputSize;
+    }
+
+    /**
+     * Simulates every image of {@code inputs}.
+     *
+     * @param inputs   the scaled images, each flat in C order
+     * @param progress advanced by one per finished image
+     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values
+     */
+    public SimulationResult run(double[][] inputs, Progress.Factory progress) {
+        for (int image = 0; image < inputs.length; image++) {
+            if (inputs[image].length != network.inputSize) {
+                throw new IllegalArgumentException("image " + image + " holds " + inputs[image].length
+                        + " values, but the network's input needs " + network.inputSize);
+            }
+        }
+        long start = System.nanoTime();
+        ImageRecord[] records = new ImageRecord[inputs.length];
+        try (Progress bar = progress.start("simulating", inputs.length)) {
+            int workers = Math.min(options.threads(), inputs.length);
+            if (workers <= 1) {
+                ImageSimulation simulation = new ImageSimulation(network, options.steps());
+                for (int image = 0; image < inputs.length; image++) {
+                    records[image] = simulation.run(inputs[image], image);
+                    bar.advance(1);
+                }
+            } else {
+                runParallel(inputs, records, workers, bar);
+            }
+        }
+        return gather(records, System.nanoTime() - start);
+    }
+
+    private void runParallel(double[][] inputs, ImageRecord[] records, int workers, Progress bar) {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
+            Thread thread = new Thread(task, "snnc-sim-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    ImageSimulation simulation = new ImageSimulation(network, options.steps());
+                    for (int image = next.getAndIncrement(); image < inputs.length; image = next.getAndIncrement()) {
+                        records[image] = simulation.run(inputs[image], image);
+                        bar.advance(1);
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while simulating", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Reduces the per-image records in image order, so that the sums do not depend on the threads. */
+    private SimulationResult gather(ImageRecord[] records, long wallNanos) {
+        int steps = options.steps();
+        int images = records.length;
+        int[][] predictions = new int[steps][images];
+        int[][] spikeCount = new int[steps][images];
+        long[] opsByStep = new long[steps];
+        long[] spikes = new long[network.populations.length];
+        for (int image = 0; image < images; image++) {
+            ImageRecord record = records[image];
+            for (int t = 0; t < steps; t++) {
+                predictions[t][image] = record.predictions()[t];
+                spikeCount[t][image] = record.spikeCountPredictions()[t];
+                opsByStep[t] += record.synapticOps()[t];
+            }
+            for (int p = 0; p < spikes.length; p++) {
+                spikes[p] += record.spikes()[p];
+            }
+        }
+        double[] opsPerImage = new double[steps];
+        long cumulative = 0;
+        for (int t = 0; t < steps; t++) {
+            cumulative += opsByStep[t];
+            opsPerImage[t] = images == 0 ? 0.0 : network.analogMacs + (double) cumulative / images;
+        }
+        Map<String, Double> spikesPerLayer = new LinkedHashMap<>();
+        for (int p = 0; p < spikes.length; p++) {
+            spikesPerLayer.put(network.populationNames.get(p), images == 0 ? 0.0 : (double) spikes[p] / images);
+        }
+        return new SimulationResult(images, steps, predictions, spikeCount, opsPerImage, cumulative, spikesPerLayer,
+                (double) network.neurons * steps, wallNanos);
+    }
+}

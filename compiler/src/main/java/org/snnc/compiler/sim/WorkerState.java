@@ -1,0 +1,75 @@
+package org.snnc.compiler.sim;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The mutable state of one image's simulation, owned by one worker thread and reused for each image it simulates:
+ * every slot's value of the current step, the gates' rate estimates, and each population's membrane potential v,
+ * constant current and spike total.
+ */
+final class WorkerState {
+
+    final EventList[] events;
+    final double[][] dense;
+    final double[][] rates;
+    final double[][] potential;
+    final double[][] current;
+    final long[] spikeTotals;
+    final SplittableRandom[] encoderRandom;
+    /** The output population's spike count per class since the image began. */
+    final int[] classSpikes;
+    /** The Poisson softmax readout's spike count per class. */
+    final int[] readoutSpikes;
+    /** Scratch for the readout's scores. */
+    final double[] scores;
+    SplittableRandom readoutRandom;
+    /** The scaled image being simulated, flat in C order. */
+    double[] image;
+
+    WorkerState(Layout layout) {
+        events = Arrays.stream(layout.eventCapacities()).mapToObj(EventList::new).toArray(EventList[]::new);
+        dense = allocate(layout.denseSizes());
+        rates = allocate(layout.gateSizes());
+        potential = allocate(layout.populationSizes());
+        current = allocate(layout.populationSizes());
+        spikeTotals = new long[layout.populationSizes().length];
+        encoderRandom = new SplittableRandom[layout.poissonEncoders()];
+        classSpikes = new int[layout.classes()];
+        readoutSpikes = new int[layout.classes()];
+        scores = new double[layout.classes()];
+    }
+
+    private static double[][] allocate(int[] sizes) {
+        return Arrays.stream(sizes).mapToObj(double[]::new).toArray(double[][]::new);
+    }
+
+    /** Starts image {@code x}: v, gate estimates and spike counts 0; currents and generators are the caller's to set. */
+    void begin(double[] x) {
+        image = x;
+        for (double[] v : potential) {
+            Arrays.fill(v, 0.0);
+        }
+        for (double[] r : rates) {
+            Arrays.fill(r, 0.0);
+        }
+        Arrays.fill(spikeTotals, 0L);
+        Arrays.fill(classSpikes, 0);
+        Arrays.fill(readoutSpikes, 0);
+    }
+
+    /** target += the value of {@code slot}, element by element. */
+    void addValue(Slot slot, double[] target) {
+        if (slot.dense()) {
+            double[] value = dense[slot.index()];
+            for (int i = 0; i < target.length; i++) {
+                target[i] += value[i];
+            }
+        } else {
+            EventList in = events[slot.index()];
+            for (int e = 0; e < in.size; e++) {
+                target[in.index[e]] += in.value[e];
+            }
+        }
+    }
+}
