@@ -116,6 +116,20 @@ public final class GraphBuilder {
         return new ParamRef(key, span);
     }
 
+    /**
+     * Gives the tensor that {@code old} names new values: in place when {@code old} is its only reference, so that
+     * a rewritten layer keeps its key, and otherwise under a fresh key derived from {@code base}.
+     */
+    public ParamRef rewriteWeight(ParamRef old, String base, Tensor tensor) {
+        long references = nodes.values().stream().flatMap(n -> n.parameters().values().stream())
+                .filter(ref -> ref.key().equals(old.key())).count();
+        if (references == 1) {
+            weight(old.key(), tensor);
+            return old;
+        }
+        return addWeight(base, tensor, old.span());
+    }
+
     /** Drops every tensor that no node refers to, so that a pass's replaced parameters are not written out. */
     public GraphBuilder pruneWeights() {
         java.util.Set<String> used = new java.util.HashSet<>();

@@ -129,8 +129,10 @@ public final class BiasAsCurrent implements Pass {
             builder.replace(population.withCurrent(Optional.empty()));
             return;
         }
-        ParamRef ref = builder.addWeight(population.name() + ".current", Tensor.wrap(shape, current),
-                population.span());
+        Tensor tensor = Tensor.wrap(shape, current);
+        String base = population.name() + ".current";
+        ParamRef ref = population.current().map(existing -> builder.rewriteWeight(existing, base, tensor))
+                .orElseGet(() -> builder.addWeight(base, tensor, population.span()));
         builder.replace(population.withCurrent(Optional.of(ref)));
         context.count("currents", 1);
     }

@@ -84,10 +84,12 @@ public final class FoldBatchNorm implements Pass {
         for (int c = 0; c < s.length; c++) {
             b[c] = (b[c] - mean[c]) * s[c] + beta[c];
         }
-        ParamRef newWeight = builder.addWeight(layer.name() + ".weight", Tensor.wrap(weight.shape(), w),
-                weightRef.span());
-        Optional<ParamRef> newBias = Optional.of(builder.addWeight(layer.name() + ".bias",
-                Tensor.wrap(Shape.of(s.length), b), biasRef.map(ParamRef::span).orElse(bn.span())));
+        ParamRef newWeight = builder.rewriteWeight(weightRef, layer.name() + ".weight",
+                Tensor.wrap(weight.shape(), w));
+        Tensor biasTensor = Tensor.wrap(Shape.of(s.length), b);
+        Optional<ParamRef> newBias = Optional.of(biasRef
+                .map(ref -> builder.rewriteWeight(ref, layer.name() + ".bias", biasTensor))
+                .orElseGet(() -> builder.addWeight(layer.name() + ".bias", biasTensor, bn.span())));
         Node folded = layer instanceof Conv2d conv
                 ? new Conv2d(conv.name(), conv.input(), conv.filters(), conv.window(), conv.groups(), newWeight,
                         newBias, conv.span())
