@@ -44,7 +44,7 @@ final class WorkerState {
         return Arrays.stream(sizes).mapToObj(double[]::new).toArray(double[][]::new);
     }
 
-    /** Starts image {@code x}: v, gate estimates and spike counts 0; currents and generators are the caller's to set. */
+    /** Starts image {@code x}: v, gate estimates and spike counts 0; the caller sets currents and generators. */
     void begin(double[] x) {
         image = x;
         for (double[] v : potential) {

@@ -51,9 +51,11 @@ class SpikingSimulatorTest {
 
     @Test
     void constantCurrentFiresAtTheStepsWhereItsSumCrossesTheThreshold() {
-        // 3/8 per step, exact in binary: v = 0.375, 0.75, 1.125 → spike at 3 and keep 0.125 (subtract) or drop it (zero).
-        assertEquals(List.of(3, 6, 8, 11, 14, 16), spikeTimes(oneNeuron("subtract", 0.375), Schedule.PIPELINED, "n", 16));
-        assertEquals(List.of(3, 6, 9, 12, 15), spikeTimes(oneNeuron("zero", 0.375), Schedule.PIPELINED, "n", 16));
+        // 3/8 per step, exact in binary: v = 0.375, 0.75, 1.125 → spike at 3, keeping 0.125 (subtract) or not (zero).
+        assertEquals(List.of(3, 6, 8, 11, 14, 16),
+                spikeTimes(oneNeuron("subtract", 0.375), Schedule.PIPELINED, "n", 16));
+        assertEquals(List.of(3, 6, 9, 12, 15),
+                spikeTimes(oneNeuron("zero", 0.375), Schedule.PIPELINED, "n", 16));
     }
 
     @Test
@@ -102,17 +104,21 @@ class SpikingSimulatorTest {
 
     /** A 1×1×2 population with currents {@code first}, {@code second}, gated by one 1×2 window into one unit. */
     private static Graph gated(double first, double second) {
+        return gated(first, second, "");
+    }
+
+    private static Graph gated(double first, double second, String estimator) {
         return parse("""
                 network gated
                 input x: f32[1,1,2]
                 e = encode(x)
                 n = if(e, current="n.current")
-                g = maxpool_gate(n, kernel=[1, 2])
+                g = maxpool_gate(n, kernel=[1, 2]%s)
                 f = flatten(g)
                 d = dense(f, units=1, weight="d.weight")
                 o = if(d)
                 output r = readout(o)
-                """)
+                """.formatted(estimator))
                 .weight("n.current", tensor(new int[] {1, 1, 2}, first, second))
                 .weight("d.weight", filled(1.0, 1, 1))
                 .build();
@@ -123,12 +129,37 @@ class SpikingSimulatorTest {
         // Currents 1/2 and 3/8 give spike counts ⌊t/2⌋ and ⌊3t/8⌋: 8 steps, spikes at 2, 4, 6, 8 and at 3, 6, 8.
         // At step 3 the second neuron catches up (1 = 1): the tie goes to the first, which is silent, so the spike
         // is blocked. The dense unit behind the gate costs one operation per passed spike.
-        SimulationResult firstLeads = simulate(gated(0.5, 0.375), Schedule.PIPELINED, 8, 1, blank(gated(0.5, 0.375)));
+        Graph firstAhead = gated(0.5, 0.375);
+        SimulationResult firstLeads = simulate(firstAhead, Schedule.PIPELINED, 8, 1, blank(firstAhead));
         assertEquals(7.0, firstLeads.spikesPerLayer().get("n"));
         assertEquals(4, firstLeads.synapticEvents(), "steps 2, 4, 6, 8 pass; step 3 is blocked");
         // Swapped, the first neuron catches up at step 3 and wins the tie while spiking, so its spike passes.
-        SimulationResult secondLeads = simulate(gated(0.375, 0.5), Schedule.PIPELINED, 8, 1, blank(gated(0.5, 0.375)));
+        SimulationResult secondLeads = simulate(gated(0.375, 0.5), Schedule.PIPELINED, 8, 1, blank(firstAhead));
         assertEquals(5, secondLeads.synapticEvents(), "steps 2, 3, 4, 6, 8 pass");
+    }
+
+    @Test
+    void averagingGateForgetsOldSpikes() {
+        // r ← r/2 + s/2. Step 2: r = (0.5, 0) → pass. Step 3: (0.25, 0.5): the second wins while spiking → pass,
+        // where the running count blocked it. Step 4: (0.625, 0.25) → pass. Steps 6 and 8: both spike → pass.
+        Graph graph = gated(0.5, 0.375, ", estimator=ema, decay=0.5");
+        assertEquals(5, simulate(graph, Schedule.PIPELINED, 8, 1, blank(graph)).synapticEvents());
+    }
+
+    @Test
+    void poissonSoftmaxReadoutFavoursTheClassOfHighestMembrane() {
+        // Class 1 integrates 1 per step, the others 0: p = softmax((t, 0, 0)/t) ≈ (0.21, 0.58, 0.21) every step.
+        Graph graph = parse("""
+                network classes
+                input x: f32[3]
+                e = encode(x)
+                n = if(e, current="n.current")
+                output r = readout(n, mode=softmax, seed=3)
+                """).weight("n.current", tensor(new int[] {3}, 0.0, 1.0, 0.0)).build();
+        SimulationResult result = simulate(graph, Schedule.PIPELINED, 200, 1, blank(graph));
+        assertEquals(1, result.predictions()[199][0]);
+        SimulationResult again = simulate(graph, Schedule.PIPELINED, 200, 1, blank(graph));
+        assertArrayEquals(result.predictions(), again.predictions());
     }
 
     @Test
