@@ -1,5 +1,6 @@
 package org.snnc.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import java.util.Map;
  * @param labels                    the true classes
  */
 record SimulationReport(String model, String data, int images, int steps, String schedule, String readout,
-        Double annAccuracy, double[] accuracy, double[] accuracySpikecount, Integer convergeWithin1pp,
-        Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
+        Double annAccuracy, double[] accuracy, double[] accuracySpikecount,
+        @JsonProperty("converge_within_1pp") Integer convergeWithin1pp,
+        @JsonProperty("converge_within_0_1pp") Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
         long annMacsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
         Map<String, Double> spikesPerLayer, Object lambdas, double wallSeconds, double imagesStepsPerSecond,
         double synapticEventsPerSecond, int threads, Map<String, int[]> predictions, int[] labels) {
