@@ -53,12 +53,15 @@ final class Plots {
     private static XYChart chart(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setMarkerSize(0);
+        chart.getStyler().setMarkerSize(10);
         return chart;
     }
 
+    /** A line without markers; the ANN's single point sets its own marker. */
     private static XYSeries series(XYChart chart, String name, double[] x, double[] y) {
-        return chart.addSeries(name, x, y);
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setMarker(SeriesMarkers.NONE);
+        return series;
     }
 
     private static double[] percent(double[] fractions) {
