@@ -8,11 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.Node;
@@ -122,14 +118,8 @@ public final class AnnInterpreter {
                 values[s] = new double[inputs.length][];
             }
         }
-        int workers = Math.min(threads, inputs.length);
-        if (workers <= 1) {
-            for (int image = 0; image < inputs.length; image++) {
-                retain(run(inputs[image]), values, image);
-            }
-        } else {
-            runParallel(inputs, values, workers);
-        }
+        PerImageWorkers.run(inputs.length, threads, "snnc-interp", () -> this,
+                (interpreter, image) -> retain(run(inputs[image]), values, image));
         Map<String, double[][]> byName = new LinkedHashMap<>();
         Map<String, Shape> shapeByName = new LinkedHashMap<>();
         for (int s = 0; s < kept.length; s++) {
@@ -141,44 +131,7 @@ public final class AnnInterpreter {
         return new Activations(inputs.length, graph.output(), byName, shapeByName);
     }
 
-    private void runParallel(double[][] inputs, double[][][] values, int workers) {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
-            Thread thread = new Thread(task, "snnc-interp-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    for (int image = next.getAndIncrement(); image < inputs.length; image = next.getAndIncrement()) {
-                        retain(run(inputs[image]), values, image);
-                    }
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while evaluating a batch", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** Stores the kept slots of one image; each image writes its own cells, and Future.get publishes them. */
+    /** Stores the kept slots of one image; each image writes its own cells, which PerImageWorkers publishes. */
     private static void retain(double[][] slots, double[][][] values, int image) {
         for (int s = 0; s < slots.length; s++) {
             if (values[s] != null) {

@@ -1,14 +1,8 @@
 package org.snnc.compiler.sim;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.passes.Progress;
 
@@ -68,57 +62,13 @@ public final class SpikingSimulator {
         long start = System.nanoTime();
         ImageRecord[] records = new ImageRecord[inputs.length];
         try (Progress bar = progress.start("simulating", inputs.length)) {
-            int workers = Math.min(options.threads(), inputs.length);
-            if (workers <= 1) {
-                ImageSimulation simulation = new ImageSimulation(network, options.steps());
-                for (int image = 0; image < inputs.length; image++) {
-                    records[image] = simulation.run(inputs[image], image);
-                    bar.advance(1);
-                }
-            } else {
-                runParallel(inputs, records, workers, bar);
-            }
-        }
-        return gather(records, System.nanoTime() - start);
-    }
-
-    private void runParallel(double[][] inputs, ImageRecord[] records, int workers, Progress bar) {
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
-            Thread thread = new Thread(task, "snnc-sim-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    ImageSimulation simulation = new ImageSimulation(network, options.steps());
-                    for (int image = next.getAndIncrement(); image < inputs.length; image = next.getAndIncrement()) {
+            PerImageWorkers.run(inputs.length, options.threads(), "snnc-sim",
+                    () -> new ImageSimulation(network, options.steps()), (simulation, image) -> {
                         records[image] = simulation.run(inputs[image], image);
                         bar.advance(1);
-                    }
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while simulating", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
+                    });
         }
+        return gather(records, System.nanoTime() - start);
     }
 
     /** Reduces the per-image records in image order, so that the sums do not depend on the threads. */
