@@ -1,8 +1,5 @@
 package org.snnc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Set;
@@ -13,7 +10,6 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.interp.Activations;
 import org.snnc.compiler.interp.AnnInterpreter;
-import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,10 +80,7 @@ final class AnnEvalCommand implements Callable<Integer> {
         }
         int[] predictions = activations.predictions();
         checkClassCount(activations, dataset);
-        int correct = 0;
-        for (int i = 0; i < predictions.length; i++) {
-            correct += predictions[i] == dataset.labels()[i] ? 1 : 0;
-        }
+        int correct = dataset.correct(predictions);
         EvalReport figures = new EvalReport(model.file.toString(), data.toString(), dataset.size(), correct,
                 (double) correct / dataset.size(), seconds, dataset.size() / seconds, repeat, bestSeconds,
                 dataset.size() / bestSeconds, workers, dataset.labels(), predictions);
@@ -102,9 +95,7 @@ final class AnnEvalCommand implements Callable<Integer> {
         out.println();
         out.flush();
         if (report != null) {
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-            AtomicFiles.write(report, json.writeValueAsBytes(figures));
+            JsonReports.write(report, figures);
         }
         return 0;
     }

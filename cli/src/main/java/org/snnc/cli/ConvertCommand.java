@@ -1,14 +1,11 @@
 package org.snnc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.frontend.text.SnnPrinter;
-import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.ModelWriter;
 import org.snnc.compiler.passes.PassManager;
@@ -61,8 +58,7 @@ final class ConvertCommand implements Callable<Integer> {
             figures.put("model", model.file.toString());
             figures.put("passes", PassTable.records(result));
             figures.putAll(result.records());
-            AtomicFiles.write(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsBytes(figures));
+            JsonReports.write(report, figures);
         }
         return 0;
     }

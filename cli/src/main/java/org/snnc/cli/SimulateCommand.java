@@ -1,8 +1,5 @@
 package org.snnc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -11,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.interp.AnnInterpreter;
-import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.passes.PipelineResult;
@@ -90,7 +86,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!converted) {
             int[] annPredictions = new AnnInterpreter(graph)
                     .evaluateBatch(dataset.inputs(), Set.of(), workers).predictions();
-            annAccuracy = (double) correct(annPredictions, dataset.labels()) / dataset.size();
+            annAccuracy = (double) dataset.correct(annPredictions) / dataset.size();
             PipelineResult pipeline = conversion.passManager(out)
                     .run(graph, conversion.inputs(graph, workers, progress));
             spiking = pipeline.graph();
@@ -101,9 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers);
         printSummary(figures, out);
         if (report != null) {
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-            AtomicFiles.write(report, json.writeValueAsBytes(figures));
+            JsonReports.write(report, figures);
         }
         if (plotDirectory != null) {
             Plots.write(figures, plotDirectory);
@@ -116,13 +110,12 @@ final class SimulateCommand implements Callable<Integer> {
 
     private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Object lambdas,
             SimulationResult result, int workers) {
-        int[] labels = dataset.labels();
         int n = dataset.size();
         int[] correct = new int[steps];
         int[] correctSpikeCount = new int[steps];
         for (int t = 0; t < steps; t++) {
-            correct[t] = correct(result.predictions()[t], labels);
-            correctSpikeCount[t] = correct(result.spikeCountPredictions()[t], labels);
+            correct[t] = dataset.correct(result.predictions()[t]);
+            correctSpikeCount[t] = dataset.correct(result.spikeCountPredictions()[t]);
         }
         Integer within1pp = null;
         Integer within01pp = null;
@@ -141,15 +134,7 @@ final class SimulateCommand implements Callable<Integer> {
                 annAccuracy, fractions(correct, n), fractions(correctSpikeCount, n), within1pp, within01pp, ops,
                 ratio, macsPerImage, macs, result.neuronUpdatesPerImage(), result.spikesPerLayer(), lambdas,
                 seconds, (double) n * steps / seconds, result.synapticEvents() / seconds, workers,
-                SimulationReport.keyPredictions(result.predictions()), labels);
-    }
-
-    private static int correct(int[] predictions, int[] labels) {
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            correct += predictions[i] == labels[i] ? 1 : 0;
-        }
-        return correct;
+                SimulationReport.keyPredictions(result.predictions()), dataset.labels());
     }
 
     private static double[] fractions(int[] counts, int n) {

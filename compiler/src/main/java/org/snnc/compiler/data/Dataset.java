@@ -52,6 +52,22 @@ public record Dataset(double[][] inputs, int[] labels) {
         return array;
     }
 
+    /**
+     * How many of {@code predictions} (one class per image, in order) equal the labels.
+     *
+     * @throws IllegalArgumentException if there is not one prediction per image
+     */
+    public int correct(int[] predictions) {
+        if (predictions.length != labels.length) {
+            throw new IllegalArgumentException(predictions.length + " predictions for " + labels.length + " labels");
+        }
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            correct += predictions[i] == labels[i] ? 1 : 0;
+        }
+        return correct;
+    }
+
     public int size() {
         return labels.length;
     }

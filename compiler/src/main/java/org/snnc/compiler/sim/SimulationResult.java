@@ -84,23 +84,4 @@ public final class SimulationResult {
     public double imageStepsPerSecond() {
         return (double) images * steps / (wallNanos / 1e9);
     }
-
-    /** The fraction of images whose prediction equals the label, per step: {@code predictions[t][i] == labels[i]}. */
-    public static double[] accuracy(int[][] predictions, int[] labels) {
-        double[] accuracy = new double[predictions.length];
-        for (int t = 0; t < predictions.length; t++) {
-            if (predictions[t].length != labels.length) {
-                throw new IllegalArgumentException(
-                        predictions[t].length + " predictions per step, but " + labels.length + " labels");
-            }
-            int correct = 0;
-            for (int i = 0; i < labels.length; i++) {
-                if (predictions[t][i] == labels[i]) {
-                    correct++;
-                }
-            }
-            accuracy[t] = labels.length == 0 ? 0.0 : (double) correct / labels.length;
-        }
-        return accuracy;
-    }
 }

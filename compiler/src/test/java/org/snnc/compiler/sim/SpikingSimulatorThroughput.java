@@ -33,14 +33,16 @@ final class SpikingSimulatorThroughput {
         SpikingSimulator simulator = new SpikingSimulator(graph, new SimulationOptions(schedule, steps, threads));
         simulator.run(Arrays.copyOf(data.inputs(), Math.min(50, data.size())), Progress.NONE);
         SimulationResult result = simulator.run(data.inputs(), Progress.NONE);
-        double[] accuracy = SimulationResult.accuracy(result.predictions(), data.labels());
-        double[] bySpikes = SimulationResult.accuracy(result.spikeCountPredictions(), data.labels());
+        double[] accuracy = java.util.stream.IntStream.range(0, steps)
+                .mapToDouble(t -> (double) data.correct(result.predictions()[t]) / data.size()).toArray();
         System.out.printf(Locale.ROOT, "%s, %d images, %d steps, %d threads: %.0f image-steps/s (%.2f s)%n", schedule,
                 result.images(), steps, threads, result.imageStepsPerSecond(), result.wallNanos() / 1e9);
         for (int t : new int[] {25, 50, 100, 200}) {
             if (t <= steps) {
                 System.out.printf(Locale.ROOT, "t=%d accuracy %.4f spikecount %.4f ops/image %.1f%n", t,
-                        accuracy[t - 1], bySpikes[t - 1], result.synapticOpsPerImage()[t - 1]);
+                        accuracy[t - 1],
+                        (double) data.correct(result.spikeCountPredictions()[t - 1]) / data.size(),
+                        result.synapticOpsPerImage()[t - 1]);
             }
         }
         System.out.println("spikes per layer " + result.spikesPerLayer());

@@ -1,0 +1,25 @@
+package org.snnc.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import org.snnc.compiler.io.AtomicFiles;
+
+/**
+ * Writes the commands' {@code --report} files: indented JSON whose record components become snake_case keys (map
+ * keys are written as they are), through {@link AtomicFiles} so that a report is whole or absent.
+ */
+final class JsonReports {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private JsonReports() {
+    }
+
+    static void write(Path file, Object report) throws JsonProcessingException {
+        AtomicFiles.write(file, JSON.writeValueAsBytes(report));
+    }
+}
