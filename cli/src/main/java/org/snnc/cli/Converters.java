@@ -1,12 +1,11 @@
 package org.snnc.cli;
 
-import java.util.Optional;
-import java.util.function.Function;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Spelled;
 import org.snnc.compiler.passes.NormalizeOptions.OutputScale;
 import org.snnc.compiler.sim.Schedule;
 import picocli.CommandLine;
@@ -45,50 +44,48 @@ final class Converters {
         }
     }
 
-    /** Reads a word from a closed set, as the network language spells it. */
-    abstract static class WordConverter<T> implements CommandLine.ITypeConverter<T> {
-        private final Function<String, Optional<T>> parse;
-        private final String choices;
+    /** Reads a word from a closed set, as the network language spells it; the error lists every choice. */
+    abstract static class WordConverter<T extends Enum<T> & Spelled> implements CommandLine.ITypeConverter<T> {
+        private final Class<T> type;
 
-        WordConverter(Function<String, Optional<T>> parse, String choices) {
-            this.parse = parse;
-            this.choices = choices;
+        WordConverter(Class<T> type) {
+            this.type = type;
         }
 
         @Override
         public T convert(String text) {
-            return parse.apply(text).orElseThrow(() -> new CommandLine.TypeConversionException(
-                    "'" + text + "' is not one of " + choices));
+            return Spelled.lookup(type, text).orElseThrow(() -> new CommandLine.TypeConversionException(
+                    "'" + text + "' is not one of " + Spelled.choices(type)));
         }
     }
 
     static final class ResetConverter extends WordConverter<ResetMode> {
         ResetConverter() {
-            super(ResetMode::fromSpelling, "subtract, zero");
+            super(ResetMode.class);
         }
     }
 
     static final class EncodingConverter extends WordConverter<InputEncoding> {
         EncodingConverter() {
-            super(InputEncoding::fromSpelling, "analog, poisson");
+            super(InputEncoding.class);
         }
     }
 
     static final class ReadoutConverter extends WordConverter<ReadoutMode> {
         ReadoutConverter() {
-            super(ReadoutMode::fromSpelling, "membrane, spikecount, softmax");
+            super(ReadoutMode.class);
         }
     }
 
     static final class OutputScaleConverter extends WordConverter<OutputScale> {
         OutputScaleConverter() {
-            super(OutputScale::fromSpelling, "percentile, max, none");
+            super(OutputScale.class);
         }
     }
 
     static final class ScheduleConverter extends WordConverter<Schedule> {
         ScheduleConverter() {
-            super(Schedule::fromSpelling, "pipelined, sync");
+            super(Schedule.class);
         }
     }
 }

@@ -1,10 +1,9 @@
 package org.snnc.compiler.ir;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The element type of a network input, as written in the network language ({@code u8[1,28,28]}). */
-public enum DType {
+public enum DType implements Spelled {
     U8("u8"),
     I8("i8"),
     I32("i32"),
@@ -18,12 +17,13 @@ public enum DType {
         this.spelling = spelling;
     }
 
+    @Override
     public String spelling() {
         return spelling;
     }
 
     public static Optional<DType> fromSpelling(String text) {
-        return Arrays.stream(values()).filter(t -> t.spelling.equals(text)).findFirst();
+        return Spelled.lookup(DType.class, text);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package org.snnc.compiler.ir;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** How the network input enters a spiking network. */
-public enum InputEncoding {
+public enum InputEncoding implements Spelled {
     /** The scaled input x itself each step: the first weighted layer receives W·x as a constant current. */
     ANALOG("analog"),
     /** Each element spikes each step with probability clamp(x, 0, 1), from a seeded generator. */
@@ -16,12 +15,13 @@ public enum InputEncoding {
         this.spelling = spelling;
     }
 
+    @Override
     public String spelling() {
         return spelling;
     }
 
     public static Optional<InputEncoding> fromSpelling(String word) {
-        return Arrays.stream(values()).filter(e -> e.spelling.equals(word)).findFirst();
+        return Spelled.lookup(InputEncoding.class, word);
     }
 
     @Override

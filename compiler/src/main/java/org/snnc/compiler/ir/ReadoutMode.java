@@ -1,10 +1,9 @@
 package org.snnc.compiler.ir;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** How a class is read from the output population; ties always go to the lowest class. */
-public enum ReadoutMode {
+public enum ReadoutMode implements Spelled {
     /** argmax of the total integrated input, spikes·θ + v (Rueckauer et al. 2017; the default). */
     MEMBRANE("membrane"),
     /** argmax of the output spike counts. */
@@ -21,12 +20,13 @@ public enum ReadoutMode {
         this.spelling = spelling;
     }
 
+    @Override
     public String spelling() {
         return spelling;
     }
 
     public static Optional<ReadoutMode> fromSpelling(String word) {
-        return Arrays.stream(values()).filter(m -> m.spelling.equals(word)).findFirst();
+        return Spelled.lookup(ReadoutMode.class, word);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.snnc.compiler.passes;
 
 import java.util.Objects;
+import org.snnc.compiler.ir.Spelled;
 
 /**
  * The options of {@link Normalize}.
@@ -22,7 +23,7 @@ public record NormalizeOptions(double percentile, boolean perChannel, OutputScal
     }
 
     /** How the output logits y are scaled. λ_out is always one number: a scale per class would change the argmax. */
-    public enum OutputScale {
+    public enum OutputScale implements Spelled {
         /** λ_out is the p-th percentile of the positive values of y, as for a hidden layer (Rueckauer et al. 2017). */
         PERCENTILE,
         /** λ_out is the largest positive value of y, so no output neuron is driven beyond threshold by the data. */
@@ -31,12 +32,13 @@ public record NormalizeOptions(double percentile, boolean perChannel, OutputScal
         NONE;
 
         /** The word the command line uses: percentile, max or none. */
+        @Override
         public String spelling() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
         public static java.util.Optional<OutputScale> fromSpelling(String word) {
-            return java.util.Arrays.stream(values()).filter(scale -> scale.spelling().equals(word)).findFirst();
+            return Spelled.lookup(OutputScale.class, word);
         }
 
         @Override

@@ -1,10 +1,10 @@
 package org.snnc.compiler.sim;
 
-import java.util.Arrays;
 import java.util.Optional;
+import org.snnc.compiler.ir.Spelled;
 
 /** When a population sees the spikes of its sources, relative to its own threshold (CONVENTIONS.md, "Schedules"). */
-public enum Schedule {
+public enum Schedule implements Spelled {
     /**
      * As on a chip: each step every population first adds its constant current and fires; then this step's spikes
      * pass the synapses into the next populations' v, which fire on them one step later. Each hop costs one step.
@@ -23,12 +23,13 @@ public enum Schedule {
     }
 
     /** The word the command line and reports use. */
+    @Override
     public String spelling() {
         return spelling;
     }
 
     public static Optional<Schedule> fromSpelling(String word) {
-        return Arrays.stream(values()).filter(s -> s.spelling.equals(word)).findFirst();
+        return Spelled.lookup(Schedule.class, word);
     }
 
     @Override
