@@ -40,6 +40,9 @@ public enum DiagnosticCode {
     OUTPUT_ONLY_OPERATOR(213, Severity.ERROR, "%s '%s' is not the network output; %s appears only as the output"),
     MIXED_NETWORK(214, Severity.ERROR, "%s '%s' is an ANN operation in a network of IF populations; %s"),
     WRONG_OPERAND_KIND(215, Severity.ERROR, "%s '%s' must read %s, but reads %s '%s'"),
+    PARTLY_QUANTIZED(216, Severity.ERROR, "if '%s' has no fixed-point arithmetic but '%s' has; a quantized network is "
+            + "quantized throughout"),
+    NOT_FIXED_POINT(217, Severity.ERROR, "%s '%s' in a quantized network: %s"),
 
     // E03xx: parameters and weights files
     MISSING_PARAMETER(301, Severity.ERROR, "%s '%s' is not in %s"),
@@ -75,7 +78,26 @@ public enum DiagnosticCode {
     PIPELINE_ORDER(702, Severity.ERROR, "%s"),
     CALIBRATION_REQUIRED(703, Severity.ERROR, "pass '%s' needs calibration data; pass --calibration DATA.npz"),
     NOT_CONVERTIBLE(704, Severity.ERROR, "%s '%s' cannot be converted: %s"),
-    NOT_SIMULATABLE(705, Severity.ERROR, "the network is not ready to simulate: %s");
+    NOT_SIMULATABLE(705, Severity.ERROR, "the network is not ready to simulate: %s"),
+
+    // E08xx: chip specs
+    CHIP_SPEC_SYNTAX(801, Severity.ERROR, "chip spec is not valid JSON: %s"),
+    CHIP_SPEC_MISSING_FIELD(802, Severity.ERROR, "chip spec: missing field '%s'"),
+    CHIP_SPEC_UNKNOWN_FIELD(803, Severity.ERROR, "chip spec: unknown field '%s'; expected one of %s"),
+    CHIP_SPEC_INVALID_FIELD(804, Severity.ERROR, "chip spec: field '%s' %s"),
+    UNKNOWN_TARGET(805, Severity.ERROR, "unknown target '%s'; the built-in targets are %s, or give the path of a chip "
+            + "spec .json file"),
+
+    // E09xx: quantization, partitioning, mapping and emission for a target
+    FEATURE_UNSUPPORTED(901, Severity.ERROR, "%s '%s' needs %s, which target %s lacks; %s"),
+    FEATURE_REPLACED(902, Severity.WARNING, "%s '%s' is replaced by %s for target %s; %s"),
+    LAYER_TOO_BIG(903, Severity.ERROR, "layer '%s' does not fit target %s: %s"),
+    TOO_MANY_CORES(904, Severity.ERROR, "the network needs %d cores but target %s has %d: %s"),
+    CORE_LIMIT(905, Severity.ERROR, "core %d: %s %d exceeds %d"),
+    NO_VALID_MAPPING(906, Severity.ERROR, "no valid mapping onto target %s: %s"),
+    UNSUPPORTED_GEOMETRY(907, Severity.ERROR, "layer '%s' does not fit target %s: %s"),
+    NOT_QUANTIZABLE(908, Severity.ERROR, "layer '%s' cannot be quantized for target %s: %s"),
+    QUANTIZATION_CLIPPED(909, Severity.WARNING, "layer '%s': %s");
 
     private final int number;
     private final Severity severity;

@@ -15,6 +15,9 @@ import org.snnc.compiler.diag.SourceSpan;
  * </pre>
  * The optional {@code current} has the population's shape; it is the constant input that the ANN's bias becomes.
  * When the input arrives relative to the threshold is the simulator's schedule (pipelined or sync).
+ *
+ * <p>Once quantized, {@code fixed} holds the population's integer arithmetic: θ, the current and the weights of the
+ * synapses into it are then integers, and the update follows {@link FixedPoint}.
  */
 public record IfNeurons(
         String name,
@@ -22,6 +25,7 @@ public record IfNeurons(
         double threshold,
         ResetMode reset,
         Optional<ParamRef> current,
+        Optional<FixedPoint> fixed,
         SourceSpan span) implements Node {
 
     /** The threshold every population gets from conversion: normalization makes the activations' scale 1. */
@@ -44,10 +48,15 @@ public record IfNeurons(
 
     @Override
     public IfNeurons withInputs(List<String> operands) {
-        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, current, span);
+        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, current, fixed, span);
     }
 
     public IfNeurons withCurrent(Optional<ParamRef> newCurrent) {
-        return new IfNeurons(name, input, threshold, reset, newCurrent, span);
+        return new IfNeurons(name, input, threshold, reset, newCurrent, fixed, span);
+    }
+
+    /** The same population with integer parameters: threshold θ, and the arithmetic that goes with it. */
+    public IfNeurons quantized(long integerThreshold, Optional<ParamRef> integerCurrent, FixedPoint arithmetic) {
+        return new IfNeurons(name, input, integerThreshold, reset, integerCurrent, Optional.of(arithmetic), span);
     }
 }

@@ -22,6 +22,10 @@ import org.snnc.compiler.diag.Severity;
  *   <li>the output names a value, and a softmax or readout appears only as the output;</li>
  *   <li>a spiking network (one with an {@code if} population) holds no relu, softmax, batchnorm or dropout, since
  *       to-spiking requires or makes their replacements; an encoder reads the input, and a readout reads a population;</li>
+ *   <li>a quantized network (one with a {@link FixedPoint} population) is quantized throughout: every population has
+ *       an integer threshold in [1, 2^(stateBits−1)−1] and integer currents within its state range, and reads its
+ *       input through conv2d and dense synapses only (with flatten and add between them), whose weights are
+ *       m·2^e with integer |m| ≤ 2^(weightBits−1)−1 for the population's e;</li>
  *   <li>add and concat have at least two operands;</li>
  *   <li>shapes agree on every edge ({@link ShapeInference});</li>
  *   <li>every parameter reference names a tensor of the expected shape whose values are all finite;</li>
@@ -57,6 +61,7 @@ public final class Verifier {
         checkSpikingStructure(graph, bag);
         ShapeInference.Result shapes = ShapeInference.infer(graph, bag);
         checkParameters(graph, shapes, bag);
+        FixedPointCheck.check(graph, bag);
         if (referencesSound) {
             checkAllUsed(graph, bag);
         }

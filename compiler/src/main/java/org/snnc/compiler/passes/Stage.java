@@ -28,7 +28,8 @@ public enum Stage {
     BIAS_AS_CURRENT("bias-as-current", "bias-as-current", "biases are constant currents of the IF populations"),
     GATED("gated", "maxpool-gating", "every maxpool is a spike gate"),
     ENCODED("encoded", "analog-input", "the input is encoded for the spiking network"),
-    READOUT("readout", "readout", "the output is a readout of the output population");
+    READOUT("readout", "readout", "the output is a readout of the output population"),
+    QUANTIZED("quantized", "quantize", "every population and synapse holds integers that fit the target chip");
 
     private final String label;
     private final String establisher;
@@ -88,6 +89,10 @@ public enum Stage {
         }
         if (graph.nodes().get(graph.output()) instanceof Readout) {
             stages.add(READOUT);
+        }
+        if (spiking && nodes.stream().allMatch(node -> !(node instanceof IfNeurons neurons)
+                || neurons.fixed().isPresent())) {
+            stages.add(QUANTIZED);
         }
         return stages;
     }

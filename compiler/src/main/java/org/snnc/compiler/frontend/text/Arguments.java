@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
@@ -100,6 +101,28 @@ final class Arguments {
             return fallback;
         }
         return value.get().intValue();
+    }
+
+    /** An optional integer of any sign within the range of a long. */
+    OptionalLong optionalInteger(String key) {
+        Optional<Long> value = integer(attributes.get(key), key);
+        return value.map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** A required integer in [min, max]. */
+    int intInRange(String key, int min, int max) {
+        OptionalLong value = optionalInteger(key);
+        if (value.isEmpty()) {
+            if (!has(key)) {
+                missing(key);
+            }
+            return min;
+        }
+        if (value.getAsLong() < min || value.getAsLong() > max) {
+            invalid(key, "must be an integer in [" + min + ", " + max + "], got " + value.getAsLong());
+            return min;
+        }
+        return (int) value.getAsLong();
     }
 
     /** A required pair of positive integers, written {@code 5} (both) or {@code [5, 3]} (height, width). */

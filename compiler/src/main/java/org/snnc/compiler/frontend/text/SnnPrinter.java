@@ -11,6 +11,7 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Dropout;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
@@ -86,6 +87,7 @@ public final class SnnPrinter {
             if (neurons.reset() != ResetMode.SUBTRACT) {
                 args.add("reset=" + neurons.reset());
             }
+            neurons.fixed().ifPresent(fixed -> fixedPoint(args, fixed));
         } else if (node instanceof MaxPoolGate gate) {
             window(args, gate.window(), gate.window().kernelH(), gate.window().kernelW());
             gate.emaDecay().ifPresent(decay -> {
@@ -136,5 +138,15 @@ public final class SnnPrinter {
             return pair(p.top(), p.left());
         }
         return "[" + p.top() + ", " + p.left() + ", " + p.bottom() + ", " + p.right() + "]";
+    }
+
+    private static void fixedPoint(List<String> args, FixedPoint fixed) {
+        args.add("weight_bits=" + fixed.weightBits());
+        args.add("weight_exponent=" + fixed.weightExponent());
+        args.add("accumulator_bits=" + fixed.accumulatorBits());
+        args.add("state_bits=" + fixed.stateBits());
+        args.add("overflow=" + fixed.overflow());
+        fixed.membraneFloor().ifPresent(floor -> args.add("floor=" + floor));
+        args.add("fire=" + fixed.fire());
     }
 }

@@ -12,7 +12,10 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
+import org.snnc.compiler.ir.FireComparison;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Readout;
@@ -54,6 +57,12 @@ final class TreeLowering {
     /** The decay of a gate's exponential moving average estimator when none is written. */
     static final double DEFAULT_EMA_DECAY = 0.9;
     /** A gate's estimator words, each mapped to whether it selects the exponential moving average. */
+    private static final List<String> FIXED_POINT_ATTRIBUTES = List.of("weight_bits", "weight_exponent",
+            "accumulator_bits", "state_bits", "overflow", "floor", "fire");
+
+    /** Registers wider than 62 bits could overflow the long arithmetic that integer simulation uses. */
+    static final int MAX_REGISTER_BITS = 62;
+
     static final Map<String, Boolean> GATE_ESTIMATOR_IS_EMA = Map.of("count", false, "ema", true);
 
     private final SourceLocator locator;
@@ -233,7 +242,7 @@ final class TreeLowering {
                     args.seed("seed"), span);
             case IF -> new IfNeurons(name, args.operand(), args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD),
                     args.word("reset", ResetMode::fromSpelling, ResetMode.SUBTRACT, "subtract or zero"),
-                    args.optionalParameter("current"), span);
+                    args.optionalParameter("current"), fixedPoint(args), span);
             case MAXPOOL_GATE -> {
                 int[] kernel = args.positivePair("kernel");
                 boolean ema = args.word("estimator", w -> Optional.ofNullable(GATE_ESTIMATOR_IS_EMA.get(w)), false,
@@ -246,6 +255,24 @@ final class TreeLowering {
                     args.word("mode", ReadoutMode::fromSpelling, ReadoutMode.MEMBRANE, "membrane, spikecount or softmax"),
                     args.seed("seed"), span);
         };
+    }
+
+    /**
+     * The integer arithmetic of a quantized population, present when any of its attributes is written; then all but
+     * {@code floor} are required.
+     */
+    private static Optional<FixedPoint> fixedPoint(Arguments args) {
+        if (FIXED_POINT_ATTRIBUTES.stream().noneMatch(args::has)) {
+            return Optional.empty();
+        }
+        return Optional.of(new FixedPoint(
+                args.intInRange("weight_bits", 2, MAX_REGISTER_BITS),
+                args.intInRange("weight_exponent", 0, MAX_REGISTER_BITS),
+                args.intInRange("accumulator_bits", 2, MAX_REGISTER_BITS),
+                args.intInRange("state_bits", 2, MAX_REGISTER_BITS),
+                args.word("overflow", Overflow::fromSpelling, Overflow.SATURATE, "saturate or wrap"),
+                args.optionalInteger("floor"),
+                args.word("fire", FireComparison::fromSpelling, FireComparison.GE, "ge or gt")));
     }
 
     private static Window2d window(Arguments args, int[] kernel, int[] defaultStride) {
