@@ -1,0 +1,25 @@
+package org.snnc.targets.mapping;
+
+import java.util.List;
+
+/**
+ * One used core: the population pieces it updates, the gate pieces on its output, its input axons, the routes of the
+ * events it sends, and what that costs.
+ *
+ * @param core   the core's id
+ * @param pieces population pieces, in network order
+ * @param gates  gate-unit pieces, whose windows read only neurons of this core
+ * @param axons  the core's input axons, by ascending axon
+ * @param routes the routes of the events of this core's neurons and gates
+ * @param usage  the resources used
+ */
+public record CoreMapping(int core, List<Piece> pieces, List<Piece> gates, List<AxonBlock> axons, List<Route> routes,
+        CoreUsage usage) {
+
+    public CoreMapping {
+        pieces = List.copyOf(pieces);
+        gates = List.copyOf(gates);
+        axons = List.copyOf(axons);
+        routes = List.copyOf(routes);
+    }
+}
