@@ -74,6 +74,11 @@ final class ConversionMixin {
             description = "Seed of the Poisson input and the Poisson softmax readout (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--maxpool-to-avgpool",
+            description = "Replace max pooling by average pooling, for chips without a max-pool gate; this changes "
+                    + "the network and costs accuracy.")
+    boolean maxPoolToAvgPool;
+
     @Option(names = "--passes", paramLabel = "a,b,c",
             description = "Run these passes in this order instead of the standard pipeline.")
     String passes;
@@ -103,13 +108,18 @@ final class ConversionMixin {
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed);
+                encoding, readout, seed, maxPoolToAvgPool);
     }
 
     /** The pass manager for the chosen pipeline, with the IR dumps going to {@code out}. */
     PassManager passManager(PrintWriter out) {
-        ConversionOptions options = options();
-        List<Pass> pipeline = passes == null ? Passes.standard(options) : Passes.parse(passes, options);
+        return passManager(out, options(), List.of());
+    }
+
+    /** The pass manager for the conversion pipeline with {@code options}, then {@code after}. */
+    PassManager passManager(PrintWriter out, ConversionOptions options, List<Pass> after) {
+        List<Pass> pipeline = new ArrayList<>(passes == null ? Passes.standard(options) : Passes.parse(passes, options));
+        pipeline.addAll(after);
         for (String name : printAfter) {
             if (pipeline.stream().noneMatch(pass -> pass.name().equals(name))) {
                 throw usage("--print-ir-after names '" + name + "', which is not in the pipeline "

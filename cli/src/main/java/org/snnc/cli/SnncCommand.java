@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             AnnEvalCommand.class,
             InferCommand.class,
             ConvertCommand.class,
+            CompileCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -87,6 +87,6 @@ class ConversionPipelineProperties {
                 random.nextBoolean() ? OptionalDouble.empty() : OptionalDouble.of(0.9),
                 random.nextBoolean() ? InputEncoding.ANALOG : InputEncoding.POISSON,
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
-                random.nextInt(1000)));
+                random.nextInt(1000), random.nextInt(4) == 0));
     }
 }

@@ -47,6 +47,7 @@ import org.snnc.compiler.passes.ToSpiking;
 import org.snnc.compiler.passes.FoldBatchNorm;
 import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.MaxPoolGating;
+import org.snnc.compiler.passes.MaxPoolToAvgPool;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Progress;
@@ -73,7 +74,8 @@ class PassGoldenTest {
             "analog-input", () -> new AnalogInput(InputEncoding.ANALOG, 0),
             "readout", () -> new AddReadout(ReadoutMode.MEMBRANE, 0),
             "normalize", () -> new Normalize(NormalizeOptions.DEFAULTS),
-            "to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT));
+            "to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT),
+            "maxpool-to-avgpool", MaxPoolToAvgPool::new);
 
     /** Tensors with at most this many values are written in full, larger ones as a summary. */
     private static final int FULL_TENSOR_LIMIT = 64;

@@ -16,12 +16,19 @@ import org.snnc.compiler.ir.ResetMode;
  * @param encoding     how the input enters the network ({@code analog-input})
  * @param readout      how the class is read ({@code readout})
  * @param seed         the seed of the Poisson input and the Poisson softmax readout
+ * @param maxPoolToAvgPool whether the pipeline replaces max pooling by average pooling, for chips without a max-pool
+ *                     gate ({@code maxpool-to-avgpool})
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
-        InputEncoding encoding, ReadoutMode readout, long seed) {
+        InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool) {
 
     public static ConversionOptions defaults() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false);
+    }
+
+    /** The same options with the reset replaced, for targets that implement only one. */
+    public ConversionOptions withReset(ResetMode newReset) {
+        return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool);
     }
 }

@@ -12,8 +12,11 @@ import org.snnc.compiler.diag.SourceSpan;
 /** The catalogue of conversion passes by name, and the standard pipeline in its order. */
 public final class Passes {
 
-    /** Every pass, in the order of the standard pipeline. */
+    /** Every pass, in the order of the standard pipeline; {@link #OPTIONAL} ones run only when the options ask. */
     private static final Map<String, Function<ConversionOptions, Pass>> CATALOGUE = catalogue();
+
+    /** The one pass the standard pipeline leaves out unless {@link ConversionOptions#maxPoolToAvgPool()} asks. */
+    private static final String MAXPOOL_TO_AVGPOOL = "maxpool-to-avgpool";
 
     private Passes() {
     }
@@ -22,6 +25,7 @@ public final class Passes {
         Map<String, Function<ConversionOptions, Pass>> passes = new LinkedHashMap<>();
         passes.put("remove-dropout", options -> new RemoveDropout());
         passes.put("canonicalize", options -> new Canonicalize());
+        passes.put(MAXPOOL_TO_AVGPOOL, options -> new MaxPoolToAvgPool());
         passes.put("fold-batchnorm", options -> new FoldBatchNorm());
         passes.put("normalize", options -> new Normalize(options.normalize()));
         passes.put("to-spiking", options -> new ToSpiking(options.reset()));
@@ -39,7 +43,9 @@ public final class Passes {
 
     /** The standard pipeline: ANN in, fully converted spiking network out. */
     public static List<Pass> standard(ConversionOptions options) {
-        return CATALOGUE.values().stream().map(make -> make.apply(options)).toList();
+        return CATALOGUE.entrySet().stream()
+                .filter(pass -> !pass.getKey().equals(MAXPOOL_TO_AVGPOOL) || options.maxPoolToAvgPool())
+                .map(pass -> pass.getValue().apply(options)).toList();
     }
 
     /**

@@ -1,0 +1,120 @@
+package org.snnc.targets.emit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The emitted configuration, version {@value #VERSION}: what a board running the network is loaded with. It nests like
+ * the hardware, chip → cores → neurons, synapses and routes; convolutions stay shared kernels plus geometry
+ * ({@link #kernels()}), and only dense layers are weight matrices, stored on the cores that hold their rows. Every
+ * integer is in the chip's units: weights m·2^e, thresholds and biases in membrane LSBs. {@code docs/configuration.md}
+ * documents each field and {@code docs/config.schema.json} is its JSON Schema.
+ *
+ * @param format      always {@value #FORMAT}
+ * @param version     the format version
+ * @param network     the network's name
+ * @param chip        the chip spec the configuration targets, in the chip spec format
+ * @param allocator   the core allocator that placed the layers
+ * @param input       the encoded input
+ * @param layers      the populations: name, shape and the cores that hold them
+ * @param kernels     the shared convolution kernels, one per conv projection
+ * @param gates       the max-pool gate units
+ * @param cores       the used cores, by ascending id
+ * @param inputRoutes where the host sends each input element
+ * @param readout     how the class is read
+ */
+public record Configuration(
+        String format,
+        int version,
+        String network,
+        JsonNode chip,
+        String allocator,
+        InputConfig input,
+        List<LayerConfig> layers,
+        List<KernelConfig> kernels,
+        List<GateConfig> gates,
+        List<CoreConfig> cores,
+        List<RouteConfig> inputRoutes,
+        ReadoutConfig readout) {
+
+    public static final String FORMAT = "snnc-config";
+    public static final int VERSION = 1;
+
+    /** The input: raw stored values of {@code dtype}; analog input feeds them to the first layer's synapses. */
+    public record InputConfig(String name, String input, List<Integer> shape, String dtype, String encoding,
+            long seed) {
+    }
+
+    /** A population's name, shape and the cores holding its neurons, in order. */
+    public record LayerConfig(String name, List<Integer> shape, List<Integer> cores) {
+    }
+
+    /**
+     * A shared kernel K[F, C/G, kh, kw] of mantissas: target neuron (f, i, j) receives Σ K[f,c,u,v]·2^exponent from
+     * source element (g·C/G + c, i·stride_h + u − pad_top, j·stride_w + v − pad_left).
+     */
+    public record KernelConfig(String name, String source, String target, List<Integer> inputShape,
+            List<Integer> outputShape, List<Integer> kernel, List<Integer> stride, List<Integer> padding, int groups,
+            int exponent, int[] mantissas) {
+    }
+
+    /** A max-pool gate unit over a population; estimator {@code count}, or {@code ema} with {@code decay}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GateConfig(String name, String population, List<Integer> shape, List<Integer> kernel,
+            List<Integer> stride, List<Integer> padding, String estimator, Double decay) {
+    }
+
+    /**
+     * One core: the neurons it updates, with their parameters; the gate outputs it computes; its input axons; its
+     * synapses; where its events go; and what it uses of its limits.
+     */
+    public record CoreConfig(int id, List<NeuronBlock> neurons, List<Block> gates, List<AxonConfig> axons,
+            List<SynapseConfig> synapses, List<RouteConfig> routes, UsageConfig usage) {
+    }
+
+    /** Elements [first, first + count) of a population or gate. */
+    public record Block(String unit, int first, int count) {
+    }
+
+    /**
+     * Neurons [first, first + count) of a layer with their parameters: threshold θ, reset, the exponent e shared by
+     * the weights of the synapses into them, and the bias current mantissa·2^bias_exponent.
+     */
+    public record NeuronBlock(String layer, int first, int count, long threshold, String reset, int weightExponent,
+            BiasConfig bias) {
+    }
+
+    /**
+     * Bias mantissas, one per neuron of the block ({@code per = "neuron"}), or one per channel for the channels the
+     * block touches, first to last ({@code per = "channel"}), when every neuron of a channel has the same bias.
+     */
+    public record BiasConfig(String per, int exponent, long[] mantissas) {
+    }
+
+    /** Input axons [axon_first, axon_first + count) receive source elements [source_first, source_first + count). */
+    public record AxonConfig(String source, int sourceFirst, int count, int axonFirst) {
+    }
+
+    /**
+     * Synapses into this core's neurons of {@code target}: {@code conv} applies the shared kernel {@code kernel};
+     * {@code dense} holds rows [rows_first, rows_first + rows) of the matrix, each of {@code inputs} mantissas.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SynapseConfig(String kind, String name, String source, String target, String kernel,
+            Integer rowsFirst, Integer rows, Integer inputs, Integer exponent, int[] mantissas) {
+    }
+
+    /** Source elements [source_first, source_first + count) go to axons [axon_first, …) of core {@code core}. */
+    public record RouteConfig(String source, int sourceFirst, int count, int core, int axonFirst) {
+    }
+
+    /** What the core uses, in the chip's memory model units. */
+    public record UsageConfig(long neurons, long synapseMemory, long biasMemory, long inputAxons, long outputAxons,
+            int destinations) {
+    }
+
+    /** The class is the argmax over the output population by {@code mode}. */
+    public record ReadoutConfig(String name, String population, String mode, long seed) {
+    }
+}
