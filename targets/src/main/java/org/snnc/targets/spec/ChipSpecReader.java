@@ -109,14 +109,12 @@ final class ChipSpecReader {
     static ChipSpec read(LocatedJson json) {
         ChipSpecReader reader = new ChipSpecReader(json);
         reader.problems.addAll(json.duplicateKeys());
-        Optional<ChipSpec> spec = reader.spec();
-        if (reader.problems.hasErrors() || spec.isEmpty()) {
+        return reader.spec().orElseThrow(() -> {
             List<Diagnostic> inTextOrder = new ArrayList<>(reader.problems.diagnostics());
             inTextOrder.sort(Comparator.comparingInt((Diagnostic d) -> d.span().line())
                     .thenComparingInt(d -> d.span().column()));
-            throw new CompilationException(inTextOrder);
-        }
-        return spec.get();
+            return new CompilationException(inTextOrder);
+        });
     }
 
     /** A value's JSON pointer, for its recorded place, and its dotted path, for messages. */
@@ -149,7 +147,8 @@ final class ChipSpecReader {
         }
     }
 
-    // Every method below that returns an empty Optional has reported why, except where a comment says otherwise.
+    // Every method below that returns an empty Optional has reported why, or found its key absent, which section()
+    // has reported if the key is required. So the spec is empty exactly when there are problems.
 
     private Optional<ChipSpec> spec() {
         Section top = section(json.root(), Where.ROOT, TOP_KEYS, without(TOP_KEYS, CORE_OVERRIDES, ENERGY))

@@ -73,10 +73,6 @@ final class LocatedJson {
         return root;
     }
 
-    String fileName() {
-        return fileName;
-    }
-
     /** Keys given a second time within one object, each as an E0804 at the repeat. */
     List<Diagnostic> duplicateKeys() {
         return duplicateKeys;

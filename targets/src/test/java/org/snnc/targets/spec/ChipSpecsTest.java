@@ -11,12 +11,12 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,8 +67,8 @@ class ChipSpecsTest {
     void genericIsTheReferenceChip() {
         ChipSpec generic = ChipSpecs.load("generic");
         CoreResources core = new CoreResources(1024, 4096, 4096, 65536, 1024);
-        ChipSpec expected = new ChipSpec("generic", generic.description(), 128, List.of(core).stream()
-                .flatMap(c -> IntStream.range(0, 128).mapToObj(i -> c)).toList(), MemoryModel.ENTRIES,
+        ChipSpec expected = new ChipSpec("generic", generic.description(), 128, Collections.nCopies(128, core),
+                MemoryModel.ENTRIES,
                 new WeightFormat(8, 0, 7),
                 new NeuronFormat(23, 0, 24, 0, 24, 24, Overflow.SATURATE, OptionalLong.of(-8388608),
                         FireComparison.GE, BOTH_RESETS),
