@@ -137,7 +137,7 @@ public final class Normalize implements Pass {
      * between sorted[⌊r⌋] and sorted[⌈r⌉]. Like numpy's {@code _lerp} it interpolates from the nearer neighbour, so
      * that its rounding, and hence the λs, match the reference bit for bit.
      */
-    static double percentile(double[] sorted, double percentile) {
+    public static double percentile(double[] sorted, double percentile) {
         double rank = (sorted.length - 1) * (percentile / 100);
         int below = (int) Math.floor(rank);
         int above = Math.min(below + 1, sorted.length - 1);

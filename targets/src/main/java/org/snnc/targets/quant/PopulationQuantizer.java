@@ -1,0 +1,337 @@
+package org.snnc.targets.quant;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.ir.FixedPoint;
+import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.NeuronFormat;
+import org.snnc.targets.spec.WeightFormat;
+
+/**
+ * Chooses the integers of one population: its threshold θ, its weight exponent e, the weight mantissas and the
+ * current, by the rules {@link Quantize} states. All rounding is round-half-even ({@link Math#rint}).
+ */
+final class PopulationQuantizer {
+
+    /** The steps of strongly negative input a membrane should take before it reaches the chip's floor. */
+    private static final int HORIZON = 256;
+
+    /**
+     * One population of the prepared float graph.
+     *
+     * @param neurons        the population
+     * @param thresholdFloat θ_float, its float threshold (1, or R when it resets to zero)
+     * @param weights        the float weights of its synapses, by synapse name, in stored units of their sources
+     * @param current        its float current, one value per neuron; all zero when it has none
+     * @param zLow           the 0.1th percentile of its input per step in θ, when calibration data is given
+     * @param extremes       the most and least synaptic input per neuron and step, for given synapse weights
+     */
+    record Population(IfNeurons neurons, double thresholdFloat, Map<String, double[]> weights, double[] current,
+            OptionalDouble zLow, Function<Map<String, double[]>, double[][]> extremes) {
+    }
+
+    /**
+     * The integers of a population.
+     *
+     * @param weights the stored weights m·2^e, by synapse name
+     * @param current the stored current, or empty when the population has none or it rounds to zero everywhere
+     */
+    record Result(long threshold, FixedPoint arithmetic, Map<String, double[]> weights, Optional<double[]> current,
+            LayerQuantization layer) {
+    }
+
+    /** An upper bound on θ from one resource, with the reason as a clause. */
+    private record Cap(String resource, double value, String why) {
+    }
+
+    /** θ and e as chosen. */
+    private record Choice(long threshold, int exponent) {
+    }
+
+    /** The values at one choice: stored weights and current, with what rounding did to them. */
+    private record Values(Map<String, double[]> weights, double[] current, long maxMantissa, int clippedWeights,
+            int biasExponent, long maxBiasMantissa, int clippedCurrents, double weightError, double biasError) {
+    }
+
+    private final ChipSpec chip;
+    private final WeightFormat weightFormat;
+    private final NeuronFormat neuronFormat;
+    private final long step;
+    private final long stateMax;
+    private final long accumulatorMax;
+
+    PopulationQuantizer(ChipSpec chip) {
+        this.chip = chip;
+        this.weightFormat = chip.weights();
+        this.neuronFormat = chip.neurons();
+        this.step = 1L << neuronFormat.thresholdShift();
+        this.stateMax = FixedPoint.maxSigned(neuronFormat.stateBits());
+        this.accumulatorMax = FixedPoint.maxSigned(neuronFormat.accumulatorBits());
+    }
+
+    Result quantize(Population population) {
+        double thetaFloat = population.thresholdFloat();
+        double maxAbsWeight = population.weights().values().stream().flatMapToDouble(Arrays::stream)
+                .map(Math::abs).max().orElse(0);
+        double[] b = population.current();
+        double[][] extremes = population.extremes().apply(population.weights());
+        double peak = 0;
+        double swing = 0;
+        double sink = 0;
+        for (int i = 0; i < b.length; i++) {
+            peak = Math.max(peak, (extremes[0][i] + Math.max(b[i], 0)) / thetaFloat);
+            swing = Math.max(swing, Math.max(extremes[0][i], -extremes[1][i]) / thetaFloat);
+            sink = Math.max(sink, -b[i] / thetaFloat);
+        }
+        List<String> notes = new ArrayList<>();
+        List<Cap> caps = caps(population, maxAbsWeight, peak, swing, sink, notes);
+        Cap binding = caps.stream().min(Comparator.comparingDouble(Cap::value)).orElseThrow();
+        long cap = roundDown(binding.value());
+        if (cap < step) {
+            throw tooSmall(population, binding);
+        }
+        Choice choice = choose(cap, thetaFloat, maxAbsWeight);
+        Values values = valuesAt(choice, population);
+        for (Optional<Cap> overflow = overflow(choice, values, population); overflow.isPresent();
+                overflow = overflow(choice, values, population)) {
+            // Rounding moved the integer sums past a register's range: lower θ in proportion and choose again.
+            binding = overflow.get();
+            cap = Math.min(choice.threshold() - step, roundDown(binding.value()));
+            if (cap < step) {
+                throw tooSmall(population, binding);
+            }
+            choice = choose(cap, thetaFloat, maxAbsWeight);
+            values = valuesAt(choice, population);
+        }
+        return result(population, choice, values, cap, binding.resource(), peak, swing, notes);
+    }
+
+    /**
+     * The upper bounds on θ: the threshold register, the membrane, the accumulator, the current, and with
+     * calibration data the membrane floor, which yields to the full mantissa at the smallest exponent.
+     *
+     * @param peak  U⁺ in θ
+     * @param swing A in θ
+     * @param sink  max_i(−b_i) in θ
+     */
+    private List<Cap> caps(Population population, double maxAbsWeight, double peak, double swing, double sink,
+            List<String> notes) {
+        double thetaFloat = population.thresholdFloat();
+        List<Cap> caps = new ArrayList<>();
+        caps.add(new Cap("threshold_bits", neuronFormat.maxThreshold(), "the chip's threshold has "
+                + neuronFormat.thresholdBits() + " bits shifted by " + neuronFormat.thresholdShift()));
+        caps.add(new Cap("state_bits", stateMax / (1 + peak), format("a membrane below θ plus one step's input of "
+                + "up to %.4g θ must fit the %d-bit state", peak, neuronFormat.stateBits())));
+        if (swing > 0) {
+            caps.add(new Cap("accumulator_bits", accumulatorMax / swing, format("one step's synaptic input of up to "
+                    + "%.4g θ must fit the %d-bit accumulator", swing, neuronFormat.accumulatorBits())));
+        }
+        if (sink > 0) {
+            caps.add(new Cap("current", stateMax / sink, format("a current of down to −%.4g θ must fit the %d-bit "
+                    + "state", sink, neuronFormat.stateBits())));
+        }
+        OptionalDouble zLow = population.zLow();
+        if (zLow.isEmpty()) {
+            notes.add("no calibration data: θ is not capped for the membrane floor");
+        } else if (zLow.getAsDouble() < 0 && neuronFormat.membraneFloor().isPresent()) {
+            long floor = Math.abs(neuronFormat.membraneFloor().getAsLong());
+            double floorCap = floor / (HORIZON * -zLow.getAsDouble());
+            long fullAtMinimum = fullMantissaThreshold(weightFormat.exponentMin(), thetaFloat, maxAbsWeight);
+            if (floorCap < fullAtMinimum && maxAbsWeight > 0) {
+                notes.add(format("the floor would cap θ at %.0f, below %d, where the weights use the full mantissa "
+                        + "at the smallest exponent; precision wins, as the floor is the chip's own dynamics",
+                        floorCap, fullAtMinimum));
+            }
+            caps.add(new Cap("floor", Math.max(floorCap, fullAtMinimum), format("input of z_low = %.4g θ per step "
+                    + "must take %d steps to reach the membrane floor −%d", zLow.getAsDouble(), HORIZON, floor)));
+        }
+        return caps;
+    }
+
+    /**
+     * The largest e whose full-mantissa threshold θ_e lies in [2^shift, cap]; else, when θ_e exceeds the cap, the
+     * smallest such e with θ = cap (the mantissas then use fewer bits); else, when even e = exponent_max cannot
+     * hold the weights at the smallest threshold, e = exponent_max and θ = 2^shift, and the weights clip.
+     */
+    private Choice choose(long cap, double thetaFloat, double maxAbsWeight) {
+        for (int e = weightFormat.exponentMax(); e >= weightFormat.exponentMin(); e--) {
+            long threshold = fullMantissaThreshold(e, thetaFloat, maxAbsWeight);
+            if (threshold >= step && threshold <= cap) {
+                return new Choice(threshold, e);
+            }
+        }
+        for (int e = weightFormat.exponentMin(); e <= weightFormat.exponentMax(); e++) {
+            if (fullMantissaThreshold(e, thetaFloat, maxAbsWeight) > cap) {
+                return new Choice(cap, e);
+            }
+        }
+        return new Choice(step, weightFormat.exponentMax());
+    }
+
+    /**
+     * θ_e = ⌊M·2^e·θ_float / max|w|⌋ rounded down to a multiple of 2^shift: the threshold at which the largest
+     * weight's mantissa is M. Unbounded ({@link Long#MAX_VALUE}) when every weight is zero.
+     */
+    private long fullMantissaThreshold(int exponent, double thetaFloat, double maxAbsWeight) {
+        return maxAbsWeight == 0 ? Long.MAX_VALUE
+                : roundDown(weightFormat.maxMantissa() * Math.scalb(1.0, exponent) * thetaFloat / maxAbsWeight);
+    }
+
+    /** The largest multiple of 2^shift not above {@code value}, saturating far below {@link Long#MAX_VALUE}. */
+    private long roundDown(double value) {
+        double steps = Math.floor(Math.min(value, 0x1p61) / step);
+        return (long) steps * step;
+    }
+
+    /**
+     * m = clip(rint(w·θ/θ_float / 2^e), ±M), stored as m·2^e; the current c = b·θ/θ_float takes the smallest k in
+     * [0, bias_exponent_max] with max|c|/2^k ≤ the largest bias mantissa and is stored as clip(rint(c/2^k))·2^k.
+     */
+    private Values valuesAt(Choice choice, Population population) {
+        double scale = choice.threshold() / population.thresholdFloat();
+        double lsb = Math.scalb(1.0, choice.exponent());
+        long maxMantissa = weightFormat.maxMantissa();
+        Map<String, double[]> weights = new LinkedHashMap<>();
+        long largest = 0;
+        int clipped = 0;
+        double error = 0;
+        double norm = 0;
+        for (Map.Entry<String, double[]> synapse : population.weights().entrySet()) {
+            double[] w = synapse.getValue();
+            double[] stored = new double[w.length];
+            for (int k = 0; k < w.length; k++) {
+                double target = w[k] * scale;
+                double m = Math.rint(target / lsb);
+                if (Math.abs(m) > maxMantissa) {
+                    m = Math.signum(m) * maxMantissa;
+                    clipped++;
+                }
+                largest = Math.max(largest, (long) Math.abs(m));
+                stored[k] = m * lsb;
+                error += (target - stored[k]) * (target - stored[k]);
+                norm += target * target;
+            }
+            weights.put(synapse.getKey(), stored);
+        }
+        double[] c = population.current().clone();
+        Arrays.setAll(c, i -> c[i] * scale);
+        double maxAbsCurrent = Arrays.stream(c).map(Math::abs).max().orElse(0);
+        long maxBias = neuronFormat.maxBiasMantissa();
+        int k = 0;
+        while (k < neuronFormat.biasExponentMax() && maxAbsCurrent / Math.scalb(1.0, k) > maxBias) {
+            k++;
+        }
+        double biasLsb = Math.scalb(1.0, k);
+        double[] current = new double[c.length];
+        long largestBias = 0;
+        int clippedCurrents = 0;
+        double biasError = 0;
+        double biasNorm = 0;
+        for (int i = 0; i < c.length; i++) {
+            double m = Math.rint(c[i] / biasLsb);
+            if (Math.abs(m) > maxBias) {
+                m = Math.signum(m) * maxBias;
+                clippedCurrents++;
+            }
+            largestBias = Math.max(largestBias, (long) Math.abs(m));
+            current[i] = m * biasLsb;
+            biasError += (c[i] - current[i]) * (c[i] - current[i]);
+            biasNorm += c[i] * c[i];
+        }
+        return new Values(weights, current, largest, clipped, k, largestBias, clippedCurrents,
+                norm == 0 ? 0 : Math.sqrt(error / norm), biasNorm == 0 ? 0 : Math.sqrt(biasError / biasNorm));
+    }
+
+    /**
+     * The first register that the stored integers can overflow, as a cap that would fit it: the membrane
+     * θ + max_i(most_i + max(c_i, 0)) ≤ 2^(state−1)−1, the accumulator max_i max(most_i, −least_i) ≤
+     * 2^(acc−1)−1 and the current |c_i| ≤ 2^(state−1)−1, each with the integer weights. The caps chosen from the
+     * float weights keep these unless rounding adds a few LSBs.
+     */
+    private Optional<Cap> overflow(Choice choice, Values values, Population population) {
+        double[][] extremes = population.extremes().apply(values.weights());
+        double membrane = 0;
+        double accumulator = 0;
+        double current = 0;
+        for (int i = 0; i < values.current().length; i++) {
+            membrane = Math.max(membrane, extremes[0][i] + Math.max(values.current()[i], 0));
+            accumulator = Math.max(accumulator, Math.max(extremes[0][i], -extremes[1][i]));
+            current = Math.max(current, Math.abs(values.current()[i]));
+        }
+        long theta = choice.threshold();
+        List<Cap> overflows = new ArrayList<>();
+        if (theta + membrane > stateMax) {
+            overflows.add(new Cap("state_bits", theta * (stateMax / (theta + membrane)), format("θ plus one step's "
+                    + "rounded input %.0f must fit the %d-bit state", membrane, neuronFormat.stateBits())));
+        }
+        if (accumulator > accumulatorMax) {
+            overflows.add(new Cap("accumulator_bits", theta * (accumulatorMax / accumulator), format("one step's "
+                    + "rounded synaptic input %.0f must fit the %d-bit accumulator", accumulator,
+                    neuronFormat.accumulatorBits())));
+        }
+        if (current > stateMax) {
+            overflows.add(new Cap("current", theta * (stateMax / current), format("the rounded current %.0f must "
+                    + "fit the %d-bit state", current, neuronFormat.stateBits())));
+        }
+        return overflows.stream().min(Comparator.comparingDouble(Cap::value));
+    }
+
+    private Result result(Population population, Choice choice, Values values, long cap, String capResource,
+            double peak, double swing, List<String> notes) {
+        IfNeurons neurons = population.neurons();
+        List<String> warnings = new ArrayList<>();
+        if (values.clippedWeights() > 0) {
+            warnings.add(clipped(neurons, format("%d weights exceed the %d-bit mantissa at the largest exponent %d "
+                    + "and were clipped to ±%d", values.clippedWeights(), weightFormat.bits(), choice.exponent(),
+                    weightFormat.maxMantissa())));
+        }
+        if (values.clippedCurrents() > 0) {
+            warnings.add(clipped(neurons, format("%d current values exceed the %d-bit bias mantissa at the largest "
+                    + "exponent %d and were clipped to ±%d·2^%d", values.clippedCurrents(), neuronFormat.biasBits(),
+                    values.biasExponent(), neuronFormat.maxBiasMantissa(), values.biasExponent())));
+        }
+        boolean hasCurrent = Arrays.stream(population.current()).anyMatch(c -> c != 0);
+        boolean storedCurrent = Arrays.stream(values.current()).anyMatch(c -> c != 0);
+        Double zLow = population.zLow().isPresent() ? population.zLow().getAsDouble() : null;
+        Double floorSteps = zLow != null && zLow < 0 && neuronFormat.membraneFloor().isPresent()
+                ? Math.abs(neuronFormat.membraneFloor().getAsLong()) / (choice.threshold() * -zLow) : null;
+        LayerQuantization layer = new LayerQuantization(neurons.name(), choice.threshold(), choice.exponent(),
+                bitsUsed(values.maxMantissa()), hasCurrent ? values.biasExponent() : 0,
+                hasCurrent ? bitsUsed(values.maxBiasMantissa()) : 0, values.weightError(), values.biasError(),
+                values.clippedWeights() + values.clippedCurrents() > 0, peak, swing, zLow, floorSteps, cap,
+                capResource, notes, warnings);
+        FixedPoint arithmetic = new FixedPoint(weightFormat.bits(), choice.exponent(),
+                neuronFormat.accumulatorBits(), neuronFormat.stateBits(), neuronFormat.overflow(),
+                neuronFormat.membraneFloor(), neuronFormat.fire());
+        return new Result(choice.threshold(), arithmetic, values.weights(),
+                storedCurrent ? Optional.of(values.current()) : Optional.empty(), layer);
+    }
+
+    /** ⌈log2(max|m| + 1)⌉ + 1: the magnitude's bits and a sign bit. */
+    private static int bitsUsed(long maxMagnitude) {
+        return 64 - Long.numberOfLeadingZeros(maxMagnitude) + 1;
+    }
+
+    private String clipped(IfNeurons neurons, String what) {
+        return DiagnosticCode.QUANTIZATION_CLIPPED.at(neurons.span(), neurons.name(), what).format();
+    }
+
+    private RuntimeException tooSmall(Population population, Cap binding) {
+        return Synapses.notQuantizable(population.neurons(), chip.name(), format("θ must be at most %.4g because %s "
+                + "(%s), but the smallest threshold is %d", binding.value(), binding.why(), binding.resource(), step));
+    }
+
+    private static String format(String template, Object... args) {
+        return String.format(Locale.ROOT, template, args);
+    }
+}

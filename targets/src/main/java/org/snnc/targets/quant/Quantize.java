@@ -1,0 +1,276 @@
+package org.snnc.targets.quant;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.GraphBuilder;
+import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.SpikeEncoder;
+import org.snnc.compiler.ir.Tensor;
+import org.snnc.compiler.ir.Verifier;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.PassContext;
+import org.snnc.compiler.passes.Stage;
+import org.snnc.targets.spec.ChipSpec;
+
+/**
+ * Quantizes a converted spiking network for a chip: every population gets an integer threshold θ, integer current
+ * and the {@link org.snnc.compiler.ir.FixedPoint} arithmetic of the chip, and every synapse into it integer weights
+ * m·2^e with a mantissa m of the chip's weight bits and an exponent e shared by the population. Rounding is
+ * round-half-even throughout ({@link Math#rint}).
+ *
+ * <p><b>Checks.</b> A max-pool gate needs the chip's gate unit (E0901, suggesting {@code --maxpool-to-avgpool}); every
+ * population's reset must be one the chip implements (E0908, suggesting the {@code --reset} to convert with).
+ *
+ * <p><b>Rewrites</b> ({@link SynapseRewrites}): average pools, affines and identity shortcuts become conv2d or dense
+ * synapses of the same linear map, and every population must then read a sum of conv2d and dense synapses of
+ * spikes, each feeding that population alone ({@link Synapses}; E0908 otherwise).
+ *
+ * <p><b>Float preparation</b>, before any number is chosen:
+ * <ul>
+ *   <li>Input scale (exact): with the analog encoder the chip receives the raw stored input (u8 pixels), so the
+ *       input's scale s is folded into the weights of the synapses reading the encoder (w ← w·s) and the input's
+ *       scale becomes 1: the graph computes what it did, now fed raw values. A Poisson encoder's spikes are 0 or 1,
+ *       so it keeps its scale.</li>
+ *   <li>Reset to zero: a spike throws the membrane's surplus v − θ away. As SNN Toolbox's Loihi backend does, a
+ *       population that resets to zero gets θ_float = R (the zero-reset ratio) instead of 1, so that one step's input
+ *       is about 1/R of θ and the surplus lost is small; its rate drops by R, so the weights of the synapses leaving
+ *       it (through gates, flattens and concats) are multiplied by R. The analog encoder's synapses keep theirs.</li>
+ * </ul>
+ *
+ * <p><b>Numbers</b> ({@link PopulationQuantizer}), per population P with float threshold θ_float, float weights w in
+ * the stored units of their sources (a spike is 1, a raw input value at most the range of its integer type), float
+ * current b, and M = 2^(weight_bits−1) − 1:
+ * <pre>
+ *   U⁺ = max_i (Σ_j max(w_ij·hi_j, w_ij·lo_j) + max(b_i, 0))      the most one step adds to v_i
+ *   A  = max_i max(Σ_j max(w_ij·hi_j, w_ij·lo_j), −Σ_j min(w_ij·hi_j, w_ij·lo_j))   the largest |a_i|
+ * </pre>
+ * over each neuron's filter or row (a conv's full kernel bounds its border positions too), with [lo_j, hi_j] the
+ * range of source value j: [0, 1] for spikes, the integer type's range for the raw input. θ is capped by the chip:
+ * <pre>
+ *   θ ≤ (2^threshold_bits − 1)·2^threshold_shift
+ *   θ·(θ_float + U⁺)/θ_float ≤ 2^(state_bits−1) − 1        v &lt; θ (ge) or ≤ θ (gt) before a step, plus one step
+ *   θ·A/θ_float ≤ 2^(accumulator_bits−1) − 1
+ *   θ·max_i(−b_i)/θ_float ≤ 2^(state_bits−1) − 1           the current fits the membrane
+ *   θ ≤ max(|floor| / (256·|z_low|), θ_(exponent_min))       only with calibration data, z_low &lt; 0 and a floor
+ * </pre>
+ * where z_low is the 0.1th percentile of P's input per step in θ ({@link FloorHeadroom}): a neuron driven that low
+ * should take 256 steps to reach the chip's membrane floor, but the floor never forces fewer mantissa bits than the
+ * smallest exponent gives, since it is the chip's own dynamics while precision is the network's. The cap is rounded
+ * down to a multiple of 2^threshold_shift; below that, or below 1, P cannot be quantized (E0908 naming the resource).
+ *
+ * <p>With θ_e = ⌊M·2^e·θ_float / max|w|⌋ rounded down to a multiple of 2^threshold_shift (the threshold at which the
+ * largest weight's mantissa is exactly M), e is the largest exponent in [exponent_min, exponent_max] with
+ * 2^threshold_shift ≤ θ_e ≤ cap, and θ = θ_e: the largest threshold at the full mantissa, which makes the threshold
+ * and the current as fine as the weights allow. If θ_e exceeds the cap already at the smallest usable e, θ = cap and
+ * the mantissas use fewer bits. Then
+ * <pre>
+ *   m = clip(rint(w·(θ/θ_float) / 2^e), −M, M)             stored as m·2^e
+ *   c = b·θ/θ_float;  k = min{k ∈ [0, bias_exponent_max] : max|c| / 2^k ≤ 2^(bias_bits−1) − 1}
+ *   current = clip(rint(c / 2^k), ±(2^(bias_bits−1) − 1))·2^k
+ * </pre>
+ * Mantissas clip only when even exponent_max cannot hold the weights at the smallest threshold, and currents only
+ * when k = bias_exponent_max is not enough; both are reported as W0909 in the population's record. Since rounding can
+ * add a few LSBs to the integer sums, the caps are checked again on the stored integers, and θ is lowered until
+ * they hold: the accumulator of {@link org.snnc.compiler.ir.FixedPoint} never overflows, nor the membrane upward.
+ * The membrane's fall has no per-step bound (without leak it can fall for the whole run); the chip's floor, when it
+ * has one, clamps it, and {@link LayerQuantization#floorSteps()} says how soon.
+ *
+ * <p>Gates and the readout are unchanged. With the float simulator the quantized graph runs exactly as its integers
+ * do on the chip, except for the floor clamp and the fire comparison {@code gt}, which fires one LSB later.
+ *
+ * <p>Statistics: the rewrites, {@code populations-quantized} and {@code clipped} (populations with a W0909). Records:
+ * {@code quantization}, one {@link LayerQuantization} per population in definition order, and
+ * {@code zero_reset_ratio} when populations reset to zero.
+ */
+public final class Quantize implements Pass {
+
+    private final QuantizeOptions options;
+
+    public Quantize(QuantizeOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return "quantize";
+    }
+
+    @Override
+    public String summary() {
+        return "make every threshold, weight and current an integer that fits the target chip's formats";
+    }
+
+    @Override
+    public Set<Stage> requires() {
+        return EnumSet.of(Stage.NORMALIZED, Stage.SPIKING, Stage.BIAS_AS_CURRENT, Stage.GATED, Stage.ENCODED,
+                Stage.READOUT);
+    }
+
+    @Override
+    public Set<Stage> establishes() {
+        return EnumSet.of(Stage.QUANTIZED);
+    }
+
+    @Override
+    public Set<Stage> mustPrecede() {
+        return EnumSet.of(Stage.QUANTIZED);
+    }
+
+    @Override
+    public String mustPrecedeReason() {
+        return "it chooses the integers from the float thresholds and weights, which a quantized network no longer has";
+    }
+
+    @Override
+    public Graph run(Graph graph, PassContext context) {
+        checkTarget(graph);
+        Prepared prepared = prepare(graph, context);
+        Map<String, Double> zLow = context.calibration().map(images -> FloorHeadroom.measure(prepared.graph(),
+                prepared.shapes(), images, prepared.inputFactor(), context)).orElse(Map.of());
+        PopulationQuantizer quantizer = new PopulationQuantizer(options.chip());
+        GraphBuilder builder = prepared.graph().toBuilder();
+        List<LayerQuantization> layers = new ArrayList<>();
+        for (Node node : prepared.graph().nodes().values()) {
+            if (!(node instanceof IfNeurons neurons)) {
+                continue;
+            }
+            PopulationQuantizer.Result result = quantizer.quantize(prepared.population(neurons,
+                    zLow.containsKey(neurons.name()) ? OptionalDouble.of(zLow.get(neurons.name()))
+                            : OptionalDouble.empty()));
+            result.weights().forEach((synapse, values) -> storeWeight(builder, synapse, values));
+            Shape shape = prepared.shapes().get(neurons.name());
+            Optional<ParamRef> current = result.current().map(values -> neurons.current()
+                    .map(old -> builder.rewriteWeight(old, neurons.name() + ".current", Tensor.wrap(shape, values)))
+                    .orElseGet(() -> builder.addWeight(neurons.name() + ".current", Tensor.wrap(shape, values),
+                            neurons.span())));
+            builder.replace(neurons.quantized(result.threshold(), current, result.arithmetic()));
+            layers.add(result.layer());
+            context.count("populations-quantized", 1);
+            context.count("clipped", result.layer().clipped() ? 1 : 0);
+        }
+        context.record("quantization", List.copyOf(layers));
+        return builder.pruneWeights().build();
+    }
+
+    /** The chip must have what the graph uses: a gate unit for max-pool gates, and every population's reset. */
+    private void checkTarget(Graph graph) {
+        ChipSpec chip = options.chip();
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof MaxPoolGate gate && !chip.features().maxPoolGate()) {
+                throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, gate.span(), gate.operator(),
+                        gate.name(), "a max-pool gate unit", chip.name(), "compile with --maxpool-to-avgpool to "
+                                + "replace max pooling by average pooling (it costs accuracy)");
+            }
+            if (node instanceof IfNeurons neurons && !chip.neurons().resets().contains(neurons.reset())) {
+                List<ResetMode> supported = Arrays.stream(ResetMode.values())
+                        .filter(chip.neurons().resets()::contains).toList();
+                throw Synapses.notQuantizable(neurons, chip.name(), "it resets " + describe(neurons.reset())
+                        + ", but the chip resets only " + supported.stream().map(Quantize::describe)
+                                .collect(Collectors.joining(" or ")) + "; convert with --reset "
+                        + supported.get(0).spelling());
+            }
+        }
+    }
+
+    private static String describe(ResetMode reset) {
+        return reset == ResetMode.ZERO ? "to zero" : "by subtraction";
+    }
+
+    /**
+     * The float graph whose numbers are chosen: the rewritten synapses, the input's scale folded into the analog
+     * encoder's synapses, and θ_float = R with the synapses leaving zero-reset populations multiplied by R.
+     *
+     * @param inputFactor what turns the calibration images (scaled by the original input scale) into the prepared
+     *                    graph's input values: 1/scale when the scale was folded, else 1
+     */
+    record Prepared(Graph graph, Map<String, Shape> shapes, Synapses synapses, double inputFactor) {
+
+        PopulationQuantizer.Population population(IfNeurons neurons, OptionalDouble zLow) {
+            Map<String, double[]> weights = new LinkedHashMap<>();
+            for (String synapse : synapses.into(neurons.name())) {
+                weights.put(synapse, values(graph.node(synapse).parameters().get("weight")));
+            }
+            double[] current = neurons.current().map(this::values)
+                    .orElse(new double[shapes.get(neurons.name()).size()]);
+            return new PopulationQuantizer.Population(neurons, neurons.threshold(), weights, current, zLow,
+                    w -> synapses.extremes(neurons.input(), w::get));
+        }
+
+        private double[] values(ParamRef ref) {
+            return graph.weights().get(ref.key()).orElseThrow().toArray();
+        }
+    }
+
+    /** Rewrites the synapses and changes the float units; see {@link Prepared}. */
+    Prepared prepare(Graph graph, PassContext context) {
+        ChipSpec chip = options.chip();
+        Graph rewritten = SynapseRewrites.apply(graph, chip.name(), context);
+        Map<String, Shape> shapes = Verifier.verify(rewritten).shapes();
+        Synapses synapses = Synapses.analyze(rewritten, shapes, chip.name(), options.zeroResetRatio());
+        GraphBuilder builder = rewritten.toBuilder();
+        int zeroReset = 0;
+        for (Node node : rewritten.nodes().values()) {
+            if (node instanceof Conv2d || node instanceof Dense) {
+                double[] gain = synapses.sourceOf(node.name()).gain();
+                if (Arrays.stream(gain).anyMatch(g -> g != 1)) {
+                    double[] w = rewritten.weights().get(node.parameters().get("weight").key()).orElseThrow()
+                            .toArray();
+                    int[] reads = synapses.operandElements(node);
+                    Arrays.setAll(w, k -> w[k] * gain[reads[k]]);
+                    storeWeight(builder, node.name(), w);
+                }
+            } else if (node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO) {
+                builder.replace(new IfNeurons(neurons.name(), neurons.input(), options.zeroResetRatio(),
+                        neurons.reset(), neurons.current(), Optional.empty(), neurons.span()));
+                zeroReset++;
+            }
+        }
+        if (zeroReset > 0) {
+            context.count("zero-reset-populations", zeroReset);
+            context.record("zero_reset_ratio", options.zeroResetRatio());
+        }
+        Input input = rewritten.input();
+        boolean analog = rewritten.nodes().values().stream()
+                .anyMatch(n -> n instanceof SpikeEncoder e && e.encoding() == InputEncoding.ANALOG);
+        if (analog) {
+            builder.replace(new Input(input.name(), input.dtype(), input.shape(), Scale.ONE, input.span()));
+        }
+        return new Prepared(builder.pruneWeights().build(), shapes, synapses,
+                analog ? 1 / input.scale().value() : 1);
+    }
+
+    /** Gives synapse {@code name} the weight values {@code values}, in place unless its tensor is shared. */
+    private static void storeWeight(GraphBuilder builder, String name, double[] values) {
+        Node node = builder.nodes().get(name);
+        ParamRef old = node.parameters().get("weight");
+        Shape shape = builder.weights().get(old.key()).orElseThrow().shape();
+        ParamRef ref = builder.rewriteWeight(old, name + ".weight", Tensor.wrap(shape, values));
+        if (node instanceof Conv2d conv) {
+            builder.replace(new Conv2d(conv.name(), conv.input(), conv.filters(), conv.window(), conv.groups(), ref,
+                    conv.bias(), conv.span()));
+        } else if (node instanceof Dense dense) {
+            builder.replace(new Dense(dense.name(), dense.input(), dense.units(), ref, dense.bias(), dense.span()));
+        }
+    }
+}
