@@ -13,8 +13,9 @@ import java.util.OptionalLong;
  *   a  = Σ_j w_ij·s_j                 s_j ∈ {0,1} are this step's input spikes; for the analog input, the raw
  *                                     stored input values (u8 pixels, without the input's scale)
  *   a  ← fit(a, accumulatorBits)      applied once, to the exact sum
- *   v  ← fit(v + a + b_i, stateBits)
- *   v  ← max(v, membraneFloor)        only when the chip declares a floor
+ *   v  ← v + a + b_i                  exact
+ *   v  ← max(v, membraneFloor)        only when the chip declares a floor, so below it nothing overflows
+ *   v  ← fit(v, stateBits)
  *   s_i = v ≥ θ  (ge)  or  v &gt; θ  (gt)
  *   v  ← v − θ·s_i  (subtract)  or  v·(1 − s_i)  (zero)
  * </pre>

@@ -72,7 +72,7 @@ class QuantizationProperties {
                         NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
                 random.nextBoolean() ? ResetMode.SUBTRACT : ResetMode.ZERO, OptionalDouble.empty(),
                 random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON,
-                ReadoutMode.MEMBRANE, 0);
+                ReadoutMode.MEMBRANE, 0, false);
         Graph spiking = new PassManager(Passes.standard(conversion), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 1, Progress.NONE)).graph();
         ChipSpec chip = random.nextInt(3) == 0 ? TestChips.generic() : TestChips.random(random);
