@@ -1,0 +1,279 @@
+package org.snnc.targets.mapping;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.CoreResources;
+
+/**
+ * The running account of every core while an allocator places pieces one at a time, in any order. For each core it
+ * keeps the sums of the additive resources, the layers, the source elements its pieces need (one input axon each,
+ * shared by the core's pieces) and the elements it holds (its population and gate pieces), and for each pair of cores
+ * how many elements one sends to the other: core X sends to core Z the elements of every source s in
+ * needed_Z(s) ∩ held_X(s).
+ *
+ * <p>Placing piece P on core Y changes: Y's additive sums and layers; Y's input axons by the elements P needs that Y
+ * did not need yet; the sends X → Y of every core X holding some of those elements; and the sends Y → Z of every core
+ * Z that already needs some of P's elements. So a piece placed after its readers is accounted as well as one placed
+ * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: output axons (Σ_Z
+ * sends X → Z), destinations (Z with sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
+ *
+ * <p>Cores beyond the chip's may be opened ({@link #openCore}) so that an allocator that runs out of cores can still
+ * count how many the network needs.
+ */
+final class CoreLedger {
+
+    /** A limit that placing a piece on a core would break; {@code layers} are those the core already holds. */
+    record Misfit(int core, Set<String> layers, String resource, long amount, long limit) {
+
+        @Override
+        public String toString() {
+            String holding = layers.isEmpty() ? "" : layers.stream().map(layer -> "'" + layer + "'")
+                    .collect(Collectors.joining(", ", " (holding ", ")"));
+            return "core " + core + holding + ": " + resource + " " + amount + " exceeds " + limit;
+        }
+    }
+
+    /** Elements sent from one core to another. */
+    private record Transfer(int from, int to, long elements) {
+    }
+
+    /** What placing a piece on a core adds. */
+    private record Plan(PieceDemand demand, int core, Map<String, BitSet> newInputs, long newAxons,
+            List<Transfer> transfers) {
+    }
+
+    private static final class Load {
+        long neurons;
+        long synapseMemory;
+        long biasMemory;
+        long inputAxons;
+        long outputAxons;
+        final Set<String> layers = new TreeSet<>();
+        final Map<String, BitSet> needed = new TreeMap<>();
+        final Map<String, BitSet> held = new TreeMap<>();
+        final TreeMap<Integer, Long> sends = new TreeMap<>();
+
+        long amount(Resource resource) {
+            return switch (resource) {
+                case NEURONS -> neurons;
+                case SYNAPSE_MEMORY -> synapseMemory;
+                case BIAS_MEMORY -> biasMemory;
+                case INPUT_AXONS -> inputAxons;
+                case OUTPUT_AXONS -> outputAxons;
+                case DESTINATIONS -> sends.size();
+            };
+        }
+    }
+
+    private final ChipSpec chip;
+    private final List<CoreResources> resources;
+    private final List<Load> loads = new ArrayList<>();
+
+    CoreLedger(ChipSpec chip) {
+        this.chip = chip;
+        this.resources = new ArrayList<>(chip.coreResources());
+        chip.coreResources().forEach(core -> loads.add(new Load()));
+    }
+
+    /** The cores, the chip's and those opened beyond it. */
+    int cores() {
+        return loads.size();
+    }
+
+    /** The cores that hold at least one piece. */
+    int usedCores() {
+        return (int) loads.stream().filter(load -> !load.layers.isEmpty()).count();
+    }
+
+    boolean isUsed(int core) {
+        return !loads.get(core).layers.isEmpty();
+    }
+
+    /** The first limit that placing {@code demand} on {@code core} would break, if any. */
+    Optional<Misfit> misfit(PieceDemand demand, int core) {
+        Optional<Misfit> local = localMisfit(demand, core, 0);
+        return local.isPresent() ? local : misfit(plan(demand, core));
+    }
+
+    /** The first core of {@code order} that has room for {@code demand}. */
+    OptionalInt firstFit(PieceDemand demand, Iterable<Integer> order) {
+        for (int core : order) {
+            if (misfit(demand, core).isEmpty()) {
+                return OptionalInt.of(core);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Why {@code demand} does not go on the lowest-numbered unused chip core, or on core 0 when every chip core is
+     * used; for messages about a piece that found no room.
+     */
+    Misfit whyNot(PieceDemand demand) {
+        int core = IntStream.range(0, chip.cores()).filter(c -> !isUsed(c)).findFirst().orElse(0);
+        return misfit(demand, core).orElseThrow();
+    }
+
+    /** Places {@code demand} on {@code core}, which must have room for it. */
+    void place(PieceDemand demand, int core) {
+        Plan plan = plan(demand, core);
+        misfit(plan).ifPresent(misfit -> {
+            throw new IllegalStateException("placing " + demand.piece() + " breaks " + misfit);
+        });
+        Load load = loads.get(core);
+        load.neurons += demand.neurons();
+        load.synapseMemory += demand.synapseMemory();
+        load.biasMemory += demand.biasMemory();
+        load.inputAxons += plan.newAxons();
+        load.layers.add(demand.layer());
+        plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
+                .or(elements));
+        for (Piece piece : demand.held()) {
+            load.held.computeIfAbsent(piece.unit(), s -> new BitSet()).set(piece.first(), piece.end());
+        }
+        for (Transfer transfer : plan.transfers()) {
+            Load sender = loads.get(transfer.from());
+            sender.outputAxons += transfer.elements();
+            sender.sends.merge(transfer.to(), transfer.elements(), Long::sum);
+        }
+    }
+
+    /**
+     * Opens a core beyond the chip with the resources of the lowest-numbered chip core that would take
+     * {@code demand} on its own, and returns its id; empty when no fresh core takes it, with the limit that failed on
+     * a fresh copy of core 0.
+     */
+    OptionalInt openCore(PieceDemand demand, List<Misfit> failure) {
+        Misfit first = null;
+        for (int model = 0; model < chip.cores(); model++) {
+            resources.add(resources.get(model));
+            loads.add(new Load());
+            int core = loads.size() - 1;
+            Optional<Misfit> misfit = misfit(demand, core);
+            if (misfit.isEmpty()) {
+                return OptionalInt.of(core);
+            }
+            resources.remove(core);
+            loads.remove(core);
+            if (first == null) {
+                first = misfit.get();
+            }
+        }
+        failure.add(first);
+        return OptionalInt.empty();
+    }
+
+    private Plan plan(PieceDemand demand, int core) {
+        Load load = loads.get(core);
+        Map<String, BitSet> newInputs = new LinkedHashMap<>();
+        long newAxons = 0;
+        for (Map.Entry<String, BitSet> input : demand.inputs().entrySet()) {
+            BitSet fresh = (BitSet) input.getValue().clone();
+            BitSet had = load.needed.get(input.getKey());
+            if (had != null) {
+                fresh.andNot(had);
+            }
+            newInputs.put(input.getKey(), fresh);
+            newAxons += fresh.cardinality();
+        }
+        List<Transfer> transfers = new ArrayList<>();
+        for (int sender = 0; sender < loads.size(); sender++) {
+            long elements = 0;
+            for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
+                BitSet held = loads.get(sender).held.get(input.getKey());
+                if (held != null) {
+                    BitSet sent = (BitSet) input.getValue().clone();
+                    sent.and(held);
+                    elements += sent.cardinality();
+                }
+            }
+            if (elements > 0) {
+                transfers.add(new Transfer(sender, core, elements));
+            }
+        }
+        for (int reader = 0; reader < loads.size(); reader++) {
+            long elements = 0;
+            for (Piece piece : demand.held()) {
+                BitSet needed = loads.get(reader).needed.get(piece.unit());
+                if (needed != null) {
+                    elements += needed.get(piece.first(), piece.end()).cardinality();
+                }
+            }
+            if (elements > 0) {
+                transfers.add(new Transfer(core, reader, elements));
+            }
+        }
+        return new Plan(demand, core, newInputs, newAxons, transfers);
+    }
+
+    private Optional<Misfit> misfit(Plan plan) {
+        Optional<Misfit> local = localMisfit(plan.demand(), plan.core(), plan.newAxons());
+        if (local.isPresent()) {
+            return local;
+        }
+        TreeMap<Integer, List<Transfer>> bySender = new TreeMap<>();
+        plan.transfers().forEach(t -> bySender.computeIfAbsent(t.from(), s -> new ArrayList<>()).add(t));
+        for (Map.Entry<Integer, List<Transfer>> sender : bySender.entrySet()) {
+            Load senderLoad = loads.get(sender.getKey());
+            TreeMap<Integer, Long> sends = new TreeMap<>(senderLoad.sends);
+            long outputs = senderLoad.outputAxons;
+            for (Transfer transfer : sender.getValue()) {
+                sends.merge(transfer.to(), transfer.elements(), Long::sum);
+                outputs += transfer.elements();
+            }
+            Optional<Misfit> misfit = exceeds(sender.getKey(), Resource.OUTPUT_AXONS, outputs)
+                    .or(() -> exceeds(sender.getKey(), Resource.DESTINATIONS, sends.size()));
+            if (misfit.isPresent()) {
+                return misfit;
+            }
+            if (!chip.routing().selfRoutes() && sends.containsKey(sender.getKey())) {
+                return Optional.of(new Misfit(sender.getKey(), new TreeSet<>(senderLoad.layers),
+                        "self-routed elements", sends.get(sender.getKey()), 0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first limit of {@code core} itself that {@code demand} breaks, with {@code newAxons} more input axons: its
+     * layers and its additive resources (a cheap test that needs no plan when {@code newAxons} is 0).
+     */
+    private Optional<Misfit> localMisfit(PieceDemand demand, int core, long newAxons) {
+        Load load = loads.get(core);
+        OptionalInt layersPerCore = chip.features().layersPerCore();
+        if (layersPerCore.isPresent() && !load.layers.contains(demand.layer())
+                && load.layers.size() + 1 > layersPerCore.getAsInt()) {
+            return Optional.of(new Misfit(core, new TreeSet<>(load.layers), "layers", load.layers.size() + 1,
+                    layersPerCore.getAsInt()));
+        }
+        CoreUsage added = new CoreUsage(demand.neurons(), demand.synapseMemory(), demand.biasMemory(), newAxons, 0,
+                0);
+        for (Resource resource : List.of(Resource.NEURONS, Resource.SYNAPSE_MEMORY, Resource.BIAS_MEMORY,
+                Resource.INPUT_AXONS)) {
+            Optional<Misfit> misfit = exceeds(core, resource, load.amount(resource) + resource.of(added));
+            if (misfit.isPresent()) {
+                return misfit;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Misfit> exceeds(int core, Resource resource, long amount) {
+        long limit = resource.limit(resources.get(core), chip.routing());
+        return amount > limit
+                ? Optional.of(new Misfit(core, new TreeSet<>(loads.get(core).layers), resource.label(chip.memoryModel()),
+                        amount, limit))
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,303 @@
+package org.snnc.targets.mapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.Diagnostic;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.Window2d;
+import org.snnc.targets.mapping.RandomQuantizedNetworks.Net;
+import org.snnc.targets.net.SynapticNetwork;
+import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.CoreResources;
+
+/** Mappings computed by hand (pieces, cores, axon blocks, routes, usage) and the errors of networks that do not fit. */
+class MapperTest {
+
+    private static final Window2d TILE2 = Window2d.square(2, 2, 0);
+
+    /**
+     * x [1,4,4] → c1 = conv 2×3×3 [2,2,2] (8 neurons) → fc = dense 3, on cores of 6 neurons. c1 is cut at 6: core 0
+     * holds c1[0,6) (channel 0 and the first row of channel 1, which read all 16 pixels); greedy keeps c1[6,8) and
+     * then fc, which fits beside it, on core 1. c1[6,8) reads rows 1..3 (pixels 4..15) and fc all of c1.
+     */
+    @Test
+    void smallConvAndDenseOnGenericCores() {
+        Net net = new Net("small", Shape.of(1, 4, 4), 1);
+        net.conv("c1", "x.enc", 2, Window2d.square(3, 1, 0), 1);
+        net.dense("fc", "c1", 3);
+        SynapticNetwork network = net.network("fc");
+        ChipSpec chip = TestChips.generic(4, new CoreResources(6, 4096, 4096, 65536, 6));
+
+        Mapping mapping = Mapper.map(network, chip, new GreedyAllocator());
+
+        assertEquals(2, mapping.cores().size());
+        CoreMapping core0 = mapping.cores().get(0);
+        CoreMapping core1 = mapping.cores().get(1);
+        assertEquals(List.of(new Piece("c1", 0, 6)), core0.pieces());
+        assertEquals(List.of(new Piece("c1", 6, 2), new Piece("fc", 0, 3)), core1.pieces());
+        assertEquals(List.of(new AxonBlock("x.enc", 0, 16, 0)), core0.axons());
+        assertEquals(List.of(new AxonBlock("x.enc", 4, 12, 0), new AxonBlock("c1", 0, 8, 12)), core1.axons());
+        assertEquals(List.of(new Route("c1", 0, 6, 1, 12)), core0.routes());
+        assertEquals(List.of(new Route("c1", 6, 2, 1, 18)), core1.routes());
+        assertEquals(List.of(new Route("x.enc", 0, 16, 0, 0), new Route("x.enc", 4, 12, 1, 0)),
+                mapping.inputRoutes());
+        // Core 0: kernels of channels 0 and 1, 2·1·3·3 entries. Core 1: channel 1's kernel, 9, plus fc's 3·8.
+        assertEquals(new CoreUsage(6, 18, 6, 16, 6, 1), core0.usage());
+        assertEquals(new CoreUsage(5, 33, 5, 20, 2, 1), core1.usage());
+        MappingInvariants.check(network, mapping);
+    }
+
+    /**
+     * c1 = conv 2×1×1 on [1,8,8] gives [2,8,8] (128 neurons) under a 2×2 gate g [2,4,4]; cores hold 40 neurons. Cuts
+     * may fall only on even rows (multiples of 16 neurons), so the pieces are 32 neurons, each with the 8 gate
+     * outputs of its windows; fc (reading g) goes beside the last piece and every core routes its gate piece to it.
+     */
+    @Test
+    void aGatedPopulationIsCutOnlyBetweenWindows() {
+        Net net = new Net("gated", Shape.of(1, 8, 8), 1);
+        net.conv("c1", "x.enc", 2, Window2d.square(1, 1, 0), 1);
+        net.gate("g", "c1", TILE2);
+        net.dense("fc", "g", 4);
+        SynapticNetwork network = net.network("fc");
+        ChipSpec chip = TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40));
+
+        Mapping mapping = Mapper.map(network, chip, new GreedyAllocator());
+
+        assertEquals(4, mapping.cores().size());
+        for (int k = 0; k < 4; k++) {
+            CoreMapping core = mapping.cores().get(k);
+            assertEquals(new Piece("c1", 32 * k, 32), core.pieces().get(0));
+            assertEquals(List.of(new Piece("g", 8 * k, 8)), core.gates());
+            assertEquals(List.of(new Route("g", 8 * k, 8, 3, 32 + 8 * k)), core.routes());
+        }
+        assertEquals(List.of(new Piece("c1", 96, 32), new Piece("fc", 0, 4)), mapping.cores().get(3).pieces());
+        assertEquals(List.of(new AxonBlock("x.enc", 32, 32, 0), new AxonBlock("g", 0, 32, 32)),
+                mapping.cores().get(3).axons());
+        MappingInvariants.check(network, mapping);
+    }
+
+    /** Overlapping 3×3 windows (stride 2, padding 1) allow cuts between channels only: one channel per core. */
+    @Test
+    void overlappingGateWindowsAreCutBetweenChannels() {
+        Net net = new Net("gated", Shape.of(1, 8, 8), 1);
+        net.conv("c1", "x.enc", 2, Window2d.square(1, 1, 0), 1);
+        net.gate("g", "c1", Window2d.square(3, 2, 1));
+        net.dense("fc", "g", 4);
+        SynapticNetwork network = net.network("fc");
+
+        Mapping mapping = Mapper.map(network, TestChips.generic(8, new CoreResources(70, 4096, 4096, 65536, 70)),
+                new GreedyAllocator());
+
+        assertEquals(List.of(new Piece("c1", 0, 64)), mapping.cores().get(0).pieces());
+        assertEquals(List.of(new Piece("g", 0, 16)), mapping.cores().get(0).gates());
+        assertEquals(List.of(new Piece("g", 16, 16)), mapping.cores().get(1).gates());
+        MappingInvariants.check(network, mapping);
+
+        CompilationException tooSmall = assertThrows(CompilationException.class, () -> Mapper.map(network,
+                TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40)), new GreedyAllocator()));
+        assertEquals("net.snn:1:1: error: layer 'c1' does not fit target generic: its smallest piece [0, 64), which "
+                + "keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40 [E0903]",
+                tooSmall.getMessage());
+    }
+
+    /**
+     * A LeNet for Speck (stride-2 convs instead of pooling): fc1 reads [16,5,5] through a 5×5 kernel, so it needs
+     * 16·2^(5+7) = 65536 kernel entries, which only cores 5 and 6 have. Max flow puts c1 → 0, c2 → 1, fc1 → 5,
+     * fc2 (120·2^7 = 15360) → 2 and fc3 → 3, the first free core each augmenting path finds.
+     */
+    @Test
+    void maxFlowPutsTheBigKernelOnA64KiKernelCore() {
+        SynapticNetwork network = speckLenet(5);
+        ChipSpec speck = TestChips.speck();
+
+        Mapping mapping = Mapper.map(network, speck, CoreAllocator.defaultFor(speck));
+
+        assertEquals("maxflow", mapping.allocator());
+        assertEquals(List.of(0, 1, 2, 3, 5), mapping.cores().stream().map(CoreMapping::core).toList());
+        assertEquals("c1 c2 fc2 fc3 fc1", mapping.cores().stream().map(core -> core.pieces().get(0).unit())
+                .collect(Collectors.joining(" ")));
+        CoreMapping fc1 = mapping.cores().get(4);
+        assertEquals(new CoreUsage(120, 65536, 120, 400, 120, 1), fc1.usage());
+        MappingInvariants.check(network, mapping);
+    }
+
+    @Test
+    void aLayerBeyondEverySpeckCoreIsTooBig() {
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Mapper.map(speckLenet(6), TestChips.speck(), new MaxFlowAllocator()));
+        assertEquals("net.snn:3:1: error: layer 'fc1' does not fit target speck: kernel memory 131072 exceeds the "
+                + "largest core's 65536 [E0903]", error.getMessage());
+    }
+
+    /** fcA, fcB and fcC each need a 64Ki kernel core; Speck has two. */
+    @Test
+    void threeLayersForTwoBigKernelCoresHaveNoValidMapping() {
+        Net net = new Net("big", Shape.of(16, 5, 5), 1);
+        net.dense("fcA", "x.enc", 120);
+        net.dense("fcB", "fcA", 512);
+        net.dense("fcC", "fcB", 100);
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Mapper.map(net.network("fcC"), TestChips.speck(), new MaxFlowAllocator()));
+        assertEquals("net.snn:3:1: error: no valid mapping onto target speck: could not place 'fcC' fits only cores "
+                + "[5, 6] (core 5 holds 'fcA', core 6 holds 'fcB') [E0906]", error.getMessage());
+    }
+
+    @Test
+    void tenLayersNeedTenSpeckCores() {
+        Net net = new Net("deep", Shape.of(1, 4, 4), 1);
+        String last = "x.enc";
+        for (int k = 1; k <= 10; k++) {
+            last = net.dense("d" + k, last, 8);
+        }
+        SynapticNetwork network = net.network(last);
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Mapper.map(network, TestChips.speck(), new MaxFlowAllocator()));
+        assertEquals("net.snn:10:1: error: the network needs 10 cores but target speck has 9: each layer takes a "
+                + "core of its own and the network has 10 layers [E0904]", error.getMessage());
+        CompilationException greedy = assertThrows(CompilationException.class,
+                () -> Mapper.map(network, TestChips.speck(), new GreedyAllocator()));
+        assertEquals("net.snn:10:1: error: the network needs 10 cores but target speck has 9: layer 'd10' was the "
+                + "first without room (core 0 (holding 'd1'): layers 2 exceeds 1); at most 1 layer per core, its 10 "
+                + "layers need at "
+                + "least 10 cores [E0904]", greedy.getMessage());
+    }
+
+    /** a feeds b, c and d, each on a core of its own; a Speck core reaches at most two. */
+    @Test
+    void threeDestinationsAreTooManyForSpeck() {
+        Net net = new Net("fan", Shape.of(1, 4, 4), 1);
+        net.conv("a", "x.enc", 2, Window2d.square(3, 1, 1), 1);
+        for (String branch : List.of("b", "c", "d")) {
+            net.conv(branch, "a", 2, Window2d.square(3, 1, 1), 1);
+        }
+        net.denseSum("e", List.of("b", "c", "d"), 4);
+        SynapticNetwork network = net.network("e");
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Mapper.map(network, TestChips.speck(), new MaxFlowAllocator()));
+        assertEquals("net.snn:1:1: error: no valid mapping onto target speck: layer 'a' sends to 3 cores ('b', 'c', "
+                + "'d') but a core of this target sends to at most 2 [E0906]", error.getMessage());
+        CompilationException greedy = assertThrows(CompilationException.class,
+                () -> Mapper.map(network, TestChips.speck(), new GreedyAllocator()));
+        assertTrue(greedy.getMessage().contains("core 0 (holding 'a'): destinations 3 exceeds 2"), greedy.getMessage());
+    }
+
+    @Test
+    void gatesAndOddStridesAreRejectedOnSpeck() {
+        Net net = new Net("odd", Shape.of(1, 12, 12), 1);
+        net.conv("c1", "x.enc", 2, Window2d.square(3, 3, 0), 1);
+        net.gate("g", "c1", TILE2);
+        net.dense("fc", "g", 4);
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Mapper.map(net.network("fc"), TestChips.speck(), new MaxFlowAllocator()));
+        assertEquals(List.of(
+                "<generated>: error: maxpool_gate 'g' needs a max-pool gate unit, which target speck lacks; use "
+                        + "average pooling, which folds into the next layer [E0901]",
+                "net.snn:1:1: error: layer 'c1' does not fit target speck: stride 3 is not one of [1, 2, 4, 8] "
+                        + "[E0907]"),
+                error.diagnostics().stream().map(Diagnostic::format).toList());
+    }
+
+    @Test
+    void tooFewGenericCoresNameTheDominantResource() {
+        Net net = new Net("wide", Shape.of(1, 8, 8), 1);
+        net.conv("c1", "x.enc", 4, Window2d.square(1, 1, 0), 1);
+        net.dense("fc", "c1", 10);
+        CompilationException error = assertThrows(CompilationException.class, () -> Mapper.map(net.network("fc"),
+                TestChips.generic(2, new CoreResources(100, 4096, 4096, 65536, 100)), new GreedyAllocator()));
+        assertEquals("net.snn:1:1: error: the network needs 3 cores but target generic has 2: layer 'c1' was the "
+                + "first without room (core 0 (holding 'c1'): neurons 156 exceeds 100); by neurons alone it needs at "
+                + "least 3 cores: "
+                + "266 in all, at most 100 per core [E0904]", error.getMessage());
+    }
+
+    /** The packing reports its cores beside the lower bound, and every core of a balanced packing is within limits. */
+    @Test
+    void packingReportsItsCoresAndTheLowerBound() {
+        SynapticNetwork network = lenet();
+        ChipSpec chip = TestChips.generic();
+        Mapper.Result result = Mapper.run(network, chip, new PackingAllocator());
+        long cores = result.allocation().statistics().get("cores");
+        long lowerBound = result.allocation().statistics().get("lower-bound");
+        assertEquals(cores, result.mapping().cores().size());
+        assertTrue(lowerBound <= cores, lowerBound + " ≤ " + cores);
+        assertEquals(7, lowerBound, "⌈(4704 + 1600 + 120 + 84 + 10) neurons / 1024⌉");
+        MappingInvariants.check(network, result.mapping());
+    }
+
+    @Test
+    void allocatorsAreFoundByName() {
+        assertEquals(List.of("greedy", "maxflow", "packed"), CoreAllocator.names());
+        for (String name : CoreAllocator.names()) {
+            assertEquals(name, CoreAllocator.byName(name).orElseThrow().name());
+        }
+        assertTrue(CoreAllocator.byName("optimal").isEmpty());
+        assertInstanceOf(MaxFlowAllocator.class, CoreAllocator.defaultFor(TestChips.speck()));
+        assertInstanceOf(GreedyAllocator.class, CoreAllocator.defaultFor(TestChips.loihi()));
+    }
+
+    @Test
+    void theLimitCheckReportsEveryViolation() {
+        Net net = new Net("small", Shape.of(1, 4, 4), 1);
+        net.dense("fc", "x.enc", 3);
+        Mapping mapping = Mapper.map(net.network("fc"), TestChips.speck(), new MaxFlowAllocator());
+        CoreMapping core = mapping.cores().get(0);
+        CoreMapping overfull = new CoreMapping(core.core(), core.pieces(), core.gates(), core.axons(),
+                List.of(new Route("fc", 0, 3, 0, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
+        Mapping broken = new Mapping(mapping.network(), mapping.chip(), mapping.allocator(), List.of(overfull),
+                mapping.inputRoutes());
+        assertEquals(List.of(
+                "net.snn:1:1: error: core 0: neuron memory 70000 exceeds 65536 [E0905]",
+                "net.snn:1:1: error: core 0: kernel memory 20000 exceeds 16384 [E0905]",
+                "net.snn:1:1: error: core 0: destinations 3 exceeds 2 [E0905]",
+                "net.snn:1:1: error: core 0: self-routed elements 3 exceeds 0 [E0905]"),
+                LimitCheck.violations(broken).stream().map(Diagnostic::format).toList());
+    }
+
+    /** Cores used by LeNet on the three chips with each allocator, printed for the record. */
+    @Test
+    void lenetFigures() {
+        SynapticNetwork gated = lenet();
+        SynapticNetwork strided = speckLenet(5);
+        StringBuilder figures = new StringBuilder();
+        for (ChipSpec chip : List.of(TestChips.generic(), TestChips.loihi(), TestChips.speck())) {
+            SynapticNetwork network = chip.features().maxPoolGate() ? gated : strided;
+            for (String name : CoreAllocator.names()) {
+                Mapping mapping = Mapper.map(network, chip, CoreAllocator.byName(name).orElseThrow());
+                MappingInvariants.check(network, mapping);
+                figures.append(String.format("%-8s %-8s %2d cores%n", chip.name(), name, mapping.cores().size()));
+            }
+        }
+        System.out.print(figures);
+    }
+
+    /** LeNet-5 with gates: c1 6×5×5 pad 2, 2×2 gate, c2 16×5×5, 2×2 gate, fc 120, 84, 10. */
+    static SynapticNetwork lenet() {
+        Net net = new Net("lenet", Shape.of(1, 28, 28), 1);
+        net.conv("c1", "x.enc", 6, Window2d.square(5, 1, 2), 1);
+        net.gate("g1", "c1", TILE2);
+        net.conv("c2", "g1", 16, Window2d.square(5, 1, 0), 1);
+        net.gate("g2", "c2", TILE2);
+        net.dense("fc1", "g2", 120);
+        net.dense("fc2", "fc1", 84);
+        net.dense("fc3", "fc2", 10);
+        return net.network("fc3");
+    }
+
+    /** LeNet for Speck: c1 6×5×5 stride 2 [6,12,12], c2 16×k×k stride 2 [16,s,s], fc 120, 84, 10. */
+    static SynapticNetwork speckLenet(int side) {
+        Net net = new Net("lenet", Shape.of(1, 28, 28), 1);
+        net.conv("c1", "x.enc", 6, Window2d.square(5, 2, 0), 1);
+        net.conv("c2", "c1", 16, side == 5 ? Window2d.square(3, 2, 0) : Window2d.square(2, 2, 0), 1);
+        net.dense("fc1", "c2", 120);
+        net.dense("fc2", "fc1", 84);
+        net.dense("fc3", "fc2", 10);
+        return net.network("fc3");
+    }
+}
