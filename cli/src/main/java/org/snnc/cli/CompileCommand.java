@@ -9,17 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.snnc.compiler.diag.CompilationException;
-import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
-import org.snnc.compiler.ir.MaxPool;
-import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.model.ModelWriter;
-import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.PassManager;
+import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.PipelineResult;
+import org.snnc.targets.TargetPipeline;
 import org.snnc.targets.emit.Configuration;
 import org.snnc.targets.emit.ConfigurationEmitter;
 import org.snnc.targets.mapping.CoreAllocator;
@@ -32,6 +28,7 @@ import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.report.ResourceReport;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,14 +87,18 @@ final class CompileCommand implements Callable<Integer> {
         ChipSpec chip = ChipSpecs.load(target);
         Graph graph = model.load().graph();
         long imported = System.nanoTime();
-        ConversionOptions options = optionsFor(chip, conversion.options(), graph, err);
-        PassManager manager = conversion.passManager(out, options,
+        TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, conversion.options(), graph);
+        adapted.notes().forEach(err::println);
+        PassManager manager = conversion.passManager(out, adapted.options(),
                 List.of(new Quantize(new QuantizeOptions(chip, zeroResetRatio))));
         int workers = Threads.resolve(threads, spec);
         PipelineResult converted = manager.run(graph, conversion.inputs(graph, workers,
                 ConsoleProgress.forTerminal()));
         long quantized = System.nanoTime();
-        CoreAllocator placement = allocator == null ? CoreAllocator.defaultFor(chip) : CoreAllocator.named(allocator);
+        CoreAllocator placement = allocator == null ? CoreAllocator.defaultFor(chip)
+                : CoreAllocator.byName(allocator).orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "--allocator must be one of " + CoreAllocator.names() + ", got '"
+                                + allocator + "'"));
         Mapping mapping = Mapper.map(SynapticNetwork.of(converted.graph()), chip, placement);
         long mapped = System.nanoTime();
         Configuration configuration = ConfigurationEmitter.configuration(mapping);
@@ -111,7 +112,10 @@ final class CompileCommand implements Callable<Integer> {
         ModelWriter.write(converted.graph(), outputDir.resolve(QUANTIZED_NETWORK));
         Map<String, Double> stageMillis = new LinkedHashMap<>();
         stageMillis.put("import", (imported - start) / 1e6);
-        stageMillis.put("conversion and quantization", (quantized - imported) / 1e6);
+        long quantizeNanos = converted.runs().stream().filter(run -> run.pass().equals("quantize"))
+                .mapToLong(PassRun::wallNanos).sum();
+        stageMillis.put("conversion", (quantized - imported - quantizeNanos) / 1e6);
+        stageMillis.put("quantization", quantizeNanos / 1e6);
         stageMillis.put("mapping", (mapped - quantized) / 1e6);
         stageMillis.put("emission", (emitted - mapped) / 1e6);
         List<LayerQuantization> layers = quantization(converted);
@@ -128,35 +132,6 @@ final class CompileCommand implements Callable<Integer> {
         PassTable.print(converted, err);
         printSummary(out, chip, resources, layers, stageMillis, configurationBytes.length);
         return 0;
-    }
-
-    /**
-     * The conversion options the target needs: its only reset mode when it has one, and a refusal of max pooling on a
-     * chip without a gate unless {@code --maxpool-to-avgpool} replaces it (with a warning per pooling).
-     */
-    private static ConversionOptions optionsFor(ChipSpec chip, ConversionOptions asked, Graph graph, PrintWriter err) {
-        ConversionOptions options = asked;
-        if (!chip.neurons().resets().contains(asked.reset())) {
-            ResetMode only = chip.neurons().resets().iterator().next();
-            err.printf("note: target %s resets by %s only; converting with --reset %s%n", chip.name(), only, only);
-            options = asked.withReset(only);
-        }
-        if (!chip.features().maxPoolGate()) {
-            for (Node node : graph.nodes().values()) {
-                if (!(node instanceof MaxPool)) {
-                    continue;
-                }
-                if (!asked.maxPoolToAvgPool()) {
-                    throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, node.span(), "maxpool",
-                            node.name(), "a max-pool gate unit", chip.name(),
-                            "compile with --maxpool-to-avgpool to replace max pooling by average pooling, which "
-                                    + "changes the network and costs accuracy");
-                }
-                err.println(DiagnosticCode.FEATURE_REPLACED.at(node.span(), "maxpool", node.name(), "avgpool",
-                        chip.name(), "--maxpool-to-avgpool changes the network; expect lower accuracy").format());
-            }
-        }
-        return options;
     }
 
     @SuppressWarnings("unchecked")
