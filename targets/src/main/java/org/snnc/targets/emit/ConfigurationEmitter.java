@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,10 +84,10 @@ public final class ConfigurationEmitter {
                         network.readout().mode().spelling(), network.readout().seed()));
     }
 
-    /** The configuration as canonical JSON bytes. */
+    /** The configuration as canonical JSON bytes, ending with a newline as a text file does. */
     public static byte[] toBytes(Configuration configuration) {
         try {
-            return WRITER.writeValueAsBytes(configuration);
+            return (WRITER.writeValueAsString(configuration) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("a configuration always serializes", impossible);
         }
