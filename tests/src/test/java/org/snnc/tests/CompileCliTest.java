@@ -161,4 +161,19 @@ class CompileCliTest {
         assertFalse(run.printedStackTrace(), run.err());
         assertFalse(Files.exists(temp.resolve("wide-out")));
     }
+
+    @Test
+    void theAllocatorIsAChoiceAndPackingNeverUsesMoreCores() throws IOException {
+        Path greedy = temp.resolve("greedy");
+        Path packed = temp.resolve("packed");
+        assertEquals(0, compile("lenet", "generic", greedy).exitCode());
+        CliRun run = compile("lenet", "generic", packed, "--allocator", "packed");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode packedConfig = read(packed.resolve("config.json"));
+        assertEquals("packed", packedConfig.get("allocator").asText());
+        assertTrue(packedConfig.get("cores").size() <= read(greedy.resolve("config.json")).get("cores").size());
+        CliRun unknown = compile("lenet", "generic", temp.resolve("none"), "--allocator", "random");
+        assertEquals(2, unknown.exitCode(), unknown.err());
+        assertTrue(unknown.err().contains("greedy"), unknown.err());
+    }
 }
