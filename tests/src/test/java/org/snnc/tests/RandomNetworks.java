@@ -29,25 +29,39 @@ import org.snnc.compiler.ir.Window2d;
  * Small random valid networks with random weights, for differential properties: convolutions (strided, padded,
  * grouped), batchnorm, both poolings, residual adds and concatenated branches, then a dense head. The same seed
  * always gives the same network.
+ *
+ * <p>{@link #generateForChips} gives the same kinds of networks in the form a chip can hold once converted: every
+ * weighted layer, pooling and batchnorm is followed by a relu (or is the output), so that conversion puts a population
+ * after each; a residual join is relu(x + conv(x)); and an average pool that pads counts the padding.
  */
 public final class RandomNetworks {
 
     private final Random random;
     private final GraphBuilder graph;
+    private final boolean chipReady;
     private int counter;
     private String current;
     private int channels;
     private int height;
     private int width;
 
-    private RandomNetworks(long seed) {
+    private RandomNetworks(long seed, boolean chipReady) {
         this.random = new Random(seed);
         this.graph = Graph.builder("random" + Long.toHexString(seed).replace('-', 'm')).span(SourceSpan.GENERATED);
+        this.chipReady = chipReady;
     }
 
     /** A network of 1 to 4 random blocks on a small image, ending in a dense layer and usually a softmax. */
     public static Graph generate(long seed) {
-        return new RandomNetworks(seed).build();
+        return new RandomNetworks(seed, false).build();
+    }
+
+    /**
+     * Like {@link #generate}, with the same random choices, but with a relu after every block, branch and hidden
+     * dense layer, so that each weighted layer feeds a population: the networks a chip can hold.
+     */
+    public static Graph generateForChips(long seed) {
+        return new RandomNetworks(seed, true).build();
     }
 
     private Graph build() {
@@ -61,17 +75,24 @@ public final class RandomNetworks {
         int blocks = 1 + random.nextInt(4);
         for (int i = 0; i < blocks; i++) {
             switch (random.nextInt(6)) {
-                case 0 -> convolution(1 + random.nextInt(4), false);
+                case 0 -> {
+                    convolution(1 + random.nextInt(4), false);
+                    chipRelu();
+                }
                 case 1 -> {
                     convolution(1 + random.nextInt(4), true);
                     add(new Relu(name(), current, SourceSpan.GENERATED));
                 }
-                case 2 -> pool();
+                case 2 -> {
+                    pool();
+                    chipRelu();
+                }
                 case 3 -> residual();
                 case 4 -> branches();
                 default -> {
                     batchNorm();
                     add(new Dropout(name(), current, 0.1 * random.nextInt(9), SourceSpan.GENERATED));
+                    chipRelu();
                 }
             }
         }
@@ -116,7 +137,8 @@ public final class RandomNetworks {
         Window2d window = new Window2d(2, 2, stride, stride, Padding.symmetric(pad, pad));
         add(random.nextBoolean()
                 ? new MaxPool(name(), current, window, SourceSpan.GENERATED)
-                : new AvgPool(name(), current, window, random.nextBoolean(), SourceSpan.GENERATED));
+                : new AvgPool(name(), current, window, random.nextBoolean() || chipReady && pad > 0,
+                        SourceSpan.GENERATED));
         height = window.outputHeight(height);
         width = window.outputWidth(width);
     }
@@ -124,19 +146,24 @@ public final class RandomNetworks {
     private void residual() {
         String skip = current;
         convolution(channels, true);
-        add(new Relu(name(), current, SourceSpan.GENERATED));
+        if (!chipReady) {
+            add(new Relu(name(), current, SourceSpan.GENERATED));
+        }
         add(new Add(name(), java.util.List.of(skip, current), SourceSpan.GENERATED));
+        chipRelu();
     }
 
     private void branches() {
         String trunk = current;
         int trunkChannels = channels;
         convolution(1 + random.nextInt(3), true);
+        chipRelu();
         String left = current;
         int leftChannels = channels;
         current = trunk;
         channels = trunkChannels;
         convolution(1 + random.nextInt(3), true);
+        chipRelu();
         add(new Concat(name(), java.util.List.of(left, current), SourceSpan.GENERATED));
         channels += leftChannels;
     }
@@ -173,6 +200,13 @@ public final class RandomNetworks {
         }
         graph.weight(key, Tensor.wrap(Shape.of(shape), values));
         return new ParamRef(key, SourceSpan.GENERATED);
+    }
+
+    /** A relu after the current value, in the chip-ready form only. */
+    private void chipRelu() {
+        if (chipReady) {
+            add(new Relu(name(), current, SourceSpan.GENERATED));
+        }
     }
 
     private String name() {

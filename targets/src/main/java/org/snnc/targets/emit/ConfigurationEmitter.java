@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Padding;
@@ -140,13 +142,18 @@ public final class ConfigurationEmitter {
     private static CoreConfig core(SynapticNetwork network, CoreMapping core, Mapping mapping) {
         List<NeuronBlock> neurons = new ArrayList<>();
         List<SynapseConfig> synapses = new ArrayList<>();
+        Set<String> kernels = new HashSet<>();
         for (Piece piece : core.pieces()) {
             Population population = network.population(piece.unit());
             neurons.add(new NeuronBlock(population.name(), piece.first(), piece.count(), population.threshold(),
                     population.reset().spelling(), population.fixed().weightExponent(),
                     bias(population, piece, mapping.chip().neurons().maxBiasMantissa())));
             for (Projection projection : population.projections()) {
-                synapses.add(synapse(projection, piece));
+                // A conv entry applies its kernel to all of the core's neurons of its target, so a core holding
+                // several pieces of one layer lists it once; a dense entry holds one piece's rows.
+                if (projection.synapse() instanceof DenseSynapse || kernels.add(projection.node())) {
+                    synapses.add(synapse(projection, piece));
+                }
             }
         }
         var usage = core.usage();

@@ -27,9 +27,10 @@ import org.snnc.targets.spec.CoreResources;
 /**
  * Cuts every population into pieces that each fit one core of the chip, in flat C order.
  *
- * <p><b>Checks first</b>, collecting every error: a gate unit on a chip without max-pool gates is E0901; a layer
- * outside the chip's {@link ConvLimits} is E0907 (a dense projection counts as a conv whose kernel is its whole
- * input: kernel H×W of a [C, H, W] source, or 1×1 with C = its size for a flat one).
+ * <p><b>Checks first</b>, collecting every error: a gate unit on a chip without max-pool gates is E0901, and so is a
+ * gate unit over anything but a population, such as another gate's outputs (a chip's gate unit pools the neurons of
+ * its core); a layer outside the chip's {@link ConvLimits} is E0907 (a dense projection counts as a conv whose kernel
+ * is its whole input: kernel H×W of a [C, H, W] source, or 1×1 with C = its size for a flat one).
  *
  * <p><b>Cut points.</b> A piece is [cuts[a], cuts[b]) for allowed cut points. Without a gate, every neuron boundary
  * is allowed. A gate's windows must stay within one piece, so for each gate on the population's [C, H, W] output the
@@ -65,6 +66,16 @@ public final class Partitioner {
             for (GateUnit gate : network.gates()) {
                 diagnostics.report(DiagnosticCode.FEATURE_UNSUPPORTED, gate.span(), "maxpool_gate", gate.name(),
                         "a max-pool gate unit", chip.name(), "use average pooling, which folds into the next layer");
+            }
+        } else {
+            for (GateUnit gate : network.gates()) {
+                if (network.populations().stream().noneMatch(p -> p.name().equals(gate.population()))) {
+                    String pooled = network.input().name().equals(gate.population()) ? "the input" : "gate";
+                    diagnostics.report(DiagnosticCode.FEATURE_UNSUPPORTED, gate.span(), "maxpool_gate", gate.name(),
+                            "a max-pool gate unit over the outputs of " + pooled + " '" + gate.population() + "'",
+                            chip.name(), "a gate unit pools the neurons of its core, so put a population before the "
+                                    + "max pooling, or compile with --maxpool-to-avgpool");
+                }
             }
         }
         chip.features().convLimits().ifPresent(limits -> network.populations()

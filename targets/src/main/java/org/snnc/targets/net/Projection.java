@@ -1,9 +1,11 @@
 package org.snnc.targets.net;
 
 /**
- * The synapses from one source into one population, as one IR conv2d or dense node.
+ * The synapses from one source into one population, as one IR conv2d or dense node, or the part of one that reads
+ * one operand of a concat.
  *
- * @param node    the IR node's name, which names the kernel or matrix in the configuration
+ * @param node    the IR node's name (for the part over a concat operand, {@code node.source}), which names the kernel
+ *                or matrix in the configuration
  * @param source  the source's name
  * @param target  the population's name
  * @param synapse the connectivity and the integer weights

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.FixedPoint;
@@ -18,6 +19,7 @@ import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.ShapeInference;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
@@ -26,8 +28,8 @@ import org.snnc.compiler.passes.Stage;
 /**
  * A quantized spiking graph as a chip sees it: the sources that send events (the input, the populations and the gate
  * units, in the graph's order, which is topological) and the projections between them. It drops what the graph
- * needs only for its own semantics: flatten is the identity on flat C-order indices, and an add is a population with
- * several projections.
+ * needs only for its own semantics: flatten is the identity on flat C-order indices, an add is a population with
+ * several projections, and a synapse that reads a concat of sources is one projection per operand of the concat.
  *
  * @param name        the network's name
  * @param input       the encoded input
@@ -116,23 +118,112 @@ public record SynapticNetwork(
         if (node instanceof Add add) {
             add.inputs().forEach(operand -> collectProjections(graph, shapes, target, operand, exponent, into));
         } else if (node instanceof Conv2d conv) {
-            String source = sourceOf(graph, conv.input());
-            into.add(new Projection(conv.name(), source, target, new ConvSynapse(shapes.shape(source),
-                    shapes.shape(conv.name()), conv.groups(), conv.window(), mantissas(graph, conv.weight(), exponent),
-                    exponent)));
+            List<Segment> segments = segments(graph, shapes, conv.input());
+            Shape output = shapes.shape(conv.name());
+            int[] weights = mantissas(graph, conv.weight(), exponent);
+            if (segments.size() == 1) {
+                into.add(new Projection(conv.name(), segments.get(0).source(), target, new ConvSynapse(
+                        segments.get(0).shape(), output, conv.groups(), conv.window(), weights, exponent)));
+                return;
+            }
+            for (int k = 0; k < segments.size(); k++) {
+                Segment segment = segments.get(k);
+                into.add(new Projection(partName(graph, conv.name(), segments, k), segment.source(), target,
+                        new ConvSynapse(segment.shape(), output, 1, conv.window(),
+                                convPart(conv, shapes.shape(conv.input()).dim(0), output.dim(0), weights, segment),
+                                exponent)));
+            }
         } else if (node instanceof Dense dense) {
-            String source = sourceOf(graph, dense.input());
-            into.add(new Projection(dense.name(), source, target, new DenseSynapse(shapes.shape(source).size(),
-                    dense.units(), mantissas(graph, dense.weight(), exponent), exponent)));
+            List<Segment> segments = segments(graph, shapes, dense.input());
+            int[] weights = mantissas(graph, dense.weight(), exponent);
+            if (segments.size() == 1) {
+                into.add(new Projection(dense.name(), segments.get(0).source(), target, new DenseSynapse(
+                        segments.get(0).shape().size(), dense.units(), weights, exponent)));
+                return;
+            }
+            int inputs = shapes.shape(dense.input()).size();
+            for (int k = 0; k < segments.size(); k++) {
+                Segment segment = segments.get(k);
+                int size = segment.shape().size();
+                int[] part = new int[dense.units() * size];
+                for (int u = 0; u < dense.units(); u++) {
+                    System.arraycopy(weights, u * inputs + segment.first(), part, u * size, size);
+                }
+                into.add(new Projection(partName(graph, dense.name(), segments, k), segment.source(), target,
+                        new DenseSynapse(size, dense.units(), part, exponent)));
+            }
         } else {
             throw new IllegalArgumentException(node.operator() + " '" + value + "' is not a conv2d or dense synapse");
         }
     }
 
-    /** The source a synapse reads, looking through flatten, which only renumbers nothing in flat C order. */
-    private static String sourceOf(Graph graph, String value) {
+    /**
+     * A run of a synapse's operand: its flat C-order elements [first, first + size) are the elements of source
+     * {@code source}, of shape {@code shape}.
+     */
+    private record Segment(String source, Shape shape, int first) {
+    }
+
+    /**
+     * The sources a synapse reads, in the order of its operand's flat C-order elements: a flatten renumbers nothing,
+     * and a concat (along axis 0) lays its operands' elements one after the other.
+     */
+    private static List<Segment> segments(Graph graph, ShapeInference.Result shapes, String value) {
+        List<Segment> segments = new ArrayList<>();
+        collectSegments(graph, shapes, value, 0, segments);
+        return segments;
+    }
+
+    private static int collectSegments(Graph graph, ShapeInference.Result shapes, String value, int first,
+            List<Segment> into) {
         Node node = graph.node(value);
-        return node instanceof Flatten flatten ? sourceOf(graph, flatten.input()) : node.name();
+        if (node instanceof Flatten flatten) {
+            return collectSegments(graph, shapes, flatten.input(), first, into);
+        }
+        if (node instanceof Concat concat) {
+            int next = first;
+            for (String operand : concat.inputs()) {
+                next = collectSegments(graph, shapes, operand, next, into);
+            }
+            return next;
+        }
+        Shape shape = shapes.shape(node.name());
+        into.add(new Segment(node.name(), shape, first));
+        return first + shape.size();
+    }
+
+    /**
+     * The kernel, ungrouped, that a conv over a concat applies to one operand's channels [c0, c0 + C_k): filter f
+     * of group g reads concat channel c0 + c with K[f, c0 + c − g·C/G] when that channel is in its group, else 0.
+     */
+    private static int[] convPart(Conv2d conv, int channels, int filters, int[] weights, Segment segment) {
+        int kernelArea = conv.window().kernelH() * conv.window().kernelW();
+        int perGroup = channels / conv.groups();
+        int partChannels = segment.shape().dim(0);
+        int firstChannel = segment.first() / (segment.shape().dim(1) * segment.shape().dim(2));
+        int[] part = new int[filters * partChannels * kernelArea];
+        for (int f = 0; f < filters; f++) {
+            int groupFirst = f * conv.groups() / filters * perGroup;
+            for (int c = 0; c < partChannels; c++) {
+                int within = firstChannel + c - groupFirst;
+                if (within >= 0 && within < perGroup) {
+                    System.arraycopy(weights, (f * perGroup + within) * kernelArea, part,
+                            (f * partChannels + c) * kernelArea, kernelArea);
+                }
+            }
+        }
+        return part;
+    }
+
+    /**
+     * The name of the projection of a synapse over a concat from its {@code k}-th operand: the synapse's name and the
+     * source's, or with the operand's index too when that is ambiguous.
+     */
+    private static String partName(Graph graph, String synapse, List<Segment> segments, int k) {
+        String source = segments.get(k).source();
+        String name = synapse + "." + source;
+        boolean repeated = segments.stream().filter(s -> s.source().equals(source)).count() > 1;
+        return repeated || graph.nodes().containsKey(name) ? name + "." + k : name;
     }
 
     private static int[] mantissas(Graph graph, ParamRef ref, int exponent) {
