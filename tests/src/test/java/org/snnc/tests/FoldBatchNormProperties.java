@@ -1,5 +1,6 @@
 package org.snnc.tests;
 
+import org.snnc.compiler.testing.RandomNetworks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

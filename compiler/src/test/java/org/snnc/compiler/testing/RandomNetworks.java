@@ -1,4 +1,4 @@
-package org.snnc.tests;
+package org.snnc.compiler.testing;
 
 import java.util.Optional;
 import java.util.Random;
