@@ -83,8 +83,16 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (zeroResetRatio < 1 || Integer.bitCount(zeroResetRatio) != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--zero-reset-ratio must be a power of two, got " + zeroResetRatio);
+        }
         long start = System.nanoTime();
         ChipSpec chip = ChipSpecs.load(target);
+        CoreAllocator placement = allocator == null ? CoreAllocator.defaultFor(chip)
+                : CoreAllocator.byName(allocator).orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "--allocator must be one of " + CoreAllocator.names() + ", got '"
+                                + allocator + "'"));
         Graph graph = model.load().graph();
         long imported = System.nanoTime();
         TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, conversion.options(), graph);
@@ -95,10 +103,6 @@ final class CompileCommand implements Callable<Integer> {
         PipelineResult converted = manager.run(graph, conversion.inputs(graph, workers,
                 ConsoleProgress.forTerminal()));
         long quantized = System.nanoTime();
-        CoreAllocator placement = allocator == null ? CoreAllocator.defaultFor(chip)
-                : CoreAllocator.byName(allocator).orElseThrow(() -> new CommandLine.ParameterException(
-                        spec.commandLine(), "--allocator must be one of " + CoreAllocator.names() + ", got '"
-                                + allocator + "'"));
         Mapping mapping = Mapper.map(SynapticNetwork.of(converted.graph()), chip, placement);
         long mapped = System.nanoTime();
         Configuration configuration = ConfigurationEmitter.configuration(mapping);
