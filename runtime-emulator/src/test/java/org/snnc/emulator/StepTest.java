@@ -12,7 +12,7 @@ import org.snnc.emulator.config.ConfigurationLoader;
  * thresholds up to 15. The input is one analog value x; output neuron k gets weight rows[k]·x and bias biases[k].
  */
 class StepTest {
-    private static String tiny(String overflow, String floor, String fire, String reset, long[] weights,
+    static String tiny(String overflow, String floor, String fire, String reset, long[] weights,
                                long[] biases, long[] thresholds) {
         StringBuilder blocks = new StringBuilder();
         StringBuilder mantissas = new StringBuilder();

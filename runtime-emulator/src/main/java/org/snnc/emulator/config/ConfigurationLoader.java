@@ -236,6 +236,7 @@ public final class ConfigurationLoader {
         int[] shape = shape(node, "input", "shape", fields);
         String dtype = fields.choice(node, "input", "dtype", Set.of("u8", "i8", "i32", "i64", "f32", "f64"));
         String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson"));
+        fields.integer(node, "input", "seed", 0L, Long.MAX_VALUE);
         if (encoding.equals("poisson")) {
             fields.problem("input.encoding", "'poisson' input is not supported by the emulator; compile with analog input");
         }
@@ -346,6 +347,7 @@ public final class ConfigurationLoader {
 
     private static Readout readReadout(JsonNode node, Fields fields) {
         String mode = fields.choice(node, "readout", "mode", Set.of("membrane", "spikecount", "softmax"));
+        fields.integer(node, "readout", "seed", 0L, Long.MAX_VALUE);
         if (mode.equals("softmax")) {
             fields.problem("readout.mode", "'softmax' readout is not supported by the emulator; "
                     + "compile with a membrane or spikecount readout");

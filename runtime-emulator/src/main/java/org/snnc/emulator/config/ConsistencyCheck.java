@@ -395,6 +395,11 @@ final class ConsistencyCheck {
             return;
         }
         Core target = coresById.get(route.core());
+        if (route.core() >= configuration.chipCores()) {
+            fields.problem(Fields.at(path, "core"), route.core() + " must be less than chip.cores = "
+                    + configuration.chipCores());
+            return;
+        }
         if (target == null) {
             fields.problem(Fields.at(path, "core"), "core " + route.core() + " is not in the configuration");
             return;
