@@ -1,0 +1,115 @@
+package org.snnc.emulator.config;
+
+import java.util.List;
+
+/**
+ * A validated chip configuration (`snnc-config` version 1), as the emulator reads it: only what the step needs. Every
+ * record of this package is built by {@link ConfigurationLoader} after the whole file passed its checks; the arrays
+ * they hold are never modified.
+ */
+public record Configuration(
+        String network,
+        int chipCores,
+        WeightFormat weights,
+        NeuronFormat neurons,
+        InputSpec input,
+        List<Layer> layers,
+        List<Kernel> kernels,
+        List<GateUnit> gates,
+        List<Core> cores,
+        List<Route> inputRoutes,
+        Readout readout) {
+
+    /** The chip's weight format: signed mantissas of {@code bits} bits, exponents in [min, max]. */
+    public record WeightFormat(int bits, int exponentMin, int exponentMax) {}
+
+    /** The chip's neuron registers and dynamics (chip-spec.md, "Neurons"). */
+    public record NeuronFormat(
+            int thresholdBits,
+            int thresholdShift,
+            int biasBits,
+            int biasExponentMax,
+            int accumulatorBits,
+            int stateBits,
+            boolean saturate,
+            boolean hasMembraneFloor,
+            long membraneFloor,
+            boolean fireAtThreshold,
+            boolean subtractResetAllowed,
+            boolean zeroResetAllowed) {}
+
+    /** The encoder: its source name (what routes and axons call it), shape and element type. */
+    public record InputSpec(String name, int[] shape, String dtype) {}
+
+    /** A population: neurons numbered in flat C order over {@code shape}, held by {@code cores}. */
+    public record Layer(String name, int[] shape, int[] cores) {}
+
+    /** A shared convolution kernel plus its geometry; mantissas in [F, C/groups, kh, kw] order. */
+    public record Kernel(
+            String name,
+            String source,
+            String target,
+            int[] inputShape,
+            int[] outputShape,
+            int[] kernel,
+            int[] stride,
+            int[] padding,
+            int groups,
+            int exponent,
+            long[] mantissas) {}
+
+    /** A max-pool gate unit: windows over {@code population}, one output per element of {@code shape}. */
+    public record GateUnit(String name, String population, int[] shape, int[] kernel, int[] stride, int[] padding) {}
+
+    /** One core: its neuron blocks, gate outputs, input axons, synapses and routes. */
+    public record Core(
+            int id,
+            List<NeuronBlock> neurons,
+            List<GateBlock> gates,
+            List<AxonBlock> axons,
+            List<Synapse> synapses,
+            List<Route> routes) {}
+
+    /** Neurons [first, first+count) of {@code layer}, with their threshold, reset and bias. */
+    public record NeuronBlock(
+            String layer,
+            int first,
+            int count,
+            long threshold,
+            boolean resetToZero,
+            int weightExponent,
+            boolean biasPerChannel,
+            int biasExponent,
+            long[] biasMantissas) {}
+
+    /** Gate outputs [first, first+count) of gate unit {@code unit}. */
+    public record GateBlock(String unit, int first, int count) {}
+
+    /** Input axons [axonFirst, axonFirst+count) carry elements [sourceFirst, sourceFirst+count) of {@code source}. */
+    public record AxonBlock(String source, int sourceFirst, int count, int axonFirst) {}
+
+    /**
+     * A projection into the core's neurons: a convolution naming its {@code kernel}, or the dense rows
+     * [rowsFirst, rowsFirst+rows) of a matrix with {@code inputs} mantissas each.
+     */
+    public record Synapse(
+            boolean dense,
+            String name,
+            String source,
+            String target,
+            String kernel,
+            int rowsFirst,
+            int rows,
+            int inputs,
+            int exponent,
+            long[] mantissas) {}
+
+    /** Elements [sourceFirst, sourceFirst+count) of {@code source} go to axons [axonFirst, …) of {@code core}. */
+    public record Route(String source, int sourceFirst, int count, int core, int axonFirst) {}
+
+    /** How a class is read off the output population. */
+    public enum ReadoutMode { MEMBRANE, SPIKECOUNT }
+
+    /** The readout: the population whose neurons are the classes, and the mode. */
+    public record Readout(String name, String population, ReadoutMode mode) {}
+}

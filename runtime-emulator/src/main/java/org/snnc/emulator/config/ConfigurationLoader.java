@@ -1,0 +1,371 @@
+package org.snnc.emulator.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.snnc.emulator.EmulatorException;
+import org.snnc.emulator.config.Configuration.AxonBlock;
+import org.snnc.emulator.config.Configuration.Core;
+import org.snnc.emulator.config.Configuration.GateBlock;
+import org.snnc.emulator.config.Configuration.GateUnit;
+import org.snnc.emulator.config.Configuration.InputSpec;
+import org.snnc.emulator.config.Configuration.Kernel;
+import org.snnc.emulator.config.Configuration.Layer;
+import org.snnc.emulator.config.Configuration.NeuronBlock;
+import org.snnc.emulator.config.Configuration.NeuronFormat;
+import org.snnc.emulator.config.Configuration.Readout;
+import org.snnc.emulator.config.Configuration.ReadoutMode;
+import org.snnc.emulator.config.Configuration.Route;
+import org.snnc.emulator.config.Configuration.Synapse;
+import org.snnc.emulator.config.Configuration.WeightFormat;
+
+/**
+ * Reads a `config.json` and checks all of it, field by field and then for consistency (see {@link ConsistencyCheck}),
+ * before anything is sized from it. Every problem found is reported in one {@link EmulatorException} whose lines name
+ * the field by its JSON path.
+ */
+public final class ConfigurationLoader {
+    private static final int MAX_NESTING = 64;
+    private static final long MAX_FILE_BYTES = 1L << 31;
+    private static final int MAX_BITS = 62;
+    private static final int MAX_CHIP_CORES = 1_000_000;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+    }
+
+    private ConfigurationLoader() {}
+
+    /** Reads and checks the configuration at {@code file}. */
+    public static Configuration load(Path file) {
+        String name = String.valueOf(file.getFileName());
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new EmulatorException(name + ": the file is larger than " + MAX_FILE_BYTES + " bytes");
+            }
+            return parse(Files.readString(file, StandardCharsets.UTF_8), name);
+        } catch (IOException e) {
+            throw new EmulatorException(name + ": cannot read the file: " + e.getMessage());
+        }
+    }
+
+    /** Parses and checks configuration text; {@code fileName} starts every message. */
+    public static Configuration parse(String text, String fileName) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new EmulatorException(fileName + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        Fields fields = new Fields(fileName);
+        if (root == null || !root.isObject()) {
+            throw new EmulatorException(fileName + ": expected one JSON object");
+        }
+        Configuration configuration = read(root, fields);
+        if (fields.failed()) {
+            throw new EmulatorException(fields.problems());
+        }
+        new ConsistencyCheck(configuration, fields).run();
+        if (fields.failed()) {
+            throw new EmulatorException(fields.problems());
+        }
+        return configuration;
+    }
+
+    private static Configuration read(JsonNode root, Fields fields) {
+        String format = fields.text(root, "", "format");
+        if (!fields.failed() && !format.equals("snnc-config")) {
+            fields.problem("format", "'" + format + "' is not a chip configuration; expected 'snnc-config'");
+        }
+        JsonNode versionNode = fields.required(root, "", "version");
+        if (versionNode != null && !(versionNode.isIntegralNumber() && versionNode.asLong() == 1)) {
+            fields.problem("version", versionNode + " is not supported; this emulator reads version 1");
+        }
+        if (fields.failed()) {
+            throw new EmulatorException(fields.problems());
+        }
+        String network = fields.text(root, "", "network");
+        JsonNode chip = fields.object(root, "", "chip");
+        int chipCores = fields.integer(chip, "chip", "cores", 1, MAX_CHIP_CORES);
+        WeightFormat weights = readWeights(fields.object(chip, "chip", "weights"), fields);
+        NeuronFormat neurons = readNeurons(fields.object(chip, "chip", "neurons"), fields, weights);
+        InputSpec input = readInput(fields.object(root, "", "input"), fields);
+
+        List<Layer> layers = new ArrayList<>();
+        List<JsonNode> layerNodes = fields.array(root, "", "layers");
+        for (int i = 0; i < layerNodes.size(); i++) {
+            String path = Fields.at("layers", i);
+            JsonNode node = fields.element(layerNodes.get(i), path);
+            layers.add(new Layer(fields.text(node, path, "name"), shape(node, path, "shape", fields),
+                    fields.ints(node, path, "cores", 1, Integer.MAX_VALUE, 0, Integer.MAX_VALUE)));
+        }
+        if (layers.isEmpty() && !fields.failed()) {
+            fields.problem("layers", "the configuration holds no population");
+        }
+        List<Kernel> kernels = new ArrayList<>();
+        List<JsonNode> kernelNodes = fields.array(root, "", "kernels");
+        for (int i = 0; i < kernelNodes.size(); i++) {
+            String path = Fields.at("kernels", i);
+            JsonNode node = fields.element(kernelNodes.get(i), path);
+            kernels.add(new Kernel(fields.text(node, path, "name"), fields.text(node, path, "source"),
+                    fields.text(node, path, "target"), shape(node, path, "input_shape", fields),
+                    shape(node, path, "output_shape", fields), pair(node, path, "kernel", fields),
+                    pair(node, path, "stride", fields),
+                    fields.ints(node, path, "padding", 4, 4, 0, Integer.MAX_VALUE),
+                    fields.integer(node, path, "groups", 1, Integer.MAX_VALUE),
+                    fields.integer(node, path, "exponent", weights.exponentMin(), weights.exponentMax()),
+                    mantissas(node, path, "mantissas", weights.bits(), fields)));
+        }
+        List<GateUnit> gates = new ArrayList<>();
+        List<JsonNode> gateNodes = fields.array(root, "", "gates");
+        for (int i = 0; i < gateNodes.size(); i++) {
+            String path = Fields.at("gates", i);
+            JsonNode node = fields.element(gateNodes.get(i), path);
+            String estimator = fields.choice(node, path, "estimator", Set.of("count", "ema"));
+            if (estimator.equals("ema")) {
+                fields.problem(Fields.at(path, "estimator"),
+                        "'ema' gates are not supported by the emulator; it implements the running-count gate");
+            }
+            gates.add(new GateUnit(fields.text(node, path, "name"), fields.text(node, path, "population"),
+                    shape(node, path, "shape", fields), pair(node, path, "kernel", fields),
+                    pair(node, path, "stride", fields),
+                    fields.ints(node, path, "padding", 4, 4, 0, Integer.MAX_VALUE)));
+        }
+        List<Core> cores = new ArrayList<>();
+        List<JsonNode> coreNodes = fields.array(root, "", "cores");
+        for (int i = 0; i < coreNodes.size(); i++) {
+            cores.add(readCore(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
+                    fields, weights, neurons));
+        }
+        if (cores.isEmpty() && !fields.failed()) {
+            fields.problem("cores", "the configuration uses no core");
+        }
+        List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields);
+        Readout readout = readReadout(fields.object(root, "", "readout"), fields);
+        return new Configuration(network, chipCores, weights, neurons, input, layers, kernels, gates, cores,
+                inputRoutes, readout);
+    }
+
+    private static WeightFormat readWeights(JsonNode node, Fields fields) {
+        int bits = fields.integer(node, "chip.weights", "bits", 2, MAX_BITS);
+        int min = fields.integer(node, "chip.weights", "exponent_min", 0, MAX_BITS);
+        int max = fields.integer(node, "chip.weights", "exponent_max", 0, MAX_BITS);
+        if (min > max) {
+            fields.problem("chip.weights.exponent_min", min + " must be at most exponent_max " + max);
+            max = min;
+        }
+        return new WeightFormat(bits, min, max);
+    }
+
+    private static NeuronFormat readNeurons(JsonNode node, Fields fields, WeightFormat weights) {
+        String path = "chip.neurons";
+        int thresholdBits = fields.integer(node, path, "threshold_bits", 1, MAX_BITS);
+        int thresholdShift = fields.integer(node, path, "threshold_shift", 0, MAX_BITS);
+        int biasBits = fields.integer(node, path, "bias_bits", 2, MAX_BITS);
+        int biasExponentMax = fields.integer(node, path, "bias_exponent_max", 0, MAX_BITS);
+        int accumulatorBits = fields.integer(node, path, "accumulator_bits", 2, MAX_BITS);
+        int stateBits = fields.integer(node, path, "state_bits", 2, MAX_BITS);
+        boolean saturate = fields.choice(node, path, "overflow", Set.of("saturate", "wrap")).equals("saturate");
+        boolean hasFloor = node != null && node.has("membrane_floor");
+        long floor = hasFloor
+                ? fields.integerValue(node.get("membrane_floor"), Fields.at(path, "membrane_floor"),
+                        -(1L << (stateBits - 1)), 0)
+                : 0;
+        boolean fireAtThreshold = fields.choice(node, path, "fire", Set.of("ge", "gt")).equals("ge");
+        List<JsonNode> resets = fields.array(node, path, "resets");
+        boolean subtract = false;
+        boolean zero = false;
+        for (int i = 0; i < resets.size(); i++) {
+            String reset = resets.get(i).isTextual() ? resets.get(i).textValue() : "";
+            if (reset.equals("subtract") && !subtract) {
+                subtract = true;
+            } else if (reset.equals("zero") && !zero) {
+                zero = true;
+            } else {
+                fields.problem(Fields.at(Fields.at(path, "resets"), i),
+                        resets.get(i) + " must be 'subtract' or 'zero', each at most once");
+            }
+        }
+        if (!subtract && !zero && !fields.failed()) {
+            fields.problem(Fields.at(path, "resets"), "the chip must implement at least one reset");
+        }
+        if (!fields.failed()) {
+            int widest = weights.bits() + weights.exponentMax();
+            if (accumulatorBits < widest) {
+                fields.problem(Fields.at(path, "accumulator_bits"), accumulatorBits
+                        + " must be at least weights.bits + weights.exponent_max = " + widest);
+            }
+            if (stateBits < widest) {
+                fields.problem(Fields.at(path, "state_bits"), stateBits
+                        + " must be at least weights.bits + weights.exponent_max = " + widest);
+            }
+            if (thresholdBits + thresholdShift > stateBits - 1) {
+                fields.problem(Fields.at(path, "threshold_bits"), "threshold_bits + threshold_shift = "
+                        + (thresholdBits + thresholdShift) + " must be at most state_bits - 1 = " + (stateBits - 1));
+            }
+            if (biasBits + biasExponentMax > stateBits) {
+                fields.problem(Fields.at(path, "bias_bits"), "bias_bits + bias_exponent_max = "
+                        + (biasBits + biasExponentMax) + " must be at most state_bits = " + stateBits);
+            }
+        }
+        return new NeuronFormat(thresholdBits, thresholdShift, biasBits, biasExponentMax, accumulatorBits, stateBits,
+                saturate, hasFloor, floor, fireAtThreshold, subtract, zero);
+    }
+
+    private static InputSpec readInput(JsonNode node, Fields fields) {
+        String name = fields.text(node, "input", "name");
+        int[] shape = shape(node, "input", "shape", fields);
+        String dtype = fields.choice(node, "input", "dtype", Set.of("u8", "i8", "i32", "i64", "f32", "f64"));
+        String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson"));
+        fields.integer(node, "input", "seed", 0L, Long.MAX_VALUE);
+        if (encoding.equals("poisson")) {
+            fields.problem("input.encoding", "'poisson' input is not supported by the emulator; compile with analog input");
+        }
+        if (!dtype.isEmpty() && !dtype.equals("u8") && !dtype.equals("i8") && !dtype.equals("i32")) {
+            fields.problem("input.dtype", "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
+        }
+        return new InputSpec(name, shape, dtype);
+    }
+
+    private static Core readCore(JsonNode node, String path, Fields fields, WeightFormat weights,
+                                 NeuronFormat format) {
+        int id = fields.integer(node, path, "id", 0, MAX_CHIP_CORES - 1);
+        List<NeuronBlock> neurons = new ArrayList<>();
+        List<JsonNode> neuronNodes = fields.array(node, path, "neurons");
+        for (int i = 0; i < neuronNodes.size(); i++) {
+            String blockPath = Fields.at(Fields.at(path, "neurons"), i);
+            neurons.add(readNeuronBlock(fields.element(neuronNodes.get(i), blockPath), blockPath, fields, weights,
+                    format));
+        }
+        List<GateBlock> gates = new ArrayList<>();
+        List<JsonNode> gateNodes = fields.array(node, path, "gates");
+        for (int i = 0; i < gateNodes.size(); i++) {
+            String blockPath = Fields.at(Fields.at(path, "gates"), i);
+            JsonNode gate = fields.element(gateNodes.get(i), blockPath);
+            gates.add(new GateBlock(fields.text(gate, blockPath, "unit"),
+                    fields.integer(gate, blockPath, "first", 0, Integer.MAX_VALUE),
+                    fields.integer(gate, blockPath, "count", 1, Integer.MAX_VALUE)));
+        }
+        List<AxonBlock> axons = new ArrayList<>();
+        List<JsonNode> axonNodes = fields.array(node, path, "axons");
+        for (int i = 0; i < axonNodes.size(); i++) {
+            String blockPath = Fields.at(Fields.at(path, "axons"), i);
+            JsonNode axon = fields.element(axonNodes.get(i), blockPath);
+            axons.add(new AxonBlock(fields.text(axon, blockPath, "source"),
+                    fields.integer(axon, blockPath, "source_first", 0, Integer.MAX_VALUE),
+                    fields.integer(axon, blockPath, "count", 1, Integer.MAX_VALUE),
+                    fields.integer(axon, blockPath, "axon_first", 0, Integer.MAX_VALUE)));
+        }
+        List<Synapse> synapses = new ArrayList<>();
+        List<JsonNode> synapseNodes = fields.array(node, path, "synapses");
+        for (int i = 0; i < synapseNodes.size(); i++) {
+            String synapsePath = Fields.at(Fields.at(path, "synapses"), i);
+            synapses.add(readSynapse(fields.element(synapseNodes.get(i), synapsePath), synapsePath, fields, weights));
+        }
+        return new Core(id, neurons, gates, axons, synapses, readRoutes(node, path, "routes", fields));
+    }
+
+    private static NeuronBlock readNeuronBlock(JsonNode node, String path, Fields fields, WeightFormat weights,
+                                               NeuronFormat format) {
+        String layer = fields.text(node, path, "layer");
+        int first = fields.integer(node, path, "first", 0, Integer.MAX_VALUE);
+        int count = fields.integer(node, path, "count", 1, Integer.MAX_VALUE);
+        long unit = 1L << format.thresholdShift();
+        long maxThreshold = ((1L << format.thresholdBits()) - 1) * unit;
+        long threshold = fields.integer(node, path, "threshold", 1, maxThreshold);
+        if (threshold % unit != 0) {
+            fields.problem(Fields.at(path, "threshold"), threshold + " must be a multiple of 2^threshold_shift = "
+                    + unit);
+        }
+        String reset = fields.choice(node, path, "reset", Set.of("subtract", "zero"));
+        if ((reset.equals("subtract") && !format.subtractResetAllowed())
+                || (reset.equals("zero") && !format.zeroResetAllowed())) {
+            fields.problem(Fields.at(path, "reset"), "'" + reset + "' is not a reset this chip implements");
+        }
+        int weightExponent = fields.integer(node, path, "weight_exponent", weights.exponentMin(),
+                weights.exponentMax());
+        JsonNode bias = fields.object(node, path, "bias");
+        String biasPath = Fields.at(path, "bias");
+        boolean perChannel = fields.choice(bias, biasPath, "per", Set.of("neuron", "channel")).equals("channel");
+        int biasExponent = fields.integer(bias, biasPath, "exponent", 0, format.biasExponentMax());
+        long limit = 1L << (format.biasBits() - 1);
+        long[] mantissas = fields.integers(bias, biasPath, "mantissas", 0, Integer.MAX_VALUE, -limit, limit - 1);
+        return new NeuronBlock(layer, first, count, threshold, reset.equals("zero"), weightExponent, perChannel,
+                biasExponent, mantissas);
+    }
+
+    private static Synapse readSynapse(JsonNode node, String path, Fields fields, WeightFormat weights) {
+        boolean dense = fields.choice(node, path, "kind", Set.of("conv", "dense")).equals("dense");
+        String name = fields.text(node, path, "name");
+        String source = fields.text(node, path, "source");
+        String target = fields.text(node, path, "target");
+        if (!dense) {
+            return new Synapse(false, name, source, target, fields.text(node, path, "kernel"), 0, 0, 0, 0,
+                    new long[0]);
+        }
+        return new Synapse(true, name, source, target, "",
+                fields.integer(node, path, "rows_first", 0, Integer.MAX_VALUE),
+                fields.integer(node, path, "rows", 1, Integer.MAX_VALUE),
+                fields.integer(node, path, "inputs", 1, Integer.MAX_VALUE),
+                fields.integer(node, path, "exponent", weights.exponentMin(), weights.exponentMax()),
+                mantissas(node, path, "mantissas", weights.bits(), fields));
+    }
+
+    private static List<Route> readRoutes(JsonNode node, String path, String key, Fields fields) {
+        List<Route> routes = new ArrayList<>();
+        List<JsonNode> routeNodes = fields.array(node, path, key);
+        for (int i = 0; i < routeNodes.size(); i++) {
+            String routePath = Fields.at(Fields.at(path, key), i);
+            JsonNode route = fields.element(routeNodes.get(i), routePath);
+            routes.add(new Route(fields.text(route, routePath, "source"),
+                    fields.integer(route, routePath, "source_first", 0, Integer.MAX_VALUE),
+                    fields.integer(route, routePath, "count", 1, Integer.MAX_VALUE),
+                    fields.integer(route, routePath, "core", 0, MAX_CHIP_CORES - 1),
+                    fields.integer(route, routePath, "axon_first", 0, Integer.MAX_VALUE)));
+        }
+        return routes;
+    }
+
+    private static Readout readReadout(JsonNode node, Fields fields) {
+        String mode = fields.choice(node, "readout", "mode", Set.of("membrane", "spikecount", "softmax"));
+        fields.integer(node, "readout", "seed", 0L, Long.MAX_VALUE);
+        if (mode.equals("softmax")) {
+            fields.problem("readout.mode", "'softmax' readout is not supported by the emulator; "
+                    + "compile with a membrane or spikecount readout");
+        }
+        return new Readout(fields.text(node, "readout", "name"), fields.text(node, "readout", "population"),
+                mode.equals("spikecount") ? ReadoutMode.SPIKECOUNT : ReadoutMode.MEMBRANE);
+    }
+
+    private static int[] shape(JsonNode node, String path, String key, Fields fields) {
+        return fields.ints(node, path, key, 1, 3, 1, Integer.MAX_VALUE);
+    }
+
+    private static int[] pair(JsonNode node, String path, String key, Fields fields) {
+        return fields.ints(node, path, key, 2, 2, 1, Integer.MAX_VALUE);
+    }
+
+    private static long[] mantissas(JsonNode node, String path, String key, int bits, Fields fields) {
+        long limit = (1L << (bits - 1)) - 1;
+        return fields.integers(node, path, key, 0, Integer.MAX_VALUE, -limit, limit);
+    }
+}

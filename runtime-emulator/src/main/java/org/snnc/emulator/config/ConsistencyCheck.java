@@ -1,0 +1,433 @@
+package org.snnc.emulator.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.snnc.emulator.config.Configuration.AxonBlock;
+import org.snnc.emulator.config.Configuration.Core;
+import org.snnc.emulator.config.Configuration.GateBlock;
+import org.snnc.emulator.config.Configuration.GateUnit;
+import org.snnc.emulator.config.Configuration.Kernel;
+import org.snnc.emulator.config.Configuration.Layer;
+import org.snnc.emulator.config.Configuration.NeuronBlock;
+import org.snnc.emulator.config.Configuration.Route;
+import org.snnc.emulator.config.Configuration.Synapse;
+
+/**
+ * Checks that the parts of a configuration whose fields are each valid fit together: names resolve, sizes are within
+ * the emulator's budget, every neuron and gate output sits on exactly one core, kernel and matrix sizes match their
+ * geometry, axon blocks do not overlap, and every route lands on axons that carry the elements it sends.
+ */
+final class ConsistencyCheck {
+    /** The most neurons plus gate outputs plus synapse table entries the emulator allocates for. */
+    static final long ELEMENT_BUDGET = 1L << 31;
+
+    private final Configuration configuration;
+    private final Fields fields;
+    private final Map<String, int[]> sourceShapes = new HashMap<>();
+    private final Map<Integer, Core> coresById = new HashMap<>();
+
+    ConsistencyCheck(Configuration configuration, Fields fields) {
+        this.configuration = configuration;
+        this.fields = fields;
+    }
+
+    void run() {
+        checkNamesAndSizes();
+        if (fields.failed()) {
+            return;
+        }
+        checkKernels();
+        checkGateUnits();
+        checkCores();
+        if (fields.failed()) {
+            return;
+        }
+        checkCoverage();
+        checkRoutes();
+        String readout = configuration.readout().population();
+        if (!isLayer(readout)) {
+            fields.problem("readout.population", "'" + readout + "' is not a population of this configuration");
+        }
+    }
+
+    /** The number of elements of a shape, or -1 when the product exceeds an int. */
+    static long size(int[] shape) {
+        long size = 1;
+        for (int extent : shape) {
+            size *= extent;
+            if (size > Integer.MAX_VALUE) {
+                return -1;
+            }
+        }
+        return size;
+    }
+
+    private void checkNamesAndSizes() {
+        long elements = 0;
+        declare(configuration.input().name(), configuration.input().shape(), "input.name");
+        for (int i = 0; i < configuration.layers().size(); i++) {
+            Layer layer = configuration.layers().get(i);
+            declare(layer.name(), layer.shape(), Fields.at(Fields.at("layers", i), "name"));
+            elements += Math.max(0, size(layer.shape()));
+            for (int core : layer.cores()) {
+                if (core >= configuration.chipCores()) {
+                    fields.problem(Fields.at(Fields.at("layers", i), "cores"), "core " + core
+                            + " does not exist on a chip of " + configuration.chipCores() + " cores");
+                }
+            }
+        }
+        for (int i = 0; i < configuration.gates().size(); i++) {
+            GateUnit gate = configuration.gates().get(i);
+            declare(gate.name(), gate.shape(), Fields.at(Fields.at("gates", i), "name"));
+            elements += Math.max(0, size(gate.shape()));
+        }
+        for (int i = 0; i < configuration.cores().size(); i++) {
+            Core core = configuration.cores().get(i);
+            String path = Fields.at("cores", i);
+            if (core.id() >= configuration.chipCores()) {
+                fields.problem(Fields.at(path, "id"), core.id() + " must be less than chip.cores = "
+                        + configuration.chipCores());
+            } else if (coresById.putIfAbsent(core.id(), core) != null) {
+                fields.problem(Fields.at(path, "id"), "core " + core.id() + " is listed twice");
+            }
+            for (Synapse synapse : core.synapses()) {
+                elements += (long) synapse.mantissas().length;
+            }
+        }
+        if (elements > ELEMENT_BUDGET) {
+            fields.problem("layers", "the configuration declares " + elements
+                    + " neurons, gate outputs and matrix entries, more than the emulator's budget of " + ELEMENT_BUDGET);
+        }
+    }
+
+    private void declare(String name, int[] shape, String path) {
+        if (size(shape) < 0) {
+            fields.problem(path, "'" + name + "' has " + Arrays.toString(shape)
+                    + " elements, more than the emulator's limit of " + Integer.MAX_VALUE + " per population");
+        } else if (sourceShapes.putIfAbsent(name, shape) != null) {
+            fields.problem(path, "the name '" + name + "' is used twice");
+        }
+    }
+
+    private boolean isLayer(String name) {
+        return configuration.layers().stream().anyMatch(layer -> layer.name().equals(name));
+    }
+
+    private boolean isGate(String name) {
+        return configuration.gates().stream().anyMatch(gate -> gate.name().equals(name));
+    }
+
+    private int sourceSize(String name) {
+        return (int) size(sourceShapes.get(name));
+    }
+
+    private void checkKernels() {
+        for (int i = 0; i < configuration.kernels().size(); i++) {
+            Kernel kernel = configuration.kernels().get(i);
+            String path = Fields.at("kernels", i);
+            if (!sourceShapes.containsKey(kernel.source())) {
+                fields.problem(Fields.at(path, "source"), "'" + kernel.source() + "' is not a population, gate or input");
+                continue;
+            }
+            if (!isLayer(kernel.target())) {
+                fields.problem(Fields.at(path, "target"), "'" + kernel.target() + "' is not a population");
+                continue;
+            }
+            int[] in = kernel.inputShape();
+            int[] out = kernel.outputShape();
+            if (!Arrays.equals(in, sourceShapes.get(kernel.source()))) {
+                fields.problem(Fields.at(path, "input_shape"), Arrays.toString(in) + " is not the shape of '"
+                        + kernel.source() + "', " + Arrays.toString(sourceShapes.get(kernel.source())));
+            }
+            if (!Arrays.equals(out, sourceShapes.get(kernel.target()))) {
+                fields.problem(Fields.at(path, "output_shape"), Arrays.toString(out) + " is not the shape of '"
+                        + kernel.target() + "', " + Arrays.toString(sourceShapes.get(kernel.target())));
+            }
+            if (in.length != 3 || out.length != 3) {
+                fields.problem(path, "a convolution needs [C,H,W] input and output shapes");
+                continue;
+            }
+            int groups = kernel.groups();
+            if (in[0] % groups != 0 || out[0] % groups != 0) {
+                fields.problem(Fields.at(path, "groups"), groups + " must divide the input channels " + in[0]
+                        + " and the output channels " + out[0]);
+                continue;
+            }
+            checkWindow(path, in, out, kernel.kernel(), kernel.stride(), kernel.padding());
+            long expected = (long) out[0] * (in[0] / groups) * kernel.kernel()[0] * kernel.kernel()[1];
+            if (kernel.mantissas().length != expected) {
+                fields.problem(Fields.at(path, "mantissas"), "holds " + kernel.mantissas().length
+                        + " mantissas; F·C/groups·kh·kw = " + expected);
+            }
+        }
+    }
+
+    private void checkWindow(String path, int[] in, int[] out, int[] window, int[] stride, int[] padding) {
+        for (int axis = 0; axis < 2; axis++) {
+            long padded = (long) in[axis + 1] + padding[axis] + padding[axis + 2];
+            long extent = padded < window[axis] ? 0 : (padded - window[axis]) / stride[axis] + 1;
+            if (extent != out[axis + 1]) {
+                fields.problem(Fields.at(path, "output_shape"), "extent " + out[axis + 1] + " along "
+                        + (axis == 0 ? "H" : "W") + " does not follow from the input, kernel, stride and padding ("
+                        + extent + ")");
+            }
+        }
+    }
+
+    private void checkGateUnits() {
+        for (int i = 0; i < configuration.gates().size(); i++) {
+            GateUnit gate = configuration.gates().get(i);
+            String path = Fields.at("gates", i);
+            if (!isLayer(gate.population())) {
+                fields.problem(Fields.at(path, "population"), "'" + gate.population() + "' is not a population");
+                continue;
+            }
+            int[] in = sourceShapes.get(gate.population());
+            if (in.length != 3 || gate.shape().length != 3 || in[0] != gate.shape()[0]) {
+                fields.problem(Fields.at(path, "shape"), "a gate needs [C,H,W] shapes with the population's channels");
+                continue;
+            }
+            checkWindow(path, in, gate.shape(), gate.kernel(), gate.stride(), gate.padding());
+        }
+    }
+
+    private void checkCores() {
+        for (int c = 0; c < configuration.cores().size(); c++) {
+            Core core = configuration.cores().get(c);
+            String path = Fields.at("cores", c);
+            for (int i = 0; i < core.neurons().size(); i++) {
+                checkNeuronBlock(core.neurons().get(i), Fields.at(Fields.at(path, "neurons"), i));
+            }
+            for (int i = 0; i < core.gates().size(); i++) {
+                GateBlock gate = core.gates().get(i);
+                String gatePath = Fields.at(Fields.at(path, "gates"), i);
+                if (!isGate(gate.unit())) {
+                    fields.problem(Fields.at(gatePath, "unit"), "'" + gate.unit() + "' is not a gate unit");
+                } else {
+                    checkRange(gatePath, gate.first(), gate.count(), sourceSize(gate.unit()), gate.unit());
+                }
+            }
+            checkAxons(core, path);
+            for (int i = 0; i < core.synapses().size(); i++) {
+                checkSynapse(core, core.synapses().get(i), Fields.at(Fields.at(path, "synapses"), i));
+            }
+        }
+    }
+
+    private void checkNeuronBlock(NeuronBlock block, String path) {
+        if (!isLayer(block.layer())) {
+            fields.problem(Fields.at(path, "layer"), "'" + block.layer() + "' is not a population");
+            return;
+        }
+        if (!checkRange(path, block.first(), block.count(), sourceSize(block.layer()), block.layer())) {
+            return;
+        }
+        int[] shape = sourceShapes.get(block.layer());
+        long expected = block.count();
+        if (block.biasPerChannel()) {
+            int perChannel = shape.length == 3 ? shape[1] * shape[2] : 1;
+            expected = (block.first() + block.count() - 1) / perChannel - block.first() / perChannel + 1;
+        }
+        if (block.biasMantissas().length != expected) {
+            fields.problem(Fields.at(Fields.at(path, "bias"), "mantissas"), "holds " + block.biasMantissas().length
+                    + " mantissas; the block needs " + expected + " (one per " + (block.biasPerChannel()
+                    ? "channel" : "neuron") + ")");
+        }
+    }
+
+    private boolean checkRange(String path, long first, long count, long size, String of) {
+        if (first + count > size) {
+            fields.problem(Fields.at(path, "count"), "[" + first + ", " + (first + count) + ") exceeds the "
+                    + size + " elements of '" + of + "'");
+            return false;
+        }
+        return true;
+    }
+
+    private void checkAxons(Core core, String path) {
+        List<int[]> spans = new ArrayList<>();
+        for (int i = 0; i < core.axons().size(); i++) {
+            AxonBlock axon = core.axons().get(i);
+            String axonPath = Fields.at(Fields.at(path, "axons"), i);
+            if (!sourceShapes.containsKey(axon.source())) {
+                fields.problem(Fields.at(axonPath, "source"), "'" + axon.source() + "' is not a population, gate or input");
+                continue;
+            }
+            if ((long) axon.axonFirst() + axon.count() > Integer.MAX_VALUE) {
+                fields.problem(Fields.at(axonPath, "axon_first"), axon.axonFirst() + " + count overflows");
+                continue;
+            }
+            checkRange(axonPath, axon.sourceFirst(), axon.count(), sourceSize(axon.source()), axon.source());
+            spans.add(new int[] {axon.axonFirst(), axon.axonFirst() + axon.count(), i});
+        }
+        spans.sort((a, b) -> Integer.compare(a[0], b[0]));
+        for (int i = 1; i < spans.size(); i++) {
+            if (spans.get(i)[0] < spans.get(i - 1)[1]) {
+                fields.problem(Fields.at(Fields.at(path, "axons"), spans.get(i)[2]), "axons [" + spans.get(i)[0] + ", "
+                        + spans.get(i)[1] + ") overlap axons [" + spans.get(i - 1)[0] + ", " + spans.get(i - 1)[1]
+                        + ") of axons[" + spans.get(i - 1)[2] + "]");
+            }
+        }
+    }
+
+    private void checkSynapse(Core core, Synapse synapse, String path) {
+        if (!sourceShapes.containsKey(synapse.source())) {
+            fields.problem(Fields.at(path, "source"), "'" + synapse.source() + "' is not a population, gate or input");
+            return;
+        }
+        if (!isLayer(synapse.target())) {
+            fields.problem(Fields.at(path, "target"), "'" + synapse.target() + "' is not a population");
+            return;
+        }
+        if (!synapse.dense()) {
+            Kernel kernel = configuration.kernels().stream().filter(k -> k.name().equals(synapse.kernel()))
+                    .findFirst().orElse(null);
+            if (kernel == null) {
+                fields.problem(Fields.at(path, "kernel"), "'" + synapse.kernel() + "' is not a kernel");
+            } else if (!kernel.source().equals(synapse.source()) || !kernel.target().equals(synapse.target())) {
+                fields.problem(Fields.at(path, "kernel"), "'" + synapse.kernel() + "' connects '" + kernel.source()
+                        + "' to '" + kernel.target() + "', not '" + synapse.source() + "' to '" + synapse.target() + "'");
+            }
+            return;
+        }
+        checkRange(path, synapse.rowsFirst(), synapse.rows(), sourceSize(synapse.target()), synapse.target());
+        if (synapse.inputs() != sourceSize(synapse.source())) {
+            fields.problem(Fields.at(path, "inputs"), synapse.inputs() + " is not the size of '" + synapse.source()
+                    + "', " + sourceSize(synapse.source()));
+        } else if (synapse.mantissas().length != (long) synapse.rows() * synapse.inputs()) {
+            fields.problem(Fields.at(path, "mantissas"), "holds " + synapse.mantissas().length
+                    + " mantissas; rows·inputs = " + (long) synapse.rows() * synapse.inputs());
+        }
+    }
+
+    /** Every population neuron and gate output is on exactly one core, and each layer lists the cores holding it. */
+    private void checkCoverage() {
+        Map<String, List<long[]>> spans = new HashMap<>();
+        Map<String, Set<Integer>> holders = new HashMap<>();
+        for (int c = 0; c < configuration.cores().size(); c++) {
+            Core core = configuration.cores().get(c);
+            for (int i = 0; i < core.neurons().size(); i++) {
+                NeuronBlock block = core.neurons().get(i);
+                spans.computeIfAbsent(block.layer(), k -> new ArrayList<>()).add(new long[] {block.first(),
+                        block.first() + (long) block.count(), c, i});
+                holders.computeIfAbsent(block.layer(), k -> new TreeSet<>()).add(core.id());
+            }
+            for (int i = 0; i < core.gates().size(); i++) {
+                GateBlock block = core.gates().get(i);
+                spans.computeIfAbsent(block.unit(), k -> new ArrayList<>()).add(new long[] {block.first(),
+                        block.first() + (long) block.count(), c, -1 - i});
+            }
+        }
+        List<String> names = new ArrayList<>();
+        configuration.layers().forEach(layer -> names.add(layer.name()));
+        configuration.gates().forEach(gate -> names.add(gate.name()));
+        for (String name : names) {
+            List<long[]> blocks = spans.getOrDefault(name, List.of());
+            blocks.sort((a, b) -> Long.compare(a[0], b[0]));
+            long covered = 0;
+            for (long[] block : blocks) {
+                String path = Fields.at(Fields.at("cores", (int) block[2]), block[3] >= 0 ? "neurons" : "gates");
+                path = Fields.at(path, (int) (block[3] >= 0 ? block[3] : -1 - block[3]));
+                if (block[0] < covered) {
+                    fields.problem(path, "'" + name + "' elements [" + block[0] + ", " + Math.min(covered, block[1])
+                            + ") are placed on more than one core");
+                } else if (block[0] > covered) {
+                    fields.problem(path, "'" + name + "' elements [" + covered + ", " + block[0]
+                            + ") are on no core");
+                }
+                covered = Math.max(covered, block[1]);
+            }
+            if (covered < sourceSize(name)) {
+                fields.problem("cores", "'" + name + "' elements [" + covered + ", " + sourceSize(name)
+                        + ") are on no core");
+            }
+        }
+        for (int i = 0; i < configuration.layers().size(); i++) {
+            Layer layer = configuration.layers().get(i);
+            Set<Integer> listed = new TreeSet<>();
+            Arrays.stream(layer.cores()).forEach(listed::add);
+            Set<Integer> held = holders.getOrDefault(layer.name(), Set.of());
+            if (!listed.equals(held)) {
+                fields.problem(Fields.at(Fields.at("layers", i), "cores"), listed + " are not the cores holding '"
+                        + layer.name() + "', " + held);
+            }
+        }
+    }
+
+    /** Routes send elements their core holds to axons of an existing core that carry the same elements. */
+    private void checkRoutes() {
+        for (int c = 0; c < configuration.cores().size(); c++) {
+            Core core = configuration.cores().get(c);
+            Set<String> held = new HashSet<>();
+            core.neurons().forEach(block -> held.add(block.layer()));
+            core.gates().forEach(block -> held.add(block.unit()));
+            for (int i = 0; i < core.routes().size(); i++) {
+                Route route = core.routes().get(i);
+                String path = Fields.at(Fields.at(Fields.at("cores", c), "routes"), i);
+                if (!held.contains(route.source())) {
+                    fields.problem(Fields.at(path, "source"), "core " + core.id() + " holds no element of '"
+                            + route.source() + "'");
+                    continue;
+                }
+                checkRouteTarget(route, path);
+            }
+        }
+        for (int i = 0; i < configuration.inputRoutes().size(); i++) {
+            Route route = configuration.inputRoutes().get(i);
+            String path = Fields.at("input_routes", i);
+            if (!route.source().equals(configuration.input().name())) {
+                fields.problem(Fields.at(path, "source"), "'" + route.source() + "' is not the input '"
+                        + configuration.input().name() + "'");
+                continue;
+            }
+            checkRouteTarget(route, path);
+        }
+    }
+
+    private void checkRouteTarget(Route route, String path) {
+        if (!checkRange(path, route.sourceFirst(), route.count(), sourceSize(route.source()), route.source())) {
+            return;
+        }
+        Core target = coresById.get(route.core());
+        if (route.core() >= configuration.chipCores()) {
+            fields.problem(Fields.at(path, "core"), route.core() + " must be less than chip.cores = "
+                    + configuration.chipCores());
+            return;
+        }
+        if (target == null) {
+            fields.problem(Fields.at(path, "core"), "core " + route.core() + " is not in the configuration");
+            return;
+        }
+        long axon = route.axonFirst();
+        long element = route.sourceFirst();
+        long end = route.axonFirst() + (long) route.count();
+        while (axon < end) {
+            AxonBlock block = blockHolding(target, axon);
+            if (block == null || !block.source().equals(route.source())
+                    || block.sourceFirst() + (axon - block.axonFirst()) != element) {
+                fields.problem(Fields.at(path, "axon_first"), "axon " + axon + " of core " + route.core()
+                        + (block == null ? " does not exist" : " does not carry element " + element + " of '"
+                        + route.source() + "'"));
+                return;
+            }
+            long step = Math.min(end, block.axonFirst() + (long) block.count()) - axon;
+            axon += step;
+            element += step;
+        }
+    }
+
+    private static AxonBlock blockHolding(Core core, long axon) {
+        for (AxonBlock block : core.axons()) {
+            if (axon >= block.axonFirst() && axon < block.axonFirst() + (long) block.count()) {
+                return block;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,81 @@
+package org.snnc.emulator.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.snnc.emulator.EmulatorException;
+
+/** Reads one unsigned-byte array of a NumPy {@code .npz} archive (a zip of {@code .npy} files). */
+public final class Npz {
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 64;
+
+    /** A u8 array: its shape and its values in C order, widened to int. */
+    public record U8Array(int[] shape, int[] values) {}
+
+    private Npz() {}
+
+    /** The u8 array {@code name} of the archive at {@code file}. */
+    public static U8Array readU8(Path file, String name) {
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.getName().equals(name + ".npy")) {
+                    return parseNpy(zip, file.getFileName() + ":" + name);
+                }
+            }
+        } catch (IOException e) {
+            throw new EmulatorException(file.getFileName() + ": cannot read the archive: " + e.getMessage());
+        }
+        throw new EmulatorException(file.getFileName() + ": no array named '" + name + "'");
+    }
+
+    private static U8Array parseNpy(InputStream in, String where) throws IOException {
+        byte[] magic = in.readNBytes(8);
+        if (magic.length < 8 || magic[0] != (byte) 0x93 || !new String(magic, 1, 5, StandardCharsets.US_ASCII)
+                .equals("NUMPY")) {
+            throw new EmulatorException(where + ": not a .npy array");
+        }
+        int headerLength;
+        if (magic[6] == 1) {
+            byte[] length = in.readNBytes(2);
+            headerLength = (length[0] & 0xff) | (length[1] & 0xff) << 8;
+        } else {
+            byte[] length = in.readNBytes(4);
+            headerLength = (length[0] & 0xff) | (length[1] & 0xff) << 8 | (length[2] & 0xff) << 16
+                    | (length[3] & 0x7f) << 24;
+        }
+        String header = new String(in.readNBytes(headerLength), StandardCharsets.ISO_8859_1);
+        if (!header.contains("'|u1'") || header.contains("'fortran_order': True")) {
+            throw new EmulatorException(where + ": expected a C-order uint8 array, header " + header.trim());
+        }
+        String shapeText = header.substring(header.indexOf('(') + 1, header.indexOf(')')).trim();
+        String[] parts = shapeText.isEmpty() ? new String[0] : shapeText.split(",");
+        int dims = 0;
+        int[] shape = new int[parts.length];
+        long size = 1;
+        for (String part : parts) {
+            if (!part.isBlank()) {
+                shape[dims] = Integer.parseInt(part.trim());
+                size *= shape[dims++];
+            }
+        }
+        if (size > MAX_ARRAY_BYTES) {
+            throw new EmulatorException(where + ": " + size + " elements are too many");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
+        in.transferTo(bytes);
+        byte[] raw = bytes.toByteArray();
+        if (raw.length < size) {
+            throw new EmulatorException(where + ": truncated, " + raw.length + " of " + size + " bytes");
+        }
+        int[] values = new int[(int) size];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = raw[i] & 0xff;
+        }
+        return new U8Array(java.util.Arrays.copyOf(shape, dims), values);
+    }
+}

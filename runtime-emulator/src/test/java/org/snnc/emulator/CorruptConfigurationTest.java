@@ -1,0 +1,77 @@
+package org.snnc.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.snnc.emulator.config.ConfigurationLoader;
+
+/**
+ * Corrupt and hostile configurations, each made by one edit of a valid two-neuron one, must fail with an
+ * {@link EmulatorException} naming the problem; no other exception may escape.
+ */
+class CorruptConfigurationTest {
+    private static final String VALID = StepTest.tiny("saturate", "", "ge", "subtract", new long[] {2, 1},
+            new long[] {0, 0}, new long[] {5, 15});
+
+    static Stream<Arguments> corruptions() {
+        return Stream.of(
+                Arguments.of("\"format\":\"snnc-config\"", "\"format\":\"snnc-chip/1\"", "format: 'snnc-chip/1' is not"),
+                Arguments.of("\"version\":1", "\"version\":2", "version: 2 is not supported"),
+                Arguments.of("\"network\":\"tiny\",", "", "tiny.json: network: missing"),
+                Arguments.of("\"seed\":0}", "\"seed\":\"zero\"}", "input.seed: expected an integer, got string"),
+                Arguments.of("\"first\":1,", "\"first\":-1,", "cores[0].neurons[1].first: -1 must be at least 0"),
+                Arguments.of("\"threshold\":5,", "\"threshold\":0,", "cores[0].neurons[0].threshold: 0 must be at least 1"),
+                Arguments.of("\"threshold\":15,", "\"threshold\":16,", "cores[0].neurons[1].threshold: 16 must be at most 15"),
+                Arguments.of("\"mantissas\":[2,1]", "\"mantissas\":[9,1]", "cores[0].synapses[0].mantissas[0]: 9 must be at most 7"),
+                Arguments.of("\"mantissas\":[2,1]", "\"mantissas\":[2,1,3]", "rows·inputs = 2"),
+                Arguments.of("\"layer\":\"p\",\"first\":1", "\"layer\":\"p\",\"first\":0", "placed on more than one core"),
+                Arguments.of("\"shape\":[2],\"cores\"", "\"shape\":[1000000,1000000],\"cores\"", "more than the emulator's limit"),
+                Arguments.of("\"axons\":[{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0}]",
+                        "\"axons\":[{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0},"
+                                + "{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0}]",
+                        "overlap axons [0, 1)"),
+                Arguments.of("\"count\":1,\"core\":0", "\"count\":1,\"core\":1", "core 1 is not in the configuration"),
+                Arguments.of("\"count\":1,\"core\":0", "\"count\":1,\"core\":7", "input_routes[0].core: 7 must be less than"),
+                Arguments.of("\"reset\":\"subtract\"", "\"reset\":\"sideways\"", "reset: string \"sideways\" must be one of"),
+                Arguments.of("\"mode\":\"membrane\"", "\"mode\":\"softmax\"", "'softmax' readout is not supported"),
+                Arguments.of("\"encoding\":\"analog\"", "\"encoding\":\"poisson\"", "'poisson' input is not supported"),
+                Arguments.of("\"state_bits\":6", "\"state_bits\":63", "state_bits: 63 must be at most 62"),
+                Arguments.of("\"population\":\"p\"", "\"population\":\"q\"", "readout.population: 'q' is not"),
+                Arguments.of("\"cores\":2,", "\"cores\":1e3,", "chip.cores: expected an integer"),
+                Arguments.of("\"layers\":[{", "\"layers\":[7,{", "layers[0]: expected an object"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("corruptions")
+    void isRejectedWithItsProblemNamed(String valid, String corrupt, String expected) {
+        assertTrue(VALID.contains(valid), "the edit must apply: " + valid);
+        assertRejected(VALID.replaceFirst(java.util.regex.Pattern.quote(valid),
+                java.util.regex.Matcher.quoteReplacement(corrupt)), expected);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("garbage")
+    void garbageIsRejected(String text, String expected) {
+        assertRejected(text, expected);
+    }
+
+    static Stream<Arguments> garbage() {
+        return Stream.of(
+                Arguments.of(VALID.substring(0, VALID.length() / 2), "not valid JSON"),
+                Arguments.of("[".repeat(100_000), "not valid JSON"),
+                Arguments.of("{\"a\":".repeat(5000), "not valid JSON"),
+                Arguments.of("", "expected one JSON object"),
+                Arguments.of("42", "expected one JSON object"),
+                Arguments.of(VALID + "}", "not valid JSON"));
+    }
+
+    private static void assertRejected(String text, String expected) {
+        EmulatorException error = assertThrows(EmulatorException.class,
+                () -> Chip.build(ConfigurationLoader.parse(text, "tiny.json"), "tiny.json"));
+        assertTrue(error.getMessage().contains(expected), () -> "expected '" + expected + "' in:\n" + error.getMessage());
+    }
+}
