@@ -95,7 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
         SpikingSimulator simulator = new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers));
         SimulationResult result = simulator.run(dataset.inputs(), progress);
         SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers);
-        printSummary(figures, out);
+        figures.printSummary(out);
         if (report != null) {
             JsonReports.write(report, figures);
         }
@@ -110,68 +110,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Object lambdas,
             SimulationResult result, int workers) {
-        int n = dataset.size();
-        int[] correct = new int[steps];
-        int[] correctSpikeCount = new int[steps];
-        for (int t = 0; t < steps; t++) {
-            correct[t] = dataset.correct(result.predictions()[t]);
-            correctSpikeCount[t] = dataset.correct(result.spikeCountPredictions()[t]);
-        }
-        Integer within1pp = null;
-        Integer within01pp = null;
-        if (annAccuracy != null) {
-            int annCorrect = (int) Math.round(annAccuracy * n);
-            within1pp = SimulationReport.convergence(correct, annCorrect, 0.01 * n);
-            within01pp = SimulationReport.convergence(correct, annCorrect, 0.001 * n);
-        }
-        Map<String, Long> macs = AnnMacs.perLayer(spiking);
-        long macsPerImage = macs.values().stream().mapToLong(Long::longValue).sum();
-        double[] ops = result.synapticOpsPerImage();
-        double[] ratio = java.util.Arrays.stream(ops).map(o -> o / macsPerImage).toArray();
-        double seconds = result.wallNanos() / 1e9;
         String readout = ((Readout) spiking.node(spiking.output())).mode().spelling();
-        return new SimulationReport(model.file.toString(), data.toString(), n, steps, schedule.spelling(), readout,
-                annAccuracy, fractions(correct, n), fractions(correctSpikeCount, n), within1pp, within01pp, ops,
-                ratio, macsPerImage, macs, result.neuronUpdatesPerImage(), result.spikesPerLayer(), lambdas,
-                seconds, (double) n * steps / seconds, result.synapticEvents() / seconds, workers,
-                SimulationReport.keyPredictions(result.predictions()), dataset.labels());
-    }
-
-    private static double[] fractions(int[] counts, int n) {
-        return java.util.Arrays.stream(counts).mapToDouble(c -> (double) c / n).toArray();
-    }
-
-    private static void printSummary(SimulationReport figures, PrintWriter out) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s on %d images, %s schedule, %s readout:",
-                figures.model(), figures.images(), figures.schedule(), figures.readout()));
-        if (figures.annAccuracy() != null) {
-            line.append(String.format(Locale.ROOT, " ANN %.2f%%;", 100 * figures.annAccuracy()));
-        }
-        line.append(" SNN");
-        for (int t : SimulationReport.KEY_STEPS) {
-            if (t <= figures.steps()) {
-                line.append(String.format(Locale.ROOT, " t=%d %.2f%%", t, 100 * figures.accuracy()[t - 1]));
-            }
-        }
-        if (!SimulationReport.KEY_STEPS.contains(figures.steps())) {
-            line.append(String.format(Locale.ROOT, " t=%d %.2f%%", figures.steps(),
-                    100 * figures.accuracy()[figures.steps() - 1]));
-        }
-        out.println(line);
-        if (figures.annAccuracy() != null) {
-            out.printf("converges to the ANN within 1 pp at t=%s, within 0.1 pp at t=%s%n",
-                    orNever(figures.convergeWithin1pp()), orNever(figures.convergeWithin01pp()));
-        }
-        int last = figures.steps() - 1;
-        out.printf(Locale.ROOT, "synaptic ops per image at t=%d: %.4g = %.2f x the ANN's %d MACs%n", figures.steps(),
-                figures.synapticOpsPerImage()[last], figures.synapticOpsOverAnnMacs()[last],
-                figures.annMacsPerImage());
-        out.printf(Locale.ROOT, "%.2f s on %d threads: %.0f images·steps/s, %.3g synaptic events/s%n",
-                figures.wallSeconds(), figures.threads(), figures.imagesStepsPerSecond(),
-                figures.synapticEventsPerSecond());
-    }
-
-    private static String orNever(Integer step) {
-        return step == null ? "never" : step.toString();
+        SimulationReport.Measurements measured = new SimulationReport.Measurements(result.predictions(),
+                result.spikeCountPredictions(), result.synapticOpsPerImage(), result.neuronUpdatesPerImage(),
+                result.spikesPerLayer(), result.wallNanos(), result.synapticEvents());
+        return SimulationReport.of(model.file.toString(), data.toString(), dataset, steps, schedule.spelling(),
+                readout, annAccuracy, measured, AnnMacs.perLayer(spiking), lambdas, workers, null);
     }
 }

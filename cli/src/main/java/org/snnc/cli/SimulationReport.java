@@ -1,13 +1,20 @@
 package org.snnc.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.snnc.compiler.data.Dataset;
 
 /**
- * What {@code snnc simulate --report} writes; keys are snake_case and stable, because scripts read them. The schema,
- * units included, is documented in docs/report-schema.md.
+ * What {@code snnc simulate --report} and {@code snnc run --report} write; keys are snake_case and stable, because
+ * scripts read them. The schema, units included, is documented in docs/report-schema.md. A run of the emulator adds
+ * the chip's figures ({@code target}, {@code cores_used}, {@code energy_nj_per_image}, {@code spikes_per_core}), which
+ * a simulation leaves out.
  *
  * @param model                     the model file
  * @param data                      the labelled data set
@@ -17,7 +24,7 @@ import java.util.Map;
  * @param readout                   the default readout (membrane, spikecount or softmax)
  * @param annAccuracy               the float ANN's accuracy on the same images; null for an already spiking input
  * @param accuracy                  the default readout's accuracy at t = 1..T (fractions)
- * @param accuracySpikecount        the spike-count readout's accuracy at t = 1..T
+ * @param accuracySpikecount        the spike-count readout's accuracy at t = 1..T; null when the run did not read it
  * @param convergeWithin1pp         the first t from which |accuracy − ANN| ≤ 1 pp at every later step, or null
  * @param convergeWithin01pp        the same within 0.1 pp
  * @param synapticOpsPerImage       cumulative synaptic operations (accumulates) per image at t = 1..T
@@ -25,7 +32,7 @@ import java.util.Map;
  * @param annMacsPerImage           multiply-accumulates of one ANN inference
  * @param annMacsPerLayer           the same per weighted layer
  * @param neuronUpdatesPerImage     IF neuron updates per image over T steps
- * @param spikesPerLayer            mean spikes per image of each IF population over T steps
+ * @param spikesPerLayer            mean spikes per image of each IF population over T steps; null on a chip
  * @param lambdas                   normalization's λ per layer, when this run converted the model
  * @param wallSeconds               simulation wall time
  * @param imagesStepsPerSecond      images × steps / wall seconds
@@ -33,6 +40,11 @@ import java.util.Map;
  * @param threads                   worker threads
  * @param predictions               default-readout classes per image at t = 25, 50, 100, 200 (those ≤ T) and "T"
  * @param labels                    the true classes
+ * @param target                    the chip a configuration ran on
+ * @param coresUsed                 the cores the configuration uses
+ * @param energyNjPerImage          synaptic ops · pJ/op + neuron updates · pJ/update over T steps, in nJ, when the
+ *                                  chip spec gives energy figures
+ * @param spikesPerCore             mean spikes per image of each core over T steps
  */
 record SimulationReport(String model, String data, int images, int steps, String schedule, String readout,
         Double annAccuracy, double[] accuracy, double[] accuracySpikecount,
@@ -40,7 +52,106 @@ record SimulationReport(String model, String data, int images, int steps, String
         @JsonProperty("converge_within_0_1pp") Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
         long annMacsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
         Map<String, Double> spikesPerLayer, Object lambdas, double wallSeconds, double imagesStepsPerSecond,
-        double synapticEventsPerSecond, int threads, Map<String, int[]> predictions, int[] labels) {
+        double synapticEventsPerSecond, int threads, Map<String, int[]> predictions, int[] labels,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String target,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer coresUsed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double energyNjPerImage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> spikesPerCore) {
+
+    /**
+     * What one simulation or emulation measured.
+     *
+     * @param predictions           default-readout classes [t][image]
+     * @param spikeCountPredictions spike-count classes [t][image], or null
+     * @param synapticOpsPerImage   cumulative synaptic operations per image at t = 1..T
+     * @param neuronUpdatesPerImage neuron updates per image over T steps
+     * @param spikesPerLayer        mean spikes per image per population, or null
+     * @param wallNanos             wall time
+     * @param synapticEvents        spike-driven synaptic operations over all images
+     */
+    record Measurements(int[][] predictions, int[][] spikeCountPredictions, double[] synapticOpsPerImage,
+            double neuronUpdatesPerImage, Map<String, Double> spikesPerLayer, long wallNanos, double synapticEvents) {
+    }
+
+    /** The chip's figures of an emulation: target, cores used, energy per image (or null), spikes per core. */
+    record ChipFigures(String target, int coresUsed, Double energyNjPerImage, Map<String, Double> spikesPerCore) {
+    }
+
+    /**
+     * The report of a run of {@code steps} steps on {@code dataset}: accuracies, convergence against
+     * {@code annAccuracy} (when known), operations against {@code macs}, speed, and the chip's figures if any.
+     */
+    static SimulationReport of(String model, String data, Dataset dataset, int steps, String schedule,
+            String readout, Double annAccuracy, Measurements measured, Map<String, Long> macs, Object lambdas,
+            int threads, ChipFigures chip) {
+        int n = dataset.size();
+        int[] correct = new int[steps];
+        for (int t = 0; t < steps; t++) {
+            correct[t] = dataset.correct(measured.predictions()[t]);
+        }
+        double[] spikeCountAccuracy = null;
+        if (measured.spikeCountPredictions() != null) {
+            spikeCountAccuracy = new double[steps];
+            for (int t = 0; t < steps; t++) {
+                spikeCountAccuracy[t] = (double) dataset.correct(measured.spikeCountPredictions()[t]) / n;
+            }
+        }
+        Integer within1pp = null;
+        Integer within01pp = null;
+        if (annAccuracy != null) {
+            int annCorrect = (int) Math.round(annAccuracy * n);
+            within1pp = convergence(correct, annCorrect, 0.01 * n);
+            within01pp = convergence(correct, annCorrect, 0.001 * n);
+        }
+        long macsPerImage = macs.values().stream().mapToLong(Long::longValue).sum();
+        double[] ops = measured.synapticOpsPerImage();
+        double[] ratio = Arrays.stream(ops).map(o -> o / macsPerImage).toArray();
+        double seconds = measured.wallNanos() / 1e9;
+        return new SimulationReport(model, data, n, steps, schedule, readout, annAccuracy,
+                Arrays.stream(correct).mapToDouble(c -> (double) c / n).toArray(), spikeCountAccuracy, within1pp,
+                within01pp, ops, ratio, macsPerImage, macs, measured.neuronUpdatesPerImage(),
+                measured.spikesPerLayer(), lambdas, seconds, (double) n * steps / seconds,
+                measured.synapticEvents() / seconds, threads, keyPredictions(measured.predictions()),
+                dataset.labels(), chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
+                chip == null ? null : chip.energyNjPerImage(), chip == null ? null : chip.spikesPerCore());
+    }
+
+    /** Prints the report's summary: accuracy at the key steps, convergence, operations and speed. */
+    void printSummary(PrintWriter out) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s on %d images, %s schedule, %s readout:",
+                model, images, schedule, readout));
+        if (annAccuracy != null) {
+            line.append(String.format(Locale.ROOT, " ANN %.2f%%;", 100 * annAccuracy));
+        }
+        line.append(" SNN");
+        for (int t : KEY_STEPS) {
+            if (t <= steps) {
+                line.append(String.format(Locale.ROOT, " t=%d %.2f%%", t, 100 * accuracy[t - 1]));
+            }
+        }
+        if (!KEY_STEPS.contains(steps)) {
+            line.append(String.format(Locale.ROOT, " t=%d %.2f%%", steps, 100 * accuracy[steps - 1]));
+        }
+        out.println(line);
+        if (annAccuracy != null) {
+            out.printf("converges to the ANN within 1 pp at t=%s, within 0.1 pp at t=%s%n",
+                    orNever(convergeWithin1pp), orNever(convergeWithin01pp));
+        }
+        int last = steps - 1;
+        out.printf(Locale.ROOT, "synaptic ops per image at t=%d: %.4g = %.2f x the ANN's %d MACs%n", steps,
+                synapticOpsPerImage[last], synapticOpsOverAnnMacs[last], annMacsPerImage);
+        if (target != null) {
+            out.printf(Locale.ROOT, "on %s: %d cores, %s per image%n", target, coresUsed,
+                    energyNjPerImage == null ? "no energy figures in the chip spec"
+                            : String.format(Locale.ROOT, "%.4g nJ", energyNjPerImage));
+        }
+        out.printf(Locale.ROOT, "%.2f s on %d threads: %.0f images·steps/s, %.3g synaptic events/s%n",
+                wallSeconds, threads, imagesStepsPerSecond, synapticEventsPerSecond);
+    }
+
+    private static String orNever(Integer step) {
+        return step == null ? "never" : step.toString();
+    }
 
     /** The steps whose predictions a report keeps, besides the last. */
     static final List<Integer> KEY_STEPS = List.of(25, 50, 100, 200);
