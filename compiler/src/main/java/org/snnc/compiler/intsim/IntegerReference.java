@@ -408,6 +408,11 @@ public final class IntegerReference {
             n = new long[count][];
             analog = new long[count][];
             spikes = new long[count][];
+            gated = new long[gates.size()][];
+            for (int g = 0; g < gates.size(); g++) {
+                GateUnit gate = gates.get(g);
+                gated[g] = new long[gate.channels() * gate.outHeight() * gate.outWidth()];
+            }
             for (int p = 0; p < count; p++) {
                 int size = populations.get(p).size();
                 v[p] = new long[size];
@@ -415,11 +420,6 @@ public final class IntegerReference {
                 n[p] = new long[size];
                 spikes[p] = new long[size];
                 analog[p] = evaluate(populations.get(p).input(), true, new long[1]);
-            }
-            gated = new long[gates.size()][];
-            for (int g = 0; g < gates.size(); g++) {
-                GateUnit gate = gates.get(g);
-                gated[g] = new long[gate.channels() * gate.outHeight() * gate.outWidth()];
             }
         }
 
