@@ -1,0 +1,702 @@
+package org.snnc.compiler.intsim;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snnc.compiler.concurrent.PerImageWorkers;
+import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.Concat;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.FireComparison;
+import org.snnc.compiler.ir.FixedPoint;
+import org.snnc.compiler.ir.Flatten;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Overflow;
+import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.SpikeEncoder;
+import org.snnc.compiler.ir.Tensor;
+import org.snnc.compiler.ir.Verifier;
+import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.sim.AnnMacs;
+
+/**
+ * The integer reference: a deliberately plain, exact simulation of a quantized spiking graph, written from the
+ * semantics of the quantized IR ({@link FixedPoint}; docs/configuration.md, "Units and arithmetic: the step") and
+ * from nothing else, so that an emulator of the emitted configuration can be checked against it spike for spike.
+ *
+ * <p>Per image, every population neuron has a membrane v, a pending synaptic input q (both start at 0) and a spike
+ * count n. Step t = 1, 2, … does, in order:
+ * <ol>
+ *   <li>for every population, every neuron: a = fit(q + analog, accumulator_bits), q ← 0, where analog is the value
+ *       of the population's synapse expression on the raw stored input values (the same every step);
+ *       v ← v + a + current; v ← max(v, floor) when the population declares one; v ← fit(v, state_bits);
+ *       s = [v ≥ θ] ({@code ge}) or [v &gt; θ] ({@code gt}); v ← v − θ·s ({@code subtract}) or v·(1 − s)
+ *       ({@code zero}); n ← n + s;</li>
+ *   <li>for every max-pool gate, every output: it spikes when the input of its window with the highest n (this
+ *       step included) spiked this step; ties go to the first input in row-major window order and padding never
+ *       wins;</li>
+ *   <li>emit: for every population, q ← its synapse expression (conv2d / dense, with flatten / add / concat between)
+ *       evaluated on this step's spike vectors of the populations and gates it reads, so that a spike of step t
+ *       reaches the next population in step t + 1;</li>
+ *   <li>readout: {@code membrane} = argmax over the output population of θ·n + v + q, {@code spikecount} = argmax n,
+ *       ties to the lowest class.</li>
+ * </ol>
+ * {@code fit(x, b)} saturates to [−2^(b−1), 2^(b−1)−1] or wraps to the low b bits, as the population's overflow
+ * says; in a strict run any fit that changes a value throws {@link FixedPointOverflowException}.
+ *
+ * <p>The synapse expressions are evaluated by direct loops over Conv2d's and Dense's definitions, in exact long
+ * arithmetic. A synaptic operation is one event reaching one target neuron through a non-padding tap (zero weights
+ * included); the analog input costs its synapses' ANN MACs ({@link AnnMacs}, padding products included) once per
+ * image. A neuron update is one population neuron in one step.
+ *
+ * <p>Images run on {@link PerImageWorkers}; each image's arithmetic is fixed, so results do not depend on threads.
+ * An instance is immutable and may be shared between threads.
+ */
+public final class IntegerReference {
+
+    /**
+     * How to run.
+     *
+     * @param steps           the number of steps T, at least 1
+     * @param strict          throw {@link FixedPointOverflowException} when a fit changes a value, instead of
+     *                        applying the overflow rule
+     * @param threads         worker threads over images, at least 1
+     * @param tracedImages    the images whose every spike vector is recorded ({@link IntegerResult#trace(int)})
+     * @param traceMembranes  also record every population's membranes after each step, for the traced images
+     */
+    public record RunOptions(int steps, boolean strict, int threads, Set<Integer> tracedImages,
+            boolean traceMembranes) {
+
+        public RunOptions {
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            tracedImages = Set.copyOf(tracedImages);
+        }
+
+        /** T steps, not strict, one thread, no trace. */
+        public static RunOptions of(int steps) {
+            return new RunOptions(steps, false, 1, Set.of(), false);
+        }
+
+        public RunOptions withStrict(boolean value) {
+            return new RunOptions(steps, value, threads, tracedImages, traceMembranes);
+        }
+
+        public RunOptions withThreads(int value) {
+            return new RunOptions(steps, strict, value, tracedImages, traceMembranes);
+        }
+
+        public RunOptions withTrace(Set<Integer> images, boolean membranes) {
+            return new RunOptions(steps, strict, threads, images, membranes);
+        }
+    }
+
+    /** A dataset's images as the raw stored integers (u8 pixels as 0 … 255), with their labels. */
+    public record RawDataset(long[][] inputs, int[] labels) {
+    }
+
+    /** One population, with its integer parameters. */
+    private record Population(String name, String input, int size, long threshold, boolean resetToZero, long[] current,
+            FixedPoint fixed) {
+    }
+
+    /** One max-pool gate over population {@code population} ([C,H,W]), with output shape [C,Ho,Wo]. */
+    private record GateUnit(String name, int population, int channels, int height, int width, int outHeight,
+            int outWidth, Window2d window) {
+    }
+
+    private final Graph graph;
+    private final Map<String, Shape> shapes;
+    private final List<Population> populations = new ArrayList<>();
+    private final List<GateUnit> gates = new ArrayList<>();
+    private final Map<String, Integer> populationIndex = new HashMap<>();
+    private final Map<String, Integer> gateIndex = new HashMap<>();
+    private final Map<String, long[]> synapseWeights = new HashMap<>();
+    private final List<String> tracedNodes = new ArrayList<>();
+    private final int output;
+    private final ReadoutMode mode;
+    private final long analogMacs;
+    private final long neurons;
+    private final int inputSize;
+
+    /**
+     * Checks that {@code graph} is a verified, quantized spiking graph this reference can run.
+     *
+     * @throws CompilationException if the graph does not verify, or {@link DiagnosticCode#NOT_SIMULATABLE} when it
+     *         is not quantized or holds something outside the quantized IR (a Poisson encoder, an EMA gate, a
+     *         softmax readout, a node other than the quantized IR's)
+     */
+    public IntegerReference(Graph graph) {
+        this.graph = graph;
+        this.shapes = Verifier.verify(graph).shapes();
+        this.inputSize = graph.input().shape().size();
+        Readout readout = null;
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof Input) {
+                continue;
+            } else if (node instanceof SpikeEncoder encoder) {
+                if (encoder.encoding() != InputEncoding.ANALOG) {
+                    throw refuse(node, "the integer reference runs analog encoders only, '" + node.name()
+                            + "' is " + encoder.encoding());
+                }
+                if (!(graph.node(encoder.input()) instanceof Input)) {
+                    throw refuse(node, "encoder '" + node.name() + "' does not read the input");
+                }
+            } else if (node instanceof IfNeurons neurons) {
+                addPopulation(neurons);
+            } else if (node instanceof MaxPoolGate gate) {
+                addGate(gate);
+            } else if (node instanceof Conv2d conv) {
+                if (conv.bias().isPresent()) {
+                    throw refuse(node, "conv2d '" + node.name() + "' still has a bias");
+                }
+                synapseWeights.put(node.name(), integers(conv.weight(), node));
+            } else if (node instanceof Dense dense) {
+                if (dense.bias().isPresent()) {
+                    throw refuse(node, "dense '" + node.name() + "' still has a bias");
+                }
+                synapseWeights.put(node.name(), integers(dense.weight(), node));
+            } else if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
+                continue;
+            } else if (node instanceof Readout r) {
+                readout = r;
+            } else {
+                throw refuse(node, node.operator() + " '" + node.name() + "' is not part of the quantized IR");
+            }
+        }
+        if (populations.isEmpty()) {
+            throw refuse(graph.node(graph.output()), "run quantize first: the graph has no populations");
+        }
+        if (readout == null || !readout.name().equals(graph.output())) {
+            throw refuse(graph.node(graph.output()), "the output '" + graph.output() + "' is not a readout");
+        }
+        if (readout.mode() == ReadoutMode.POISSON_SOFTMAX) {
+            throw refuse(readout, "the integer reference reads membrane or spikecount, not softmax");
+        }
+        Integer out = populationIndex.get(readout.input());
+        if (out == null) {
+            throw refuse(readout, "readout '" + readout.name() + "' does not read a population");
+        }
+        this.output = out;
+        this.mode = readout.mode();
+        for (Population p : populations) {
+            checkSynapses(p, p.input(), false);
+        }
+        Map<String, Long> macs = AnnMacs.perLayer(graph);
+        long analog = 0;
+        for (String synapse : synapseWeights.keySet()) {
+            if (readsAnalog(graph.node(synapse).inputs().get(0))) {
+                analog += macs.getOrDefault(synapse, 0L);
+            }
+        }
+        this.analogMacs = analog;
+        this.neurons = populations.stream().mapToLong(Population::size).sum();
+    }
+
+    private void addPopulation(IfNeurons neurons) {
+        if (neurons.fixed().isEmpty()) {
+            throw refuse(neurons, "run quantize first: population '" + neurons.name()
+                    + "' has no fixed-point arithmetic");
+        }
+        int size = shapes.get(neurons.name()).size();
+        double theta = neurons.threshold();
+        if (theta != Math.rint(theta) || theta < 1) {
+            throw refuse(neurons, "population '" + neurons.name() + "' has a non-integer threshold " + theta);
+        }
+        long[] current = neurons.current().map(c -> integers(c, neurons)).orElse(new long[size]);
+        populationIndex.put(neurons.name(), populations.size());
+        populations.add(new Population(neurons.name(), neurons.input(), size, (long) theta,
+                neurons.reset() == ResetMode.ZERO, current, neurons.fixed().get()));
+        tracedNodes.add(neurons.name());
+    }
+
+    private void addGate(MaxPoolGate gate) {
+        if (gate.emaDecay().isPresent()) {
+            throw refuse(gate, "the integer reference runs running-count gates only; '" + gate.name()
+                    + "' is an exponential moving average");
+        }
+        Integer population = populationIndex.get(gate.input());
+        if (population == null) {
+            throw refuse(gate, "maxpool_gate '" + gate.name() + "' must read a population");
+        }
+        int[] in = shapes.get(gate.input()).toArray();
+        int[] out = shapes.get(gate.name()).toArray();
+        gateIndex.put(gate.name(), gates.size());
+        gates.add(new GateUnit(gate.name(), population, in[0], in[1], in[2], out[1], out[2], gate.window()));
+        tracedNodes.add(gate.name());
+    }
+
+    /** A population reads spike sources (or the encoder) only through conv2d / dense, with joins between. */
+    private void checkSynapses(Population population, String value, boolean weighted) {
+        Node node = graph.node(value);
+        if (node instanceof Conv2d || node instanceof Dense) {
+            if (weighted) {
+                throw refuse(node, "'" + node.name() + "' is a synapse reading a synapse; population '"
+                        + population.name() + "' must read spikes through one weighted layer");
+            }
+            checkSynapses(population, node.inputs().get(0), true);
+        } else if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
+            node.inputs().forEach(operand -> checkSynapses(population, operand, weighted));
+        } else if (node instanceof IfNeurons || node instanceof MaxPoolGate || node instanceof SpikeEncoder) {
+            if (!weighted) {
+                throw refuse(node, "population '" + population.name() + "' reads '" + node.name()
+                        + "' without a conv2d or dense synapse");
+            }
+        } else {
+            throw refuse(node, "population '" + population.name() + "' reads " + node.operator() + " '"
+                    + node.name() + "'");
+        }
+    }
+
+    private boolean readsAnalog(String value) {
+        Node node = graph.node(value);
+        if (node instanceof SpikeEncoder) {
+            return true;
+        }
+        if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
+            return node.inputs().stream().anyMatch(this::readsAnalog);
+        }
+        return false;
+    }
+
+    private long[] integers(ParamRef ref, Node node) {
+        Tensor tensor = graph.weights().get(ref.key()).orElseThrow(
+                () -> refuse(node, "'" + ref.key() + "' has no values"));
+        long[] values = new long[tensor.size()];
+        for (int i = 0; i < values.length; i++) {
+            double x = tensor.get(i);
+            if (x != Math.rint(x) || Math.abs(x) > 0x1p62) {
+                throw refuse(node, "'" + ref.key() + "' holds " + x + " at flat index " + i
+                        + ", which is not an integer: run quantize first");
+            }
+            values[i] = (long) x;
+        }
+        return values;
+    }
+
+    private static CompilationException refuse(Node node, String why) {
+        return CompilationException.of(DiagnosticCode.NOT_SIMULATABLE, node.span(), why);
+    }
+
+    /** The number of raw values one image holds. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** The populations, in definition order. */
+    public List<String> populationNames() {
+        return populations.stream().map(Population::name).toList();
+    }
+
+    /** The populations and gates whose spikes a trace records, in definition order. */
+    public List<String> tracedNodes() {
+        return List.copyOf(tracedNodes);
+    }
+
+    /** {@link #run(long[][], RunOptions)} of int images. */
+    public IntegerResult run(int[][] rawInputs, RunOptions options) {
+        long[][] wide = new long[rawInputs.length][];
+        for (int image = 0; image < wide.length; image++) {
+            wide[image] = new long[rawInputs[image].length];
+            for (int i = 0; i < wide[image].length; i++) {
+                wide[image][i] = rawInputs[image][i];
+            }
+        }
+        return run(wide, options);
+    }
+
+    /** T steps, not strict, one thread, no trace. */
+    public IntegerResult run(long[][] rawInputs, int steps) {
+        return run(rawInputs, RunOptions.of(steps));
+    }
+
+    /**
+     * Runs every image of {@code rawInputs}, the raw stored input values (u8 pixels as 0 … 255, not scaled), each
+     * flat in C order.
+     *
+     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values
+     * @throws FixedPointOverflowException in a strict run, at the first fit that changes a value
+     */
+    public IntegerResult run(long[][] rawInputs, RunOptions options) {
+        for (int image = 0; image < rawInputs.length; image++) {
+            if (rawInputs[image].length != inputSize) {
+                throw new IllegalArgumentException("image " + image + " holds " + rawInputs[image].length
+                        + " values, but the network's input needs " + inputSize);
+            }
+        }
+        long start = System.nanoTime();
+        int images = rawInputs.length;
+        int steps = options.steps();
+        int[][] predictions = new int[steps][images];
+        int[][] byCount = new int[steps][images];
+        long[][] eventOps = new long[images][];
+        long[][] spikeTotals = new long[populations.size()][images];
+        SpikeTrace[] traces = new SpikeTrace[images];
+        PerImageWorkers.run(images, options.threads(), "snnc-intref", () -> null, (unused, image) -> {
+            SpikeTrace trace = options.tracedImages().contains(image)
+                    ? new SpikeTrace(steps, tracedNodes, populationNames(), options.traceMembranes()) : null;
+            ImageRun run = new ImageRun(rawInputs[image], image, options.strict(), trace);
+            int[] predicted = new int[steps];
+            int[] counted = new int[steps];
+            eventOps[image] = run.simulate(steps, predicted, counted);
+            for (int t = 0; t < steps; t++) {
+                predictions[t][image] = predicted[t];
+                byCount[t][image] = counted[t];
+            }
+            for (int p = 0; p < populations.size(); p++) {
+                spikeTotals[p][image] = run.spikeTotal(p);
+            }
+            traces[image] = trace;
+        });
+        Map<String, long[]> spikes = new LinkedHashMap<>();
+        for (int p = 0; p < populations.size(); p++) {
+            spikes.put(populations.get(p).name(), spikeTotals[p]);
+        }
+        Map<Integer, SpikeTrace> traced = new LinkedHashMap<>();
+        for (int image = 0; image < images; image++) {
+            if (traces[image] != null) {
+                traced.put(image, traces[image]);
+            }
+        }
+        return new IntegerResult(images, steps, predictions, byCount, eventOps, analogMacs, neurons * steps, spikes,
+                traced, System.nanoTime() - start);
+    }
+
+    /** The state of one image. */
+    private final class ImageRun {
+        private final long[] x;
+        private final int image;
+        private final boolean strict;
+        private final SpikeTrace trace;
+        private final long[][] v;
+        private final long[][] q;
+        private final long[][] n;
+        private final long[][] analog;
+        private final long[][] spikes;
+        private final long[][] gated;
+
+        ImageRun(long[] x, int image, boolean strict, SpikeTrace trace) {
+            this.x = x;
+            this.image = image;
+            this.strict = strict;
+            this.trace = trace;
+            int count = populations.size();
+            v = new long[count][];
+            q = new long[count][];
+            n = new long[count][];
+            analog = new long[count][];
+            spikes = new long[count][];
+            gated = new long[gates.size()][];
+            for (int g = 0; g < gates.size(); g++) {
+                GateUnit gate = gates.get(g);
+                gated[g] = new long[gate.channels() * gate.outHeight() * gate.outWidth()];
+            }
+            for (int p = 0; p < count; p++) {
+                int size = populations.get(p).size();
+                v[p] = new long[size];
+                q[p] = new long[size];
+                n[p] = new long[size];
+                spikes[p] = new long[size];
+                analog[p] = evaluate(populations.get(p).input(), true, new long[1]);
+            }
+        }
+
+        long spikeTotal(int p) {
+            long total = 0;
+            for (long count : n[p]) {
+                total += count;
+            }
+            return total;
+        }
+
+        /** Runs T steps; returns the cumulative spike-driven synaptic operations after each step. */
+        long[] simulate(int steps, int[] predicted, int[] counted) {
+            long[] ops = new long[steps];
+            long cumulative = 0;
+            for (int t = 1; t <= steps; t++) {
+                for (int p = 0; p < populations.size(); p++) {
+                    update(p, t);
+                }
+                for (int g = 0; g < gates.size(); g++) {
+                    gate(g);
+                }
+                long[] stepOps = new long[1];
+                for (int p = 0; p < populations.size(); p++) {
+                    q[p] = evaluate(populations.get(p).input(), false, stepOps);
+                }
+                cumulative += stepOps[0];
+                ops[t - 1] = cumulative;
+                if (trace != null) {
+                    for (int p = 0; p < populations.size(); p++) {
+                        trace.recordSpikes(populations.get(p).name(), t, spikes[p]);
+                        trace.recordMembrane(populations.get(p).name(), t, v[p]);
+                    }
+                    for (int g = 0; g < gates.size(); g++) {
+                        trace.recordSpikes(gates.get(g).name(), t, gated[g]);
+                    }
+                }
+                counted[t - 1] = argmax(n[output]);
+                predicted[t - 1] = mode == ReadoutMode.SPIKE_COUNT ? counted[t - 1] : argmax(membraneScores());
+            }
+            return ops;
+        }
+
+        /** θ·n + v + q of the output population. */
+        private long[] membraneScores() {
+            Population out = populations.get(output);
+            long[] score = new long[out.size()];
+            for (int k = 0; k < score.length; k++) {
+                score[k] = out.threshold() * n[output][k] + v[output][k] + q[output][k];
+            }
+            return score;
+        }
+
+        /** Steps 2–7 of the step for population p. */
+        private void update(int p, int t) {
+            Population pop = populations.get(p);
+            FixedPoint fp = pop.fixed();
+            long[] vp = v[p];
+            long[] qp = q[p];
+            long[] ap = analog[p];
+            for (int i = 0; i < pop.size(); i++) {
+                long exact = qp[i] + ap[i];
+                long a = fit(exact, fp.accumulatorBits(), fp.overflow());
+                if (strict && a != exact) {
+                    throw new FixedPointOverflowException(pop.name(), i, t, image, "accumulator", exact,
+                            fp.accumulatorBits());
+                }
+                qp[i] = 0;
+                long u = a + pop.current()[i];
+                long state = vp[i] + u;
+                if (fp.membraneFloor().isPresent()) {
+                    state = Math.max(state, fp.membraneFloor().getAsLong());
+                }
+                long fitted = fit(state, fp.stateBits(), fp.overflow());
+                if (strict && fitted != state) {
+                    throw new FixedPointOverflowException(pop.name(), i, t, image, "state", state, fp.stateBits());
+                }
+                boolean spike = fp.fire() == FireComparison.GE ? fitted >= pop.threshold() : fitted > pop.threshold();
+                if (spike) {
+                    fitted = pop.resetToZero() ? 0 : fitted - pop.threshold();
+                }
+                vp[i] = fitted;
+                spikes[p][i] = spike ? 1 : 0;
+                n[p][i] += spike ? 1 : 0;
+            }
+        }
+
+        /** Step 8 for gate g: every output passes this step's spike of its window's highest running count. */
+        private void gate(int g) {
+            GateUnit gate = gates.get(g);
+            Window2d w = gate.window();
+            long[] counts = n[gate.population()];
+            long[] s = spikes[gate.population()];
+            long[] out = gated[g];
+            int plane = gate.height() * gate.width();
+            for (int c = 0; c < gate.channels(); c++) {
+                for (int i = 0; i < gate.outHeight(); i++) {
+                    for (int j = 0; j < gate.outWidth(); j++) {
+                        int best = -1;
+                        for (int du = 0; du < w.kernelH(); du++) {
+                            for (int dv = 0; dv < w.kernelW(); dv++) {
+                                int row = i * w.strideH() + du - w.padding().top();
+                                int col = j * w.strideW() + dv - w.padding().left();
+                                if (row < 0 || row >= gate.height() || col < 0 || col >= gate.width()) {
+                                    continue;
+                                }
+                                int k = c * plane + row * gate.width() + col;
+                                if (best < 0 || counts[k] > counts[best]) {
+                                    best = k;
+                                }
+                            }
+                        }
+                        out[(c * gate.outHeight() + i) * gate.outWidth() + j] = best >= 0 ? s[best] : 0;
+                    }
+                }
+            }
+        }
+
+        /**
+         * The value of synapse expression {@code value}: on the analog input alone (spike sources read as 0) when
+         * {@code analogPart}, else on this step's spikes alone (the encoder read as 0), counting into {@code ops}
+         * one operation per event per target reached through a non-padding tap.
+         */
+        private long[] evaluate(String value, boolean analogPart, long[] ops) {
+            Node node = graph.node(value);
+            if (node instanceof SpikeEncoder) {
+                return analogPart ? x.clone() : new long[x.length];
+            } else if (node instanceof IfNeurons) {
+                int p = populationIndex.get(value);
+                return analogPart ? new long[populations.get(p).size()] : spikes[p].clone();
+            } else if (node instanceof MaxPoolGate) {
+                int g = gateIndex.get(value);
+                return analogPart ? new long[gated[g].length] : gated[g].clone();
+            } else if (node instanceof Flatten flatten) {
+                return evaluate(flatten.input(), analogPart, ops);
+            } else if (node instanceof Add) {
+                long[] sum = new long[shapes.get(value).size()];
+                for (String operand : node.inputs()) {
+                    long[] term = evaluate(operand, analogPart, ops);
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += term[i];
+                    }
+                }
+                return sum;
+            } else if (node instanceof Concat) {
+                long[] joined = new long[shapes.get(value).size()];
+                int offset = 0;
+                for (String operand : node.inputs()) {
+                    long[] part = evaluate(operand, analogPart, ops);
+                    System.arraycopy(part, 0, joined, offset, part.length);
+                    offset += part.length;
+                }
+                return joined;
+            } else if (node instanceof Conv2d conv) {
+                return conv2d(conv, evaluate(conv.input(), analogPart, ops), analogPart ? new long[1] : ops);
+            } else if (node instanceof Dense dense) {
+                return dense(dense, evaluate(dense.input(), analogPart, ops), analogPart ? new long[1] : ops);
+            }
+            throw new IllegalStateException("no synapse value for " + node.operator() + " '" + value + "'");
+        }
+
+        /** Conv2d's Javadoc, without bias: y[f,i,j] = Σ_c Σ_u Σ_v W[f,c,u,v]·xpad[g·C/G + c, i·sH + u, j·sW + v]. */
+        private long[] conv2d(Conv2d conv, long[] in, long[] ops) {
+            int[] inShape = shapes.get(conv.input()).toArray();
+            int[] outShape = shapes.get(conv.name()).toArray();
+            long[] weight = synapseWeights.get(conv.name());
+            int channels = inShape[0];
+            int height = inShape[1];
+            int width = inShape[2];
+            int filters = outShape[0];
+            int outHeight = outShape[1];
+            int outWidth = outShape[2];
+            int groups = conv.groups();
+            int perGroup = channels / groups;
+            Window2d w = conv.window();
+            long[] y = new long[filters * outHeight * outWidth];
+            long count = 0;
+            for (int f = 0; f < filters; f++) {
+                int g = (int) ((long) f * groups / filters);
+                for (int i = 0; i < outHeight; i++) {
+                    for (int j = 0; j < outWidth; j++) {
+                        long sum = 0;
+                        for (int c = 0; c < perGroup; c++) {
+                            for (int u = 0; u < w.kernelH(); u++) {
+                                int row = i * w.strideH() + u - w.padding().top();
+                                if (row < 0 || row >= height) {
+                                    continue;
+                                }
+                                for (int vv = 0; vv < w.kernelW(); vv++) {
+                                    int col = j * w.strideW() + vv - w.padding().left();
+                                    if (col < 0 || col >= width) {
+                                        continue;
+                                    }
+                                    long source = in[((g * perGroup + c) * height + row) * width + col];
+                                    if (source != 0) {
+                                        sum += weight[((f * perGroup + c) * w.kernelH() + u) * w.kernelW() + vv]
+                                                * source;
+                                        count += source;
+                                    }
+                                }
+                            }
+                        }
+                        y[(f * outHeight + i) * outWidth + j] = sum;
+                    }
+                }
+            }
+            ops[0] += count;
+            return y;
+        }
+
+        /** Dense's Javadoc, without bias: y[u] = Σ_n W[u,n]·x[n]. */
+        private long[] dense(Dense dense, long[] in, long[] ops) {
+            long[] weight = synapseWeights.get(dense.name());
+            int inputs = in.length;
+            long[] y = new long[dense.units()];
+            long count = 0;
+            for (int u = 0; u < y.length; u++) {
+                long sum = 0;
+                for (int k = 0; k < inputs; k++) {
+                    if (in[k] != 0) {
+                        sum += weight[u * inputs + k] * in[k];
+                        count += in[k];
+                    }
+                }
+                y[u] = sum;
+            }
+            ops[0] += count;
+            return y;
+        }
+    }
+
+    /** The overflow rule on a {@code bits}-bit signed register. */
+    static long fit(long value, int bits, Overflow overflow) {
+        if (bits >= 64) {
+            return value;
+        }
+        if (overflow == Overflow.SATURATE) {
+            long max = (1L << (bits - 1)) - 1;
+            long min = -(1L << (bits - 1));
+            return Math.max(min, Math.min(max, value));
+        }
+        int shift = 64 - bits;
+        return (value << shift) >> shift;
+    }
+
+    /** The first index of the largest value. */
+    static int argmax(long[] values) {
+        int best = 0;
+        for (int k = 1; k < values.length; k++) {
+            if (values[k] > values[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Reads at most {@code limit} images of an {@code .npz} dataset ({@code x}, {@code y}) for {@code input} as raw
+     * stored integers: the input's scale is not applied (it is 1 in a quantized graph anyway).
+     *
+     * @throws IllegalArgumentException if a stored value is not an integer
+     */
+    public static RawDataset loadRaw(Path file, Input input, int limit) {
+        Input unscaled = new Input(input.name(), input.dtype(), input.shape(), Scale.ONE, input.span());
+        Dataset data = Dataset.load(file, unscaled, limit);
+        long[][] raw = new long[data.size()][];
+        for (int image = 0; image < raw.length; image++) {
+            double[] row = data.inputs()[image];
+            raw[image] = new long[row.length];
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] != Math.rint(row[i])) {
+                    throw new IllegalArgumentException(file + ": value " + row[i] + " of image " + image
+                            + " at " + i + " is not an integer");
+                }
+                raw[image][i] = (long) row[i];
+            }
+        }
+        return new RawDataset(raw, data.labels());
+    }
+}
