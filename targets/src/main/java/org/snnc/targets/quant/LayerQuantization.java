@@ -8,7 +8,8 @@ import java.util.List;
  * components are camelCase so that reports write them as snake_case keys.
  *
  * @param population       the population's name
- * @param threshold        θ, an integer multiple of 2^threshold_shift
+ * @param threshold        θ, an integer multiple of 2^threshold_shift: the scale of the weights and the current (a chip
+ *                         that fires on v &gt; θ′ stores θ′ = θ − 2^threshold_shift, as the notes say)
  * @param weightExponent   e: every weight into the population is m·2^e
  * @param weightBits       the bits the largest mantissa uses, sign included: ⌈log2(max|m| + 1)⌉ + 1
  * @param biasExponent     k: every current value is a bias mantissa times 2^k (0 without a current)

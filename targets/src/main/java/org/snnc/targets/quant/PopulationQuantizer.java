@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.targets.spec.ChipSpec;
@@ -305,6 +306,7 @@ final class PopulationQuantizer {
         Double zLow = population.zLow().isPresent() ? population.zLow().getAsDouble() : null;
         Double floorSteps = zLow != null && zLow < 0 && neuronFormat.membraneFloor().isPresent()
                 ? Math.abs(neuronFormat.membraneFloor().getAsLong()) / (choice.threshold() * -zLow) : null;
+        long threshold = storedThreshold(choice.threshold(), notes);
         LayerQuantization layer = new LayerQuantization(neurons.name(), choice.threshold(), choice.exponent(),
                 bitsUsed(values.maxMantissa()), hasCurrent ? values.biasExponent() : 0,
                 hasCurrent ? bitsUsed(values.maxBiasMantissa()) : 0, values.weightError(), values.biasError(),
@@ -313,8 +315,21 @@ final class PopulationQuantizer {
         FixedPoint arithmetic = new FixedPoint(weightFormat.bits(), choice.exponent(),
                 neuronFormat.accumulatorBits(), neuronFormat.stateBits(), neuronFormat.overflow(),
                 neuronFormat.membraneFloor(), neuronFormat.fire());
-        return new Result(choice.threshold(), arithmetic, values.weights(),
+        return new Result(threshold, arithmetic, values.weights(),
                 storedCurrent ? Optional.of(values.current()) : Optional.empty(), layer);
+    }
+
+    /**
+     * The threshold register's value for the chosen θ. A chip that fires on v &gt; θ′ fires at v ≥ θ′ + 1, so it
+     * stores θ′ = θ − 2^shift: exact when the shift is 0, one register step early otherwise, instead of one whole
+     * extra input too late (an average pool of four inputs whose weights are θ/4 would need a fifth).
+     */
+    private long storedThreshold(long theta, List<String> notes) {
+        if (neuronFormat.fire() != FireComparison.GT || theta < 2 * step) {
+            return theta;
+        }
+        notes.add(format("the chip fires on v > θ: θ %d is stored as %d", theta, theta - step));
+        return theta - step;
     }
 
     /** ⌈log2(max|m| + 1)⌉ + 1: the magnitude's bits and a sign bit. */

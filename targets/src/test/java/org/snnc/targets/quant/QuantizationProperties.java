@@ -20,6 +20,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.DType;
@@ -116,10 +117,11 @@ class QuantizationProperties {
             IfNeurons population, LayerQuantization layer, ChipSpec chip) {
         NeuronFormat format = chip.neurons();
         FixedPoint fixed = population.fixed().orElseThrow();
-        long theta = (long) population.threshold();
+        long theta = layer.threshold();
         long step = 1L << format.thresholdShift();
         String name = population.name();
-        assertEquals(theta, population.threshold(), name);
+        boolean firesAbove = format.fire() == FireComparison.GT && theta >= 2 * step;
+        assertEquals(firesAbove ? theta - step : theta, population.threshold(), name);
         assertTrue(theta >= step && theta <= format.maxThreshold() && theta % step == 0, name + ": θ " + theta);
         assertEquals(new FixedPoint(chip.weights().bits(), layer.weightExponent(), format.accumulatorBits(),
                 format.stateBits(), format.overflow(), format.membraneFloor(), format.fire()), fixed, name);
