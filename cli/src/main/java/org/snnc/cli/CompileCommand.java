@@ -49,6 +49,7 @@ final class CompileCommand implements Callable<Integer> {
     static final String RESOURCES_TEXT = "resources.txt";
     static final String RESOURCES_JSON = "resources.json";
     static final String QUANTIZED_NETWORK = "quantized.snn";
+    static final String SOURCE_NETWORK = "network.snn";
 
     @Mixin
     private ModelOptions model;
@@ -73,8 +74,11 @@ final class CompileCommand implements Callable<Integer> {
             description = "For reset to zero: the threshold-to-input ratio, a power of two (default: ${DEFAULT-VALUE}).")
     private int zeroResetRatio;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
-    private Integer threads;
+    @Option(names = "--run", description = "Then run the configuration on the emulator with --data.")
+    private boolean run;
+
+    @Mixin
+    private RunCommand.EmulationOptions emulation;
 
     @Spec
     private CommandSpec spec;
@@ -83,6 +87,9 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (emulation.data != null && !run) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data is for --run");
+        }
         if (zeroResetRatio < 1 || Integer.bitCount(zeroResetRatio) != 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--zero-reset-ratio must be a power of two, got " + zeroResetRatio);
@@ -99,7 +106,7 @@ final class CompileCommand implements Callable<Integer> {
         adapted.notes().forEach(err::println);
         PassManager manager = conversion.passManager(out, adapted.options(),
                 List.of(new Quantize(new QuantizeOptions(chip, zeroResetRatio))));
-        int workers = Threads.resolve(threads, spec);
+        int workers = Threads.resolve(emulation.threads, spec);
         PipelineResult converted = manager.run(graph, conversion.inputs(graph, workers,
                 ConsoleProgress.forTerminal()));
         long quantized = System.nanoTime();
@@ -114,6 +121,7 @@ final class CompileCommand implements Callable<Integer> {
         AtomicFiles.write(outputDir.resolve(CONFIGURATION_FILE), configurationBytes);
         AtomicFiles.write(outputDir.resolve(RESOURCES_TEXT), resources.toText().getBytes(StandardCharsets.UTF_8));
         ModelWriter.write(converted.graph(), outputDir.resolve(QUANTIZED_NETWORK));
+        ModelWriter.write(graph, outputDir.resolve(SOURCE_NETWORK));
         Map<String, Double> stageMillis = new LinkedHashMap<>();
         stageMillis.put("import", (imported - start) / 1e6);
         long quantizeNanos = converted.runs().stream().filter(run -> run.pass().equals("quantize"))
@@ -135,7 +143,7 @@ final class CompileCommand implements Callable<Integer> {
 
         PassTable.print(converted, err);
         printSummary(out, chip, resources, layers, stageMillis, configurationBytes.length);
-        return 0;
+        return run ? emulation.run(outputDir, model.file.toString(), spec) : 0;
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package org.snnc.cli;
 
 import java.io.PrintWriter;
 import org.snnc.compiler.diag.CompilationException;
+import org.snnc.emulator.EmulatorException;
 import org.snnc.compiler.diag.Diagnostic;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
             InferCommand.class,
             ConvertCommand.class,
             CompileCommand.class,
+            RunCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -51,6 +53,11 @@ public final class SnncCommand implements Runnable {
             for (Diagnostic diagnostic : compilation.diagnostics()) {
                 err.println(diagnostic.format());
             }
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        if (exception instanceof EmulatorException emulator) {
+            emulator.problems().forEach(problem -> err.println("error: " + problem));
             err.flush();
             return EXIT_USER_ERROR;
         }

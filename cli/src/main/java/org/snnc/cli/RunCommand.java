@@ -1,0 +1,174 @@
+package org.snnc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.interp.AnnInterpreter;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.model.LoadOptions;
+import org.snnc.compiler.model.ModelLoader;
+import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.sim.AnnMacs;
+import org.snnc.emulator.Chip;
+import org.snnc.emulator.Runner;
+import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.ChipSpecs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code snnc run OUT_DIR --data DATA.npz --steps T}: runs a compiled configuration on the cycle-accurate emulator and
+ * reports accuracy over time, operations against the ANN's MACs, energy and speed, in the report contract of
+ * {@code simulate}. The emulator reads only {@code config.json}; the ANN beside it ({@code network.snn}) gives the
+ * reference accuracy and the quantized network the MACs.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a compiled configuration on the cycle-accurate emulator: accuracy at every step, synaptic "
+                + "operations, energy and speed.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "OUT_DIR", description = "The folder snnc compile wrote.")
+    private Path directory;
+
+    @CommandLine.Mixin
+    private EmulationOptions emulation;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        return emulation.run(directory, directory.toString(), spec);
+    }
+
+    /** The options of an emulation, shared by {@code run} and {@code compile --run}. */
+    static final class EmulationOptions {
+
+        @Option(names = "--data", paramLabel = "DATA.npz", description = "Images x and labels y.")
+        Path data;
+
+        @Option(names = "--steps", paramLabel = "T", defaultValue = "200",
+                description = "Emulated time steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + Integer.MAX_VALUE,
+                description = "Emulate only the first N images.")
+        int limit;
+
+        @Option(names = "--strict", description = "Make any overflow of a register an error naming core, neuron "
+                + "and step.")
+        boolean strict;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
+        Integer threads;
+
+        @Option(names = "--report", paramLabel = "REPORT.json", description = "Write every figure as JSON.")
+        Path report;
+
+        @Option(names = "--plot", paramLabel = "DIR", description = "Draw accuracy and error-vs-operations PNGs here.")
+        Path plotDirectory;
+
+        /** Emulates the configuration in {@code directory} and prints and writes the figures. */
+        int run(Path directory, String modelName, CommandSpec spec) throws IOException {
+            if (data == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--data is required to run");
+            }
+            if (steps < 1 || limit < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps and --limit must be at least 1");
+            }
+            int workers = Threads.resolve(threads, spec);
+            PrintWriter out = spec.commandLine().getOut();
+            Path configuration = directory.resolve(CompileCommand.CONFIGURATION_FILE);
+            if (!Files.isRegularFile(configuration)) {
+                throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, SourceSpan.GENERATED, configuration);
+            }
+            Chip chip = Chip.load(configuration);
+            Graph quantized = load(directory.resolve(CompileCommand.QUANTIZED_NETWORK));
+            Dataset dataset = Dataset.load(data, quantized.input(), limit);
+            Double annAccuracy = annAccuracy(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
+            int[][] images = Arrays.stream(dataset.inputs())
+                    .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
+            Runner.Result result;
+            try (Progress progress = ConsoleProgress.forTerminal().start("emulating", images.length)) {
+                result = Runner.run(chip, images, steps, workers, strict, (done, total) -> progress.advance(1));
+            }
+            ChipSpec target = ChipSpecs.parse(new ObjectMapper().readTree(configuration.toFile()).get("chip")
+                    .toString(), configuration.toString());
+            SimulationReport figures = SimulationReport.of(modelName, data.toString(), dataset, steps, "pipelined",
+                    chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annAccuracy,
+                    measurements(result, dataset.size()), AnnMacs.perLayer(quantized), null, workers,
+                    chipFigures(target, chip, result, dataset.size()));
+            figures.printSummary(out);
+            if (report != null) {
+                JsonReports.write(report, figures);
+            }
+            if (plotDirectory != null) {
+                Plots.write(figures, plotDirectory);
+                out.println("plots: " + plotDirectory.resolve(Plots.ACCURACY_FILE) + ", "
+                        + plotDirectory.resolve(Plots.ERROR_FILE));
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static Graph load(Path network) {
+            return ModelLoader.load(network, LoadOptions.DEFAULT).graph();
+        }
+
+        /** The ANN's accuracy on the same images, when compile left the ANN beside the configuration. */
+        private Double annAccuracy(Path ann, int workers) {
+            if (!Files.isRegularFile(ann)) {
+                return null;
+            }
+            Graph graph = load(ann);
+            Dataset images = Dataset.load(data, graph.input(), limit);
+            int[] predictions = new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers)
+                    .predictions();
+            return (double) images.correct(predictions) / images.size();
+        }
+
+        private static SimulationReport.Measurements measurements(Runner.Result result, int n) {
+            int steps = result.predictions().length;
+            double[] opsPerImage = new double[steps];
+            for (long[] perImage : result.synapticOps()) {
+                for (int t = 0; t < steps; t++) {
+                    opsPerImage[t] += (double) perImage[t] / n;
+                }
+            }
+            return new SimulationReport.Measurements(result.predictions(), null, opsPerImage,
+                    (double) result.neuronUpdates() / n, null, (long) (result.seconds() * 1e9),
+                    result.totalSynapticOps());
+        }
+
+        /** Cores used, spikes per core, and E = ops·pJ/op + updates·pJ/update per image, when the spec has figures. */
+        private static SimulationReport.ChipFigures chipFigures(ChipSpec target, Chip chip, Runner.Result result,
+                int n) {
+            Map<String, Double> spikesPerCore = new LinkedHashMap<>();
+            int[] ids = chip.coreIds();
+            for (int i = 0; i < ids.length; i++) {
+                spikesPerCore.put(Integer.toString(ids[i]), (double) result.spikesPerCore()[i] / n);
+            }
+            double opsPerImage = (double) result.totalSynapticOps() / n;
+            double updatesPerImage = (double) result.neuronUpdates() / n;
+            Double energy = target.energy().map(e -> (opsPerImage * e.synapticOpPj()
+                    + updatesPerImage * e.neuronUpdatePj()) / 1000).orElse(null);
+            return new SimulationReport.ChipFigures(target.name(), ids.length, energy, spikesPerCore);
+        }
+    }
+}
