@@ -1,0 +1,77 @@
+package org.snnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code snnc compile --run} and {@code snnc run} on the bundled LeNet: the report contract and clean errors. */
+class RunCliTest {
+
+    @TempDir
+    Path temp;
+
+    private static String root(String path) {
+        return Locations.root().resolve(path).toString();
+    }
+
+    private CliRun compileAndRun(Path out, String... extra) {
+        String[] args = {"compile", root("examples/lenet/lenet.snn"), "--target", "generic", "--calibration",
+            root("examples/data/mnist_calib.npz"), "--calibration-limit", "100", "-o", out.toString(), "--run",
+            "--data", root("examples/data/mnist_dev.npz"), "--limit", "20", "--steps", "60", "--strict"};
+        String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+        System.arraycopy(extra, 0, all, args.length, extra.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void compileThenRunReportsTheChipFiguresInTheSimulateContract() throws IOException {
+        Path out = temp.resolve("lenet");
+        Path report = temp.resolve("run.json");
+        CliRun run = compileAndRun(out, "--report", report.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("on generic: 6 cores"), run.out());
+        JsonNode figures = new ObjectMapper().readTree(report.toFile());
+        assertEquals("generic", figures.get("target").asText());
+        assertEquals(60, figures.get("accuracy").size());
+        assertTrue(figures.get("ann_accuracy").asDouble() > 0.9, figures.toString());
+        assertTrue(figures.get("accuracy").get(59).asDouble() > 0.8);
+        assertTrue(figures.get("energy_nj_per_image").asDouble() > 0);
+        assertEquals(figures.get("cores_used").asInt(), figures.get("spikes_per_core").size());
+        assertTrue(figures.get("accuracy_spikecount").isNull());
+
+        CliRun again = CliRun.of("run", out.toString(), "--data", root("examples/data/mnist_dev.npz"), "--limit",
+                "20", "--steps", "60", "--threads", "1");
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals(firstLine(run.out().substring(run.out().indexOf("examples"))), firstLine(again.out()),
+                "the same configuration gives the same accuracies on any thread count");
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().filter(line -> line.contains(" SNN t=")).findFirst().orElse(text)
+                .replaceAll("^.* on 20 images", "");
+    }
+
+    @Test
+    void aTamperedOrMissingConfigurationIsACleanError() throws IOException {
+        Path out = temp.resolve("lenet");
+        assertEquals(0, compileAndRun(out).exitCode());
+        Path config = out.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"threshold\" : \\d+", "\"threshold\" : 0"));
+        CliRun tampered = CliRun.of("run", out.toString(), "--data", root("examples/data/mnist_dev.npz"));
+        assertEquals(1, tampered.exitCode(), tampered.err());
+        assertTrue(tampered.err().contains("threshold"), tampered.err());
+        assertFalse(tampered.printedStackTrace(), tampered.err());
+        CliRun missing = CliRun.of("run", temp.resolve("nowhere").toString(), "--data",
+                root("examples/data/mnist_dev.npz"));
+        assertEquals(1, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("config.json") && missing.err().contains("[E0602]"), missing.err());
+    }
+}
