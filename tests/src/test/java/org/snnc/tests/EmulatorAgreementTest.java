@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.snnc.compiler.intsim.IntegerReference;
 import org.snnc.compiler.intsim.IntegerResult;
 import org.snnc.compiler.intsim.SpikeTrace;
+import org.snnc.compiler.ir.Concat;
+import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
 import org.snnc.emulator.Chip;
@@ -77,7 +80,7 @@ class EmulatorAgreementTest {
                 .withThreads(2).withTrace(all, false));
         long spikes = 0;
         for (int image = 0; image < raw.length; image++) {
-            spikes += compareImage(probe, reference, result, raw, image, STEPS, true, fixture);
+            spikes += compareImage(probe, reference, result, raw, image, STEPS, true, true, fixture);
         }
         assertTrue(spikes > 0, fixture + ": no spikes at all, the comparison would be vacuous");
     }
@@ -157,6 +160,24 @@ class EmulatorAgreementTest {
         }
     }
 
+    /**
+     * Whether the event operations of the two sides can be compared exactly: not when a grouped conv2d reads a
+     * concat. The emitter writes such a convolution as one ungrouped kernel per concatenated source
+     * (docs/configuration.md, {@code kernels[]}), whose taps between a source channel and the filters outside its
+     * group hold zero mantissas. The emulator runs the configuration and counts every tap an event reaches, those
+     * zero taps included (they are synapse memory on the chip); the reference counts the quantized IR's grouped
+     * convolution, which has no such taps. Spikes, membranes and predictions are unaffected (the weights are 0); the
+     * emulator's count is then at least the reference's.
+     */
+    static boolean exactOps(Graph quantized) {
+        for (Node node : quantized.nodes().values()) {
+            if (node instanceof Conv2d conv && conv.groups() > 1 && quantized.node(conv.input()) instanceof Concat) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static int[] ints(long[] values) {
         int[] ints = new int[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -170,7 +191,7 @@ class EmulatorAgreementTest {
      * prediction and the cumulative event operations with the reference's; returns the spikes seen.
      */
     static long compareImage(Probe probe, IntegerReference reference, IntegerResult result, long[][] raw, int image,
-            int steps, boolean strict, String context) {
+            int steps, boolean strict, boolean exactOps, String context) {
         Emulator emulator = new Emulator(probe.chip, strict);
         emulator.load(ints(raw[image]));
         long analogOps = emulator.synapticOps();
@@ -201,8 +222,15 @@ class EmulatorAgreementTest {
             int step = t;
             assertEquals(result.predictions()[t - 1][image], emulator.prediction(),
                     () -> context + ", image " + image + ", step " + step + ": prediction");
-            assertEquals(referenceOps[t - 1], emulator.synapticOps() - analogOps,
-                    () -> context + ", image " + image + ", step " + step + ": event synaptic operations");
+            long emulatorOps = emulator.synapticOps() - analogOps;
+            if (exactOps) {
+                assertEquals(referenceOps[t - 1], emulatorOps,
+                        () -> context + ", image " + image + ", step " + step + ": event synaptic operations");
+            } else {
+                assertTrue(emulatorOps >= referenceOps[t - 1], () -> context + ", image " + image + ", step "
+                        + step + ": the emulator counts " + emulatorOps + " event operations, fewer than the "
+                        + "reference's " + referenceOps[step - 1] + " although its kernels only add zero taps");
+            }
         }
         return seen;
     }
