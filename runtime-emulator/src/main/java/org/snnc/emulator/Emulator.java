@@ -23,6 +23,8 @@ public final class Emulator {
     private final int[][] spikeCount;
     /** The step in which each neuron last spiked, so the gates can ask "did it spike this step". */
     private final int[][] lastSpikeStep;
+    /** The step in which each gate output last spiked, for probes. */
+    private final int[][] lastGateStep;
     /** The emitting slots (neurons, then gate outputs) that spiked this step, per core; reused every step. */
     private final int[][] spikes;
     private final int[] spikesThisStep;
@@ -46,6 +48,7 @@ public final class Emulator {
         analogInput = new long[cores][];
         spikeCount = new int[cores][];
         lastSpikeStep = new int[cores][];
+        lastGateStep = new int[cores][];
         spikes = new int[cores][];
         spikesThisStep = new int[cores];
         spikesPerCore = new long[cores];
@@ -56,6 +59,7 @@ public final class Emulator {
             analogInput[c] = new long[n];
             spikeCount[c] = new int[n];
             lastSpikeStep[c] = new int[n];
+            lastGateStep[c] = new int[chip.cores[c].gateOutputs];
             spikes[c] = new int[n + chip.cores[c].gateOutputs];
         }
     }
@@ -80,6 +84,7 @@ public final class Emulator {
             java.util.Arrays.fill(analogInput[c], 0);
             java.util.Arrays.fill(spikeCount[c], 0);
             java.util.Arrays.fill(lastSpikeStep[c], 0);
+            java.util.Arrays.fill(lastGateStep[c], 0);
             long[] current = analogInput[c];
             for (int k = 0; k < core.inputAxons.length; k++) {
                 int axon = core.inputAxons[k];
@@ -151,6 +156,7 @@ public final class Emulator {
             }
             if (winner >= 0 && last[winner] == step) {
                 spikes[c][count++] = core.neurons + g;
+                lastGateStep[c][g] = step;
             }
         }
         spikesThisStep[c] = count;
@@ -244,6 +250,14 @@ public final class Emulator {
     /** Whether local neuron {@code neuron} of the core at {@code coreIndex} spiked in the last step, for probes. */
     public boolean spiked(int coreIndex, int neuron) {
         return step > 0 && lastSpikeStep[coreIndex][neuron] == step;
+    }
+
+    /**
+     * Whether gate output {@code gateOutput} (numbered on its core after the neurons, in the order of the core's
+     * {@code gates} blocks, from 0) of the core at {@code coreIndex} spiked in the last step, for probes.
+     */
+    public boolean gateSpiked(int coreIndex, int gateOutput) {
+        return step > 0 && lastGateStep[coreIndex][gateOutput] == step;
     }
 
     /** The pending input q (delivered for the next step) of a local neuron, for probes and readouts. */

@@ -1,0 +1,186 @@
+package org.snnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import org.snnc.compiler.intsim.FixedPointOverflowException;
+import org.snnc.compiler.intsim.IntegerReference;
+import org.snnc.compiler.intsim.IntegerResult;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.NormalizeOptions;
+import org.snnc.compiler.testing.RandomNetworks;
+import org.snnc.emulator.Emulator;
+import org.snnc.emulator.EmulatorException;
+import org.snnc.targets.mapping.CoreAllocator;
+import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.ChipSpecs;
+import org.snnc.tests.ConfigurationProperties.Case;
+import org.snnc.tests.ConfigurationProperties.Compiled;
+import org.snnc.tests.ConfigurationProperties.Outcome;
+import org.snnc.tests.EmulatorAgreementTest.Overflow;
+import org.snnc.tests.EmulatorAgreementTest.Probe;
+
+/**
+ * The emulator against the integer reference on random chip-ready ANNs ({@link RandomNetworks#generateForChips})
+ * compiled like {@code snnc compile} for random targets: the three built-ins and random chip specs
+ * ({@link ConfigurationProperties.RandomChips}), with analog input, a membrane or spike-count readout, a random
+ * reset, max-pool gates or average pooling and a random allocator. A refused case is replaced by another derived
+ * from the same seed (up to six), then skipped. Two images of random raw inputs ({@link #prepare}), T = 30.
+ *
+ * <ol>
+ *   <li>Strict off on both sides (a random chip may saturate or wrap; both must apply the same rule): every
+ *       population's and gate's spikes at every step, the predictions and the event operations are equal.</li>
+ *   <li>Strict on on both sides: either both stop with an overflow naming the same image, population, neuron and
+ *       step, or neither does and the runs agree as in 1.</li>
+ * </ol>
+ */
+class EmulatorAgreementProperties {
+
+    private static final int TRIES = 40;
+    private static final int STEPS = 30;
+    private static final int IMAGES = 2;
+    private static final int ATTEMPTS = 6;
+
+    /** A compiled case with its inputs. */
+    record Prepared(Case testCase, Compiled compiled, long[][] raw) {
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    @Property(tries = TRIES)
+    void theEmulatorAgreesWithTheReferenceSpikeForSpike(@ForAll("seeds") long seed) {
+        Prepared prepared = prepare(seed);
+        Graph quantized = prepared.compiled().quantized();
+        Probe probe = Probe.of(prepared.compiled().bytes(), "case");
+        IntegerReference reference = new IntegerReference(quantized);
+        IntegerResult result = reference.run(prepared.raw(), IntegerReference.RunOptions.of(STEPS)
+                .withTrace(Set.of(0, 1), false));
+        long spikes = 0;
+        boolean exact = EmulatorAgreementTest.exactOps(quantized);
+        Statistics.label("event operations").collect(exact ? "compared exactly" : "zero taps of a split grouped conv");
+        for (int image = 0; image < IMAGES; image++) {
+            spikes += EmulatorAgreementTest.compareImage(probe, reference, result, prepared.raw(), image, STEPS,
+                    false, exact, prepared.testCase().toString());
+        }
+        Statistics.label("spiking").collect(spikes > 0 ? "some spikes" : "no spikes");
+    }
+
+    @Property(tries = TRIES)
+    void strictRunsStopAtTheSameOverflowOrNeither(@ForAll("seeds") long seed) {
+        Prepared prepared = prepare(seed);
+        Graph quantized = prepared.compiled().quantized();
+        Probe probe = Probe.of(prepared.compiled().bytes(), "case");
+        IntegerReference reference = new IntegerReference(quantized);
+        Optional<Overflow> expected = Optional.empty();
+        IntegerResult result = null;
+        try {
+            result = reference.run(prepared.raw(), IntegerReference.RunOptions.of(STEPS).withStrict(true)
+                    .withTrace(Set.of(0, 1), false));
+        } catch (FixedPointOverflowException e) {
+            expected = Optional.of(new Overflow(e.population(), e.neuron(), e.step(), e.image()));
+        }
+        Optional<Overflow> actual = Optional.empty();
+        for (int image = 0; image < IMAGES && actual.isEmpty(); image++) {
+            Emulator emulator = new Emulator(probe.chip, true);
+            try {
+                emulator.load(EmulatorAgreementTest.ints(prepared.raw()[image]));
+                for (int t = 1; t <= STEPS; t++) {
+                    emulator.step();
+                }
+            } catch (EmulatorException e) {
+                actual = Optional.of(EmulatorAgreementTest.overflow(e, image));
+            }
+        }
+        Statistics.label("strict").collect(expected.isPresent() ? "overflow" : "clean");
+        assertEquals(expected, actual, () -> prepared.testCase() + ": the strict runs stop differently");
+        if (result != null) {
+            boolean exact = EmulatorAgreementTest.exactOps(quantized);
+            for (int image = 0; image < IMAGES; image++) {
+                EmulatorAgreementTest.compareImage(probe, reference, result, prepared.raw(), image, STEPS, true,
+                        exact, prepared.testCase().toString());
+            }
+        }
+    }
+
+    /**
+     * The first of up to {@value #ATTEMPTS} cases derived from {@code seed} that compiles (skipped when every one is
+     * refused), with {@value #IMAGES} images of raw inputs: u8 pixels 0 … 255 in half the cases (for an f32 input,
+     * values up to 1 or up to 255), otherwise overdriven values up to 2^8 … 2^24, far beyond what the quantizer
+     * calibrated for, so that registers saturate or wrap (strict off) or overflow (strict on).
+     */
+    static Prepared prepare(long seed) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long derived = seed + attempt * 0x9E3779B97F4A7C15L;
+            Case testCase = randomCase(derived);
+            Outcome outcome = ConfigurationProperties.attempt(testCase, 1);
+            if (outcome.compiled().isEmpty()) {
+                continue;
+            }
+            Statistics.label("chip").collect(testCase.chipLabel().startsWith("random") ? "random"
+                    : testCase.chipLabel());
+            Compiled compiled = outcome.compiled().get();
+            Random random = new Random(derived ^ 0x5DEECE66DL);
+            int size = compiled.quantized().input().shape().size();
+            boolean overdriven = random.nextBoolean();
+            long max = overdriven ? 1L << (8 + random.nextInt(17))
+                    : testCase.ann().input().dtype() == DType.U8 || random.nextBoolean() ? 255 : 1;
+            Statistics.label("inputs").collect(overdriven ? "overdriven" : "u8");
+            long[][] raw = new long[IMAGES][size];
+            for (long[] image : raw) {
+                for (int i = 0; i < size; i++) {
+                    image[i] = (long) (random.nextDouble() * (max + 1));
+                }
+            }
+            return new Prepared(testCase, compiled, raw);
+        }
+        Statistics.label("chip").collect("all refused");
+        Assume.that(false);
+        throw new AssertionError("unreachable");
+    }
+
+    /** Like {@link ConfigurationProperties#randomCase}, with what the reference runs: analog input, no EMA gates. */
+    static Case randomCase(long seed) {
+        Random random = new Random(seed * 31 + 11);
+        Graph ann = RandomNetworks.generateForChips(seed);
+        ChipSpec chip;
+        String label;
+        int choice = random.nextInt(6);
+        if (choice < 3) {
+            label = ChipSpecs.builtIns().get(choice);
+            chip = ChipSpecs.load(label);
+        } else {
+            chip = ConfigurationProperties.RandomChips.random(random);
+            label = "random " + chip.memoryModel().spelling() + " of " + chip.cores() + " cores";
+        }
+        ConversionOptions options = new ConversionOptions(
+                new NormalizeOptions(random.nextBoolean() ? 99.9 : 100, random.nextBoolean(),
+                        NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
+                random.nextBoolean() ? ResetMode.SUBTRACT : ResetMode.ZERO,
+                OptionalDouble.empty(),
+                InputEncoding.ANALOG,
+                random.nextBoolean() ? ReadoutMode.MEMBRANE : ReadoutMode.SPIKE_COUNT,
+                random.nextInt(1000), chip.features().maxPoolGate() ? random.nextInt(4) == 0 : random.nextInt(3) > 0);
+        int ratio = 1 << random.nextInt(5);
+        Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
+                : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
+        return new Case(seed, false, ann, chip, label, options, ratio, allocator);
+    }
+}
