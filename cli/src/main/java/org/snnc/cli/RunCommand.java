@@ -114,16 +114,7 @@ final class RunCommand implements Callable<Integer> {
                     chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annAccuracy,
                     measurements(result, dataset.size()), AnnMacs.perLayer(quantized), null, workers,
                     chipFigures(target, chip, result, dataset.size()));
-            figures.printSummary(out);
-            if (report != null) {
-                JsonReports.write(report, figures);
-            }
-            if (plotDirectory != null) {
-                Plots.write(figures, plotDirectory);
-                out.println("plots: " + plotDirectory.resolve(Plots.ACCURACY_FILE) + ", "
-                        + plotDirectory.resolve(Plots.ERROR_FILE));
-            }
-            out.flush();
+            figures.publish(out, report, plotDirectory);
             return 0;
         }
 

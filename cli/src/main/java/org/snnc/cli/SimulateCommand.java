@@ -95,16 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
         SpikingSimulator simulator = new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers));
         SimulationResult result = simulator.run(dataset.inputs(), progress);
         SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers);
-        figures.printSummary(out);
-        if (report != null) {
-            JsonReports.write(report, figures);
-        }
-        if (plotDirectory != null) {
-            Plots.write(figures, plotDirectory);
-            out.println("plots: " + plotDirectory.resolve(Plots.ACCURACY_FILE) + ", "
-                    + plotDirectory.resolve(Plots.ERROR_FILE));
-        }
-        out.flush();
+        figures.publish(out, report, plotDirectory);
         return 0;
     }
 

@@ -2,7 +2,9 @@ package org.snnc.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,6 +116,20 @@ record SimulationReport(String model, String data, int images, int steps, String
                 measured.synapticEvents() / seconds, threads, keyPredictions(measured.predictions()),
                 dataset.labels(), chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
                 chip == null ? null : chip.energyNjPerImage(), chip == null ? null : chip.spikesPerCore());
+    }
+
+    /** Prints the summary, and writes the JSON report and the plots where they are asked for (null: not asked). */
+    void publish(PrintWriter out, Path reportFile, Path plotDirectory) throws IOException {
+        printSummary(out);
+        if (reportFile != null) {
+            JsonReports.write(reportFile, this);
+        }
+        if (plotDirectory != null) {
+            Plots.write(this, plotDirectory);
+            out.println("plots: " + plotDirectory.resolve(Plots.ACCURACY_FILE) + ", "
+                    + plotDirectory.resolve(Plots.ERROR_FILE));
+        }
+        out.flush();
     }
 
     /** Prints the report's summary: accuracy at the key steps, convergence, operations and speed. */
