@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.sim.AnnMacs;
 import org.snnc.emulator.Chip;
+import org.snnc.emulator.Probes;
 import org.snnc.emulator.Runner;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -81,6 +84,14 @@ final class RunCommand implements Callable<Integer> {
         @Option(names = "--report", paramLabel = "REPORT.json", description = "Write every figure as JSON.")
         Path report;
 
+        @Option(names = "--probe", paramLabel = "CORE:NEURON",
+                description = "Record this neuron (its index within the core) on the first image; repeatable.")
+        List<String> probes = new ArrayList<>();
+
+        @Option(names = "--probe-file", paramLabel = "PROBES.json",
+                description = "Where --probe writes each probe's membrane after every step and its spike steps.")
+        Path probeFile;
+
         @Option(names = "--plot", paramLabel = "DIR", description = "Draw accuracy and error-vs-operations PNGs here.")
         Path plotDirectory;
 
@@ -104,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
             Double annAccuracy = annAccuracy(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
             int[][] images = Arrays.stream(dataset.inputs())
                     .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
+            if (!probes.isEmpty()) {
+                writeProbes(chip, images[0], spec);
+            }
             Runner.Result result;
             try (Progress progress = ConsoleProgress.forTerminal().start("emulating", images.length)) {
                 result = Runner.run(chip, images, steps, workers, strict, (done, total) -> progress.advance(1));
@@ -116,6 +130,22 @@ final class RunCommand implements Callable<Integer> {
                     chipFigures(target, chip, result, dataset.size()));
             figures.publish(out, report, plotDirectory);
             return 0;
+        }
+
+        private void writeProbes(Chip chip, int[] image, CommandSpec spec) throws IOException {
+            if (probeFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--probe needs --probe-file");
+            }
+            List<Probes.Probe> chosen = new ArrayList<>();
+            for (String probe : probes) {
+                String[] parts = probe.split(":", -1);
+                if (parts.length != 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--probe takes CORE:NEURON, two non-negative integers, got '" + probe + "'");
+                }
+                chosen.add(new Probes.Probe(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+            }
+            JsonReports.write(probeFile, Probes.record(chip, image, steps, strict, chosen));
         }
 
         private static Graph load(Path network) {
