@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             CompileCommand.class,
             RunCommand.class,
+            BenchCommand.class,
             SimulateCommand.class,
             CommandLine.HelpCommand.class
         })

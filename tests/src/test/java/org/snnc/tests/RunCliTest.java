@@ -74,4 +74,16 @@ class RunCliTest {
         assertEquals(1, missing.exitCode(), missing.err());
         assertTrue(missing.err().contains("config.json") && missing.err().contains("[E0602]"), missing.err());
     }
+
+    @Test
+    void benchPrintsEachTimedRunAndTheBest() {
+        Path out = temp.resolve("lenet");
+        assertEquals(0, compileAndRun(out).exitCode());
+        CliRun bench = CliRun.of("bench", out.toString(), "--data", root("examples/data/mnist_dev.npz"), "--limit",
+                "10", "--steps", "20", "--warmup", "0", "--repeat", "2", "--threads", "1");
+        assertEquals(0, bench.exitCode(), bench.err());
+        assertEquals(3, bench.out().lines().count(), bench.out());
+        assertTrue(bench.out().contains("run 2: 10 images × 20 steps") && bench.out().contains("best of 2 on 1 "
+                + "threads"), bench.out());
+    }
 }
