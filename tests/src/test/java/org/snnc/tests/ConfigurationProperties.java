@@ -446,22 +446,30 @@ class ConfigurationProperties {
         return Arbitraries.longs().map(ConfigurationProperties::randomCase);
     }
 
+    /** A chip and its label for the statistics. */
+    record LabelledChip(ChipSpec chip, String label) {
+    }
+
+    /** One of the built-in chips half the time, else a random valid spec. */
+    static LabelledChip randomChip(Random random) {
+        int choice = random.nextInt(6);
+        if (choice < 3) {
+            String name = ChipSpecs.builtIns().get(choice);
+            return new LabelledChip(ChipSpecs.load(name), name);
+        }
+        ChipSpec chip = RandomChips.random(random);
+        return new LabelledChip(chip, "random " + chip.memoryModel().spelling() + " of " + chip.cores() + " cores");
+    }
+
     static Case randomCase(long seed) {
         Random random = new Random(seed * 31 + 7);
         // Mostly networks a chip can hold; some plain ones, whose weighted layers may meet without a population
         // between them, to exercise clean refusals.
         boolean plain = random.nextInt(6) == 0;
         Graph ann = plain ? RandomNetworks.generate(seed) : RandomNetworks.generateForChips(seed);
-        ChipSpec chip;
-        String label;
-        int choice = random.nextInt(6);
-        if (choice < 3) {
-            label = ChipSpecs.builtIns().get(choice);
-            chip = ChipSpecs.load(label);
-        } else {
-            chip = RandomChips.random(random);
-            label = "random " + chip.memoryModel().spelling() + " of " + chip.cores() + " cores";
-        }
+        LabelledChip labelled = randomChip(random);
+        ChipSpec chip = labelled.chip();
+        String label = labelled.label();
         boolean pixels = ann.input().dtype() == DType.U8;
         InputEncoding encoding = pixels ? (random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON)
                 : (random.nextInt(8) > 0 ? InputEncoding.POISSON : InputEncoding.ANALOG);

@@ -28,7 +28,6 @@ import org.snnc.emulator.Emulator;
 import org.snnc.emulator.EmulatorException;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.spec.ChipSpec;
-import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ConfigurationProperties.Case;
 import org.snnc.tests.ConfigurationProperties.Compiled;
 import org.snnc.tests.ConfigurationProperties.Outcome;
@@ -160,16 +159,9 @@ class EmulatorAgreementProperties {
     static Case randomCase(long seed) {
         Random random = new Random(seed * 31 + 11);
         Graph ann = RandomNetworks.generateForChips(seed);
-        ChipSpec chip;
-        String label;
-        int choice = random.nextInt(6);
-        if (choice < 3) {
-            label = ChipSpecs.builtIns().get(choice);
-            chip = ChipSpecs.load(label);
-        } else {
-            chip = ConfigurationProperties.RandomChips.random(random);
-            label = "random " + chip.memoryModel().spelling() + " of " + chip.cores() + " cores";
-        }
+        ConfigurationProperties.LabelledChip labelled = ConfigurationProperties.randomChip(random);
+        ChipSpec chip = labelled.chip();
+        String label = labelled.label();
         ConversionOptions options = new ConversionOptions(
                 new NormalizeOptions(random.nextBoolean() ? 99.9 : 100, random.nextBoolean(),
                         NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
