@@ -29,7 +29,9 @@ final class Plots {
         double[] steps = IntStream.rangeClosed(1, report.steps()).asDoubleStream().toArray();
         XYChart accuracy = chart(report.model() + ": accuracy over time", "step t", "accuracy (%)");
         series(accuracy, "SNN, " + report.readout() + " readout", steps, percent(report.accuracy()));
-        series(accuracy, "SNN, spike-count readout", steps, percent(report.accuracySpikecount()));
+        if (report.accuracySpikecount() != null) {
+            series(accuracy, "SNN, spike-count readout", steps, percent(report.accuracySpikecount()));
+        }
         if (report.annAccuracy() != null) {
             series(accuracy, "ANN", steps, percent(constant(report.annAccuracy(), steps.length)));
         }

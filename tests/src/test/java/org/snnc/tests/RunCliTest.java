@@ -35,8 +35,11 @@ class RunCliTest {
     void compileThenRunReportsTheChipFiguresInTheSimulateContract() throws IOException {
         Path out = temp.resolve("lenet");
         Path report = temp.resolve("run.json");
-        CliRun run = compileAndRun(out, "--report", report.toString());
+        Path plots = temp.resolve("plots");
+        CliRun run = compileAndRun(out, "--report", report.toString(), "--plot", plots.toString());
         assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.size(plots.resolve("accuracy_vs_t.png")) > 0 && Files.size(plots.resolve("error_vs_ops.png"))
+                > 0, "both plots are drawn");
         assertTrue(run.out().contains("on generic: 6 cores"), run.out());
         JsonNode figures = new ObjectMapper().readTree(report.toFile());
         assertEquals("generic", figures.get("target").asText());
