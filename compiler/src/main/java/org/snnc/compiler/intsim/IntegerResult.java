@@ -8,64 +8,36 @@ import java.util.Optional;
 /**
  * What an {@link IntegerReference} run of N images for T steps produced. Arrays indexed by step hold step t = 1 … T
  * at index t − 1; they are the result's own and callers must not modify them.
+ *
+ * @param images                how many images ran
+ * @param steps                 T
+ * @param predictions           {@code [t − 1][image]}: the class by the graph's readout mode after step t
+ * @param spikeCountPredictions {@code [t − 1][image]}: the class by the output population's spike counts n after t
+ * @param eventOps              {@code [image][t − 1]}: the spike-driven synaptic operations of steps 1 … t
+ *                              (cumulative), without the analog input's MACs: one per event and reached target
+ *                              neuron with a non-padding tap
+ * @param analogMacs            the analog input's multiply-accumulates, counted once per image (AnnMacs: padding
+ *                              products included)
+ * @param neuronUpdatesPerImage the populations' sizes summed, times T
+ * @param spikesPerPopulation   per population (definition order): the spikes of each image over the T steps
+ * @param traces                the spike traces of the images that asked for one, by image
+ * @param wallNanos             wall-clock time
  */
-public final class IntegerResult {
+public record IntegerResult(
+        int images,
+        int steps,
+        int[][] predictions,
+        int[][] spikeCountPredictions,
+        long[][] eventOps,
+        long analogMacs,
+        long neuronUpdatesPerImage,
+        Map<String, long[]> spikesPerPopulation,
+        Map<Integer, SpikeTrace> traces,
+        long wallNanos) {
 
-    private final int images;
-    private final int steps;
-    private final int[][] predictions;
-    private final int[][] spikeCountPredictions;
-    private final long[][] eventOps;
-    private final long analogMacs;
-    private final long neuronUpdatesPerImage;
-    private final Map<String, long[]> spikes;
-    private final Map<Integer, SpikeTrace> traces;
-    private final long wallNanos;
-
-    IntegerResult(int images, int steps, int[][] predictions, int[][] spikeCountPredictions, long[][] eventOps,
-            long analogMacs, long neuronUpdatesPerImage, Map<String, long[]> spikes, Map<Integer, SpikeTrace> traces,
-            long wallNanos) {
-        this.images = images;
-        this.steps = steps;
-        this.predictions = predictions;
-        this.spikeCountPredictions = spikeCountPredictions;
-        this.eventOps = eventOps;
-        this.analogMacs = analogMacs;
-        this.neuronUpdatesPerImage = neuronUpdatesPerImage;
-        this.spikes = Collections.unmodifiableMap(new LinkedHashMap<>(spikes));
-        this.traces = Collections.unmodifiableMap(new LinkedHashMap<>(traces));
-        this.wallNanos = wallNanos;
-    }
-
-    public int images() {
-        return images;
-    }
-
-    public int steps() {
-        return steps;
-    }
-
-    /** {@code [t − 1][image]}: the class by the graph's readout mode after step t. */
-    public int[][] predictions() {
-        return predictions;
-    }
-
-    /** {@code [t − 1][image]}: the class by the output population's spike counts n after step t. */
-    public int[][] spikeCountPredictions() {
-        return spikeCountPredictions;
-    }
-
-    /**
-     * {@code [image][t − 1]}: the spike-driven synaptic operations of steps 1 … t (cumulative), without the analog
-     * input's MACs: one per event and reached target neuron with a non-padding tap.
-     */
-    public long[][] eventOps() {
-        return eventOps;
-    }
-
-    /** The analog input's multiply-accumulates, counted once per image (AnnMacs: padding products included). */
-    public long analogMacs() {
-        return analogMacs;
+    public IntegerResult {
+        spikesPerPopulation = Collections.unmodifiableMap(new LinkedHashMap<>(spikesPerPopulation));
+        traces = Collections.unmodifiableMap(new LinkedHashMap<>(traces));
     }
 
     /** The cumulative synaptic operations of {@code image} after each step: analog MACs + {@link #eventOps()}. */
@@ -90,23 +62,9 @@ public final class IntegerResult {
         return mean;
     }
 
-    /** Neuron updates per image: the populations' sizes summed, times T. */
-    public long neuronUpdatesPerImage() {
-        return neuronUpdatesPerImage;
-    }
-
-    /** Per population (definition order): the spikes of each image over the T steps, {@code [image]}. */
-    public Map<String, long[]> spikesPerPopulation() {
-        return spikes;
-    }
-
     /** The trace of {@code image}, if it was asked for. */
     public Optional<SpikeTrace> trace(int image) {
         return Optional.ofNullable(traces.get(image));
-    }
-
-    public long wallNanos() {
-        return wallNanos;
     }
 
     /** images · steps per second of wall-clock time. */
