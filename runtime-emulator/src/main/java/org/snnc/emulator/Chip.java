@@ -36,6 +36,17 @@ public final class Chip {
     final int[] readoutCore;
     final int[] readoutNeuron;
     final long totalNeurons;
+    /** Per core and emitting slot: the synaptic operations one of its spikes causes, over all its routes. */
+    final long[][] slotFanout;
+    /** Per core and neuron: its class when it belongs to the readout population, else −1. */
+    final int[][] readoutClass;
+    final Schedule schedule;
+    /** Per core and neuron: whether any route can deliver events to it (else its input is the analog current alone). */
+    final boolean[][] receivesEvents;
+    /** Per core and neuron: the lowest membrane that fires (θ, or θ+1 on a chip that fires on v > θ). */
+    final long[][] firesFrom;
+    /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits, or none to reset to zero). */
+    final long[][] resetKeep;
 
     /** One core's memories, in arrays indexed by the core's local neuron, gate output or axon number. */
     static final class CoreTables {
@@ -50,6 +61,9 @@ public final class Chip {
         final String[] blockLayer;
         final int[] blockFirst;
         final int[] blockLocal;
+        /** Per gate block: its gate unit and its first slot (gate outputs are numbered after the neurons). */
+        final String[] gateBlockUnit;
+        final int[] gateBlockLocal;
         /** Gate output g reads local neurons gateInputs[gateStart[g] .. gateStart[g+1]) in row-major window order. */
         final int[] gateStart;
         final int[] gateInputs;
@@ -66,9 +80,10 @@ public final class Chip {
         final int[] inputElements;
 
         CoreTables(int id, int neurons, int gateOutputs, long[] threshold, long[] bias, boolean[] resetToZero,
-                   String[] blockLayer, int[] blockFirst, int[] blockLocal, int[] gateStart, int[] gateInputs,
+                   String[] blockLayer, int[] blockFirst, int[] blockLocal, String[] gateBlockUnit,
+                   int[] gateBlockLocal, int[] gateStart, int[] gateInputs,
                    int[] axonStart, int[] synapseTarget, long[] synapseWeight, int[] routeStart, int[] routeCore,
-                   int[] routeAxon, int[] inputAxons, int[] inputElements) {
+                   int[] routeAxon, int[] inputAxons, int[] inputElements, int[] internalOf) {
             this.id = id;
             this.neurons = neurons;
             this.gateOutputs = gateOutputs;
@@ -78,6 +93,8 @@ public final class Chip {
             this.blockLayer = blockLayer;
             this.blockFirst = blockFirst;
             this.blockLocal = blockLocal;
+            this.gateBlockUnit = gateBlockUnit;
+            this.gateBlockLocal = gateBlockLocal;
             this.gateStart = gateStart;
             this.gateInputs = gateInputs;
             this.axonStart = axonStart;
@@ -88,7 +105,66 @@ public final class Chip {
             this.routeAxon = routeAxon;
             this.inputAxons = inputAxons;
             this.inputElements = inputElements;
+            this.internalOf = internalOf;
+            this.localOf = new int[internalOf.length];
+            for (int local = 0; local < internalOf.length; local++) {
+                localOf[internalOf[local]] = local;
+            }
+            sortByTarget(axonStart, synapseTarget, synapseWeight);
+            int runs = 0;
+            for (int a = 0; a + 1 < axonStart.length; a++) {
+                for (int s = axonStart[a]; s < axonStart[a + 1]; s++) {
+                    runs += s == axonStart[a] || synapseTarget[s] != synapseTarget[s - 1] + 1 ? 1 : 0;
+                }
+            }
+            this.axonRun = new int[axonStart.length];
+            this.runTarget = new int[runs];
+            this.runSynapse = new int[runs + 1];
+            int r = 0;
+            for (int a = 0; a + 1 < axonStart.length; a++) {
+                axonRun[a] = r;
+                for (int s = axonStart[a]; s < axonStart[a + 1]; s++) {
+                    if (s == axonStart[a] || synapseTarget[s] != synapseTarget[s - 1] + 1) {
+                        runTarget[r] = synapseTarget[s];
+                        runSynapse[r++] = s;
+                    }
+                }
+            }
+            axonRun[axonStart.length - 1] = r;
+            runSynapse[runs] = synapseTarget.length;
         }
+
+        /** Sorts each axon's synapses by target neuron, keeping each weight with its target. */
+        private static void sortByTarget(int[] axonStart, int[] synapseTarget, long[] synapseWeight) {
+            for (int a = 0; a + 1 < axonStart.length; a++) {
+                int from = axonStart[a];
+                int count = axonStart[a + 1] - from;
+                long[] keyed = new long[count];
+                for (int k = 0; k < count; k++) {
+                    keyed[k] = (long) synapseTarget[from + k] << 32 | k;
+                }
+                java.util.Arrays.sort(keyed);
+                long[] weights = java.util.Arrays.copyOfRange(synapseWeight, from, from + count);
+                for (int k = 0; k < count; k++) {
+                    synapseTarget[from + k] = (int) (keyed[k] >>> 32);
+                    synapseWeight[from + k] = weights[(int) keyed[k]];
+                }
+            }
+        }
+
+        /**
+         * Neurons are stored in an order of their own: {@code internalOf[local]} is where the configuration's local
+         * neuron is, {@code localOf} the inverse.
+         */
+        final int[] internalOf;
+        final int[] localOf;
+        /**
+         * Axon a's synapses, sorted by target, form the runs axonRun[a] .. axonRun[a+1]): run r feeds the consecutive
+         * neurons from runTarget[r] with synapses runSynapse[r] .. runSynapse[r+1]).
+         */
+        final int[] axonRun;
+        final int[] runTarget;
+        final int[] runSynapse;
 
         /** A local neuron named as the layer's element, e.g. {@code probs[4]}. */
         String neuronName(int local) {
@@ -111,6 +187,47 @@ public final class Chip {
             neurons += core.neurons;
         }
         this.totalNeurons = neurons;
+        this.slotFanout = new long[cores.length][];
+        this.readoutClass = new int[cores.length][];
+        for (int c = 0; c < cores.length; c++) {
+            CoreTables core = cores[c];
+            slotFanout[c] = new long[core.neurons + core.gateOutputs];
+            for (int slot = 0; slot < slotFanout[c].length; slot++) {
+                for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
+                    int[] axonStart = cores[core.routeCore[r]].axonStart;
+                    slotFanout[c][slot] += axonStart[core.routeAxon[r] + 1] - axonStart[core.routeAxon[r]];
+                }
+            }
+            readoutClass[c] = new int[core.neurons];
+            java.util.Arrays.fill(readoutClass[c], -1);
+        }
+        for (int k = 0; k < readoutCore.length; k++) {
+            readoutClass[readoutCore[k]][readoutNeuron[k]] = k;
+        }
+        this.schedule = Schedule.of(configuration, cores);
+        this.receivesEvents = new boolean[cores.length][];
+        for (int c = 0; c < cores.length; c++) {
+            receivesEvents[c] = new boolean[cores[c].neurons];
+        }
+        for (CoreTables core : cores) {
+            for (int r = 0; r < core.routeCore.length; r++) {
+                CoreTables destination = cores[core.routeCore[r]];
+                for (int s = destination.axonStart[core.routeAxon[r]]; s < destination.axonStart[core.routeAxon[r] + 1]; s++) {
+                    receivesEvents[core.routeCore[r]][destination.synapseTarget[s]] = true;
+                }
+            }
+        }
+        this.firesFrom = new long[cores.length][];
+        this.resetKeep = new long[cores.length][];
+        long above = configuration.neurons().fireAtThreshold() ? 0 : 1;
+        for (int c = 0; c < cores.length; c++) {
+            firesFrom[c] = new long[cores[c].neurons];
+            resetKeep[c] = new long[cores[c].neurons];
+            for (int i = 0; i < cores[c].neurons; i++) {
+                firesFrom[c][i] = cores[c].threshold[i] + above;
+                resetKeep[c][i] = cores[c].resetToZero[i] ? 0 : -1;
+            }
+        }
     }
 
     /** Loads, checks and builds the configuration at {@code file}. */
@@ -160,6 +277,8 @@ public final class Chip {
         private final String fileName;
         private final Map<String, int[]> shapes = new HashMap<>();
         private final Map<Integer, Integer> coreIndex = new HashMap<>();
+        /** The core being built's storage order: {@link #channelLastOrder}. */
+        private int[] internal;
 
         Builder(Configuration configuration, String fileName) {
             this.configuration = configuration;
@@ -193,7 +312,7 @@ public final class Chip {
                     if (block.layer().equals(population)) {
                         for (int k = 0; k < block.count(); k++) {
                             readoutCore[block.first() + k] = c;
-                            readoutNeuron[block.first() + k] = local + k;
+                            readoutNeuron[block.first() + k] = tables[c].internalOf[local + k];
                         }
                     }
                     local += block.count();
@@ -242,6 +361,7 @@ public final class Chip {
             for (NeuronBlock block : core.neurons()) {
                 neurons += block.count();
             }
+            internal = channelLastOrder(core, neurons);
             long[] threshold = new long[neurons];
             long[] bias = new long[neurons];
             boolean[] resetToZero = new boolean[neurons];
@@ -263,15 +383,21 @@ public final class Chip {
                 int perChannel = shape.length == 3 ? shape[1] * shape[2] : 1;
                 int firstChannel = block.first() / perChannel;
                 for (int k = 0; k < block.count(); k++) {
-                    threshold[local + k] = block.threshold();
-                    resetToZero[local + k] = block.resetToZero();
+                    int at = internal[local + k];
+                    threshold[at] = block.threshold();
+                    resetToZero[at] = block.resetToZero();
                     int mantissa = block.biasPerChannel() ? (block.first() + k) / perChannel - firstChannel : k;
-                    bias[local + k] = block.biasMantissas()[mantissa] << block.biasExponent();
+                    bias[at] = block.biasMantissas()[mantissa] << block.biasExponent();
                 }
                 local += block.count();
             }
             int gateOutputs = 0;
-            for (GateBlock block : core.gates()) {
+            String[] gateBlockUnit = new String[core.gates().size()];
+            int[] gateBlockLocal = new int[core.gates().size()];
+            for (int b = 0; b < gateBlockUnit.length; b++) {
+                GateBlock block = core.gates().get(b);
+                gateBlockUnit[b] = block.unit();
+                gateBlockLocal[b] = neurons + gateOutputs;
                 held.computeIfAbsent(block.unit(), k -> new ArrayList<>()).add(
                         new int[] {block.first(), block.count(), neurons + gateOutputs});
                 gateOutputs += block.count();
@@ -321,15 +447,45 @@ public final class Chip {
                 }
             }
             return new CoreTables(core.id(), neurons, gateOutputs, threshold, bias, resetToZero, blockLayer,
-                    blockFirst, blockLocal, gateTable[0], gateTable[1], axonStart, synapseTarget, synapseWeight,
-                    routes[0], routes[1], routes[2], inputAxons.toArray(), inputElements.toArray());
+                    blockFirst, blockLocal, gateBlockUnit, gateBlockLocal, gateTable[0], gateTable[1], axonStart, synapseTarget, synapseWeight,
+                    routes[0], routes[1], routes[2], inputAxons.toArray(), inputElements.toArray(), internal);
         }
 
-        /** The local slot of element {@code index} of {@code name} on this core, or -1 when it is elsewhere. */
-        private static int localSlot(Map<String, List<int[]>> held, String name, int index) {
+        /**
+         * Where each local neuron is stored: a block of a [C,H,W] layer in (h, w, c) order, every other block as it is.
+         * A convolution's synapses from one input element then reach, for each kernel row, all filters of a run of
+         * output columns: consecutive stored neurons, which {@link Emulator} delivers to as one contiguous run.
+         */
+        private int[] channelLastOrder(Core core, int neurons) {
+            int[] order = new int[neurons];
+            int local = 0;
+            for (NeuronBlock block : core.neurons()) {
+                int[] shape = shapes.get(block.layer());
+                long[] keyed = new long[block.count()];
+                for (int k = 0; k < block.count(); k++) {
+                    long key = k;
+                    if (shape.length == 3) {
+                        int plane = shape[1] * shape[2];
+                        int element = block.first() + k;
+                        key = (long) (element % plane) * shape[0] + element / plane;
+                    }
+                    keyed[k] = key << 32 | k;
+                }
+                java.util.Arrays.sort(keyed);
+                for (int rank = 0; rank < keyed.length; rank++) {
+                    order[local + (int) keyed[rank]] = local + rank;
+                }
+                local += block.count();
+            }
+            return order;
+        }
+
+        /** The stored slot of element {@code index} of {@code name} on this core, or -1 when it is elsewhere. */
+        private int localSlot(Map<String, List<int[]>> held, String name, int index) {
             for (int[] block : held.getOrDefault(name, List.of())) {
                 if (index >= block[0] && index < block[0] + block[1]) {
-                    return block[2] + index - block[0];
+                    int slot = block[2] + index - block[0];
+                    return slot < internal.length ? internal[slot] : slot;
                 }
             }
             return -1;
@@ -405,7 +561,7 @@ public final class Chip {
                                 int element = ((g * channelsPerGroup + c) * in[1] + y) * in[2] + x;
                                 axons.add(requireAxon(core, path, synapse.source(), element,
                                         synapse.target() + "[" + neuron + "]"));
-                                targets.add(block[2] + k);
+                                targets.add(internal[block[2] + k]);
                                 long mantissa = kernel.mantissas()[((f * channelsPerGroup + c) * kh + u) * kw + v];
                                 weights.add(mantissa << kernel.exponent());
                             }

@@ -1,67 +1,114 @@
 package org.snnc.emulator;
 
+import java.util.Arrays;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
  * One image's run on a {@link Chip}: the per-image state of every core (membranes v, pending input q, the analog
- * input current, running spike counts n) and the step that advances it. Not thread-safe; a runner gives each thread
+ * input current, running spike counts n) and the steps that advance it. Not thread-safe; a runner gives each thread
  * its own emulator and reuses it for image after image.
+ *
+ * <p>{@link #advance} runs up to {@link #chunk()} steps population by population in the {@link Schedule}'s order.
+ * Each neuron keeps one pending-input register per step of the chunk, plus one for the step after it, so an event sent
+ * in step t lands in the register of step t+1 whichever population is advanced first; each neuron or gate output
+ * keeps its spikes of the chunk as bits of one word. Every step still follows the chip's cycle order; only the order
+ * in which independent work is done differs.
  */
 public final class Emulator {
+    private static final String ACCUMULATOR = "accumulator";
+    private static final String MEMBRANE = "membrane";
+
     private final Chip chip;
     private final boolean strict;
+    private final int chunk;
+    /**
+     * Per core: the distance between one step's pending-input registers and the next step's. It is the neuron count
+     * rounded up to whole cache lines plus one line, so a neuron's registers of successive steps fall into different
+     * cache sets rather than evicting each other when the count is a power of two.
+     */
+    private final int[] pendingRow;
     private final int accumulatorBits;
     private final int stateBits;
+    private final long accumulatorMax;
+    private final long stateMax;
     private final boolean saturate;
-    private final boolean hasFloor;
+    /** The membrane floor, or {@link Long#MIN_VALUE} when the chip has none. */
     private final long floor;
     private final boolean fireAtThreshold;
+    private final boolean membraneReadout;
 
     private final long[][] membrane;
+    /**
+     * Neuron i's input for step k of the chunk is at [k·row + i] ({@link #pendingRow}): a run of consecutive neurons
+     * takes an event's weights in one contiguous sweep. [length·row + i] is carried over to the next chunk.
+     */
     private final long[][] pending;
     private final long[][] analogInput;
     private final int[][] spikeCount;
-    /** The step in which each neuron last spiked, so the gates can ask "did it spike this step". */
-    private final int[][] lastSpikeStep;
-    /** The step in which each gate output last spiked, for probes. */
-    private final int[][] lastGateStep;
-    /** The emitting slots (neurons, then gate outputs) that spiked this step, per core; reused every step. */
-    private final int[][] spikes;
-    private final int[] spikesThisStep;
+    /** Per emitting slot (neurons, then gate outputs): bit k is set when it spiked in step k of the last chunk. */
+    private final long[][] spikeBits;
     private final long[] spikesPerCore;
+    /** Synaptic operations of step k of the last chunk, then made cumulative from the image's start. */
+    private final long[] opsThrough;
+    /** Per readout class and step k of the chunk: v after the step plus the part of q already final. */
+    private final long[] readoutTrace;
+    private final int[] predictions;
     private int step;
+    private int advanced;
     private long synapticOps;
+    private Overflow firstOverflow;
+
+    /** The first register to overflow in cycle order: by step, then core, then neuron, accumulator before membrane. */
+    private record Overflow(int step, int core, int neuron, int register, String message) {
+        boolean before(Overflow other) {
+            if (step != other.step) {
+                return step < other.step;
+            }
+            if (core != other.core) {
+                return core < other.core;
+            }
+            return neuron != other.neuron ? neuron < other.neuron : register < other.register;
+        }
+    }
 
     public Emulator(Chip chip, boolean strict) {
         this.chip = chip;
         this.strict = strict;
+        this.chunk = chip.schedule.chunk;
         var neurons = chip.configuration.neurons();
         this.accumulatorBits = neurons.accumulatorBits();
         this.stateBits = neurons.stateBits();
+        this.accumulatorMax = (1L << (accumulatorBits - 1)) - 1;
+        this.stateMax = (1L << (stateBits - 1)) - 1;
         this.saturate = neurons.saturate();
-        this.hasFloor = neurons.hasMembraneFloor();
-        this.floor = neurons.membraneFloor();
+        this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
         this.fireAtThreshold = neurons.fireAtThreshold();
+        this.membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
         int cores = chip.cores.length;
         membrane = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
         spikeCount = new int[cores][];
-        lastSpikeStep = new int[cores][];
-        lastGateStep = new int[cores][];
-        spikes = new int[cores][];
-        spikesThisStep = new int[cores];
+        spikeBits = new long[cores][];
         spikesPerCore = new long[cores];
+        pendingRow = new int[cores];
         for (int c = 0; c < cores; c++) {
             int n = chip.cores[c].neurons;
             membrane[c] = new long[n];
-            pending[c] = new long[n];
+            pendingRow[c] = (n + 7) / 8 * 8 + 8;
+            pending[c] = new long[pendingRow[c] * (chunk + 1)];
             analogInput[c] = new long[n];
             spikeCount[c] = new int[n];
-            lastSpikeStep[c] = new int[n];
-            lastGateStep[c] = new int[chip.cores[c].gateOutputs];
-            spikes[c] = new int[n + chip.cores[c].gateOutputs];
+            spikeBits[c] = new long[n + chip.cores[c].gateOutputs];
         }
+        opsThrough = new long[chunk];
+        readoutTrace = new long[chip.classes() * chunk];
+        predictions = new int[chunk];
+    }
+
+    /** The most steps one {@link #advance} runs: {@value Schedule#CHUNK}, or 1 when the routes form a cycle. */
+    public int chunk() {
+        return chunk;
     }
 
     /**
@@ -75,16 +122,17 @@ public final class Emulator {
                     + chip.configuration.input().name() + "' has " + chip.inputSize);
         }
         step = 0;
+        advanced = 0;
         synapticOps = 0;
-        java.util.Arrays.fill(spikesPerCore, 0);
+        firstOverflow = null;
+        Arrays.fill(spikesPerCore, 0);
         for (int c = 0; c < chip.cores.length; c++) {
             Chip.CoreTables core = chip.cores[c];
-            java.util.Arrays.fill(membrane[c], 0);
-            java.util.Arrays.fill(pending[c], 0);
-            java.util.Arrays.fill(analogInput[c], 0);
-            java.util.Arrays.fill(spikeCount[c], 0);
-            java.util.Arrays.fill(lastSpikeStep[c], 0);
-            java.util.Arrays.fill(lastGateStep[c], 0);
+            Arrays.fill(membrane[c], 0);
+            Arrays.fill(pending[c], 0);
+            Arrays.fill(analogInput[c], 0);
+            Arrays.fill(spikeCount[c], 0);
+            Arrays.fill(spikeBits[c], 0);
             long[] current = analogInput[c];
             for (int k = 0; k < core.inputAxons.length; k++) {
                 int axon = core.inputAxons[k];
@@ -99,132 +147,236 @@ public final class Emulator {
 
     /** Runs one step on every core: accumulate, bias, integrate, floor and overflow, compare, reset, gates, emit. */
     public void step() {
-        step++;
-        for (int c = 0; c < chip.cores.length; c++) {
-            updateNeurons(c);
-            updateGates(c);
-        }
-        for (int c = 0; c < chip.cores.length; c++) {
-            emit(c);
-        }
+        advance(1);
     }
 
-    /** Steps 2–7 for one core's neurons: the events delivered into q last step are consumed here. */
-    private void updateNeurons(int c) {
+    /**
+     * Runs {@code length} (1 to {@link #chunk()}) steps; afterwards {@link #prediction(int)} and
+     * {@link #synapticOps(int)} give each of them.
+     */
+    public void advance(int length) {
+        if (length < 1 || length > chunk) {
+            throw new IllegalArgumentException("advance by 1 to " + chunk + " steps, not " + length);
+        }
+        Arrays.fill(opsThrough, 0);
+        for (Schedule.Stage stage : chip.schedule.stages) {
+            for (Schedule.Segment segment : stage.segments()) {
+                if (stage.gate()) {
+                    updateGates(segment, length);
+                } else {
+                    updateNeurons(segment, length);
+                }
+            }
+            for (Schedule.Segment segment : stage.segments()) {
+                emit(segment, length);
+            }
+        }
+        if (firstOverflow != null) {
+            throw new EmulatorException(firstOverflow.message());
+        }
+        for (int k = 0; k < length; k++) {
+            predictions[k] = readout(k, length);
+            synapticOps += opsThrough[k];
+            opsThrough[k] = synapticOps;
+        }
+        carryOver(length);
+        step += length;
+        advanced = length;
+    }
+
+    /** Steps 2–7 for a run of one core's neurons through the chunk: the events delivered into q are consumed here. */
+    private void updateNeurons(Schedule.Segment segment, int length) {
+        int c = segment.core();
         Chip.CoreTables core = chip.cores[c];
         long[] v = membrane[c];
         long[] q = pending[c];
         long[] current = analogInput[c];
+        long[] bits = spikeBits[c];
         int[] n = spikeCount[c];
-        int[] spiked = spikes[c];
-        int count = 0;
-        for (int i = 0; i < core.neurons; i++) {
-            long accumulated = fit(q[i] + current[i], accumulatorBits, c, i, "accumulator");
-            q[i] = 0;
-            long value = v[i] + accumulated + core.bias[i];
-            if (hasFloor && value < floor) {
-                value = floor;
-            }
-            value = fit(value, stateBits, c, i, "membrane");
+        int row = pendingRow[c];
+        int[] readoutClass = chip.readoutClass[c];
+        boolean[] routed = chip.receivesEvents[c];
+        for (int i = segment.first(); i < segment.first() + segment.count(); i++) {
+            boolean events = routed[i];
             long threshold = core.threshold[i];
-            if (fireAtThreshold ? value >= threshold : value > threshold) {
-                value = core.resetToZero[i] ? 0 : value - threshold;
-                n[i]++;
-                lastSpikeStep[c][i] = step;
-                spiked[count++] = i;
-            }
-            v[i] = value;
-        }
-        spikesThisStep[c] = count;
-    }
-
-    /** Step 8: a gate output spikes when its window's most active input (first on ties) spiked this step. */
-    private void updateGates(int c) {
-        Chip.CoreTables core = chip.cores[c];
-        int[] n = spikeCount[c];
-        int[] last = lastSpikeStep[c];
-        int count = spikesThisStep[c];
-        for (int g = 0; g < core.gateOutputs; g++) {
-            int winner = -1;
-            int most = -1;
-            for (int k = core.gateStart[g]; k < core.gateStart[g + 1]; k++) {
-                int input = core.gateInputs[k];
-                if (n[input] > most) {
-                    most = n[input];
-                    winner = input;
+            long firesFrom = fireAtThreshold ? threshold : threshold + 1;
+            long keep = core.resetToZero[i] ? 0 : -1;
+            long bias = core.bias[i];
+            long input = current[i];
+            int traced = readoutClass[i] * chunk;
+            long value = v[i];
+            long fired = 0;
+            for (int k = 0, at = i; k < length; k++, at += row) {
+                long accumulated = input;
+                if (events) {
+                    accumulated += q[at];
+                    q[at] = 0;
+                }
+                if (accumulated > accumulatorMax || accumulated < ~accumulatorMax) {
+                    accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
+                }
+                value += accumulated + bias;
+                if (value < floor) {
+                    value = floor;
+                }
+                if (value > stateMax || value < ~stateMax) {
+                    value = overflow(value, stateBits, c, i, k, MEMBRANE);
+                }
+                if (value >= firesFrom) {
+                    value = (value - threshold) & keep;
+                    fired |= 1L << k;
+                }
+                if (traced >= 0) {
+                    readoutTrace[traced + k] = value + (k + 1 < length ? q[at + row] : 0);
                 }
             }
-            if (winner >= 0 && last[winner] == step) {
-                spikes[c][count++] = core.neurons + g;
-                lastGateStep[c][g] = step;
-            }
+            v[i] = value;
+            bits[i] = fired;
+            n[i] += Long.bitCount(fired);
         }
-        spikesThisStep[c] = count;
-        spikesPerCore[c] += count;
     }
 
-    /** Step 9: every spike travels its routes; each event adds its synapses' weights into the targets' q. */
-    private void emit(int c) {
+    /**
+     * Step 8 through the chunk: a gate output spikes when its window's most active input (first on ties), counting
+     * this step, spiked this step. Only steps in which some input spiked can pass a spike.
+     */
+    private void updateGates(Schedule.Segment segment, int length) {
+        int c = segment.core();
         Chip.CoreTables core = chip.cores[c];
-        int[] spiked = spikes[c];
-        long ops = 0;
-        for (int k = 0; k < spikesThisStep[c]; k++) {
-            int slot = spiked[k];
+        long[] bits = spikeBits[c];
+        int[] n = spikeCount[c];
+        for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
+            int g = slot - core.neurons;
+            int from = core.gateStart[g];
+            int to = core.gateStart[g + 1];
+            long any = 0;
+            for (int k = from; k < to; k++) {
+                any |= bits[core.gateInputs[k]];
+            }
+            long passed = 0;
+            for (long steps = any; steps != 0; steps &= steps - 1) {
+                int k = Long.numberOfTrailingZeros(steps);
+                int winner = -1;
+                int most = -1;
+                for (int w = from; w < to; w++) {
+                    int input = core.gateInputs[w];
+                    int countThroughK = n[input] - Long.bitCount(bits[input] >>> k >>> 1);
+                    if (countThroughK > most) {
+                        most = countThroughK;
+                        winner = input;
+                    }
+                }
+                passed |= bits[winner] & (1L << k);
+            }
+            bits[slot] = passed;
+        }
+    }
+
+    /** Step 9 through the chunk: every spike travels its routes; each event adds its synapse's weight to a q. */
+    private void emit(Schedule.Segment segment, int length) {
+        int c = segment.core();
+        Chip.CoreTables core = chip.cores[c];
+        long[] bits = spikeBits[c];
+        long[] fanout = chip.slotFanout[c];
+        long spikes = 0;
+        for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
+            long fired = bits[slot];
+            if (fired == 0) {
+                continue;
+            }
+            spikes += Long.bitCount(fired);
+            for (long steps = fired; steps != 0; steps &= steps - 1) {
+                opsThrough[Long.numberOfTrailingZeros(steps)] += fanout[slot];
+            }
             for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
                 Chip.CoreTables destination = chip.cores[core.routeCore[r]];
                 long[] q = pending[core.routeCore[r]];
                 int axon = core.routeAxon[r];
-                int end = destination.axonStart[axon + 1];
-                int[] target = destination.synapseTarget;
+                int firstRun = destination.axonRun[axon];
+                int endRun = destination.axonRun[axon + 1];
+                int[] runTarget = destination.runTarget;
+                int[] runSynapse = destination.runSynapse;
                 long[] weight = destination.synapseWeight;
-                for (int s = destination.axonStart[axon]; s < end; s++) {
-                    q[target[s]] += weight[s];
+                for (long steps = fired; steps != 0; steps &= steps - 1) {
+                    int nextStep = (Long.numberOfTrailingZeros(steps) + 1) * pendingRow[core.routeCore[r]];
+                    for (int run = firstRun; run < endRun; run++) {
+                        int from = runSynapse[run];
+                        int to = runSynapse[run + 1];
+                        int shift = nextStep + runTarget[run] - from;
+                        for (int s = from; s < to; s++) {
+                            q[shift + s] += weight[s];
+                        }
+                    }
                 }
-                ops += end - destination.axonStart[axon];
             }
         }
-        synapticOps += ops;
+        spikesPerCore[c] += spikes;
     }
 
-    /** The chip's overflow rule on a {@code bits}-bit signed register; in strict mode any change is an error. */
-    private long fit(long value, int bits, int core, int neuron, String register) {
-        long max = (1L << (bits - 1)) - 1;
-        long min = -max - 1;
-        if (value >= min && value <= max) {
-            return value;
+    /** Moves each neuron's input for the step after the chunk into the chunk's first register. */
+    private void carryOver(int length) {
+        for (int c = 0; c < pending.length; c++) {
+            int row = pendingRow[c];
+            System.arraycopy(pending[c], length * row, pending[c], 0, row);
+            Arrays.fill(pending[c], length * row, (length + 1) * row, 0);
         }
+    }
+
+    /**
+     * The chip's overflow rule on a {@code bits}-bit signed register; in strict mode the first overflow in cycle order
+     * is kept, to be reported when the chunk ends.
+     */
+    private long overflow(long value, int bits, int core, int neuron, int k, String register) {
         if (strict) {
-            throw new EmulatorException("strict mode: core " + chip.cores[core].id + ", neuron "
-                    + chip.cores[core].neuronName(neuron) + ", step " + step + ": the " + register + " value "
-                    + value + " does not fit in " + bits + " signed bits");
+            int local = chip.cores[core].localOf[neuron];
+            Overflow candidate = new Overflow(step + k + 1, core, local, register.equals(ACCUMULATOR) ? 0 : 1,
+                    "strict mode: core " + chip.cores[core].id + ", neuron " + chip.cores[core].neuronName(local)
+                            + ", step " + (step + k + 1) + ": the " + register + " value " + value
+                            + " does not fit in " + bits + " signed bits");
+            if (firstOverflow == null || candidate.before(firstOverflow)) {
+                firstOverflow = candidate;
+            }
         }
+        long max = (1L << (bits - 1)) - 1;
         if (saturate) {
-            return value > max ? max : min;
+            return value > max ? max : ~max;
         }
         int unused = Long.SIZE - bits;
         return (value << unused) >> unused;
     }
 
     /**
-     * The class read off after this step: the argmax over the readout population of θ·n + v + q ({@code membrane})
-     * or of n ({@code spikecount}); ties go to the lowest class.
+     * The class read off after step k of the chunk: the argmax over the readout population of θ·n + v + q
+     * ({@code membrane}) or of n ({@code spikecount}); ties go to the lowest class.
      */
-    public int prediction() {
-        boolean membraneMode = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
+    private int readout(int k, int length) {
         int best = 0;
         long bestScore = Long.MIN_VALUE;
-        for (int k = 0; k < chip.readoutCore.length; k++) {
-            int c = chip.readoutCore[k];
-            int i = chip.readoutNeuron[k];
-            long score = membraneMode
-                    ? chip.cores[c].threshold[i] * spikeCount[c][i] + membrane[c][i] + pending[c][i]
-                    : spikeCount[c][i];
+        for (int cls = 0; cls < chip.readoutCore.length; cls++) {
+            int c = chip.readoutCore[cls];
+            int i = chip.readoutNeuron[cls];
+            long spikes = spikeCount[c][i] - Long.bitCount(spikeBits[c][i] >>> k >>> 1);
+            long score = spikes;
+            if (membraneReadout) {
+                long delivered = k + 1 == length ? pending[c][length * pendingRow[c] + i] : 0;
+                score = chip.cores[c].threshold[i] * spikes + readoutTrace[cls * chunk + k] + delivered;
+            }
             if (score > bestScore) {
                 bestScore = score;
-                best = k;
+                best = cls;
             }
         }
         return best;
+    }
+
+    /** The class read off after the last step. */
+    public int prediction() {
+        return predictions[advanced - 1];
+    }
+
+    /** The class read off after step k (from 0) of the last {@link #advance}. */
+    public int prediction(int k) {
+        return predictions[k];
     }
 
     /** The steps run since {@link #load}. */
@@ -237,6 +389,11 @@ public final class Emulator {
         return synapticOps;
     }
 
+    /** Synaptic operations from {@link #load} through step k (from 0) of the last {@link #advance}. */
+    public long synapticOps(int k) {
+        return opsThrough[k];
+    }
+
     /** Spikes (neurons and gate outputs) per core, in {@link Chip#coreIds()} order, since {@link #load}. */
     public long[] spikesPerCore() {
         return spikesPerCore.clone();
@@ -244,12 +401,12 @@ public final class Emulator {
 
     /** The membrane v of local neuron {@code neuron} of the core at {@code coreIndex}, for probes. */
     public long membrane(int coreIndex, int neuron) {
-        return membrane[coreIndex][neuron];
+        return membrane[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
     }
 
     /** Whether local neuron {@code neuron} of the core at {@code coreIndex} spiked in the last step, for probes. */
     public boolean spiked(int coreIndex, int neuron) {
-        return step > 0 && lastSpikeStep[coreIndex][neuron] == step;
+        return spikedLastStep(coreIndex, chip.cores[coreIndex].internalOf[neuron]);
     }
 
     /**
@@ -257,16 +414,20 @@ public final class Emulator {
      * {@code gates} blocks, from 0) of the core at {@code coreIndex} spiked in the last step, for probes.
      */
     public boolean gateSpiked(int coreIndex, int gateOutput) {
-        return step > 0 && lastGateStep[coreIndex][gateOutput] == step;
+        return spikedLastStep(coreIndex, chip.cores[coreIndex].neurons + gateOutput);
+    }
+
+    private boolean spikedLastStep(int coreIndex, int slot) {
+        return advanced > 0 && (spikeBits[coreIndex][slot] >>> (advanced - 1) & 1) != 0;
     }
 
     /** The pending input q (delivered for the next step) of a local neuron, for probes and readouts. */
     public long pending(int coreIndex, int neuron) {
-        return pending[coreIndex][neuron];
+        return pending[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
     }
 
     /** The running spike count n of a local neuron. */
     public int spikeCount(int coreIndex, int neuron) {
-        return spikeCount[coreIndex][neuron];
+        return spikeCount[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
     }
 }

@@ -78,10 +78,13 @@ public final class Runner {
                     Emulator emulator = new Emulator(chip, strict);
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         emulator.load(images[i]);
-                        for (int t = 0; t < steps; t++) {
-                            emulator.step();
-                            predictions[t][i] = emulator.prediction();
-                            synapticOps[i][t] = emulator.synapticOps();
+                        for (int t = 0; t < steps; t += emulator.chunk()) {
+                            int length = Math.min(emulator.chunk(), steps - t);
+                            emulator.advance(length);
+                            for (int k = 0; k < length; k++) {
+                                predictions[t + k][i] = emulator.prediction(k);
+                                synapticOps[i][t + k] = emulator.synapticOps(k);
+                            }
                         }
                         spikes[i] = emulator.spikesPerCore();
                         int finished = done.incrementAndGet();
