@@ -41,8 +41,13 @@ public final class Chip {
     /** Per core and neuron: its class when it belongs to the readout population, else −1. */
     final int[][] readoutClass;
     final Schedule schedule;
-    /** Per core and neuron: whether any route can deliver events to it (else its input is the analog current alone). */
-    final boolean[][] receivesEvents;
+    /**
+     * Per core and neuron: the most and the least input its routes can deliver in one step (the sums of its positive
+     * and of its negative weights over every route reaching it), saturated to the long range. A neuron whose both
+     * are 0 takes the analog current alone.
+     */
+    final long[][] mostDelivered;
+    final long[][] leastDelivered;
     /** Per core and neuron: the lowest membrane that fires (θ, or θ+1 on a chip that fires on v > θ). */
     final long[][] firesFrom;
     /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits, or none to reset to zero). */
@@ -205,15 +210,21 @@ public final class Chip {
             readoutClass[readoutCore[k]][readoutNeuron[k]] = k;
         }
         this.schedule = Schedule.of(configuration, cores);
-        this.receivesEvents = new boolean[cores.length][];
+        this.mostDelivered = new long[cores.length][];
+        this.leastDelivered = new long[cores.length][];
         for (int c = 0; c < cores.length; c++) {
-            receivesEvents[c] = new boolean[cores[c].neurons];
+            mostDelivered[c] = new long[cores[c].neurons];
+            leastDelivered[c] = new long[cores[c].neurons];
         }
         for (CoreTables core : cores) {
             for (int r = 0; r < core.routeCore.length; r++) {
-                CoreTables destination = cores[core.routeCore[r]];
-                for (int s = destination.axonStart[core.routeAxon[r]]; s < destination.axonStart[core.routeAxon[r] + 1]; s++) {
-                    receivesEvents[core.routeCore[r]][destination.synapseTarget[s]] = true;
+                int d = core.routeCore[r];
+                int axon = core.routeAxon[r];
+                for (int s = cores[d].axonStart[axon]; s < cores[d].axonStart[axon + 1]; s++) {
+                    long weight = cores[d].synapseWeight[s];
+                    long[] bound = weight > 0 ? mostDelivered[d] : leastDelivered[d];
+                    int target = cores[d].synapseTarget[s];
+                    bound[target] = saturatingAdd(bound[target], weight);
                 }
             }
         }
@@ -228,6 +239,11 @@ public final class Chip {
                 resetKeep[c][i] = cores[c].resetToZero[i] ? 0 : -1;
             }
         }
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     /** Loads, checks and builds the configuration at {@code file}. */

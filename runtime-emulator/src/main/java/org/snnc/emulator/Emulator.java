@@ -34,7 +34,6 @@ public final class Emulator {
     private final boolean saturate;
     /** The membrane floor, or {@link Long#MIN_VALUE} when the chip has none. */
     private final long floor;
-    private final boolean fireAtThreshold;
     private final boolean membraneReadout;
 
     private final long[][] membrane;
@@ -44,6 +43,11 @@ public final class Emulator {
      */
     private final long[][] pending;
     private final long[][] analogInput;
+    /**
+     * Per neuron, for this image: whether its registers might overflow. When they cannot, its update skips the
+     * checks; see {@link #mightOverflow}.
+     */
+    private final boolean[][] checked;
     private final int[][] spikeCount;
     /** Per emitting slot (neurons, then gate outputs): bit k is set when it spiked in step k of the last chunk. */
     private final long[][] spikeBits;
@@ -82,12 +86,12 @@ public final class Emulator {
         this.stateMax = (1L << (stateBits - 1)) - 1;
         this.saturate = neurons.saturate();
         this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
-        this.fireAtThreshold = neurons.fireAtThreshold();
         this.membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
         int cores = chip.cores.length;
         membrane = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
+        checked = new boolean[cores][];
         spikeCount = new int[cores][];
         spikeBits = new long[cores][];
         spikesPerCore = new long[cores];
@@ -98,6 +102,7 @@ public final class Emulator {
             pendingRow[c] = (n + 7) / 8 * 8 + 8;
             pending[c] = new long[pendingRow[c] * (chunk + 1)];
             analogInput[c] = new long[n];
+            checked[c] = new boolean[n];
             spikeCount[c] = new int[n];
             spikeBits[c] = new long[n + chip.cores[c].gateOutputs];
         }
@@ -142,7 +147,33 @@ public final class Emulator {
                 }
                 synapticOps += core.axonStart[axon + 1] - core.axonStart[axon];
             }
+            for (int i = 0; i < core.neurons; i++) {
+                checked[c][i] = mightOverflow(c, i);
+            }
         }
+    }
+
+    /**
+     * Whether neuron i's accumulator or membrane could leave its range in some step of this image. Its input in a step
+     * lies in [a + D⁻, a + D⁺] (a the analog current, D± what its routes can deliver at most); with the bias b the
+     * membrane moves by u ∈ [u⁻, u⁺]. If u⁺ ≤ θ, the membrane never exceeds H = f − 1 after a step (f the lowest value
+     * that fires): below f it stays, and a firing membrane loses θ ≥ u⁺ of what it gained. Before the comparison it
+     * is then at most H + u⁺; from below it is held by the floor, or by u⁻ ≥ 0 on a chip without one.
+     */
+    private boolean mightOverflow(int c, int i) {
+        Chip.CoreTables core = chip.cores[c];
+        long current = analogInput[c][i];
+        long most = chip.mostDelivered[c][i];
+        long least = chip.leastDelivered[c][i];
+        if (current > accumulatorMax || current < ~accumulatorMax
+                || most > accumulatorMax - current || least < ~accumulatorMax - current) {
+            return true;
+        }
+        long rise = current + most + core.bias[i];
+        long fall = current + least + core.bias[i];
+        long firesFrom = chip.firesFrom[c][i];
+        boolean bounded = floor != Long.MIN_VALUE ? floor >= ~stateMax : fall >= 0;
+        return firesFrom < 1 || rise > core.threshold[i] || firesFrom - 1 > stateMax - rise || !bounded;
     }
 
     /** Runs one step on every core: accumulate, bias, integrate, floor and overflow, compare, reset, gates, emit. */
@@ -195,12 +226,15 @@ public final class Emulator {
         int[] n = spikeCount[c];
         int row = pendingRow[c];
         int[] readoutClass = chip.readoutClass[c];
-        boolean[] routed = chip.receivesEvents[c];
+        long[] most = chip.mostDelivered[c];
+        long[] least = chip.leastDelivered[c];
+        boolean[] checks = checked[c];
         for (int i = segment.first(); i < segment.first() + segment.count(); i++) {
-            boolean events = routed[i];
+            boolean events = most[i] != 0 || least[i] != 0;
+            boolean check = checks[i];
             long threshold = core.threshold[i];
-            long firesFrom = fireAtThreshold ? threshold : threshold + 1;
-            long keep = core.resetToZero[i] ? 0 : -1;
+            long firesFrom = chip.firesFrom[c][i];
+            long keep = chip.resetKeep[c][i];
             long bias = core.bias[i];
             long input = current[i];
             int traced = readoutClass[i] * chunk;
@@ -212,14 +246,14 @@ public final class Emulator {
                     accumulated += q[at];
                     q[at] = 0;
                 }
-                if (accumulated > accumulatorMax || accumulated < ~accumulatorMax) {
+                if (check && (accumulated > accumulatorMax || accumulated < ~accumulatorMax)) {
                     accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
                 }
                 value += accumulated + bias;
                 if (value < floor) {
                     value = floor;
                 }
-                if (value > stateMax || value < ~stateMax) {
+                if (check && (value > stateMax || value < ~stateMax)) {
                     value = overflow(value, stateBits, c, i, k, MEMBRANE);
                 }
                 if (value >= firesFrom) {
