@@ -48,6 +48,13 @@ public final class Chip {
      */
     final long[][] mostDelivered;
     final long[][] leastDelivered;
+    /** Per core: its pending registers' packing and its runs in that packing. */
+    final PendingWords[] pendingWords;
+    /**
+     * Per core and neuron: whether it clears its pending word once it has read it, being the last of the word's
+     * neurons with routed input to be advanced in the {@link Schedule}'s order.
+     */
+    final boolean[][] clearsPending;
     /** Per core and neuron: the lowest membrane that fires (θ, or θ+1 on a chip that fires on v > θ). */
     final long[][] firesFrom;
     /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits, or none to reset to zero). */
@@ -228,6 +235,12 @@ public final class Chip {
                 }
             }
         }
+        this.pendingWords = new PendingWords[cores.length];
+        this.clearsPending = new boolean[cores.length][];
+        for (int c = 0; c < cores.length; c++) {
+            pendingWords[c] = PendingWords.of(cores[c], mostDelivered[c], leastDelivered[c]);
+            clearsPending[c] = lastReaders(c);
+        }
         this.firesFrom = new long[cores.length][];
         this.resetKeep = new long[cores.length][];
         long above = configuration.neurons().fireAtThreshold() ? 0 : 1;
@@ -239,6 +252,37 @@ public final class Chip {
                 resetKeep[c][i] = cores[c].resetToZero[i] ? 0 : -1;
             }
         }
+    }
+
+    /** For each neuron of core c: whether it is the last of its pending word's readers in the schedule's order. */
+    private boolean[] lastReaders(int c) {
+        int neurons = cores[c].neurons;
+        long[] order = new long[neurons];
+        int stage = 0;
+        for (Schedule.Stage each : schedule.stages) {
+            for (Schedule.Segment segment : each.segments()) {
+                if (segment.core() == c && !each.gate()) {
+                    for (int i = segment.first(); i < segment.first() + segment.count(); i++) {
+                        order[i] = (long) stage << 32 | i;
+                    }
+                }
+            }
+            stage++;
+        }
+        PendingWords packing = pendingWords[c];
+        long[] lastOfWord = new long[(neurons + packing.lanes - 1) / packing.lanes];
+        java.util.Arrays.fill(lastOfWord, -1);
+        for (int i = 0; i < neurons; i++) {
+            if (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0) {
+                lastOfWord[packing.wordOf(i)] = Math.max(lastOfWord[packing.wordOf(i)], order[i]);
+            }
+        }
+        boolean[] last = new boolean[neurons];
+        for (int i = 0; i < neurons; i++) {
+            last[i] = lastOfWord[packing.wordOf(i)] == order[i]
+                    && (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0);
+        }
+        return last;
     }
 
     private static long saturatingAdd(long a, long b) {

@@ -21,12 +21,6 @@ public final class Emulator {
     private final Chip chip;
     private final boolean strict;
     private final int chunk;
-    /**
-     * Per core: the distance between one step's pending-input registers and the next step's. It is the neuron count
-     * rounded up to whole cache lines plus one line, so a neuron's registers of successive steps fall into different
-     * cache sets rather than evicting each other when the count is a power of two.
-     */
-    private final int[] pendingRow;
     private final int accumulatorBits;
     private final int stateBits;
     private final long accumulatorMax;
@@ -38,8 +32,9 @@ public final class Emulator {
 
     private final long[][] membrane;
     /**
-     * Neuron i's input for step k of the chunk is at [k·row + i] ({@link #pendingRow}): a run of consecutive neurons
-     * takes an event's weights in one contiguous sweep. [length·row + i] is carried over to the next chunk.
+     * Neuron i's input for step k of the chunk is in word [k·row + wordOf(i)] of its core ({@link PendingWords}): a
+     * run of consecutive neurons takes an event's weights in one contiguous sweep. Row [length] is carried over to
+     * the next chunk.
      */
     private final long[][] pending;
     private final long[][] analogInput;
@@ -95,12 +90,10 @@ public final class Emulator {
         spikeCount = new int[cores][];
         spikeBits = new long[cores][];
         spikesPerCore = new long[cores];
-        pendingRow = new int[cores];
         for (int c = 0; c < cores; c++) {
             int n = chip.cores[c].neurons;
             membrane[c] = new long[n];
-            pendingRow[c] = (n + 7) / 8 * 8 + 8;
-            pending[c] = new long[pendingRow[c] * (chunk + 1)];
+            pending[c] = new long[chip.pendingWords[c].row * (chunk + 1)];
             analogInput[c] = new long[n];
             checked[c] = new boolean[n];
             spikeCount[c] = new int[n];
@@ -224,7 +217,9 @@ public final class Emulator {
         long[] current = analogInput[c];
         long[] bits = spikeBits[c];
         int[] n = spikeCount[c];
-        int row = pendingRow[c];
+        PendingWords packing = chip.pendingWords[c];
+        int row = packing.row;
+        boolean[] clears = chip.clearsPending[c];
         int[] readoutClass = chip.readoutClass[c];
         long[] most = chip.mostDelivered[c];
         long[] least = chip.leastDelivered[c];
@@ -240,11 +235,14 @@ public final class Emulator {
             int traced = readoutClass[i] * chunk;
             long value = v[i];
             long fired = 0;
-            for (int k = 0, at = i; k < length; k++, at += row) {
+            boolean clear = clears[i];
+            for (int k = 0, at = packing.wordOf(i); k < length; k++, at += row) {
                 long accumulated = input;
                 if (events) {
-                    accumulated += q[at];
-                    q[at] = 0;
+                    accumulated += packing.received(q[at], i);
+                    if (clear) {
+                        q[at] = 0;
+                    }
                 }
                 if (check && (accumulated > accumulatorMax || accumulated < ~accumulatorMax)) {
                     accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
@@ -261,7 +259,7 @@ public final class Emulator {
                     fired |= 1L << k;
                 }
                 if (traced >= 0) {
-                    readoutTrace[traced + k] = value + (k + 1 < length ? q[at + row] : 0);
+                    readoutTrace[traced + k] = value + (k + 1 < length ? packing.received(q[at + row], i) : 0);
                 }
             }
             v[i] = value;
@@ -328,17 +326,18 @@ public final class Emulator {
                 int axon = core.routeAxon[r];
                 int firstRun = destination.axonRun[axon];
                 int endRun = destination.axonRun[axon + 1];
-                int[] runTarget = destination.runTarget;
-                int[] runSynapse = destination.runSynapse;
-                long[] weight = destination.synapseWeight;
+                PendingWords packing = chip.pendingWords[core.routeCore[r]];
+                int[] firstWord = packing.firstWord;
+                int[] start = packing.start;
+                long[] words = packing.words;
                 for (long steps = fired; steps != 0; steps &= steps - 1) {
-                    int nextStep = (Long.numberOfTrailingZeros(steps) + 1) * pendingRow[core.routeCore[r]];
+                    int nextStep = (Long.numberOfTrailingZeros(steps) + 1) * packing.row;
                     for (int run = firstRun; run < endRun; run++) {
-                        int from = runSynapse[run];
-                        int to = runSynapse[run + 1];
-                        int shift = nextStep + runTarget[run] - from;
+                        int from = start[run];
+                        int to = start[run + 1];
+                        int shift = nextStep + firstWord[run] - from;
                         for (int s = from; s < to; s++) {
-                            q[shift + s] += weight[s];
+                            q[shift + s] += words[s];
                         }
                     }
                 }
@@ -347,10 +346,10 @@ public final class Emulator {
         spikesPerCore[c] += spikes;
     }
 
-    /** Moves each neuron's input for the step after the chunk into the chunk's first register. */
+    /** Moves the input for the step after the chunk into the chunk's first row, which its neurons have cleared. */
     private void carryOver(int length) {
         for (int c = 0; c < pending.length; c++) {
-            int row = pendingRow[c];
+            int row = chip.pendingWords[c].row;
             System.arraycopy(pending[c], length * row, pending[c], 0, row);
             Arrays.fill(pending[c], length * row, (length + 1) * row, 0);
         }
@@ -392,7 +391,9 @@ public final class Emulator {
             long spikes = spikeCount[c][i] - Long.bitCount(spikeBits[c][i] >>> k >>> 1);
             long score = spikes;
             if (membraneReadout) {
-                long delivered = k + 1 == length ? pending[c][length * pendingRow[c] + i] : 0;
+                PendingWords packing = chip.pendingWords[c];
+                long delivered = k + 1 == length
+                        ? packing.received(pending[c][length * packing.row + packing.wordOf(i)], i) : 0;
                 score = chip.cores[c].threshold[i] * spikes + readoutTrace[cls * chunk + k] + delivered;
             }
             if (score > bestScore) {
@@ -457,7 +458,9 @@ public final class Emulator {
 
     /** The pending input q (delivered for the next step) of a local neuron, for probes and readouts. */
     public long pending(int coreIndex, int neuron) {
-        return pending[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+        int stored = chip.cores[coreIndex].internalOf[neuron];
+        PendingWords packing = chip.pendingWords[coreIndex];
+        return packing.received(pending[coreIndex][packing.wordOf(stored)], stored);
     }
 
     /** The running spike count n of a local neuron. */
