@@ -309,7 +309,6 @@ public final class Emulator {
         int c = segment.core();
         Chip.CoreTables core = chip.cores[c];
         long[] bits = spikeBits[c];
-        long[] fanout = chip.slotFanout[c];
         long spikes = 0;
         for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
             long fired = bits[slot];
@@ -317,9 +316,6 @@ public final class Emulator {
                 continue;
             }
             spikes += Long.bitCount(fired);
-            for (long steps = fired; steps != 0; steps &= steps - 1) {
-                opsThrough[Long.numberOfTrailingZeros(steps)] += fanout[slot];
-            }
             for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
                 Chip.CoreTables destination = chip.cores[core.routeCore[r]];
                 long[] q = pending[core.routeCore[r]];
@@ -330,14 +326,26 @@ public final class Emulator {
                 int[] firstWord = packing.firstWord;
                 int[] start = packing.start;
                 long[] words = packing.words;
+                int synapses = destination.axonStart[axon + 1] - destination.axonStart[axon];
                 for (long steps = fired; steps != 0; steps &= steps - 1) {
-                    int nextStep = (Long.numberOfTrailingZeros(steps) + 1) * packing.row;
-                    for (int run = firstRun; run < endRun; run++) {
-                        int from = start[run];
-                        int to = start[run + 1];
-                        int shift = nextStep + firstWord[run] - from;
+                    opsThrough[Long.numberOfTrailingZeros(steps)] += synapses;
+                }
+                int row = packing.row;
+                for (int run = firstRun; run < endRun; run++) {
+                    int from = start[run];
+                    int to = start[run + 1];
+                    int shift = row + firstWord[run] - from;
+                    if (to - from == 1) {
+                        long word = words[from];
+                        for (long steps = fired; steps != 0; steps &= steps - 1) {
+                            q[shift + from + Long.numberOfTrailingZeros(steps) * row] += word;
+                        }
+                        continue;
+                    }
+                    for (long steps = fired; steps != 0; steps &= steps - 1) {
+                        int stepShift = shift + Long.numberOfTrailingZeros(steps) * row;
                         for (int s = from; s < to; s++) {
-                            q[shift + s] += words[s];
+                            q[stepShift + s] += words[s];
                         }
                     }
                 }
