@@ -56,6 +56,11 @@ public final class Emulator {
     private int advanced;
     private long synapticOps;
     private Overflow firstOverflow;
+    /**
+     * Whether the last {@link #advance} finished, leaving only the first row of pending registers (the input carried
+     * over) non-zero; {@link #load} then clears just that row.
+     */
+    private boolean settled = true;
 
     /** The first register to overflow in cycle order: by step, then core, then neuron, accumulator before membrane. */
     private record Overflow(int step, int core, int neuron, int register, String message) {
@@ -127,7 +132,7 @@ public final class Emulator {
         for (int c = 0; c < chip.cores.length; c++) {
             Chip.CoreTables core = chip.cores[c];
             Arrays.fill(membrane[c], 0);
-            Arrays.fill(pending[c], 0);
+            Arrays.fill(pending[c], 0, settled ? chip.pendingWords[c].row : pending[c].length, 0);
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(spikeCount[c], 0);
             Arrays.fill(spikeBits[c], 0);
@@ -183,6 +188,7 @@ public final class Emulator {
             throw new IllegalArgumentException("advance by 1 to " + chunk + " steps, not " + length);
         }
         Arrays.fill(opsThrough, 0);
+        settled = false;
         for (Schedule.Stage stage : chip.schedule.stages) {
             for (Schedule.Segment segment : stage.segments()) {
                 if (stage.gate()) {
@@ -204,6 +210,7 @@ public final class Emulator {
             opsThrough[k] = synapticOps;
         }
         carryOver(length);
+        settled = true;
         step += length;
         advanced = length;
     }
@@ -234,6 +241,11 @@ public final class Emulator {
             long input = current[i];
             int traced = readoutClass[i] * chunk;
             long value = v[i];
+            if (!events && !check && traced < 0 && input + bias <= 0 && value < firesFrom) {
+                v[i] = sinking(value, input + bias, length);
+                bits[i] = 0;
+                continue;
+            }
             long fired = 0;
             boolean clear = clears[i];
             for (int k = 0, at = packing.wordOf(i); k < length; k++, at += row) {
@@ -266,6 +278,22 @@ public final class Emulator {
             bits[i] = fired;
             n[i] += Long.bitCount(fired);
         }
+    }
+
+    /**
+     * The membrane after {@code length} steps of a neuron below its firing value whose only input is a constant
+     * {@code drive} ≤ 0 and whose registers cannot overflow: it never fires, and as it only sinks, holding it at the
+     * floor in every step is holding it there at the end. A neuron that can sink has a floor: without one, its
+     * registers count as unbounded.
+     */
+    private long sinking(long value, long drive, int length) {
+        if (drive == 0) {
+            return value;
+        }
+        if (drive < (floor - value) / length) {
+            return floor;
+        }
+        return Math.max(floor, value + length * drive);
     }
 
     /**
