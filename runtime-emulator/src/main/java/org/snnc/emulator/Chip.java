@@ -2,6 +2,7 @@ package org.snnc.emulator;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,6 @@ public final class Chip {
     final int[] readoutCore;
     final int[] readoutNeuron;
     final long totalNeurons;
-    /** Per core and emitting slot: the synaptic operations one of its spikes causes, over all its routes. */
-    final long[][] slotFanout;
     /** Per core and neuron: its class when it belongs to the readout population, else −1. */
     final int[][] readoutClass;
     final Schedule schedule;
@@ -57,7 +56,7 @@ public final class Chip {
     final boolean[][] clearsPending;
     /** Per core and neuron: the lowest membrane that fires (θ, or θ+1 on a chip that fires on v > θ). */
     final long[][] firesFrom;
-    /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits, or none to reset to zero). */
+    /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits; none to reset to 0). */
     final long[][] resetKeep;
 
     /** One core's memories, in arrays indexed by the core's local neuron, gate output or axon number. */
@@ -155,8 +154,8 @@ public final class Chip {
                 for (int k = 0; k < count; k++) {
                     keyed[k] = (long) synapseTarget[from + k] << 32 | k;
                 }
-                java.util.Arrays.sort(keyed);
-                long[] weights = java.util.Arrays.copyOfRange(synapseWeight, from, from + count);
+                Arrays.sort(keyed);
+                long[] weights = Arrays.copyOfRange(synapseWeight, from, from + count);
                 for (int k = 0; k < count; k++) {
                     synapseTarget[from + k] = (int) (keyed[k] >>> 32);
                     synapseWeight[from + k] = weights[(int) keyed[k]];
@@ -199,19 +198,10 @@ public final class Chip {
             neurons += core.neurons;
         }
         this.totalNeurons = neurons;
-        this.slotFanout = new long[cores.length][];
         this.readoutClass = new int[cores.length][];
         for (int c = 0; c < cores.length; c++) {
-            CoreTables core = cores[c];
-            slotFanout[c] = new long[core.neurons + core.gateOutputs];
-            for (int slot = 0; slot < slotFanout[c].length; slot++) {
-                for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
-                    int[] axonStart = cores[core.routeCore[r]].axonStart;
-                    slotFanout[c][slot] += axonStart[core.routeAxon[r] + 1] - axonStart[core.routeAxon[r]];
-                }
-            }
-            readoutClass[c] = new int[core.neurons];
-            java.util.Arrays.fill(readoutClass[c], -1);
+            readoutClass[c] = new int[cores[c].neurons];
+            Arrays.fill(readoutClass[c], -1);
         }
         for (int k = 0; k < readoutCore.length; k++) {
             readoutClass[readoutCore[k]][readoutNeuron[k]] = k;
@@ -271,7 +261,7 @@ public final class Chip {
         }
         PendingWords packing = pendingWords[c];
         long[] lastOfWord = new long[(neurons + packing.lanes - 1) / packing.lanes];
-        java.util.Arrays.fill(lastOfWord, -1);
+        Arrays.fill(lastOfWord, -1);
         for (int i = 0; i < neurons; i++) {
             if (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0) {
                 lastOfWord[packing.wordOf(i)] = Math.max(lastOfWord[packing.wordOf(i)], order[i]);
@@ -507,7 +497,8 @@ public final class Chip {
                 }
             }
             return new CoreTables(core.id(), neurons, gateOutputs, threshold, bias, resetToZero, blockLayer,
-                    blockFirst, blockLocal, gateBlockUnit, gateBlockLocal, gateTable[0], gateTable[1], axonStart, synapseTarget, synapseWeight,
+                    blockFirst, blockLocal, gateBlockUnit, gateBlockLocal, gateTable[0], gateTable[1], axonStart,
+                    synapseTarget, synapseWeight,
                     routes[0], routes[1], routes[2], inputAxons.toArray(), inputElements.toArray(), internal);
         }
 
@@ -531,7 +522,7 @@ public final class Chip {
                     }
                     keyed[k] = key << 32 | k;
                 }
-                java.util.Arrays.sort(keyed);
+                Arrays.sort(keyed);
                 for (int rank = 0; rank < keyed.length; rank++) {
                     order[local + (int) keyed[rank]] = local + rank;
                 }
@@ -682,7 +673,8 @@ public final class Chip {
                     int slot = localSlot(held, route.source(), route.sourceFirst() + k);
                     if (slot < 0) {
                         throw error("cores[" + coreIndex.get(core.id()) + "].routes", "core " + core.id()
-                                + " routes " + route.source() + "[" + (route.sourceFirst() + k) + "], which it does not hold");
+                                + " routes " + route.source() + "[" + (route.sourceFirst() + k)
+                                + "], which it does not hold");
                     }
                     slotOf.add(slot);
                     destinationCore.add(destination);

@@ -1,6 +1,7 @@
 package org.snnc.emulator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,9 @@ import org.snnc.emulator.config.Configuration;
  */
 final class Schedule {
     /** Steps per chunk for a configuration without cycles: one 64-bit word of spikes per neuron. */
-    static final int CHUNK = Integer.getInteger("snnc.chunk", Long.SIZE);
+    static final int CHUNK = Long.SIZE;
 
-    /** {@code count} consecutive slots (neurons, or gate outputs numbered after the neurons) of the core at index {@code core}. */
+    /** {@code count} consecutive slots (neurons, then gate outputs) of the core at index {@code core}. */
     record Segment(int core, int first, int count) {
     }
 
@@ -104,7 +105,7 @@ final class Schedule {
                     continue;
                 }
                 int p = index.get(names[kind][b]);
-                java.util.Arrays.fill(population, from, to, p);
+                Arrays.fill(population, from, to, p);
                 segments.get(p).add(new Segment(coreIndex, from, to - from));
             }
         }
@@ -116,7 +117,7 @@ final class Schedule {
         int axons = core.axonStart.length - 1;
         int[][] reached = new int[axons][];
         int[] seenAt = new int[populations];
-        java.util.Arrays.fill(seenAt, -1);
+        Arrays.fill(seenAt, -1);
         int[] found = new int[populations];
         for (int a = 0; a < axons; a++) {
             int distinct = 0;
@@ -127,7 +128,7 @@ final class Schedule {
                     found[distinct++] = p;
                 }
             }
-            reached[a] = java.util.Arrays.copyOf(found, distinct);
+            reached[a] = Arrays.copyOf(found, distinct);
         }
         return reached;
     }
