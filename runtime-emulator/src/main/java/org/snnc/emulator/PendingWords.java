@@ -48,19 +48,24 @@ final class PendingWords {
             firstWord[run] = first / lanes;
             start[run] = words.size();
             for (int word = first / lanes; word <= (first + count - 1) / lanes; word++) {
-                long packed = 0;
+                long[] halves = new long[2];
                 for (int lane = 0; lane < lanes; lane++) {
                     int target = word * lanes + lane;
                     if (target >= first && target < first + count) {
-                        packed += core.synapseWeight[synapse + target - first] << (32 * lane);
+                        halves[lane] = core.synapseWeight[synapse + target - first];
                     }
                 }
-                words.add(packed);
+                words.add(lanes == 1 ? halves[0] : pair(halves[0], halves[1]));
             }
         }
         start[runs] = words.size();
         int used = (core.neurons + lanes - 1) / lanes;
         return new PendingWords(lanes, (used + 7) / 8 * 8 + 8, firstWord, start, words.toArray());
+    }
+
+    /** The word L + 2³²·H holding {@code low} for an even neuron and {@code high} for the odd one after it. */
+    static long pair(long low, long high) {
+        return low + (high << 32);
     }
 
     /** The word holding neuron {@code neuron}'s register within a row. */
