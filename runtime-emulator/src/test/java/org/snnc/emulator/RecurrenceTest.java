@@ -13,13 +13,18 @@ import org.snnc.emulator.config.ConfigurationLoader;
 class RecurrenceTest {
     /** One neuron p, analog input x with weight 2, threshold 5, reset by subtraction, and a synapse p → p. */
     static String recurrent(int recurrentWeight) {
+        return recurrent(recurrentWeight, 0);
+    }
+
+    /** As {@link #recurrent(int)}, the loop's weight {@code mantissa·2^exponent}, on 56-bit registers. */
+    static String recurrent(int mantissa, int exponent) {
         return String.format("""
                 {"format":"snnc-config","version":1,"network":"loop",
                  "chip":{"format":"snnc-chip/1","name":"tiny","cores":2,
                    "core":{"neurons":8,"input_axons":8,"output_axons":8,"synapse_memory":64,"bias_memory":8},
-                   "memory_model":"entries","weights":{"bits":4,"exponent_min":0,"exponent_max":2},
+                   "memory_model":"entries","weights":{"bits":4,"exponent_min":0,"exponent_max":40},
                    "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
-                     "accumulator_bits":8,"state_bits":8,"overflow":"saturate","fire":"ge",
+                     "accumulator_bits":56,"state_bits":56,"overflow":"saturate","fire":"ge",
                      "resets":["subtract","zero"]},
                    "features":{"maxpool_gate":true,"split_layers":true},"routing":{"self_routes":true}},
                  "allocator":"greedy",
@@ -33,13 +38,13 @@ class RecurrenceTest {
                    "synapses":[{"kind":"dense","name":"h","source":"x.encoded","target":"p","rows_first":0,
                        "rows":1,"inputs":1,"exponent":0,"mantissas":[2]},
                      {"kind":"dense","name":"loop","source":"p","target":"p","rows_first":0,
-                       "rows":1,"inputs":1,"exponent":0,"mantissas":[%d]}],
+                       "rows":1,"inputs":1,"exponent":%d,"mantissas":[%d]}],
                    "routes":[{"source":"p","source_first":0,"count":1,"core":0,"axon_first":1}],
                    "usage":{"neurons":1,"synapse_memory":2,"bias_memory":1,"input_axons":2,"output_axons":1,
                      "destinations":1}}],
                  "input_routes":[{"source":"x.encoded","source_first":0,"count":1,"core":0,"axon_first":0}],
                  "readout":{"name":"p.readout","population":"p","mode":"membrane","seed":0}}
-                """, recurrentWeight);
+                """, exponent, mantissa);
     }
 
     @Test
@@ -56,6 +61,18 @@ class RecurrenceTest {
         // v += 6 every step, less 2 in the step after each spike; a spike takes 5 away.
         assertArrayEquals(new long[] {1, 0, 4, 5, 4, 3}, membranes);
         assertEquals(1 + 5, emulator.synapticOps(), "the analog input once, then one event per spike");
+    }
+
+    @Test
+    void inputsBeyond32BitsKeepAWordPerNeuron() {
+        Chip chip = Chip.build(ConfigurationLoader.parse(recurrent(-1, 33), "wide.json"), "wide.json");
+        assertEquals(1, chip.pendingWords[0].lanes);
+        Emulator emulator = new Emulator(chip, true);
+        emulator.load(new int[] {3});
+        emulator.step();
+        emulator.step();
+        emulator.step();
+        assertEquals(1 + 6 + 6 - (1L << 33), emulator.membrane(0, 0), "one spike, then −2³³ and no more spikes");
     }
 
     @Test
