@@ -17,6 +17,7 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
 public final class Emulator {
     private static final String ACCUMULATOR = "accumulator";
     private static final String MEMBRANE = "membrane";
+    private static final long UNBOUNDED = Long.MAX_VALUE;
 
     private final Chip chip;
     private final boolean strict;
@@ -39,10 +40,11 @@ public final class Emulator {
     private final long[][] pending;
     private final long[][] analogInput;
     /**
-     * Per neuron, for this image: whether its registers might overflow. When they cannot, its update skips the
-     * checks; see {@link #mightOverflow}.
+     * Per neuron, for this image: the most its membrane can rise in one step, or {@link #UNBOUNDED} when its
+     * accumulator might overflow or nothing bounds its membrane from below ({@link #maxRise}). From it and the
+     * membrane, {@link #uncheckedSteps} proves how many steps need no range checks.
      */
-    private final boolean[][] checked;
+    private final long[][] rise;
     private final int[][] spikeCount;
     /** Per emitting slot (neurons, then gate outputs): bit k is set when it spiked in step k of the last chunk. */
     private final long[][] spikeBits;
@@ -91,7 +93,7 @@ public final class Emulator {
         membrane = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
-        checked = new boolean[cores][];
+        rise = new long[cores][];
         spikeCount = new int[cores][];
         spikeBits = new long[cores][];
         spikesPerCore = new long[cores];
@@ -100,7 +102,7 @@ public final class Emulator {
             membrane[c] = new long[n];
             pending[c] = new long[chip.pendingWords[c].row * (chunk + 1)];
             analogInput[c] = new long[n];
-            checked[c] = new boolean[n];
+            rise[c] = new long[n];
             spikeCount[c] = new int[n];
             spikeBits[c] = new long[n + chip.cores[c].gateOutputs];
         }
@@ -146,32 +148,47 @@ public final class Emulator {
                 synapticOps += core.axonStart[axon + 1] - core.axonStart[axon];
             }
             for (int i = 0; i < core.neurons; i++) {
-                checked[c][i] = mightOverflow(c, i);
+                rise[c][i] = maxRise(c, i);
             }
         }
     }
 
     /**
-     * Whether neuron i's accumulator or membrane could leave its range in some step of this image. Its input in a step
-     * lies in [a + D⁻, a + D⁺] (a the analog current, D± what its routes can deliver at most); with the bias b the
-     * membrane moves by u ∈ [u⁻, u⁺]. If u⁺ ≤ θ, the membrane never exceeds H = f − 1 after a step (f the lowest value
-     * that fires): below f it stays, and a firing membrane loses θ ≥ u⁺ of what it gained. Before the comparison it
-     * is then at most H + u⁺; from below it is held by the floor, or by u⁻ ≥ 0 on a chip without one.
+     * The most neuron i's membrane can rise in one step of this image, u⁺ = a + D⁺ + b (a the analog current, D⁺
+     * what its routes can deliver at most, b the bias); or {@link #UNBOUNDED} when its accumulator input a + D might
+     * leave the accumulator's range, when nothing holds its membrane from below (neither a floor nor
+     * u⁻ = a + D⁻ + b ≥ 0), or when it fires at or below 0.
      */
-    private boolean mightOverflow(int c, int i) {
-        Chip.CoreTables core = chip.cores[c];
+    private long maxRise(int c, int i) {
         long current = analogInput[c][i];
         long most = chip.mostDelivered[c][i];
         long least = chip.leastDelivered[c][i];
         if (current > accumulatorMax || current < ~accumulatorMax
                 || most > accumulatorMax - current || least < ~accumulatorMax - current) {
-            return true;
+            return UNBOUNDED;
         }
-        long rise = current + most + core.bias[i];
-        long fall = current + least + core.bias[i];
-        long firesFrom = chip.firesFrom[c][i];
-        boolean bounded = floor != Long.MIN_VALUE ? floor >= ~stateMax : fall >= 0;
-        return firesFrom < 1 || rise > core.threshold[i] || firesFrom - 1 > stateMax - rise || !bounded;
+        long bias = chip.cores[c].bias[i];
+        boolean bounded = floor != Long.MIN_VALUE ? floor >= ~stateMax : current + least + bias >= 0;
+        return bounded && chip.firesFrom[c][i] >= 1 ? current + most + bias : UNBOUNDED;
+    }
+
+    /**
+     * How many of the next {@code remaining} steps, at most, provably leave a neuron's registers in range, for a
+     * membrane now at {@code value} that rises at most {@code rise} = u⁺ per step ({@link #maxRise}) and fires from
+     * f = {@code firesFrom}. With H = max(v, f − 1), after j steps the membrane is at most H + j·max(0, u⁺ − θ):
+     * below f it stays below f, and a firing membrane gains at most u⁺ and loses θ. So step j compares at most
+     * H + (j − 1)·max(0, u⁺ − θ) + u⁺, and every step fits while that is at most the state's maximum.
+     */
+    private int uncheckedSteps(long value, long rise, long threshold, long firesFrom, int remaining) {
+        if (rise == UNBOUNDED) {
+            return 0;
+        }
+        long room = stateMax - rise - Math.max(value, firesFrom - 1);
+        if (room < 0) {
+            return 0;
+        }
+        long excess = rise - threshold;
+        return excess <= 0 ? remaining : (int) Math.min(remaining, room / excess + 1);
     }
 
     /** Runs one step on every core: accumulate, bias, integrate, floor and overflow, compare, reset, gates, emit. */
@@ -230,10 +247,10 @@ public final class Emulator {
         int[] readoutClass = chip.readoutClass[c];
         long[] most = chip.mostDelivered[c];
         long[] least = chip.leastDelivered[c];
-        boolean[] checks = checked[c];
+        long[] rises = rise[c];
         for (int i = segment.first(); i < segment.first() + segment.count(); i++) {
             boolean events = most[i] != 0 || least[i] != 0;
-            boolean check = checks[i];
+            long rising = rises[i];
             long threshold = core.threshold[i];
             long firesFrom = chip.firesFrom[c][i];
             long keep = chip.resetKeep[c][i];
@@ -241,37 +258,46 @@ public final class Emulator {
             long input = current[i];
             int traced = readoutClass[i] * chunk;
             long value = v[i];
-            if (!events && !check && traced < 0 && input + bias <= 0 && value < firesFrom) {
+            if (!events && traced < 0 && input + bias <= 0 && value < firesFrom
+                    && uncheckedSteps(value, rising, threshold, firesFrom, length) == length) {
                 v[i] = sinking(value, input + bias, length);
                 bits[i] = 0;
                 continue;
             }
             long fired = 0;
             boolean clear = clears[i];
-            for (int k = 0, at = packing.wordOf(i); k < length; k++, at += row) {
-                long accumulated = input;
-                if (events) {
-                    accumulated += packing.received(q[at], i);
-                    if (clear) {
-                        q[at] = 0;
+            int at = packing.wordOf(i);
+            int k = 0;
+            while (k < length) {
+                // Checks only where uncheckedSteps cannot rule an overflow out; it is asked again after each run.
+                int unchecked = uncheckedSteps(value, rising, threshold, firesFrom, length - k);
+                boolean check = unchecked == 0;
+                int end = !check ? k + unchecked : rising == UNBOUNDED ? length : k + 1;
+                for (; k < end; k++, at += row) {
+                    long accumulated = input;
+                    if (events) {
+                        accumulated += packing.received(q[at], i);
+                        if (clear) {
+                            q[at] = 0;
+                        }
                     }
-                }
-                if (check && (accumulated > accumulatorMax || accumulated < ~accumulatorMax)) {
-                    accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
-                }
-                value += accumulated + bias;
-                if (value < floor) {
-                    value = floor;
-                }
-                if (check && (value > stateMax || value < ~stateMax)) {
-                    value = overflow(value, stateBits, c, i, k, MEMBRANE);
-                }
-                if (value >= firesFrom) {
-                    value = (value - threshold) & keep;
-                    fired |= 1L << k;
-                }
-                if (traced >= 0) {
-                    readoutTrace[traced + k] = value + (k + 1 < length ? packing.received(q[at + row], i) : 0);
+                    if (check && (accumulated > accumulatorMax || accumulated < ~accumulatorMax)) {
+                        accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
+                    }
+                    value += accumulated + bias;
+                    if (value < floor) {
+                        value = floor;
+                    }
+                    if (check && (value > stateMax || value < ~stateMax)) {
+                        value = overflow(value, stateBits, c, i, k, MEMBRANE);
+                    }
+                    if (value >= firesFrom) {
+                        value = (value - threshold) & keep;
+                        fired |= 1L << k;
+                    }
+                    if (traced >= 0) {
+                        readoutTrace[traced + k] = value + (k + 1 < length ? packing.received(q[at + row], i) : 0);
+                    }
                 }
             }
             v[i] = value;

@@ -67,6 +67,22 @@ class ChunkTest {
     }
 
     @Test
+    void aNeuronDrivenAboveItsThresholdIsCheckedWhereItOverflows() {
+        // Drive 20 against θ = 15 on [−32, 31]: 20 → 5, 25 → 10, 30 → 15, then 35 does not fit in step 4.
+        String text = StepTest.tiny("saturate", "-32", "ge", "subtract", new long[] {5}, new long[] {0},
+                new long[] {15});
+        Chip chip = Chip.build(ConfigurationLoader.parse(text, "t.json"), "t.json");
+        Emulator strict = new Emulator(chip, true);
+        strict.load(new int[] {4});
+        EmulatorException error = assertThrows(EmulatorException.class, () -> strict.advance(64));
+        assertTrue(error.getMessage().contains("step 4: the membrane value 35"), error.getMessage());
+        Emulator saturating = new Emulator(chip, false);
+        saturating.load(new int[] {4});
+        saturating.advance(5);
+        assertEquals(31 - 15, saturating.membrane(0, 0), "35 and 36 both held at 31, then fired");
+    }
+
+    @Test
     void aNeuronThatOnlySinksReachesTheFloorInOneChunk() {
         String text = StepTest.tiny("saturate", "-20", "ge", "subtract", new long[] {-1, 0}, new long[] {0, 0},
                 new long[] {5, 5});
