@@ -264,12 +264,12 @@ public final class Chip {
         Arrays.fill(lastOfWord, -1);
         for (int i = 0; i < neurons; i++) {
             if (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0) {
-                lastOfWord[packing.wordOf(i)] = Math.max(lastOfWord[packing.wordOf(i)], order[i]);
+                lastOfWord[packing.wordOf[i]] = Math.max(lastOfWord[packing.wordOf[i]], order[i]);
             }
         }
         boolean[] last = new boolean[neurons];
         for (int i = 0; i < neurons; i++) {
-            last[i] = lastOfWord[packing.wordOf(i)] == order[i]
+            last[i] = lastOfWord[packing.wordOf[i]] == order[i]
                     && (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0);
         }
         return last;

@@ -266,7 +266,10 @@ public final class Emulator {
             }
             long fired = 0;
             boolean clear = clears[i];
-            int at = packing.wordOf(i);
+            int at = packing.wordOf[i];
+            long offset = packing.offset[i];
+            int up = packing.up[i];
+            int down = packing.down;
             int k = 0;
             while (k < length) {
                 // Checks only where uncheckedSteps cannot rule an overflow out; it is asked again after each run.
@@ -276,7 +279,7 @@ public final class Emulator {
                 for (; k < end; k++, at += row) {
                     long accumulated = input;
                     if (events) {
-                        accumulated += packing.received(q[at], i);
+                        accumulated += ((q[at] + offset) << up) >> down;
                         if (clear) {
                             q[at] = 0;
                         }
@@ -380,24 +383,27 @@ public final class Emulator {
                 int[] firstWord = packing.firstWord;
                 int[] start = packing.start;
                 long[] words = packing.words;
-                int synapses = destination.axonStart[axon + 1] - destination.axonStart[axon];
-                for (long steps = fired; steps != 0; steps &= steps - 1) {
-                    opsThrough[Long.numberOfTrailingZeros(steps)] += synapses;
-                }
+                // The route's first run also counts the operations of its every spike, sparing a pass over the bits.
+                long synapses = destination.axonStart[axon + 1] - destination.axonStart[axon];
                 int row = packing.row;
                 for (int run = firstRun; run < endRun; run++) {
+                    long counted = run == firstRun ? synapses : 0;
                     int from = start[run];
                     int to = start[run + 1];
                     int shift = row + firstWord[run] - from;
                     if (to - from == 1) {
                         long word = words[from];
                         for (long steps = fired; steps != 0; steps &= steps - 1) {
-                            q[shift + from + Long.numberOfTrailingZeros(steps) * row] += word;
+                            int k = Long.numberOfTrailingZeros(steps);
+                            opsThrough[k] += counted;
+                            q[shift + from + k * row] += word;
                         }
                         continue;
                     }
                     for (long steps = fired; steps != 0; steps &= steps - 1) {
-                        int stepShift = shift + Long.numberOfTrailingZeros(steps) * row;
+                        int k = Long.numberOfTrailingZeros(steps);
+                        opsThrough[k] += counted;
+                        int stepShift = shift + k * row;
                         for (int s = from; s < to; s++) {
                             q[stepShift + s] += words[s];
                         }
@@ -455,7 +461,7 @@ public final class Emulator {
             if (membraneReadout) {
                 PendingWords packing = chip.pendingWords[c];
                 long delivered = k + 1 == length
-                        ? packing.received(pending[c][length * packing.row + packing.wordOf(i)], i) : 0;
+                        ? packing.received(pending[c][length * packing.row + packing.wordOf[i]], i) : 0;
                 score = chip.cores[c].threshold[i] * spikes + readoutTrace[cls * chunk + k] + delivered;
             }
             if (score > bestScore) {
@@ -522,7 +528,7 @@ public final class Emulator {
     public long pending(int coreIndex, int neuron) {
         int stored = chip.cores[coreIndex].internalOf[neuron];
         PendingWords packing = chip.pendingWords[coreIndex];
-        return packing.received(pending[coreIndex][packing.wordOf(stored)], stored);
+        return packing.received(pending[coreIndex][packing.wordOf[stored]], stored);
     }
 
     /** The running spike count n of a local neuron. */

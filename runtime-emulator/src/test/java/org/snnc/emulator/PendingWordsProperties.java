@@ -8,45 +8,56 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import org.snnc.emulator.config.ConfigurationLoader;
 
 /**
- * Two neurons' inputs summed in one word come back out exactly, whatever carries crossed between the halves, as long
- * as each true sum fits 32 signed bits.
+ * Inputs of neurons summed lane by lane in one word come back out exactly, whatever carries crossed between the lanes,
+ * as long as each true sum fits its lane.
  */
 class PendingWordsProperties {
 
     @Property(tries = 300)
-    void bothHalvesOfASummedWordAreExact(@ForAll("weightPairs") List<long[]> events) {
+    void everyLaneOfASummedWordIsExact(@ForAll("events") List<long[]> events, @ForAll @IntRange(min = 1, max = 3)
+            int lanes) {
+        PendingWords packing = packing(lanes);
+        assertEquals(lanes, packing.lanes);
+        long limit = (1L << (packing.width - 1)) - 1;
+        long[] sums = new long[lanes];
         long word = 0;
-        long low = 0;
-        long high = 0;
         for (long[] event : events) {
-            if (Math.abs(low + event[0]) > Integer.MAX_VALUE || Math.abs(high + event[1]) > Integer.MAX_VALUE) {
-                continue;
+            boolean fits = true;
+            for (int lane = 0; lane < lanes; lane++) {
+                long weight = event[lane] % limit;
+                fits &= Math.abs(sums[lane] + weight) <= limit;
             }
-            low += event[0];
-            high += event[1];
-            word += PendingWords.pair(event[0], event[1]);
+            for (int lane = 0; lane < lanes && fits; lane++) {
+                long weight = event[lane] % limit;
+                sums[lane] += weight;
+                word += PendingWords.inLane(weight, lane, packing.width);
+            }
         }
-        PendingWords packing = twoLanes();
-        assertEquals(low, packing.received(word, 0));
-        assertEquals(high, packing.received(word, 1));
-        assertEquals(low, packing.received(word, 6));
-        assertEquals(high, packing.received(word, 7));
+        for (int neuron = 0; neuron < 2 * lanes; neuron++) {
+            assertEquals(sums[neuron % lanes], packing.received(word, neuron), "neuron " + neuron);
+        }
     }
 
     @Provide
-    Arbitrary<List<long[]>> weightPairs() {
+    Arbitrary<List<long[]>> events() {
         Arbitrary<Long> weight = Arbitraries.oneOf(
                 Arbitraries.longs().between(-200, 200),
-                Arbitraries.longs().between(Integer.MIN_VALUE / 2, Integer.MAX_VALUE / 2));
-        return weight.list().ofSize(2).map(pair -> new long[] {pair.get(0), pair.get(1)}).list().ofMaxSize(60);
+                Arbitraries.longs().between(Integer.MIN_VALUE, Integer.MAX_VALUE),
+                Arbitraries.longs());
+        return weight.array(long[].class).ofSize(3).list().ofMaxSize(60);
     }
 
-    /** A core of two neurons fed by one run of two synapses with small weights: it packs them into one word. */
-    private static PendingWords twoLanes() {
-        Chip chip = Chip.build(org.snnc.emulator.config.ConfigurationLoader.parse(
-                RecurrenceTest.recurrent(-2), "r.json"), "r.json");
-        return chip.pendingWords[0];
+    /**
+     * One neuron fed back by a synapse whose weight sets how wide its per-step input is: 2 keeps three lanes, −2²⁵
+     * two, −2³³ one.
+     */
+    private static PendingWords packing(int lanes) {
+        int exponent = lanes == 3 ? 1 : lanes == 2 ? 25 : 33;
+        String text = RecurrenceTest.recurrent(-1, exponent);
+        return Chip.build(ConfigurationLoader.parse(text, "r.json"), "r.json").pendingWords[0];
     }
 }
