@@ -52,12 +52,12 @@ class PendingWordsProperties {
     }
 
     /**
-     * One neuron fed back by a synapse whose weight sets how wide its per-step input is: 2 keeps three lanes, −2²⁵
-     * two, −2³³ one.
+     * Six neurons, each fed back by a synapse whose weight sets how wide its per-step input is: −2 keeps three lanes,
+     * −2²⁵ two, −2³³ one.
      */
     private static PendingWords packing(int lanes) {
         int exponent = lanes == 3 ? 1 : lanes == 2 ? 25 : 33;
-        String text = RecurrenceTest.recurrent(-1, exponent);
+        String text = RecurrenceTest.recurrent(-1, exponent, 6);
         return Chip.build(ConfigurationLoader.parse(text, "r.json"), "r.json").pendingWords[0];
     }
 }

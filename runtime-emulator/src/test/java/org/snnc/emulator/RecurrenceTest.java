@@ -18,6 +18,21 @@ class RecurrenceTest {
 
     /** As {@link #recurrent(int)}, the loop's weight {@code mantissa·2^exponent}, on 56-bit registers. */
     static String recurrent(int mantissa, int exponent) {
+        return recurrent(mantissa, exponent, 1);
+    }
+
+    /** {@code neurons} such neurons, each feeding itself only. */
+    static String recurrent(int mantissa, int exponent, int neurons) {
+        StringBuilder zeros = new StringBuilder();
+        StringBuilder inputs = new StringBuilder();
+        StringBuilder loop = new StringBuilder();
+        for (int row = 0; row < neurons; row++) {
+            zeros.append(row == 0 ? "0" : ",0");
+            inputs.append(row == 0 ? "2" : ",2");
+            for (int column = 0; column < neurons; column++) {
+                loop.append(row + column == 0 ? "" : ",").append(row == column ? mantissa : 0);
+            }
+        }
         return String.format("""
                 {"format":"snnc-config","version":1,"network":"loop",
                  "chip":{"format":"snnc-chip/1","name":"tiny","cores":2,
@@ -29,22 +44,22 @@ class RecurrenceTest {
                    "features":{"maxpool_gate":true,"split_layers":true},"routing":{"self_routes":true}},
                  "allocator":"greedy",
                  "input":{"name":"x.encoded","input":"x","shape":[1],"dtype":"u8","encoding":"analog","seed":0},
-                 "layers":[{"name":"p","shape":[1],"cores":[0]}],
+                 "layers":[{"name":"p","shape":[%1$d],"cores":[0]}],
                  "kernels":[],"gates":[],
-                 "cores":[{"id":0,"neurons":[{"layer":"p","first":0,"count":1,"threshold":5,"reset":"subtract",
-                     "weight_exponent":0,"bias":{"per":"neuron","exponent":0,"mantissas":[0]}}],"gates":[],
+                 "cores":[{"id":0,"neurons":[{"layer":"p","first":0,"count":%1$d,"threshold":5,"reset":"subtract",
+                     "weight_exponent":0,"bias":{"per":"neuron","exponent":0,"mantissas":[%2$s]}}],"gates":[],
                    "axons":[{"source":"x.encoded","source_first":0,"count":1,"axon_first":0},
-                            {"source":"p","source_first":0,"count":1,"axon_first":1}],
+                            {"source":"p","source_first":0,"count":%1$d,"axon_first":1}],
                    "synapses":[{"kind":"dense","name":"h","source":"x.encoded","target":"p","rows_first":0,
-                       "rows":1,"inputs":1,"exponent":0,"mantissas":[2]},
+                       "rows":%1$d,"inputs":1,"exponent":0,"mantissas":[%3$s]},
                      {"kind":"dense","name":"loop","source":"p","target":"p","rows_first":0,
-                       "rows":1,"inputs":1,"exponent":%d,"mantissas":[%d]}],
-                   "routes":[{"source":"p","source_first":0,"count":1,"core":0,"axon_first":1}],
-                   "usage":{"neurons":1,"synapse_memory":2,"bias_memory":1,"input_axons":2,"output_axons":1,
+                       "rows":%1$d,"inputs":%1$d,"exponent":%4$d,"mantissas":[%5$s]}],
+                   "routes":[{"source":"p","source_first":0,"count":%1$d,"core":0,"axon_first":1}],
+                   "usage":{"neurons":%1$d,"synapse_memory":2,"bias_memory":1,"input_axons":2,"output_axons":1,
                      "destinations":1}}],
                  "input_routes":[{"source":"x.encoded","source_first":0,"count":1,"core":0,"axon_first":0}],
                  "readout":{"name":"p.readout","population":"p","mode":"membrane","seed":0}}
-                """, exponent, mantissa);
+                """, neurons, zeros, inputs, exponent, loop);
     }
 
     @Test
