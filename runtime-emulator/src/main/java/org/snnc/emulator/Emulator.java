@@ -142,10 +142,13 @@ public final class Emulator {
             for (int k = 0; k < core.inputAxons.length; k++) {
                 int axon = core.inputAxons[k];
                 long x = input[core.inputElements[k]];
+                synapticOps += core.axonStart[axon + 1] - core.axonStart[axon];
+                if (x == 0) {
+                    continue; // counted, as the chip multiplies it too, but it adds nothing
+                }
                 for (int s = core.axonStart[axon]; s < core.axonStart[axon + 1]; s++) {
                     current[core.synapseTarget[s]] += core.synapseWeight[s] * x;
                 }
-                synapticOps += core.axonStart[axon + 1] - core.axonStart[axon];
             }
             for (int i = 0; i < core.neurons; i++) {
                 rise[c][i] = maxRise(c, i);
