@@ -54,6 +54,15 @@ public final class Chip {
      * neurons with routed input to be advanced in the {@link Schedule}'s order.
      */
     final boolean[][] clearsPending;
+    /** Per core and route: the synapses of the axon it reaches, one synaptic operation each per spike. */
+    final long[][] routeSynapses;
+    /**
+     * Per core and route: when the axon it reaches holds a single word of synapses, that word's index in a row of
+     * the destination's pending words ({@link #routeWord}, else −1) and its packed weights ({@link #routeValue}),
+     * so a spike on it is one add.
+     */
+    final int[][] routeWord;
+    final long[][] routeValue;
     /** Per core and neuron: the lowest membrane that fires (θ, or θ+1 on a chip that fires on v > θ). */
     final long[][] firesFrom;
     /** Per core and neuron: the mask a firing membrane keeps after subtracting θ (all bits; none to reset to 0). */
@@ -230,6 +239,26 @@ public final class Chip {
         for (int c = 0; c < cores.length; c++) {
             pendingWords[c] = PendingWords.of(cores[c], mostDelivered[c], leastDelivered[c]);
             clearsPending[c] = lastReaders(c);
+        }
+        this.routeSynapses = new long[cores.length][];
+        this.routeWord = new int[cores.length][];
+        this.routeValue = new long[cores.length][];
+        for (int c = 0; c < cores.length; c++) {
+            int routes = cores[c].routeCore.length;
+            routeSynapses[c] = new long[routes];
+            routeWord[c] = new int[routes];
+            routeValue[c] = new long[routes];
+            for (int r = 0; r < routes; r++) {
+                CoreTables destination = cores[cores[c].routeCore[r]];
+                PendingWords packing = pendingWords[cores[c].routeCore[r]];
+                int axon = cores[c].routeAxon[r];
+                int run = destination.axonRun[axon];
+                boolean single = destination.axonRun[axon + 1] == run + 1
+                        && packing.start[run + 1] == packing.start[run] + 1;
+                routeSynapses[c][r] = destination.axonStart[axon + 1] - destination.axonStart[axon];
+                routeWord[c][r] = single ? packing.firstWord[run] : -1;
+                routeValue[c][r] = single ? packing.words[packing.start[run]] : 0;
+            }
         }
         this.firesFrom = new long[cores.length][];
         this.resetKeep = new long[cores.length][];

@@ -377,44 +377,54 @@ public final class Emulator {
             }
             spikes += Long.bitCount(fired);
             for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
-                Chip.CoreTables destination = chip.cores[core.routeCore[r]];
-                long[] q = pending[core.routeCore[r]];
-                int axon = core.routeAxon[r];
-                int firstRun = destination.axonRun[axon];
-                int endRun = destination.axonRun[axon + 1];
-                PendingWords packing = chip.pendingWords[core.routeCore[r]];
-                int[] firstWord = packing.firstWord;
-                int[] start = packing.start;
-                long[] words = packing.words;
-                // The route's first run also counts the operations of its every spike, sparing a pass over the bits.
-                long synapses = destination.axonStart[axon + 1] - destination.axonStart[axon];
-                int row = packing.row;
-                for (int run = firstRun; run < endRun; run++) {
-                    long counted = run == firstRun ? synapses : 0;
-                    int from = start[run];
-                    int to = start[run + 1];
-                    int shift = row + firstWord[run] - from;
-                    if (to - from == 1) {
-                        long word = words[from];
-                        for (long steps = fired; steps != 0; steps &= steps - 1) {
-                            int k = Long.numberOfTrailingZeros(steps);
-                            opsThrough[k] += counted;
-                            q[shift + from + k * row] += word;
-                        }
-                        continue;
-                    }
-                    for (long steps = fired; steps != 0; steps &= steps - 1) {
-                        int k = Long.numberOfTrailingZeros(steps);
-                        opsThrough[k] += counted;
-                        int stepShift = shift + k * row;
-                        for (int s = from; s < to; s++) {
-                            q[stepShift + s] += words[s];
-                        }
-                    }
-                }
+                deliver(c, r, fired);
             }
         }
         spikesPerCore[c] += spikes;
+    }
+
+    /**
+     * The events of route {@code r} of the core at index {@code c}, one for each step whose bit is set in
+     * {@code fired}, each added run by run into the next step's pending words. The route's first run also counts the
+     * operations of every spike, sparing a pass over the bits; a route to a single word is one add per spike.
+     */
+    private void deliver(int c, int r, long fired) {
+        int d = chip.cores[c].routeCore[r];
+        long[] q = pending[d];
+        PendingWords packing = chip.pendingWords[d];
+        int row = packing.row;
+        long synapses = chip.routeSynapses[c][r];
+        int single = chip.routeWord[c][r];
+        if (single >= 0) {
+            long word = chip.routeValue[c][r];
+            for (long steps = fired; steps != 0; steps &= steps - 1) {
+                int k = Long.numberOfTrailingZeros(steps);
+                opsThrough[k] += synapses;
+                q[single + (k + 1) * row] += word;
+            }
+            return;
+        }
+        Chip.CoreTables destination = chip.cores[d];
+        int axon = chip.cores[c].routeAxon[r];
+        int firstRun = destination.axonRun[axon];
+        int endRun = destination.axonRun[axon + 1];
+        int[] firstWord = packing.firstWord;
+        int[] start = packing.start;
+        long[] words = packing.words;
+        for (int run = firstRun; run < endRun; run++) {
+            long counted = run == firstRun ? synapses : 0;
+            int from = start[run];
+            int to = start[run + 1];
+            int shift = row + firstWord[run] - from;
+            for (long steps = fired; steps != 0; steps &= steps - 1) {
+                int k = Long.numberOfTrailingZeros(steps);
+                opsThrough[k] += counted;
+                int stepShift = shift + k * row;
+                for (int s = from; s < to; s++) {
+                    q[stepShift + s] += words[s];
+                }
+            }
+        }
     }
 
     /** Moves the input for the step after the chunk into the chunk's first row, which its neurons have cleared. */
