@@ -9,10 +9,10 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * its own emulator and reuses it for image after image.
  *
  * <p>{@link #advance} runs up to {@link #chunk()} steps population by population in the {@link Schedule}'s order.
- * Each neuron keeps one pending-input register per step of the chunk, plus one for the step after it, so an event sent
- * in step t lands in the register of step t+1 whichever population is advanced first; each neuron or gate output
- * keeps its spikes of the chunk as bits of one word. Every step still follows the chip's cycle order; only the order
- * in which independent work is done differs.
+ * Each neuron keeps one pending-input register (a lane of a {@link PendingWords} word) per step of the chunk, plus one
+ * for the step after it, so an event sent in step t lands in the register of step t+1 whichever population is
+ * advanced first; each neuron or gate output keeps its spikes of the chunk as bits of one word. Every step still
+ * follows the chip's cycle order; only the order in which independent work is done differs.
  */
 public final class Emulator {
     private static final String ACCUMULATOR = "accumulator";
