@@ -186,6 +186,9 @@ public final class Emulator {
         if (rise == UNBOUNDED) {
             return 0;
         }
+        if (rise <= 0) {
+            return remaining; // it never rises above H ≤ the state's maximum
+        }
         long room = stateMax - rise - Math.max(value, firesFrom - 1);
         if (room < 0) {
             return 0;
@@ -282,6 +285,7 @@ public final class Emulator {
                 for (; k < end; k++, at += row) {
                     long accumulated = input;
                     if (events) {
+                        // PendingWords.received, with this neuron's shifts held in locals
                         accumulated += ((q[at] + offset) << up) >> down;
                         if (clear) {
                             q[at] = 0;
