@@ -30,6 +30,8 @@ import org.snnc.emulator.config.ConfigurationLoader;
 public final class Chip {
     /** The most synapse table entries the emulator builds, whatever the memory. */
     static final long SYNAPSE_BUDGET = 1L << 30;
+    /** One emulator's state may take up to 1/STATE_BUDGET_SHARE of the heap before its chunks shrink. */
+    static final int STATE_BUDGET_SHARE = 16;
 
     final Configuration configuration;
     final CoreTables[] cores;
@@ -40,6 +42,13 @@ public final class Chip {
     /** Per core and neuron: its class when it belongs to the readout population, else −1. */
     final int[][] readoutClass;
     final Schedule schedule;
+    /**
+     * The steps an emulator advances at once: the schedule's, halved while one emulator's pending words would take
+     * more than {@link #STATE_BUDGET_SHARE} of the heap.
+     */
+    final int chunk;
+    /** The bytes of one {@link Emulator}'s per-image state. */
+    final long stateBytes;
     /**
      * Per core and neuron: the most and the least input its routes can deliver in one step (the sums of its positive
      * and of its negative weights over every route reaching it), saturated to the long range. A neuron whose both
@@ -240,6 +249,14 @@ public final class Chip {
             pendingWords[c] = PendingWords.of(cores[c], mostDelivered[c], leastDelivered[c]);
             clearsPending[c] = lastReaders(c);
         }
+        long wordsPerStep = 0;
+        long perNeuron = 0;
+        for (int c = 0; c < cores.length; c++) {
+            wordsPerStep += pendingWords[c].row;
+            perNeuron += 4L * Long.BYTES * cores[c].neurons + (long) Long.BYTES * cores[c].gateOutputs;
+        }
+        this.chunk = chunkWithin(schedule.chunk, wordsPerStep, Runtime.getRuntime().maxMemory() / STATE_BUDGET_SHARE);
+        this.stateBytes = (chunk + 1) * wordsPerStep * Long.BYTES + perNeuron;
         this.routeSynapses = new long[cores.length][];
         this.routeWord = new int[cores.length][];
         this.routeValue = new long[cores.length][];
@@ -271,6 +288,18 @@ public final class Chip {
                 resetKeep[c][i] = cores[c].resetToZero[i] ? 0 : -1;
             }
         }
+    }
+
+    /**
+     * The longest chunk, at most {@code longest} and halving from it, whose pending words ({@code wordsPerStep} a
+     * step, plus a step carried over) fit {@code budgetBytes}; at least 1.
+     */
+    static int chunkWithin(int longest, long wordsPerStep, long budgetBytes) {
+        int chunk = longest;
+        while (chunk > 1 && (chunk + 1) * wordsPerStep * Long.BYTES > budgetBytes) {
+            chunk /= 2;
+        }
+        return chunk;
     }
 
     /** For each neuron of core c: whether it is the last of its pending word's readers in the schedule's order. */

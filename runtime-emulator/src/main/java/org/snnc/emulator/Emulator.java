@@ -80,7 +80,7 @@ public final class Emulator {
     public Emulator(Chip chip, boolean strict) {
         this.chip = chip;
         this.strict = strict;
-        this.chunk = chip.schedule.chunk;
+        this.chunk = chip.chunk;
         var neurons = chip.configuration.neurons();
         this.accumulatorBits = neurons.accumulatorBits();
         this.stateBits = neurons.stateBits();
@@ -111,7 +111,10 @@ public final class Emulator {
         predictions = new int[chunk];
     }
 
-    /** The most steps one {@link #advance} runs: {@value Schedule#CHUNK}, or 1 when the routes form a cycle. */
+    /**
+     * The most steps one {@link #advance} runs: {@value Schedule#CHUNK}, or 1 when the routes form a cycle, or fewer
+     * when a very large configuration's state must fit the heap.
+     */
     public int chunk() {
         return chunk;
     }

@@ -63,6 +63,12 @@ public final class Runner {
         if (steps < 1 || threads < 1) {
             throw new EmulatorException("steps and threads must be at least 1, got " + steps + " and " + threads);
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (threads * chip.stateBytes > heap / 2) {
+            throw new EmulatorException(threads + " threads need " + (threads * chip.stateBytes >> 20)
+                    + " MiB of emulator state, more than half the " + (heap >> 20) + " MiB heap; run fewer threads"
+                    + " or give Java more memory");
+        }
         int count = images.length;
         int[][] predictions = new int[steps][count];
         long[][] synapticOps = new long[count][steps];

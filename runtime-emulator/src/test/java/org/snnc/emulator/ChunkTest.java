@@ -55,6 +55,22 @@ class ChunkTest {
     }
 
     @Test
+    void chunksHalveUntilThePendingWordsFitTheirBudget() {
+        assertEquals(64, Chip.chunkWithin(64, 1000, 1L << 30));
+        assertEquals(32, Chip.chunkWithin(64, 1000, 65 * 1000 * 8 - 1), "33 rows of 1000 words fit, 65 do not");
+        assertEquals(1, Chip.chunkWithin(64, 1000, 0));
+        assertEquals(1, Chip.chunkWithin(1, 1000, 1L << 30), "a cycle of routes keeps single steps");
+    }
+
+    @Test
+    void moreThreadsThanTheHeapHoldsAreRefused() throws Exception {
+        Chip chip = Chip.load(Path.of(ChunkTest.class.getResource("/lenet/config.json").toURI()));
+        EmulatorException error = assertThrows(EmulatorException.class,
+                () -> Runner.run(chip, new int[1][chip.inputSize()], 10, 1_000_000, true, null));
+        assertTrue(error.getMessage().contains("run fewer threads"), error.getMessage());
+    }
+
+    @Test
     void theFirstOverflowInCycleOrderIsReportedThoughALaterNeuronIsAdvancedFirst() {
         // Wrapping 6-bit registers: neuron 0 sinks by 16 a step and leaves [−32, 31] in step 3, neuron 1 by 28 in
         // step 2. A chunk advances neuron 0 through all its steps before neuron 1.
