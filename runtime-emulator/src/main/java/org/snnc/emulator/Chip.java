@@ -107,6 +107,19 @@ public final class Chip {
         /** The axons that carry the analog input, and the input element each carries. */
         final int[] inputAxons;
         final int[] inputElements;
+        /**
+         * Neurons are stored in an order of their own: {@code internalOf[local]} is where the configuration's local
+         * neuron is, {@code localOf} the inverse.
+         */
+        final int[] internalOf;
+        final int[] localOf;
+        /**
+         * Axon a's synapses, sorted by target, form the runs axonRun[a] .. axonRun[a+1]): run r feeds the consecutive
+         * neurons from runTarget[r] with synapses runSynapse[r] .. runSynapse[r+1]).
+         */
+        final int[] axonRun;
+        final int[] runTarget;
+        final int[] runSynapse;
 
         CoreTables(int id, int neurons, int gateOutputs, long[] threshold, long[] bias, boolean[] resetToZero,
                    String[] blockLayer, int[] blockFirst, int[] blockLocal, String[] gateBlockUnit,
@@ -181,20 +194,6 @@ public final class Chip {
             }
         }
 
-        /**
-         * Neurons are stored in an order of their own: {@code internalOf[local]} is where the configuration's local
-         * neuron is, {@code localOf} the inverse.
-         */
-        final int[] internalOf;
-        final int[] localOf;
-        /**
-         * Axon a's synapses, sorted by target, form the runs axonRun[a] .. axonRun[a+1]): run r feeds the consecutive
-         * neurons from runTarget[r] with synapses runSynapse[r] .. runSynapse[r+1]).
-         */
-        final int[] axonRun;
-        final int[] runTarget;
-        final int[] runSynapse;
-
         /** A local neuron named as the layer's element, e.g. {@code probs[4]}. */
         String neuronName(int local) {
             int block = blockLocal.length - 1;
@@ -231,18 +230,7 @@ public final class Chip {
             mostDelivered[c] = new long[cores[c].neurons];
             leastDelivered[c] = new long[cores[c].neurons];
         }
-        for (CoreTables core : cores) {
-            for (int r = 0; r < core.routeCore.length; r++) {
-                int d = core.routeCore[r];
-                int axon = core.routeAxon[r];
-                for (int s = cores[d].axonStart[axon]; s < cores[d].axonStart[axon + 1]; s++) {
-                    long weight = cores[d].synapseWeight[s];
-                    long[] bound = weight > 0 ? mostDelivered[d] : leastDelivered[d];
-                    int target = cores[d].synapseTarget[s];
-                    bound[target] = saturatingAdd(bound[target], weight);
-                }
-            }
-        }
+        boundDeliveries();
         this.pendingWords = new PendingWords[cores.length];
         this.clearsPending = new boolean[cores.length][];
         for (int c = 0; c < cores.length; c++) {
@@ -261,21 +249,7 @@ public final class Chip {
         this.routeWord = new int[cores.length][];
         this.routeValue = new long[cores.length][];
         for (int c = 0; c < cores.length; c++) {
-            int routes = cores[c].routeCore.length;
-            routeSynapses[c] = new long[routes];
-            routeWord[c] = new int[routes];
-            routeValue[c] = new long[routes];
-            for (int r = 0; r < routes; r++) {
-                CoreTables destination = cores[cores[c].routeCore[r]];
-                PendingWords packing = pendingWords[cores[c].routeCore[r]];
-                int axon = cores[c].routeAxon[r];
-                int run = destination.axonRun[axon];
-                boolean single = destination.axonRun[axon + 1] == run + 1
-                        && packing.start[run + 1] == packing.start[run] + 1;
-                routeSynapses[c][r] = destination.axonStart[axon + 1] - destination.axonStart[axon];
-                routeWord[c][r] = single ? packing.firstWord[run] : -1;
-                routeValue[c][r] = single ? packing.words[packing.start[run]] : 0;
-            }
+            describeRoutes(c);
         }
         this.firesFrom = new long[cores.length][];
         this.resetKeep = new long[cores.length][];
@@ -287,6 +261,41 @@ public final class Chip {
                 firesFrom[c][i] = cores[c].threshold[i] + above;
                 resetKeep[c][i] = cores[c].resetToZero[i] ? 0 : -1;
             }
+        }
+    }
+
+    /** Fills {@link #mostDelivered} and {@link #leastDelivered} from every route's synapses. */
+    private void boundDeliveries() {
+        for (CoreTables core : cores) {
+            for (int r = 0; r < core.routeCore.length; r++) {
+                int d = core.routeCore[r];
+                int axon = core.routeAxon[r];
+                for (int s = cores[d].axonStart[axon]; s < cores[d].axonStart[axon + 1]; s++) {
+                    long weight = cores[d].synapseWeight[s];
+                    long[] bound = weight > 0 ? mostDelivered[d] : leastDelivered[d];
+                    int target = cores[d].synapseTarget[s];
+                    bound[target] = saturatingAdd(bound[target], weight);
+                }
+            }
+        }
+    }
+
+    /** Fills core c's {@link #routeSynapses}, {@link #routeWord} and {@link #routeValue}. */
+    private void describeRoutes(int c) {
+        int routes = cores[c].routeCore.length;
+        routeSynapses[c] = new long[routes];
+        routeWord[c] = new int[routes];
+        routeValue[c] = new long[routes];
+        for (int r = 0; r < routes; r++) {
+            CoreTables destination = cores[cores[c].routeCore[r]];
+            PendingWords packing = pendingWords[cores[c].routeCore[r]];
+            int axon = cores[c].routeAxon[r];
+            int run = destination.axonRun[axon];
+            boolean single = destination.axonRun[axon + 1] == run + 1
+                    && packing.start[run + 1] == packing.start[run] + 1;
+            routeSynapses[c][r] = destination.axonStart[axon + 1] - destination.axonStart[axon];
+            routeWord[c][r] = single ? packing.firstWord[run] : -1;
+            routeValue[c][r] = single ? packing.words[packing.start[run]] : 0;
         }
     }
 
