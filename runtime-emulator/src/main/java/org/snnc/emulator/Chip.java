@@ -311,6 +311,11 @@ public final class Chip {
         return chunk;
     }
 
+    /** Whether a route can deliver a non-zero weight to neuron i of core c; if not, its input is the analog current. */
+    boolean receivesEvents(int c, int i) {
+        return mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0;
+    }
+
     /** For each neuron of core c: whether it is the last of its pending word's readers in the schedule's order. */
     private boolean[] lastReaders(int c) {
         int neurons = cores[c].neurons;
@@ -330,14 +335,14 @@ public final class Chip {
         long[] lastOfWord = new long[(neurons + packing.lanes - 1) / packing.lanes];
         Arrays.fill(lastOfWord, -1);
         for (int i = 0; i < neurons; i++) {
-            if (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0) {
+            if (receivesEvents(c, i)) {
                 lastOfWord[packing.wordOf[i]] = Math.max(lastOfWord[packing.wordOf[i]], order[i]);
             }
         }
         boolean[] last = new boolean[neurons];
         for (int i = 0; i < neurons; i++) {
             last[i] = lastOfWord[packing.wordOf[i]] == order[i]
-                    && (mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0);
+                    && receivesEvents(c, i);
         }
         return last;
     }

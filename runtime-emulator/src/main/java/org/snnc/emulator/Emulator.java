@@ -254,11 +254,9 @@ public final class Emulator {
         int row = packing.row;
         boolean[] clears = chip.clearsPending[c];
         int[] readoutClass = chip.readoutClass[c];
-        long[] most = chip.mostDelivered[c];
-        long[] least = chip.leastDelivered[c];
         long[] rises = rise[c];
         for (int i = segment.first(); i < segment.first() + segment.count(); i++) {
-            boolean events = most[i] != 0 || least[i] != 0;
+            boolean events = chip.receivesEvents(c, i);
             long rising = rises[i];
             long threshold = core.threshold[i];
             long firesFrom = chip.firesFrom[c][i];
