@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.snnc.compiler.io.AtomicFiles;
@@ -143,11 +145,14 @@ public final class ConfigurationEmitter {
         List<NeuronBlock> neurons = new ArrayList<>();
         List<SynapseConfig> synapses = new ArrayList<>();
         Set<String> kernels = new HashSet<>();
+        Map<String, Integer> biasExponents = new HashMap<>();
         for (Piece piece : core.pieces()) {
             Population population = network.population(piece.unit());
+            int biasExponent = biasExponents.computeIfAbsent(population.name(),
+                    name -> biasExponent(population.current(), mapping.chip().neurons().maxBiasMantissa()));
             neurons.add(new NeuronBlock(population.name(), piece.first(), piece.count(), population.threshold(),
                     population.reset().spelling(), population.fixed().weightExponent(),
-                    bias(population, piece, mapping.chip().neurons().maxBiasMantissa())));
+                    bias(population, piece, biasExponent)));
             for (Projection projection : population.projections()) {
                 // A conv entry applies its kernel to all of the core's neurons of its target, so a core holding
                 // several pieces of one layer lists it once; a dense entry holds one piece's rows.
@@ -184,9 +189,8 @@ public final class ConfigurationEmitter {
     }
 
     /** The piece's bias mantissas, per channel when each channel's neurons share one value, else per neuron. */
-    static BiasConfig bias(Population population, Piece piece, long maxMantissa) {
+    static BiasConfig bias(Population population, Piece piece, int exponent) {
         long[] current = population.current();
-        int exponent = biasExponent(current, maxMantissa);
         long[] block = Arrays.copyOfRange(current, piece.first(), piece.end());
         Shape shape = population.shape();
         if (shape.rank() == 3) {
@@ -209,7 +213,11 @@ public final class ConfigurationEmitter {
         return new BiasConfig("neuron", exponent, shift(block, exponent));
     }
 
-    private static int biasExponent(long[] current, long maxMantissa) {
+    /**
+     * The smallest k for which every |current|/2^k fits {@code maxMantissa}; quantization made every current a multiple
+     * of 2^k.
+     */
+    static int biasExponent(long[] current, long maxMantissa) {
         long largest = Arrays.stream(current).map(Math::abs).max().orElse(0);
         int exponent = 0;
         while ((largest >> exponent) > maxMantissa) {

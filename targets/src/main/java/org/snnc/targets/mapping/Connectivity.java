@@ -1,6 +1,5 @@
 package org.snnc.targets.mapping;
 
-import java.util.Arrays;
 import java.util.BitSet;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.net.ConvSynapse;
@@ -8,77 +7,104 @@ import org.snnc.targets.net.DenseSynapse;
 import org.snnc.targets.net.Synapse;
 
 /**
- * Which source elements a range of target neurons reads through one projection, and through how many synapses each.
+ * Which source elements a tile of target neurons reads through one projection, and through how many synapses each.
  * A synapse is one (source element, target neuron) pair of the connectivity, whatever its weight, zero included.
+ *
+ * <p>Dense: every element reaches every target, so each count is the tile's size. Conv (see {@link ConvSynapse}):
+ * target (f, i, j) reads (g·C/G + c, i·sH + u − pT, j·sW + v − pL) for every c &lt; C/G and tap (u, v) inside the
+ * input, g = ⌊f/(F/G)⌋. Over a tile of filters [f0, f1) × rows [r0, r1) × columns [x0, x1) the count is separable:
+ * element (c, y, x) has φ(c)·ρ(y)·κ(x) synapses, with φ(c) the tile's filters in c's group, ρ(y) = #{(i, u) : i ∈
+ * [r0, r1), u &lt; kH, i·sH + u − pT = y} and κ(x) the same over columns. So the receptive field is a product of a
+ * channel range, a set of rows and a set of columns (the halo included; rows a stride skips are not in it).
  */
 final class Connectivity {
 
-    private Connectivity() {
+    private final Synapse synapse;
+    private final Tile tile;
+    private final int[] filtersPerChannel;
+    private final int[] rowCounts;
+    private final int[] colCounts;
+
+    private Connectivity(Synapse synapse, Tile tile, int[] filtersPerChannel, int[] rowCounts, int[] colCounts) {
+        this.synapse = synapse;
+        this.tile = tile;
+        this.filtersPerChannel = filtersPerChannel;
+        this.rowCounts = rowCounts;
+        this.colCounts = colCounts;
     }
 
-    /**
-     * For every source element e, the number of synapses from e onto the target neurons [first, first + count).
-     *
-     * <p>Dense: every element reaches every target, so each count is {@code count}. Conv (see {@link ConvSynapse}):
-     * target (f, i, j) reads (g·C/G + c, i·sH + u − pT, j·sW + v − pL) for every c &lt; C/G and tap (u, v) inside the
-     * input, g = ⌊f·G/F⌋. The counts are first gathered per group over the spatial positions, n_g(y, x) = the number of
-     * (target, tap) pairs of group g landing on (y, x), which costs one pass over targets × taps; then element
-     * (c, y, x) of group g has n_g(y, x) synapses.
-     */
-    static int[] synapsesPerSourceElement(Synapse synapse, int first, int count) {
-        if (synapse instanceof DenseSynapse dense) {
-            int[] counts = new int[dense.inputs()];
-            Arrays.fill(counts, count);
-            return counts;
+    /** The connectivity of {@code synapse} onto the target neurons of {@code tile}. */
+    static Connectivity of(Synapse synapse, Tile tile) {
+        if (synapse instanceof DenseSynapse) {
+            return new Connectivity(synapse, tile, null, null, null);
         }
         ConvSynapse conv = (ConvSynapse) synapse;
-        int channels = conv.inputShape().dim(0);
-        int height = conv.inputShape().dim(1);
-        int width = conv.inputShape().dim(2);
-        int outHeight = conv.outputShape().dim(1);
-        int outWidth = conv.outputShape().dim(2);
-        int filtersPerGroup = conv.filters() / conv.groups();
         Window2d window = conv.window();
-        int[][] perGroup = new int[conv.groups()][height * width];
-        for (int target = first; target < first + count; target++) {
-            int f = target / (outHeight * outWidth);
-            int i = target / outWidth % outHeight;
-            int j = target % outWidth;
-            int[] positions = perGroup[f / filtersPerGroup];
-            for (int u = 0; u < window.kernelH(); u++) {
-                int y = i * window.strideH() + u - window.padding().top();
-                if (y < 0 || y >= height) {
-                    continue;
-                }
-                for (int v = 0; v < window.kernelW(); v++) {
-                    int x = j * window.strideW() + v - window.padding().left();
-                    if (x >= 0 && x < width) {
-                        positions[y * width + x]++;
-                    }
-                }
+        int filtersPerGroup = conv.filters() / conv.groups();
+        int channelsPerGroup = conv.channelsPerGroup();
+        int[] filters = new int[conv.inputShape().dim(0)];
+        for (int f = tile.channelFirst(); f < tile.channelEnd(); f++) {
+            int group = f / filtersPerGroup;
+            for (int c = group * channelsPerGroup; c < (group + 1) * channelsPerGroup; c++) {
+                filters[c]++;
             }
         }
-        int[] counts = new int[channels * height * width];
-        int channelsPerGroup = conv.channelsPerGroup();
-        for (int c = 0; c < channels; c++) {
-            System.arraycopy(perGroup[c / channelsPerGroup], 0, counts, c * height * width, height * width);
+        return new Connectivity(synapse, tile, filters,
+                taps(conv.inputShape().dim(1), tile.rowFirst(), tile.rowEnd(), window.kernelH(), window.strideH(),
+                        window.padding().top()),
+                taps(conv.inputShape().dim(2), tile.colFirst(), tile.colEnd(), window.kernelW(), window.strideW(),
+                        window.padding().left()));
+    }
+
+    /** For each of {@code size} input positions, how many (output position in [first, end), tap) pairs land on it. */
+    private static int[] taps(int size, int first, int end, int kernel, int stride, int pad) {
+        int[] counts = new int[size];
+        for (int i = first; i < end; i++) {
+            for (int u = 0; u < kernel; u++) {
+                int y = i * stride + u - pad;
+                if (y >= 0 && y < size) {
+                    counts[y]++;
+                }
+            }
         }
         return counts;
     }
 
-    /** The source elements with at least one synapse onto the target neurons [first, first + count). */
-    static BitSet sourceElements(Synapse synapse, int first, int count) {
-        return nonZero(synapsesPerSourceElement(synapse, first, count));
+    /** The synapses from source element {@code element} onto the tile. */
+    int synapses(int element) {
+        if (filtersPerChannel == null) {
+            return tile.size();
+        }
+        int height = rowCounts.length;
+        int width = colCounts.length;
+        return filtersPerChannel[element / (height * width)] * rowCounts[element / width % height]
+                * colCounts[element % width];
     }
 
-    static BitSet nonZero(int[] counts) {
-        BitSet elements = new BitSet(counts.length);
-        for (int e = 0; e < counts.length; e++) {
-            if (counts[e] > 0) {
-                elements.set(e);
+    /** Adds the source elements with at least one synapse onto the tile to {@code elements}. */
+    void addSourceElements(BitSet elements) {
+        if (filtersPerChannel == null) {
+            elements.set(0, ((DenseSynapse) synapse).inputs());
+            return;
+        }
+        int height = rowCounts.length;
+        int width = colCounts.length;
+        for (int c = 0; c < filtersPerChannel.length; c++) {
+            if (filtersPerChannel[c] == 0) {
+                continue;
+            }
+            for (int y = 0; y < height; y++) {
+                if (rowCounts[y] == 0) {
+                    continue;
+                }
+                int row = (c * height + y) * width;
+                for (int x = 0; x < width; x++) {
+                    if (colCounts[x] > 0) {
+                        elements.set(row + x);
+                    }
+                }
             }
         }
-        return elements;
     }
 
     /**

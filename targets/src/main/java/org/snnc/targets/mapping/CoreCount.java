@@ -36,10 +36,9 @@ final class CoreCount {
         List<CoreLedger.Misfit> failure = new ArrayList<>();
         OptionalInt core = ledger.openCore(demand, failure);
         if (core.isEmpty()) {
-            Piece piece = demand.piece();
-            throw CompilationException.of(DiagnosticCode.NO_VALID_MAPPING, partition.span(piece.unit()), chip.name(),
-                    "layer '" + piece.unit() + "' (neurons [" + piece.first() + ", " + piece.end()
-                            + ")) fits no core, not even an empty one: " + failure.get(0));
+            Tile tile = demand.tile();
+            throw CompilationException.of(DiagnosticCode.NO_VALID_MAPPING, partition.span(tile.unit()), chip.name(),
+                    "layer '" + tile.unit() + "' (tile " + tile + ") fits no core, not even an empty one: " + failure.get(0));
         }
         return core.getAsInt();
     }
@@ -52,17 +51,16 @@ final class CoreCount {
      */
     static CompilationException outOfCores(CoreLedger ledger, Partition partition, ChipSpec chip,
             PieceDemand firstWithoutRoom, CoreLedger.Misfit why) {
-        Piece piece = firstWithoutRoom.piece();
-        String first = "layer '" + piece.unit() + "' was the first without room (" + why + ")";
+        Tile tile = firstWithoutRoom.tile();
+        String first = "layer '" + tile.unit() + "' was the first without room (" + why + ")";
         long used = ledger.usedCores();
         if (used <= chip.cores()) {
-            return CompilationException.of(DiagnosticCode.NO_VALID_MAPPING, partition.span(piece.unit()), chip.name(),
-                    first + ", and the cores left are too small for neurons [" + piece.first() + ", " + piece.end()
-                            + ")");
+            return CompilationException.of(DiagnosticCode.NO_VALID_MAPPING, partition.span(tile.unit()), chip.name(),
+                    first + ", and the cores left are too small for tile " + tile);
         }
         Bound largest = bounds(partition, chip).stream().max((a, b) -> Long.compare(a.cores(), b.cores()))
                 .orElseThrow();
-        return CompilationException.of(DiagnosticCode.TOO_MANY_CORES, partition.span(piece.unit()), used,
+        return CompilationException.of(DiagnosticCode.TOO_MANY_CORES, partition.span(tile.unit()), used,
                 chip.name(), chip.cores(), first + (largest.cores() > chip.cores() ? "; " + largest.reason() : ""));
     }
 

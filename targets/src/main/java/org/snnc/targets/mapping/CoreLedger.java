@@ -129,7 +129,7 @@ final class CoreLedger {
     void place(PieceDemand demand, int core) {
         Plan plan = plan(demand, core);
         misfit(plan).ifPresent(misfit -> {
-            throw new IllegalStateException("placing " + demand.piece() + " breaks " + misfit);
+            throw new IllegalStateException("placing " + demand.tile() + " breaks " + misfit);
         });
         Load load = loads.get(core);
         load.neurons += demand.neurons();
@@ -202,9 +202,10 @@ final class CoreLedger {
                 transfers.add(new Transfer(sender, core, elements));
             }
         }
+        List<Piece> held = demand.held();
         for (int reader = 0; reader < loads.size(); reader++) {
             long elements = 0;
-            for (Piece piece : demand.held()) {
+            for (Piece piece : held) {
                 BitSet needed = loads.get(reader).needed.get(piece.unit());
                 if (needed != null) {
                     elements += needed.get(piece.first(), piece.end()).cardinality();

@@ -7,16 +7,18 @@ import java.util.List;
  * events it sends, and what that costs.
  *
  * @param core   the core's id
- * @param pieces population pieces, in network order
+ * @param tiles  the population tiles it holds, in network order
+ * @param pieces the same neurons as runs of consecutive neurons (population pieces), in network order
  * @param gates  gate-unit pieces, whose windows read only neurons of this core
  * @param axons  the core's input axons, by ascending axon
  * @param routes the routes of the events of this core's neurons and gates
  * @param usage  the resources used
  */
-public record CoreMapping(int core, List<Piece> pieces, List<Piece> gates, List<AxonBlock> axons, List<Route> routes,
+public record CoreMapping(int core, List<Tile> tiles, List<Piece> pieces, List<Piece> gates, List<AxonBlock> axons, List<Route> routes,
         CoreUsage usage) {
 
     public CoreMapping {
+        tiles = List.copyOf(tiles);
         pieces = List.copyOf(pieces);
         gates = List.copyOf(gates);
         axons = List.copyOf(axons);

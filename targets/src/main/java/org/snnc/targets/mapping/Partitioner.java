@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
@@ -52,11 +53,14 @@ public final class Partitioner {
     private final SynapticNetwork network;
     private final ChipSpec chip;
     private final ResourceModel model;
+    /** The most neurons any core holds: no tile of more neurons fits anywhere, whatever the memory model. */
+    private final long largestNeurons;
 
     private Partitioner(SynapticNetwork network, ChipSpec chip) {
         this.network = network;
         this.chip = chip;
         this.model = new ResourceModel(network, chip);
+        this.largestNeurons = chip.coreResources().stream().mapToLong(CoreResources::neurons).max().orElse(0);
     }
 
     /** The pieces of every population of {@code network} on {@code chip}, in network order. */
@@ -93,63 +97,75 @@ public final class Partitioner {
 
     private List<PieceDemand> cut(Population population) {
         List<GateUnit> gates = network.gatesOf(population.name());
-        int size = population.size();
         if (!chip.features().splitLayers()) {
-            PieceDemand whole = demand(population, gates, 0, size);
+            PieceDemand whole = demand(population, gates, Tile.whole(population.name(), population.shape()));
             if (!fitsSomeCore(whole)) {
                 throw tooBig(population, "", whole);
             }
             return List.of(whole);
         }
-        int[] cuts = IntStream.rangeClosed(0, size).filter(cut -> gates.stream()
-                .allMatch(gate -> allowsCut(gate, population.shape(), cut))).toArray();
-        List<PieceDemand> pieces = new ArrayList<>();
-        int start = 0;
-        while (start < cuts.length - 1) {
-            int fitting = start + 1;
-            PieceDemand best = demand(population, gates, cuts[start], cuts[fitting]);
-            Predicate<PieceDemand> fits = this::fitsEveryCore;
-            if (!fits.test(best)) {
-                fits = this::fitsSomeCore;
-            }
-            if (!fits.test(best)) {
-                String what = best.piece().count() == 1 ? "one neuron: "
-                        : "its smallest piece [" + cuts[start] + ", " + cuts[fitting] + "), which keeps the windows"
-                                + " of its gate whole: ";
-                throw tooBig(population, what, best);
-            }
-            int failing = cuts.length - 1;
-            PieceDemand rest = demand(population, gates, cuts[start], cuts[failing]);
-            if (fits.test(rest)) {
-                best = rest;
-                fitting = failing;
-            }
-            while (failing - fitting > 1) {
-                int middle = (fitting + failing) >>> 1;
-                PieceDemand candidate = demand(population, gates, cuts[start], cuts[middle]);
-                if (fits.test(candidate)) {
-                    best = candidate;
-                    fitting = middle;
-                } else {
-                    failing = middle;
-                }
-            }
-            pieces.add(best);
-            start = fitting;
+        TileGrid.Alignment alignment = alignment(population.shape(), gates);
+        Optional<TileGrid> grid = TileGrid.search(population, alignment,
+                tile -> axonsIfFits(population, gates, tile, this::fitsEveryCore));
+        if (grid.isEmpty()) {
+            grid = TileGrid.search(population, alignment,
+                    tile -> axonsIfFits(population, gates, tile, this::fitsSomeCore));
         }
-        return pieces;
+        if (grid.isEmpty()) {
+            TileGrid smallest = TileGrid.smallest(population, alignment);
+            PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(population, gates, tile))
+                    .filter(demand -> !fitsSomeCore(demand)).findFirst().orElseThrow();
+            String what = misfit.tile().size() == 1 ? "one neuron: "
+                    : "its smallest tile " + misfit.tile() + ", which keeps the windows of its gate whole: ";
+            throw tooBig(population, what, misfit);
+        }
+        return grid.get().tiles().stream().map(tile -> demand(population, gates, tile)).toList();
     }
 
-    private PieceDemand demand(Population population, List<GateUnit> gates, int first, int end) {
-        List<Piece> gatePieces = new ArrayList<>();
-        for (GateUnit gate : gates) {
-            int gateFirst = gateElement(gate, population.shape(), first);
-            int gateEnd = gateElement(gate, population.shape(), end);
-            if (gateEnd > gateFirst) {
-                gatePieces.add(new Piece(gate.name(), gateFirst, gateEnd - gateFirst));
-            }
+    /** The input axons of {@code tile} when it fits by {@code fits}; tiles beyond every core's neurons fail fast. */
+    private OptionalLong axonsIfFits(Population population, List<GateUnit> gates, Tile tile,
+            Predicate<PieceDemand> fits) {
+        if (tile.size() > largestNeurons) {
+            return OptionalLong.empty();
         }
-        return model.demand(population, new Piece(population.name(), first, end - first), gatePieces);
+        PieceDemand demand = demand(population, gates, tile);
+        return fits.test(demand) ? OptionalLong.of(demand.inputAxons()) : OptionalLong.empty();
+    }
+
+    /**
+     * The rows and columns a tile may start at: multiples of every gate's stride when the gate's windows tile the map,
+     * and whole maps when some gate's windows overlap or are padded.
+     */
+    private static TileGrid.Alignment alignment(Shape shape, List<GateUnit> gates) {
+        if (shape.rank() != 3) {
+            return new TileGrid.Alignment(1, 1);
+        }
+        int rows = 1;
+        int cols = 1;
+        for (GateUnit gate : gates) {
+            if (!tiles(gate.window())) {
+                return new TileGrid.Alignment(shape.dim(1), shape.dim(2));
+            }
+            rows = lcm(rows, gate.window().strideH());
+            cols = lcm(cols, gate.window().strideW());
+        }
+        return new TileGrid.Alignment(Math.min(rows, shape.dim(1)), Math.min(cols, shape.dim(2)));
+    }
+
+    private static int lcm(int a, int b) {
+        return a / gcd(a, b) * b;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    private PieceDemand demand(Population population, List<GateUnit> gates, Tile tile) {
+        List<Tile> gateTiles = new ArrayList<>();
+        for (GateUnit gate : gates) {
+            gateTile(gate, tile).ifPresent(gateTiles::add);
+        }
+        return model.demand(population, tile, gateTiles);
     }
 
     /** Whether windows tile the map they pool: kernel = stride and no padding. */
@@ -158,21 +174,28 @@ public final class Partitioner {
                 && window.padding().equals(Padding.NONE);
     }
 
-    private static boolean allowsCut(GateUnit gate, Shape population, int cut) {
-        int map = population.dim(1) * population.dim(2);
-        int width = population.dim(2);
-        return cut % map == 0
-                || tiles(gate.window()) && cut % width == 0 && cut % map / width % gate.window().strideH() == 0;
-    }
-
-    /** The first gate output whose window starts at or after population element {@code cut} (an allowed cut). */
-    private static int gateElement(GateUnit gate, Shape population, int cut) {
-        int map = population.dim(1) * population.dim(2);
-        int row = cut % map / population.dim(2);
+    /**
+     * The gate outputs whose windows lie in {@code tile} (an aligned tile): the same channels, and rows
+     * [r0/s, min(⌈r1/s⌉, H_g)) and columns alike; a tile of whole maps holds the whole maps of the gate.
+     */
+    private static Optional<Tile> gateTile(GateUnit gate, Tile tile) {
         int gateRows = gate.shape().dim(1);
-        int gateWidth = gate.shape().dim(2);
-        int stride = gate.window().strideH();
-        return cut / map * gateRows * gateWidth + Math.min((row + stride - 1) / stride, gateRows) * gateWidth;
+        int gateCols = gate.shape().dim(2);
+        if (!tiles(gate.window())) {
+            return Optional.of(new Tile(gate.name(), gateRows, gateCols, tile.channelFirst(), tile.channels(), 0,
+                    gateRows, 0, gateCols));
+        }
+        int strideH = gate.window().strideH();
+        int strideW = gate.window().strideW();
+        int rowFirst = tile.rowFirst() / strideH;
+        int rowEnd = Math.min((tile.rowEnd() + strideH - 1) / strideH, gateRows);
+        int colFirst = tile.colFirst() / strideW;
+        int colEnd = Math.min((tile.colEnd() + strideW - 1) / strideW, gateCols);
+        if (rowEnd <= rowFirst || colEnd <= colFirst) {
+            return Optional.empty();
+        }
+        return Optional.of(new Tile(gate.name(), gateRows, gateCols, tile.channelFirst(), tile.channels(), rowFirst,
+                rowEnd - rowFirst, colFirst, colEnd - colFirst));
     }
 
     private boolean fitsEveryCore(PieceDemand demand) {

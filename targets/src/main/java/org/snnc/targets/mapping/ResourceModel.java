@@ -1,5 +1,6 @@
 package org.snnc.targets.mapping;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.MemoryModel;
 
 /**
- * The cost of a piece [first, first + n) of a population on a core, under the chip's {@link MemoryModel}.
+ * The cost of a tile of a population on a core, under the chip's {@link MemoryModel}.
  *
  * <p><b>Input axons</b>, every model: the distinct source elements whose events the piece needs, the union over its
  * projections of its neurons' receptive fields (a dense projection needs its whole source).
@@ -59,60 +60,68 @@ public final class ResourceModel {
         sources.forEach((name, source) -> {
             BitSet read = new BitSet(source.size());
             for (Projection projection : network.projectionsFrom(name)) {
-                int targets = network.population(projection.target()).size();
-                read.or(Connectivity.sourceElements(projection.synapse(), 0, targets));
+                Population target = network.population(projection.target());
+                Connectivity.of(projection.synapse(), Tile.whole(target.name(), target.shape())).addSourceElements(read);
             }
             readElements.put(name, read);
         });
     }
 
-    /** The demand of {@code piece} of {@code population}, whose core also holds {@code gatePieces}. */
-    public PieceDemand demand(Population population, Piece piece, List<Piece> gatePieces) {
-        Map<String, int[]> rows = new LinkedHashMap<>();
+    /** The demand of {@code tile} of {@code population}, whose core also holds {@code gateTiles}. */
+    public PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles) {
+        Map<String, List<Connectivity>> bySource = new LinkedHashMap<>();
         for (String source : sources.keySet()) {
             for (Projection projection : population.projections()) {
                 if (projection.source().equals(source)) {
-                    int[] counts = Connectivity.synapsesPerSourceElement(projection.synapse(), piece.first(),
-                            piece.count());
-                    rows.merge(source, counts, ResourceModel::sum);
+                    bySource.computeIfAbsent(source, s -> new ArrayList<>())
+                            .add(Connectivity.of(projection.synapse(), tile));
                 }
             }
         }
         Map<String, BitSet> inputs = new LinkedHashMap<>();
-        rows.forEach((source, counts) -> inputs.put(source, Connectivity.nonZero(counts)));
+        bySource.forEach((source, projections) -> {
+            BitSet elements = new BitSet(sources.get(source).size());
+            projections.forEach(projection -> projection.addSourceElements(elements));
+            inputs.put(source, elements);
+        });
         long neurons;
         long bias;
         long synapses = 0;
         MemoryModel model = chip.memoryModel();
         if (model == MemoryModel.SPECK_PADDED) {
-            int channels = outputChannels(population.shape(), piece);
-            neurons = (long) channels << spatialBits(population.shape());
-            bias = channels;
+            neurons = (long) tile.channels() << spatialBits(population.shape());
+            bias = tile.channels();
             for (Projection projection : population.projections()) {
-                synapses += speckKernel(projection, channels);
+                synapses += speckKernel(projection, tile.channels());
             }
         } else {
-            neurons = piece.count();
-            bias = piece.count();
+            neurons = tile.size();
+            bias = tile.size();
             if (model == MemoryModel.ENTRIES) {
                 for (Projection projection : population.projections()) {
-                    synapses += storedWeights(projection, population.shape(), piece);
+                    synapses += storedWeights(projection, tile);
                 }
             } else {
-                for (int[] counts : rows.values()) {
-                    for (int count : counts) {
-                        synapses += rowBits(count, chip.weights().bits());
+                for (Map.Entry<String, BitSet> input : inputs.entrySet()) {
+                    List<Connectivity> projections = bySource.get(input.getKey());
+                    BitSet elements = input.getValue();
+                    for (int e = elements.nextSetBit(0); e >= 0; e = elements.nextSetBit(e + 1)) {
+                        int row = 0;
+                        for (Connectivity projection : projections) {
+                            row += projection.synapses(e);
+                        }
+                        synapses += rowBits(row, chip.weights().bits());
                     }
                 }
             }
         }
-        long sent = sentElements(piece);
-        long traffic = traffic(piece);
-        for (Piece gate : gatePieces) {
+        long sent = sentElements(tile);
+        long traffic = traffic(tile);
+        for (Tile gate : gateTiles) {
             sent += sentElements(gate);
             traffic += traffic(gate);
         }
-        return new PieceDemand(piece, gatePieces, neurons, synapses, bias, inputs, sent, traffic);
+        return new PieceDemand(tile, gateTiles, neurons, synapses, bias, inputs, sent, traffic);
     }
 
     /** The bits of one Loihi synapse row of {@code synapses} synapses of {@code weightBits} each. */
@@ -132,34 +141,17 @@ public final class ResourceModel {
         return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
     }
 
-    private static int[] sum(int[] a, int[] b) {
-        int[] total = a.clone();
-        for (int e = 0; e < total.length; e++) {
-            total[e] += b[e];
-        }
-        return total;
-    }
-
-    /** F', the output channels (feature maps) the piece touches; the units of a flat population. */
-    private static int outputChannels(Shape shape, Piece piece) {
-        if (shape.rank() != 3) {
-            return piece.count();
-        }
-        int map = shape.dim(1) * shape.dim(2);
-        return (piece.end() - 1) / map - piece.first() / map + 1;
-    }
-
     /** ⌈log2 H'⌉ + ⌈log2 W'⌉, 0 for a flat population. */
     private static int spatialBits(Shape shape) {
         return shape.rank() == 3 ? ceilLog2(shape.dim(1)) + ceilLog2(shape.dim(2)) : 0;
     }
 
-    private static long storedWeights(Projection projection, Shape shape, Piece piece) {
+    private static long storedWeights(Projection projection, Tile tile) {
         if (projection.synapse() instanceof DenseSynapse dense) {
-            return (long) piece.count() * dense.inputs();
+            return (long) tile.size() * dense.inputs();
         }
         ConvSynapse conv = (ConvSynapse) projection.synapse();
-        return (long) outputChannels(shape, piece) * conv.channelsPerGroup() * conv.window().kernelH()
+        return (long) tile.channels() * conv.channelsPerGroup() * conv.window().kernelH()
                 * conv.window().kernelW();
     }
 
@@ -178,17 +170,18 @@ public final class ResourceModel {
         return inputChannels << (ceilLog2(kernelArea) + ceilLog2(outputChannels));
     }
 
-    private long sentElements(Piece piece) {
-        return readElements.get(piece.unit()).get(piece.first(), piece.end()).cardinality();
+    private long sentElements(Tile tile) {
+        BitSet read = readElements.get(tile.unit());
+        return tile.runs().stream().mapToLong(run -> read.get(run.first(), run.end()).cardinality()).sum();
     }
 
-    private long traffic(Piece piece) {
-        Source source = sources.get(piece.unit());
+    private long traffic(Tile tile) {
+        Source source = sources.get(tile.unit());
         long perElement = 0;
-        for (Projection projection : network.projectionsFrom(piece.unit())) {
+        for (Projection projection : network.projectionsFrom(tile.unit())) {
             long synapses = Connectivity.totalSynapses(projection.synapse());
             perElement += (synapses + source.size() - 1) / source.size();
         }
-        return perElement * piece.count();
+        return perElement * tile.size();
     }
 }

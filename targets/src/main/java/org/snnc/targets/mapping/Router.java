@@ -48,8 +48,11 @@ public final class Router {
         byCore.forEach((core, pieces) -> axons.put(core, axonBlocks(sources, pieces)));
         List<CoreMapping> cores = new ArrayList<>();
         byCore.forEach((core, pieces) -> {
-            List<Piece> populationPieces = pieces.stream().map(PieceDemand::piece).sorted(networkOrder).toList();
-            List<Piece> gatePieces = pieces.stream().flatMap(piece -> piece.gates().stream()).sorted(networkOrder)
+            List<Tile> tiles = pieces.stream().map(PieceDemand::tile).toList();
+            List<Piece> populationPieces = pieces.stream().flatMap(piece -> piece.pieces().stream()).sorted(networkOrder)
+                    .toList();
+            List<Piece> gatePieces = pieces.stream().flatMap(piece -> piece.gates().stream()).flatMap(g -> g.runs().stream())
+                    .sorted(networkOrder)
                     .toList();
             List<Piece> held = pieces.stream().flatMap(piece -> piece.held().stream()).sorted(networkOrder).toList();
             List<Route> routes = new ArrayList<>();
@@ -64,7 +67,7 @@ public final class Router {
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
                     routes.stream().mapToLong(Route::count).sum(),
                     (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
-            cores.add(new CoreMapping(core, populationPieces, gatePieces, blocks, routes, usage));
+            cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
         Piece wholeInput = new Piece(network.input().name(), 0, network.input().size());
         List<Route> inputRoutes = new ArrayList<>();

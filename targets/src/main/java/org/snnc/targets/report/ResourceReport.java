@@ -6,6 +6,8 @@ import java.util.stream.Collectors;
 import org.snnc.targets.mapping.CoreMapping;
 import org.snnc.targets.mapping.CoreUsage;
 import org.snnc.targets.mapping.Mapping;
+import org.snnc.targets.mapping.Piece;
+import org.snnc.targets.mapping.Tile;
 import org.snnc.targets.spec.CoreResources;
 
 /**
@@ -45,8 +47,14 @@ public record ResourceReport(String target, String allocator, int chipCores, int
     }
 
     private static List<String> units(CoreMapping core) {
-        return core.pieces().stream()
-                .map(piece -> piece.unit() + "[" + piece.first() + ".." + (piece.end() - 1) + "]").toList();
+        return core.tiles().stream().map(ResourceReport::tileName).toList();
+    }
+
+    /** A tile as {@code unit[first..last]} of a flat layer or of whole maps, else {@code unit[c0:c1, r0:r1, x0:x1]}. */
+    private static String tileName(Tile tile) {
+        List<Piece> runs = tile.runs();
+        return runs.size() == 1 ? tile.unit() + "[" + runs.get(0).first() + ".." + (runs.get(0).end() - 1) + "]"
+                : tile.toString();
     }
 
     private static double fraction(List<CoreLine> lines, java.util.function.ToLongFunction<CoreLine> used,

@@ -23,9 +23,10 @@ class MapperTest {
     private static final Window2d TILE2 = Window2d.square(2, 2, 0);
 
     /**
-     * x [1,4,4] → c1 = conv 2×3×3 [2,2,2] (8 neurons) → fc = dense 3, on cores of 6 neurons. c1 is cut at 6: core 0
-     * holds c1[0,6) (channel 0 and the first row of channel 1, which read all 16 pixels); greedy keeps c1[6,8) and
-     * then fc, which fits beside it, on core 1. c1[6,8) reads rows 1..3 (pixels 4..15) and fc all of c1.
+     * x [1,4,4] → c1 = conv 2×3×3 [2,2,2] (8 neurons) → fc = dense 3, on cores of 6 neurons. No tile of 6 or more
+     * neurons fits, so c1 takes two tiles of 4: both channels and both rows, split by column (a column tile reads 4
+     * rows × 3 columns, 12 pixels; a channel tile would read all 16). Greedy puts them on cores 0 and 1, and fc, which
+     * fits beside neither, on core 2.
      */
     @Test
     void smallConvAndDenseOnGenericCores() {
@@ -37,27 +38,33 @@ class MapperTest {
 
         Mapping mapping = Mapper.map(network, chip, new GreedyAllocator());
 
-        assertEquals(2, mapping.cores().size());
+        assertEquals(3, mapping.cores().size());
         CoreMapping core0 = mapping.cores().get(0);
         CoreMapping core1 = mapping.cores().get(1);
-        assertEquals(List.of(new Piece("c1", 0, 6)), core0.pieces());
-        assertEquals(List.of(new Piece("c1", 6, 2), new Piece("fc", 0, 3)), core1.pieces());
-        assertEquals(List.of(new AxonBlock("x.enc", 0, 16, 0)), core0.axons());
-        assertEquals(List.of(new AxonBlock("x.enc", 4, 12, 0), new AxonBlock("c1", 0, 8, 12)), core1.axons());
-        assertEquals(List.of(new Route("c1", 0, 6, 1, 12)), core0.routes());
-        assertEquals(List.of(new Route("c1", 6, 2, 1, 18)), core1.routes());
-        assertEquals(List.of(new Route("x.enc", 0, 16, 0, 0), new Route("x.enc", 4, 12, 1, 0)),
-                mapping.inputRoutes());
-        // Core 0: kernels of channels 0 and 1, 2·1·3·3 entries. Core 1: channel 1's kernel, 9, plus fc's 3·8.
-        assertEquals(new CoreUsage(6, 18, 6, 16, 6, 1), core0.usage());
-        assertEquals(new CoreUsage(5, 33, 5, 20, 2, 1), core1.usage());
+        CoreMapping core2 = mapping.cores().get(2);
+        assertEquals(List.of(new Tile("c1", 2, 2, 0, 2, 0, 2, 0, 1)), core0.tiles());
+        assertEquals(List.of(new Piece("c1", 0, 1), new Piece("c1", 2, 1), new Piece("c1", 4, 1),
+                new Piece("c1", 6, 1)), core0.pieces());
+        assertEquals(List.of(new Tile("c1", 2, 2, 0, 2, 0, 2, 1, 1)), core1.tiles());
+        assertEquals(List.of(new Piece("fc", 0, 3)), core2.pieces());
+        // Column 0 of c1 reads pixel columns 0..2 of every row; column 1 reads columns 1..3.
+        assertEquals(List.of(new AxonBlock("x.enc", 0, 3, 0), new AxonBlock("x.enc", 4, 3, 3),
+                new AxonBlock("x.enc", 8, 3, 6), new AxonBlock("x.enc", 12, 3, 9)), core0.axons());
+        assertEquals(List.of(new AxonBlock("c1", 0, 8, 0)), core2.axons());
+        assertEquals(List.of(new Route("c1", 0, 1, 2, 0), new Route("c1", 2, 1, 2, 2), new Route("c1", 4, 1, 2, 4),
+                new Route("c1", 6, 1, 2, 6)), core0.routes());
+        // Core 0: both kernels, 2·1·3·3 entries, 4 neurons, 12 axons, 4 sent elements to one core. Core 2: fc's 3·8.
+        assertEquals(new CoreUsage(4, 18, 4, 12, 4, 1), core0.usage());
+        assertEquals(new CoreUsage(4, 18, 4, 12, 4, 1), core1.usage());
+        assertEquals(new CoreUsage(3, 24, 3, 8, 0, 0), core2.usage());
         MappingInvariants.check(network, mapping);
     }
 
     /**
-     * c1 = conv 2×1×1 on [1,8,8] gives [2,8,8] (128 neurons) under a 2×2 gate g [2,4,4]; cores hold 40 neurons. Cuts
-     * may fall only on even rows (multiples of 16 neurons), so the pieces are 32 neurons, each with the 8 gate
-     * outputs of its windows; fc (reading g) goes beside the last piece and every core routes its gate piece to it.
+     * c1 = conv 2×1×1 on [1,8,8] gives [2,8,8] (128 neurons) under a 2×2 gate g [2,4,4]; cores hold 40 neurons. Tiles
+     * start on even rows and columns; the fewest that fit are four of 32 neurons, and of those the column strips of
+     * both channels read the fewest pixels (16 each). Each core holds a strip of two columns with the 8 gate outputs of
+     * its windows, and fc (reading all of g) goes beside the last strip; every core routes its gate outputs to it.
      */
     @Test
     void aGatedPopulationIsCutOnlyBetweenWindows() {
@@ -73,13 +80,21 @@ class MapperTest {
         assertEquals(4, mapping.cores().size());
         for (int k = 0; k < 4; k++) {
             CoreMapping core = mapping.cores().get(k);
-            assertEquals(new Piece("c1", 32 * k, 32), core.pieces().get(0));
-            assertEquals(List.of(new Piece("g", 8 * k, 8)), core.gates());
-            assertEquals(List.of(new Route("g", 8 * k, 8, 3, 32 + 8 * k)), core.routes());
+            assertEquals(new Tile("c1", 8, 8, 0, 2, 0, 8, 2 * k, 2), core.tiles().get(0));
+            List<Piece> gateOutputs = new java.util.ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                for (int row = 0; row < 4; row++) {
+                    gateOutputs.add(new Piece("g", c * 16 + row * 4 + k, 1));
+                }
+            }
+            assertEquals(gateOutputs, core.gates());
+            assertEquals(8, core.routes().size());
+            assertTrue(core.routes().stream().allMatch(route -> route.destinationCore() == 3
+                    && route.axonFirst() == 16 + route.sourceFirst()));
         }
-        assertEquals(List.of(new Piece("c1", 96, 32), new Piece("fc", 0, 4)), mapping.cores().get(3).pieces());
-        assertEquals(List.of(new AxonBlock("x.enc", 32, 32, 0), new AxonBlock("g", 0, 32, 32)),
-                mapping.cores().get(3).axons());
+        assertEquals(List.of(new Tile("c1", 8, 8, 0, 2, 0, 8, 6, 2), new Tile("fc", 1, 1, 0, 4, 0, 1, 0, 1)),
+                mapping.cores().get(3).tiles());
+        assertEquals(new AxonBlock("g", 0, 32, 16), mapping.cores().get(3).axons().get(8));
         MappingInvariants.check(network, mapping);
     }
 
@@ -102,8 +117,8 @@ class MapperTest {
 
         CompilationException tooSmall = assertThrows(CompilationException.class, () -> Mapper.map(network,
                 TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40)), new GreedyAllocator()));
-        assertEquals("net.snn:1:1: error: layer 'c1' does not fit target generic: its smallest piece [0, 64), which "
-                + "keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40 [E0903]",
+        assertEquals("net.snn:1:1: error: layer 'c1' does not fit target generic: its smallest tile c1[0:1, 0:8, 0:8], "
+                + "which keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40 [E0903]",
                 tooSmall.getMessage());
     }
 
@@ -212,7 +227,7 @@ class MapperTest {
         CompilationException error = assertThrows(CompilationException.class, () -> Mapper.map(net.network("fc"),
                 TestChips.generic(2, new CoreResources(100, 4096, 4096, 65536, 100)), new GreedyAllocator()));
         assertEquals("net.snn:1:1: error: the network needs 3 cores but target generic has 2: layer 'c1' was the "
-                + "first without room (core 0 (holding 'c1'): neurons 156 exceeds 100); by neurons alone it needs at "
+                + "first without room (core 0 (holding 'c1'): neurons 160 exceeds 100); by neurons alone it needs at "
                 + "least 3 cores: "
                 + "266 in all, at most 100 per core [E0904]", error.getMessage());
     }
@@ -248,7 +263,7 @@ class MapperTest {
         net.dense("fc", "x.enc", 3);
         Mapping mapping = Mapper.map(net.network("fc"), TestChips.speck(), new MaxFlowAllocator());
         CoreMapping core = mapping.cores().get(0);
-        CoreMapping overfull = new CoreMapping(core.core(), core.pieces(), core.gates(), core.axons(),
+        CoreMapping overfull = new CoreMapping(core.core(), core.tiles(), core.pieces(), core.gates(), core.axons(),
                 List.of(new Route("fc", 0, 3, 0, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
         Mapping broken = new Mapping(mapping.network(), mapping.chip(), mapping.allocator(), List.of(overfull),
                 mapping.inputRoutes());

@@ -65,22 +65,25 @@ class PartitionerTest {
     }
 
     /**
-     * c [2,4,4] from a 3×3 conv with padding 1 on x [1,4,4], on cores of 12 neurons: pieces [0,12), [12,24),
-     * [24,32). The first reads every pixel (rows 0..2 of channel 0 read rows 0..3); the last, rows 2..3 of channel
-     * 1, reads rows 1..3, pixels 4..15.
+     * c [2,4,4] from a 3×3 conv with padding 1 on x [1,4,4], on cores of 12 neurons: at least 3 tiles, but no box
+     * grid makes 3, so 4 of at most 12 neurons. Among those, both channels × 3 rows × 2 columns read the fewest pixels
+     * (12, against 16 for a one-channel tile), so the tiles are c[0:2, 0:3, 0:2], c[0:2, 0:3, 2:4], c[0:2, 3:4, 0:2]
+     * and c[0:2, 3:4, 2:4]. The first reads rows 0..3 × columns 0..2; the last, rows 2..3 × columns 1..3.
      */
     @Test
-    void ungatedPopulationsAreCutAtAnyNeuron() {
+    void convolutionsAreCutIntoTilesWithTheirHalo() {
         Net net = new Net("cut", Shape.of(1, 4, 4), 1);
         net.conv("c", "x.enc", 2, Window2d.square(3, 1, 1), 1);
         net.dense("fc", "c", 2);
         Partition partition = Partitioner.partition(net.network("fc"),
                 TestChips.generic(8, new CoreResources(12, 4096, 4096, 65536, 12)));
-        assertEquals(List.of(new Piece("c", 0, 12), new Piece("c", 12, 12), new Piece("c", 24, 8),
-                new Piece("fc", 0, 2)), partition.pieces().stream().map(PieceDemand::piece).toList());
-        assertEquals(pixels(0, 16), partition.pieces().get(0).inputs().get("x.enc"));
-        assertEquals(pixels(4, 16), partition.pieces().get(2).inputs().get("x.enc"));
-        assertEquals(pixels(0, 32), partition.pieces().get(3).inputs().get("c"));
+        assertEquals(List.of(new Tile("c", 4, 4, 0, 2, 0, 3, 0, 2), new Tile("c", 4, 4, 0, 2, 0, 3, 2, 2),
+                new Tile("c", 4, 4, 0, 2, 3, 1, 0, 2), new Tile("c", 4, 4, 0, 2, 3, 1, 2, 2),
+                new Tile("fc", 1, 1, 0, 2, 0, 1, 0, 1)), partition.pieces().stream().map(PieceDemand::tile).toList());
+        assertEquals(pixels(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14), partition.pieces().get(0).inputs().get("x.enc"));
+        assertEquals(pixels(9, 10, 11, 13, 14, 15), partition.pieces().get(3).inputs().get("x.enc"));
+        assertEquals(range(0, 32), partition.pieces().get(4).inputs().get("c"));
+        assertEquals(List.of(12L, 12L, 4L, 4L, 2L), partition.pieces().stream().map(PieceDemand::neurons).toList());
     }
 
     @Test
@@ -109,9 +112,17 @@ class PartitionerTest {
                 + "memory 65536 and kernel memory 32768 [E0903]", error.getMessage());
     }
 
-    private static BitSet pixels(int first, int end) {
+    private static BitSet range(int first, int end) {
         BitSet elements = new BitSet();
         elements.set(first, end);
         return elements;
+    }
+
+    private static BitSet pixels(int... elements) {
+        BitSet set = new BitSet();
+        for (int element : elements) {
+            set.set(element);
+        }
+        return set;
     }
 }
