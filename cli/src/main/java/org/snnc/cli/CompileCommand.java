@@ -153,9 +153,10 @@ final class CompileCommand implements Callable<Integer> {
 
     private static void printSummary(PrintWriter out, ChipSpec chip, ResourceReport resources,
             List<LayerQuantization> layers, Map<String, Double> stageMillis, long configurationBytes) {
-        out.printf(Locale.ROOT, "compiled for %s: %d of %d cores (%.1f%%); used cores hold %.1f%% of their neuron "
-                        + "and %.1f%% of their synapse memory%n", chip.name(), resources.coresUsed(), chip.cores(),
-                100.0 * resources.coresUsed() / chip.cores(), 100 * resources.utilization().neurons(),
+        out.printf(Locale.ROOT, "compiled for %s: %d of %d cores (%.1f%%), lower bound %d (%s); used cores hold %.1f%% "
+                        + "of their neuron and %.1f%% of their synapse memory%n", chip.name(), resources.coresUsed(),
+                chip.cores(), 100.0 * resources.coresUsed() / chip.cores(), resources.lowerBound(),
+                resources.boundBy(), 100 * resources.utilization().neurons(),
                 100 * resources.utilization().synapseMemory());
         stageMillis.forEach((stage, millis) -> out.printf(Locale.ROOT, "  %-28s %9.1f ms%n", stage, millis));
         out.printf(Locale.ROOT, "configuration: %s, %,d bytes%n", CONFIGURATION_FILE, configurationBytes);

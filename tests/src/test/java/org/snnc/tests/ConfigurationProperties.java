@@ -1241,7 +1241,8 @@ class ConfigurationProperties {
     }
 
     /**
-     * What a core uses, from its blocks, synapse entries, axons and routes, with each neuron block costed apart:
+     * What a core uses, from its blocks, synapse entries, axons and routes, with all of a layer's blocks on the core
+     * costed together (n neurons, F' distinct channels):
      * <ul>
      *   <li>entries: neurons = bias = n; synapses = Σ projections: conv F'·(C/G)·kh·kw, dense n·inputs;</li>
      *   <li>loihi-blocks: neurons = bias = n; synapses = Σ over each source element's row of s synapses onto the
@@ -1259,28 +1260,42 @@ class ConfigurationProperties {
         long neurons = 0;
         long bias = 0;
         long synapses = 0;
+        Map<String, List<JsonNode>> blocksByLayer = new LinkedHashMap<>();
         for (JsonNode block : core.get("neurons")) {
-            String layer = block.get("layer").asText();
+            blocksByLayer.computeIfAbsent(block.get("layer").asText(), layer -> new ArrayList<>()).add(block);
+        }
+        for (Map.Entry<String, List<JsonNode>> layerBlocks : blocksByLayer.entrySet()) {
+            String layer = layerBlocks.getKey();
             int[] shape = shapes.get(layer);
-            int first = block.get("first").asInt();
-            int count = block.get("count").asInt();
-            int channels = shape.length == 3 ? (first + count - 1) / (shape[1] * shape[2])
-                    - first / (shape[1] * shape[2]) + 1 : count;
-            // the projections into the block: one per distinct synapse name into the layer on this core
-            Map<String, JsonNode> projections = new LinkedHashMap<>();
+            int map = shape.length == 3 ? shape[1] * shape[2] : 1;
+            Set<Integer> channelSet = new HashSet<>();
+            long count = 0;
+            for (JsonNode block : layerBlocks.getValue()) {
+                int first = block.get("first").asInt();
+                int blockCount = block.get("count").asInt();
+                count += blockCount;
+                for (int n = first; n < first + blockCount; n++) {
+                    channelSet.add(n / map);
+                }
+            }
+            int channels = channelSet.size();
+            // the projections into the layer: each conv kernel once, and each dense entry (one per block) apart
+            List<JsonNode> projections = new ArrayList<>();
+            Set<String> convs = new HashSet<>();
             for (JsonNode entry : core.get("synapses")) {
-                if (entry.get("target").asText().equals(layer)) {
-                    boolean dense = entry.get("kind").asText().equals("dense");
-                    int rowsFirst = dense ? entry.get("rows_first").asInt() : 0;
-                    if (!dense || rowsFirst <= first && first + count <= rowsFirst + entry.get("rows").asInt()) {
-                        projections.putIfAbsent(entry.get("name").asText(), entry);
-                    }
+                if (entry.get("target").asText().equals(layer) && (entry.get("kind").asText().equals("dense")
+                        || convs.add(entry.get("name").asText()))) {
+                    projections.add(entry);
                 }
             }
             if (model.equals("speck-padded")) {
                 neurons += (long) channels << (shape.length == 3 ? ceilLog2(shape[1]) + ceilLog2(shape[2]) : 0);
                 bias += channels;
-                for (JsonNode entry : projections.values()) {
+                Set<String> names = new HashSet<>();
+                for (JsonNode entry : projections) {
+                    if (!names.add(entry.get("name").asText())) {
+                        continue;
+                    }
                     long inputChannels;
                     long area;
                     if (entry.get("kind").asText().equals("conv")) {
@@ -1300,30 +1315,34 @@ class ConfigurationProperties {
                 neurons += count;
                 bias += count;
                 if (model.equals("entries")) {
-                    for (JsonNode entry : projections.values()) {
+                    for (JsonNode entry : projections) {
                         if (entry.get("kind").asText().equals("conv")) {
                             JsonNode kernel = kernels.get(entry.get("kernel").asText());
                             int[] size = ints(kernel.get("kernel"));
                             int perGroup = ints(kernel.get("input_shape"))[0] / kernel.get("groups").asInt();
                             synapses += (long) channels * perGroup * size[0] * size[1];
                         } else {
-                            synapses += (long) count * entry.get("inputs").asInt();
+                            synapses += (long) entry.get("rows").asInt() * entry.get("inputs").asInt();
                         }
                     }
                 } else {
                     assertEquals("loihi-blocks", model);
                     Map<Element, Integer> rows = new HashMap<>();
-                    for (JsonNode entry : projections.values()) {
+                    for (JsonNode entry : projections) {
                         String source = entry.get("source").asText();
                         if (entry.get("kind").asText().equals("conv")) {
                             JsonNode kernel = kernels.get(entry.get("kernel").asText());
-                            for (int n = first; n < first + count; n++) {
-                                kernelTaps(kernel, n, (element, weight) ->
-                                        rows.merge(new Element(source, element), 1, Integer::sum));
+                            for (JsonNode block : layerBlocks.getValue()) {
+                                int first = block.get("first").asInt();
+                                for (int n = first; n < first + block.get("count").asInt(); n++) {
+                                    kernelTaps(kernel, n, (element, weight) ->
+                                            rows.merge(new Element(source, element), 1, Integer::sum));
+                                }
                             }
                         } else {
+                            int entryRows = entry.get("rows").asInt();
                             for (int k = 0; k < entry.get("inputs").asInt(); k++) {
-                                rows.merge(new Element(source, k), count, Integer::sum);
+                                rows.merge(new Element(source, k), entryRows, Integer::sum);
                             }
                         }
                     }

@@ -69,12 +69,40 @@ public final class ResourceModel {
 
     /** The demand of {@code tile} of {@code population}, whose core also holds {@code gateTiles}. */
     public PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles) {
+        Memory memory = memory(population, List.of(tile));
+        long sent = sentElements(tile);
+        long traffic = traffic(tile);
+        for (Tile gate : gateTiles) {
+            sent += sentElements(gate);
+            traffic += traffic(gate);
+        }
+        return new PieceDemand(tile, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
+                sent, traffic);
+    }
+
+    /**
+     * Neuron, synapse and bias memory of one core's {@code tiles} of {@code population} together, with the source
+     * elements they read: a core stores a kernel's rows once for all its channels of the layer, and a Loihi axon's
+     * row counts its synapses onto all of them. No more than the tiles' demands summed.
+     */
+    public CoreUsage held(Population population, List<Tile> tiles) {
+        Memory memory = memory(population, tiles);
+        return new CoreUsage(memory.neurons(), memory.synapses(), memory.bias(), 0, 0, 0);
+    }
+
+    /** The memories of some tiles of one population on one core, and the source elements they read. */
+    private record Memory(long neurons, long synapses, long bias, Map<String, BitSet> inputs) {
+    }
+
+    private Memory memory(Population population, List<Tile> tiles) {
         Map<String, List<Connectivity>> bySource = new LinkedHashMap<>();
         for (String source : sources.keySet()) {
             for (Projection projection : population.projections()) {
                 if (projection.source().equals(source)) {
-                    bySource.computeIfAbsent(source, s -> new ArrayList<>())
-                            .add(Connectivity.of(projection.synapse(), tile));
+                    for (Tile tile : tiles) {
+                        bySource.computeIfAbsent(source, s -> new ArrayList<>())
+                                .add(Connectivity.of(projection.synapse(), tile));
+                    }
                 }
             }
         }
@@ -84,44 +112,39 @@ public final class ResourceModel {
             projections.forEach(projection -> projection.addSourceElements(elements));
             inputs.put(source, elements);
         });
-        long neurons;
-        long bias;
+        BitSet channels = new BitSet();
+        long size = 0;
+        for (Tile tile : tiles) {
+            channels.set(tile.channelFirst(), tile.channelEnd());
+            size += tile.size();
+        }
         long synapses = 0;
         MemoryModel model = chip.memoryModel();
         if (model == MemoryModel.SPECK_PADDED) {
-            neurons = (long) tile.channels() << spatialBits(population.shape());
-            bias = tile.channels();
             for (Projection projection : population.projections()) {
-                synapses += speckKernel(projection, tile.channels());
+                synapses += speckKernel(projection, channels.cardinality());
+            }
+            return new Memory((long) channels.cardinality() << spatialBits(population.shape()), synapses,
+                    channels.cardinality(), inputs);
+        }
+        if (model == MemoryModel.ENTRIES) {
+            for (Projection projection : population.projections()) {
+                synapses += storedWeights(projection, channels.cardinality(), size);
             }
         } else {
-            neurons = tile.size();
-            bias = tile.size();
-            if (model == MemoryModel.ENTRIES) {
-                for (Projection projection : population.projections()) {
-                    synapses += storedWeights(projection, tile);
-                }
-            } else {
-                for (Map.Entry<String, BitSet> input : inputs.entrySet()) {
-                    List<Connectivity> projections = bySource.get(input.getKey());
-                    BitSet elements = input.getValue();
-                    for (int e = elements.nextSetBit(0); e >= 0; e = elements.nextSetBit(e + 1)) {
-                        int row = 0;
-                        for (Connectivity projection : projections) {
-                            row += projection.synapses(e);
-                        }
-                        synapses += rowBits(row, chip.weights().bits());
+            for (Map.Entry<String, BitSet> input : inputs.entrySet()) {
+                List<Connectivity> projections = bySource.get(input.getKey());
+                BitSet elements = input.getValue();
+                for (int e = elements.nextSetBit(0); e >= 0; e = elements.nextSetBit(e + 1)) {
+                    int row = 0;
+                    for (Connectivity projection : projections) {
+                        row += projection.synapses(e);
                     }
+                    synapses += rowBits(row, chip.weights().bits());
                 }
             }
         }
-        long sent = sentElements(tile);
-        long traffic = traffic(tile);
-        for (Tile gate : gateTiles) {
-            sent += sentElements(gate);
-            traffic += traffic(gate);
-        }
-        return new PieceDemand(tile, gateTiles, neurons, synapses, bias, inputs, sent, traffic);
+        return new Memory(size, synapses, size, inputs);
     }
 
     /** The bits of one Loihi synapse row of {@code synapses} synapses of {@code weightBits} each. */
@@ -146,12 +169,13 @@ public final class ResourceModel {
         return shape.rank() == 3 ? ceilLog2(shape.dim(1)) + ceilLog2(shape.dim(2)) : 0;
     }
 
-    private static long storedWeights(Projection projection, Tile tile) {
+    /** The weights stored for {@code neurons} neurons of {@code channels} output channels. */
+    private static long storedWeights(Projection projection, int channels, long neurons) {
         if (projection.synapse() instanceof DenseSynapse dense) {
-            return (long) tile.size() * dense.inputs();
+            return neurons * dense.inputs();
         }
         ConvSynapse conv = (ConvSynapse) projection.synapse();
-        return (long) tile.channels() * conv.channelsPerGroup() * conv.window().kernelH()
+        return (long) channels * conv.channelsPerGroup() * conv.window().kernelH()
                 * conv.window().kernelW();
     }
 

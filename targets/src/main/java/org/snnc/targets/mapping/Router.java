@@ -25,8 +25,9 @@ import org.snnc.targets.spec.ChipSpec;
  * element e of s reaches exactly the cores that need it, once each. Routes are sorted by source (network order),
  * first element and destination core.
  *
- * <p><b>Usage.</b> Neurons, synapse memory and bias memory are the sums of the core's pieces' costs (pieces of one
- * layer on one core are costed apart, an upper bound); input axons are the core's axons; output axons are Σ over its
+ * <p><b>Usage.</b> Neurons, synapse memory and bias memory are the sums over the core's layers of the cost of all its
+ * tiles of the layer together ({@link ResourceModel#held}; the allocators count each tile apart, an upper bound);
+ * input axons are the core's axons; output axons are Σ over its
  * routes of their counts; destinations are the distinct destination cores of its routes.
  */
 public final class Router {
@@ -44,6 +45,7 @@ public final class Router {
         for (int p = 0; p < partition.pieces().size(); p++) {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
+        ResourceModel model = new ResourceModel(network, chip);
         Map<Integer, List<AxonBlock>> axons = new TreeMap<>();
         byCore.forEach((core, pieces) -> axons.put(core, axonBlocks(sources, pieces)));
         List<CoreMapping> cores = new ArrayList<>();
@@ -60,10 +62,14 @@ public final class Router {
                     blocks))));
             routes.sort(routeOrder(sources));
             List<AxonBlock> blocks = axons.get(core);
+            Map<String, List<Tile>> layers = new LinkedHashMap<>();
+            tiles.forEach(tile -> layers.computeIfAbsent(tile.unit(), layer -> new ArrayList<>()).add(tile));
+            List<CoreUsage> layerCosts = layers.entrySet().stream()
+                    .map(layer -> model.held(network.population(layer.getKey()), layer.getValue())).toList();
             CoreUsage usage = new CoreUsage(
-                    pieces.stream().mapToLong(PieceDemand::neurons).sum(),
-                    pieces.stream().mapToLong(PieceDemand::synapseMemory).sum(),
-                    pieces.stream().mapToLong(PieceDemand::biasMemory).sum(),
+                    layerCosts.stream().mapToLong(CoreUsage::neurons).sum(),
+                    layerCosts.stream().mapToLong(CoreUsage::synapseMemory).sum(),
+                    layerCosts.stream().mapToLong(CoreUsage::biasMemory).sum(),
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
                     routes.stream().mapToLong(Route::count).sum(),
                     (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
@@ -73,7 +79,7 @@ public final class Router {
         List<Route> inputRoutes = new ArrayList<>();
         axons.forEach((destination, blocks) -> inputRoutes.addAll(routes(wholeInput, destination, blocks)));
         inputRoutes.sort(routeOrder(sources));
-        return new Mapping(network, chip, allocator, cores, inputRoutes);
+        return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
 
     private static List<AxonBlock> axonBlocks(List<String> sources, List<PieceDemand> pieces) {

@@ -3,6 +3,7 @@ package org.snnc.targets.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.snnc.targets.mapping.CoreBounds;
 import org.snnc.targets.mapping.CoreMapping;
 import org.snnc.targets.mapping.CoreUsage;
 import org.snnc.targets.mapping.Mapping;
@@ -18,15 +19,22 @@ import org.snnc.targets.spec.CoreResources;
  * @param allocator    the core allocator
  * @param chipCores    the chip's cores
  * @param coresUsed    the cores that hold anything
+ * @param lowerBound   the fewest cores any mapping could use ({@link CoreBounds})
+ * @param boundBy      the resource that sets the lower bound
  * @param utilization  per resource, over the used cores
+ * @param layers       one line per layer: its cores against its own lower bound
  * @param cores        one line per used core
  */
-public record ResourceReport(String target, String allocator, int chipCores, int coresUsed, Utilization utilization,
-        List<CoreLine> cores) {
+public record ResourceReport(String target, String allocator, int chipCores, int coresUsed, long lowerBound,
+        String boundBy, Utilization utilization, List<LayerLine> layers, List<CoreLine> cores) {
 
     /** Fractions in [0, 1] of each resource of the used cores. */
     public record Utilization(double neurons, double synapseMemory, double biasMemory, double inputAxons,
             double outputAxons) {
+    }
+
+    /** The cores holding a layer's tiles, and the fewest that could hold it, with the resource that says so. */
+    public record LayerLine(String layer, long cores, long lowerBound, String boundBy) {
     }
 
     /** One core's use and limit of each resource, and the units it holds. */
@@ -36,14 +44,21 @@ public record ResourceReport(String target, String allocator, int chipCores, int
     public static ResourceReport of(Mapping mapping) {
         List<CoreLine> lines = mapping.cores().stream().map(core -> new CoreLine(core.core(), units(core),
                 core.usage(), mapping.chip().core(core.core()))).toList();
+        CoreBounds bounds = mapping.bounds();
+        List<LayerLine> layers = bounds.layers().stream().map(layer -> new LayerLine(layer.layer(),
+                mapping.coresHolding(layer.layer()), layer.bound().cores(), label(mapping, layer.bound()))).toList();
         return new ResourceReport(mapping.chip().name(), mapping.allocator(), mapping.chip().cores(), lines.size(),
-                new Utilization(
+                bounds.total().cores(), label(mapping, bounds.total()), new Utilization(
                         fraction(lines, l -> l.used().neurons(), l -> l.limit().neurons()),
                         fraction(lines, l -> l.used().synapseMemory(), l -> l.limit().synapseMemory()),
                         fraction(lines, l -> l.used().biasMemory(), l -> l.limit().biasMemory()),
                         fraction(lines, l -> l.used().inputAxons(), l -> l.limit().inputAxons()),
                         fraction(lines, l -> l.used().outputAxons(), l -> l.limit().outputAxons())),
-                lines);
+                layers, lines);
+    }
+
+    private static String label(Mapping mapping, CoreBounds.Bound bound) {
+        return bound.resource().label(mapping.chip().memoryModel());
     }
 
     private static List<String> units(CoreMapping core) {
@@ -72,6 +87,15 @@ public record ResourceReport(String target, String allocator, int chipCores, int
                         + "bias %.1f%%, input axons %.1f%%, output axons %.1f%%%n", 100 * utilization.neurons(),
                 100 * utilization.synapseMemory(), 100 * utilization.biasMemory(), 100 * utilization.inputAxons(),
                 100 * utilization.outputAxons()));
+        text.append(String.format(Locale.ROOT, "lower bound: %d cores, set by %s (%.2f x the bound used)%n", lowerBound,
+                boundBy, (double) coresUsed / lowerBound));
+        int width = layers.stream().mapToInt(line -> line.layer().length()).max().orElse(5);
+        text.append(String.format(Locale.ROOT, "%-" + width + "s  %5s  %11s  %s%n", "layer", "cores", "lower bound",
+                "set by"));
+        for (LayerLine line : layers) {
+            text.append(String.format(Locale.ROOT, "%-" + width + "s  %5d  %11d  %s%n", line.layer(), line.cores(),
+                    line.lowerBound(), line.boundBy()));
+        }
         text.append(String.format(Locale.ROOT, "%4s  %-17s  %-21s  %-11s  %-15s  %-15s  %4s  %s%n", "core", "neurons",
                 "synapse memory", "bias", "input axons", "output axons", "dest", "holds"));
         for (CoreLine line : cores) {

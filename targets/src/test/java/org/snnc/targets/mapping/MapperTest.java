@@ -266,7 +266,7 @@ class MapperTest {
         CoreMapping overfull = new CoreMapping(core.core(), core.tiles(), core.pieces(), core.gates(), core.axons(),
                 List.of(new Route("fc", 0, 3, 0, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
         Mapping broken = new Mapping(mapping.network(), mapping.chip(), mapping.allocator(), List.of(overfull),
-                mapping.inputRoutes());
+                mapping.inputRoutes(), mapping.bounds());
         assertEquals(List.of(
                 "net.snn:1:1: error: core 0: neuron memory 70000 exceeds 65536 [E0905]",
                 "net.snn:1:1: error: core 0: kernel memory 20000 exceeds 16384 [E0905]",
