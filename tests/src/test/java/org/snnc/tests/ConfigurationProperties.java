@@ -138,6 +138,7 @@ class ConfigurationProperties {
             checkNeuronParameters(config, compiled.quantized());
         });
         requireFairShareCompiled();
+        requireFeatureCoverage(MIN_FEATURE_PERCENT);
     }
 
     @Property(tries = TRIES)
@@ -561,7 +562,68 @@ class ConfigurationProperties {
         Statistics.label("a core with several layers").collect(shared);
         Statistics.label("a core with two pieces of one layer").collect(twoPieces);
         Statistics.label("gates").collect(!config.get("gates").isEmpty());
+        Statistics.label(SPATIAL_TILES).collect(hasSpatialTiles(config));
+        Statistics.label(GATE_OVER_CORES).collect(hasGateOverSeveralCores(config));
+        Statistics.label(SEVERAL_SOURCES).collect(hasLayerOfSeveralSources(config));
     }
+
+    static final String SPATIAL_TILES = "a conv layer cut into spatial tiles";
+    static final String GATE_OVER_CORES = "a gate over several cores";
+    static final String SEVERAL_SOURCES = "a layer fed by several sources (add, concat)";
+
+    /** Whether some core holds part of a [C, H, W] layer's map: a block that is not whole channel maps. */
+    static boolean hasSpatialTiles(JsonNode config) {
+        Map<String, int[]> shapes = sourceShapes(config);
+        for (JsonNode core : config.get("cores")) {
+            for (JsonNode block : core.get("neurons")) {
+                int[] shape = shapes.get(block.get("layer").asText());
+                if (shape.length == 3 && (block.get("first").asInt() % (shape[1] * shape[2]) != 0
+                        || block.get("count").asInt() % (shape[1] * shape[2]) != 0)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasGateOverSeveralCores(JsonNode config) {
+        Map<String, Set<Integer>> coresOfGate = new HashMap<>();
+        for (JsonNode core : config.get("cores")) {
+            for (JsonNode block : core.get("gates")) {
+                coresOfGate.computeIfAbsent(block.get("unit").asText(), gate -> new HashSet<>())
+                        .add(core.get("id").asInt());
+            }
+        }
+        return coresOfGate.values().stream().anyMatch(cores -> cores.size() > 1);
+    }
+
+    private static boolean hasLayerOfSeveralSources(JsonNode config) {
+        Map<String, Set<String>> sourcesOfLayer = new HashMap<>();
+        for (JsonNode kernel : config.get("kernels")) {
+            sourcesOfLayer.computeIfAbsent(kernel.get("target").asText(), layer -> new HashSet<>())
+                    .add(kernel.get("source").asText());
+        }
+        for (JsonNode core : config.get("cores")) {
+            for (JsonNode synapse : core.get("synapses")) {
+                sourcesOfLayer.computeIfAbsent(synapse.get("target").asText(), layer -> new HashSet<>())
+                        .add(synapse.get("source").asText());
+            }
+        }
+        return sourcesOfLayer.values().stream().anyMatch(sources -> sources.size() > 1);
+    }
+
+    /**
+     * Spatial tiles with their halos and layers of several sources each occur in at least {@code percent} of the
+     * tries (a gate over several cores is rarer in random cases and only counted; MapperTest checks one by hand).
+     */
+    static void requireFeatureCoverage(double percent) {
+        for (String feature : List.of(SPATIAL_TILES, SEVERAL_SOURCES)) {
+            Statistics.label(feature).coverage(coverage -> coverage.check(true).percentage(p -> p >= percent));
+        }
+    }
+
+    /** Low enough that a feature seen in about a fifth of the cases is missed by 40 tries about once in 700 runs. */
+    static final double MIN_FEATURE_PERCENT = 2;
 
     static void requireFairShareCompiled() {
         Statistics.label("outcome").coverage(coverage -> coverage.check("compiled")

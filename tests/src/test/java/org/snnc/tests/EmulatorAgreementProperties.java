@@ -80,6 +80,7 @@ class EmulatorAgreementProperties {
                     false, exact, prepared.testCase().toString());
         }
         Statistics.label("spiking").collect(spikes > 0 ? "some spikes" : "no spikes");
+        ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT);
     }
 
     @Property(tries = TRIES)
@@ -136,6 +137,7 @@ class EmulatorAgreementProperties {
             Statistics.label("chip").collect(testCase.chipLabel().startsWith("random") ? "random"
                     : testCase.chipLabel());
             Compiled compiled = outcome.compiled().get();
+            ConfigurationProperties.collectFeatures(compiled.config());
             Random random = new Random(derived ^ 0x5DEECE66DL);
             int size = compiled.quantized().input().shape().size();
             boolean overdriven = random.nextBoolean();

@@ -38,8 +38,8 @@ import org.snnc.tests.ChipCompilation;
  * -Dexec.classpathScope=test -Dexec.args="vgg28 vgg16-cifar@board"}.
  *
  * <p>The peak heap is the sum of the heap pools' peak use since the network began (after a full collection), an
- * upper estimate of the live peak. The lower bound is ⌈neurons / neurons per core⌉ until the mapping exposes the
- * bound over every resource.
+ * upper estimate of the live peak. The lower bound is the mapping's {@link
+ * org.snnc.targets.mapping.CoreBounds}: the largest over resources of ⌈demand / per-core limit⌉.
  */
 public final class ZooBenchmark {
 
@@ -86,8 +86,7 @@ public final class ZooBenchmark {
             graph = null;
             neurons = network.populations().stream().mapToLong(p -> p.shape().size()).sum();
             Mapping mapping = compilation.map(network);
-            long bound = (neurons + compilation.chip().core(0).neurons() - 1) / compilation.chip().core(0).neurons();
-            cores = mapping.cores().size() + "/" + bound;
+            cores = mapping.cores().size() + "/" + mapping.bounds().total().cores();
             config = String.format(Locale.ROOT, "%,d", compilation.emit(mapping).length);
         } catch (CompilationException refused) {
             result = "refused: " + refused.diagnostics().get(0).format();
@@ -103,7 +102,7 @@ public final class ZooBenchmark {
         }
         long heap = peakHeap() >> 20;
         compilation.notes().forEach(note -> System.out.println("  " + note));
-        System.out.printf(Locale.ROOT, "  neurons %,d, parameters %,d, cores used/lower bound (neurons only) %s, "
+        System.out.printf(Locale.ROOT, "  neurons %,d, parameters %,d, cores used/lower bound %s, "
                 + "config.json %s bytes, peak heap %,d MiB%n", neurons, parameters, cores, config, heap);
         return String.format(Locale.ROOT, "%-15s %-14s %,11d %,12d %13s %12s %9.1f %,9d  %s", name,
                 target.equals(BOARD) ? "generic-board" : target, neurons, parameters, cores, config, total / 1e9,
