@@ -46,8 +46,10 @@ public final class Chip {
     final DeliveryPlan[] plans;
     /** The kernel slices the cores apply, each held once. */
     final List<KernelSlice> kernels;
-    /** The bytes of the tables, the plans and the shared kernels and their packed forms. */
+    /** The bytes of the tables, the plans and the kernel slices and their packed forms. */
     final long tableBytes;
+    /** The synapses of every axon of every core: the entries the tables would take if expanded. */
+    final long synapses;
     /**
      * Per core and neuron: whether it clears its pending word once it has read it, being the last of the word's
      * neurons with routed input to be advanced in the {@link Schedule}'s order.
@@ -107,7 +109,7 @@ public final class Chip {
         }
         long bytes = 0;
         for (int c = 0; c < cores.length; c++) {
-            bytes += cores[c].bytes() + plans[c].bytes();
+            bytes += cores[c].bytes() + plans[c].bytes(cores[c]);
         }
         for (KernelSlice kernel : kernels) {
             bytes += (long) kernel.transposed.length * Long.BYTES;
@@ -116,6 +118,13 @@ public final class Chip {
             }
         }
         this.tableBytes = bytes;
+        long expanded = 0;
+        for (CoreTables core : cores) {
+            for (int axon = 0; axon < core.axons(); axon++) {
+                expanded += core.synapses(axon);
+            }
+        }
+        this.synapses = expanded;
         long wordsPerStep = 0;
         long perNeuron = 0;
         for (int c = 0; c < cores.length; c++) {
@@ -255,6 +264,11 @@ public final class Chip {
      */
     public long tableBytes() {
         return tableBytes;
+    }
+
+    /** The synapses of every axon of every core, each a target neuron and a weight. */
+    public long synapses() {
+        return synapses;
     }
 
     /** The number of input elements an image must have. */

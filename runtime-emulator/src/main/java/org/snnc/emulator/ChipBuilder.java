@@ -52,6 +52,16 @@ final class ChipBuilder {
         return slices.computeIfAbsent(List.of(kernel.name(), from, to), key -> new KernelSlice(kernel, from, to));
     }
 
+    /**
+     * The element (c, i·sh + u − top, j·sw + v − left) of a [C,H,W] input that tap (u, v) of output position (i, j)
+     * reads, or −1 at a padding position.
+     */
+    private static int windowElement(int[] in, int c, int i, int j, int u, int v, int[] stride, int[] padding) {
+        int y = i * stride[0] + u - padding[0];
+        int x = j * stride[1] + v - padding[1];
+        return y < 0 || y >= in[1] || x < 0 || x >= in[2] ? -1 : (c * in[1] + y) * in[2] + x;
+    }
+
     private EmulatorException error(String path, String message) {
         return new EmulatorException(fileName + ": " + path + ": " + message);
     }
@@ -401,14 +411,10 @@ final class ChipBuilder {
                         int f = Math.max(intervals.filter[n], group * filtersPerGroup);
                         for (int c = group * channelsPerGroup; c < (group + 1) * channelsPerGroup; c++) {
                             for (int u = 0; u < geometry.kernel()[0]; u++) {
-                                int y = i * geometry.stride()[0] + u - geometry.padding()[0];
                                 for (int v = 0; v < geometry.kernel()[1]; v++) {
-                                    int x = j * geometry.stride()[1] + v - geometry.padding()[1];
-                                    if (y < 0 || y >= in[1] || x < 0 || x >= in[2]) {
-                                        continue;
-                                    }
-                                    int element = (c * in[1] + y) * in[2] + x;
-                                    if (axonOf[element] < 0) {
+                                    int element = windowElement(in, c, i, j, u, v, geometry.stride(),
+                                            geometry.padding());
+                                    if (element >= 0 && axonOf[element] < 0) {
                                         throw missingAxon(synapsePath, synapse.source(), element, synapse.target()
                                                 + "[" + ((f * out[1] + i) * out[2] + j) + "]");
                                     }
@@ -497,13 +503,11 @@ final class ChipBuilder {
                     int i = index % (out[1] * out[2]) / out[2];
                     int j = index % out[2];
                     for (int u = 0; u < unit.kernel()[0]; u++) {
-                        int y = i * unit.stride()[0] + u - unit.padding()[0];
                         for (int v = 0; v < unit.kernel()[1]; v++) {
-                            int x = j * unit.stride()[1] + v - unit.padding()[1];
-                            if (y < 0 || y >= in[1] || x < 0 || x >= in[2]) {
+                            int element = windowElement(in, c, i, j, u, v, unit.stride(), unit.padding());
+                            if (element < 0) {
                                 continue;
                             }
-                            int element = (c * in[1] + y) * in[2] + x;
                             int slot = localSlot(unit.population(), element);
                             if (slot < 0 || slot >= neurons) {
                                 throw error(path + ".gates[" + b + "]", "the window of " + unit.name() + "[" + index

@@ -113,9 +113,10 @@ final class DeliveryPlan {
         return words;
     }
 
-    /** The bytes of the plan's own arrays (the shared packed forms not included). */
-    long bytes() {
-        return (long) word.length * (3 * Integer.BYTES + 2 * Long.BYTES) + (long) packed[0].length * Long.BYTES;
+    /** The bytes of the plan's own arrays and of its dense rows' packed form (the kernel slices' not included). */
+    long bytes(CoreTables core) {
+        long dense = packed[0] == core.weights[0] ? 0 : packed[0].length;
+        return (long) word.length * (3 * Integer.BYTES + 2 * Long.BYTES) + dense * Long.BYTES;
     }
 
     /** A fresh cache of packed forms for {@link #of}. */
