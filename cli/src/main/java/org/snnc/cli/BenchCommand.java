@@ -68,6 +68,8 @@ final class BenchCommand implements Callable<Integer> {
         int[][] images = Arrays.stream(Dataset.load(data, quantized.input(), limit).inputs())
                 .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
         PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "chip tables: %d bytes (%.1f MiB) for %d synapses%n", chip.tableBytes(),
+                chip.tableBytes() / 1048576.0, chip.synapses());
         for (int i = 0; i < warmup; i++) {
             Runner.run(chip, images, steps, workers, false, null);
         }

@@ -17,7 +17,6 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
 public final class Emulator {
     private static final String ACCUMULATOR = "accumulator";
     private static final String MEMBRANE = "membrane";
-    private static final long UNBOUNDED = Long.MAX_VALUE;
 
     private final Chip chip;
     private final boolean strict;
@@ -30,6 +29,7 @@ public final class Emulator {
     /** The membrane floor, or {@link Long#MIN_VALUE} when the chip has none. */
     private final long floor;
     private final boolean membraneReadout;
+    private final RangeProof proof;
 
     private final long[][] membrane;
     /**
@@ -40,9 +40,9 @@ public final class Emulator {
     private final long[][] pending;
     private final long[][] analogInput;
     /**
-     * Per neuron, for this image: the most its membrane can rise in one step, or {@link #UNBOUNDED} when its
+     * Per neuron, for this image: the most its membrane can rise in one step, or {@link RangeProof#UNBOUNDED} when its
      * accumulator might overflow or nothing bounds its membrane from below ({@link #maxRise}). From it and the
-     * membrane, {@link #uncheckedSteps} proves how many steps need no range checks.
+     * membrane, {@link RangeProof#uncheckedSteps} proves how many steps need no range checks.
      */
     private final long[][] rise;
     private final int[][] spikeCount;
@@ -89,6 +89,7 @@ public final class Emulator {
         this.saturate = neurons.saturate();
         this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
         this.membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
+        this.proof = new RangeProof(accumulatorBits, stateBits, floor);
         int cores = chip.cores.length;
         membrane = new long[cores][];
         pending = new long[cores][];
@@ -135,7 +136,7 @@ public final class Emulator {
         firstOverflow = null;
         Arrays.fill(spikesPerCore, 0);
         for (int c = 0; c < chip.cores.length; c++) {
-            Chip.CoreTables core = chip.cores[c];
+            CoreTables core = chip.cores[c];
             Arrays.fill(membrane[c], 0);
             Arrays.fill(pending[c], 0, settled ? chip.pendingWords[c].row : pending[c].length, 0);
             Arrays.fill(analogInput[c], 0);
@@ -145,12 +146,16 @@ public final class Emulator {
             for (int k = 0; k < core.inputAxons.length; k++) {
                 int axon = core.inputAxons[k];
                 long x = input[core.inputElements[k]];
-                synapticOps += core.axonStart[axon + 1] - core.axonStart[axon];
+                synapticOps += core.synapses(axon);
                 if (x == 0) {
                     continue; // counted, as the chip multiplies it too, but it adds nothing
                 }
-                for (int s = core.axonStart[axon]; s < core.axonStart[axon + 1]; s++) {
-                    current[core.synapseTarget[s]] += core.synapseWeight[s] * x;
+                for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
+                    long[] weights = core.weights[core.segmentSource[s]];
+                    int offset = core.segmentOffset[s] - core.segmentNeuron[s];
+                    for (int t = core.segmentNeuron[s]; t < core.segmentNeuron[s] + core.segmentCount[s]; t++) {
+                        current[t] += weights[offset + t] * x;
+                    }
                 }
             }
             for (int i = 0; i < core.neurons; i++) {
@@ -159,45 +164,10 @@ public final class Emulator {
         }
     }
 
-    /**
-     * The most neuron i's membrane can rise in one step of this image, u⁺ = a + D⁺ + b (a the analog current, D⁺
-     * what its routes can deliver at most, b the bias); or {@link #UNBOUNDED} when its accumulator input a + D might
-     * leave the accumulator's range, when nothing holds its membrane from below (neither a floor nor
-     * u⁻ = a + D⁻ + b ≥ 0), or when it fires at or below 0.
-     */
+    /** The {@link RangeProof}'s u⁺ of neuron i of core c for this image's analog current. */
     private long maxRise(int c, int i) {
-        long current = analogInput[c][i];
-        long most = chip.mostDelivered[c][i];
-        long least = chip.leastDelivered[c][i];
-        if (current > accumulatorMax || current < ~accumulatorMax
-                || most > accumulatorMax - current || least < ~accumulatorMax - current) {
-            return UNBOUNDED;
-        }
-        long bias = chip.cores[c].bias[i];
-        boolean bounded = floor != Long.MIN_VALUE ? floor >= ~stateMax : current + least + bias >= 0;
-        return bounded && chip.firesFrom[c][i] >= 1 ? current + most + bias : UNBOUNDED;
-    }
-
-    /**
-     * How many of the next {@code remaining} steps, at most, provably leave a neuron's registers in range, for a
-     * membrane now at {@code value} that rises at most {@code rise} = u⁺ per step ({@link #maxRise}) and fires from
-     * f = {@code firesFrom}. With H = max(v, f − 1), after j steps the membrane is at most H + j·max(0, u⁺ − θ):
-     * below f it stays below f, and a firing membrane gains at most u⁺ and loses θ. So step j compares at most
-     * H + (j − 1)·max(0, u⁺ − θ) + u⁺, and every step fits while that is at most the state's maximum.
-     */
-    private int uncheckedSteps(long value, long rise, long threshold, long firesFrom, int remaining) {
-        if (rise == UNBOUNDED) {
-            return 0;
-        }
-        if (rise <= 0) {
-            return remaining; // it never rises above H ≤ the state's maximum
-        }
-        long room = stateMax - rise - Math.max(value, firesFrom - 1);
-        if (room < 0) {
-            return 0;
-        }
-        long excess = rise - threshold;
-        return excess <= 0 ? remaining : (int) Math.min(remaining, room / excess + 1);
+        return proof.maxRise(analogInput[c][i], chip.mostDelivered[c][i], chip.leastDelivered[c][i],
+                chip.cores[c].bias[i], chip.firesFrom[c][i]);
     }
 
     /** Runs one step on every core: accumulate, bias, integrate, floor and overflow, compare, reset, gates, emit. */
@@ -244,7 +214,7 @@ public final class Emulator {
     /** Steps 2–7 for a run of one core's neurons through the chunk: the events delivered into q are consumed here. */
     private void updateNeurons(Schedule.Segment segment, int length) {
         int c = segment.core();
-        Chip.CoreTables core = chip.cores[c];
+        CoreTables core = chip.cores[c];
         long[] v = membrane[c];
         long[] q = pending[c];
         long[] current = analogInput[c];
@@ -266,7 +236,7 @@ public final class Emulator {
             int traced = readoutClass[i] * chunk;
             long value = v[i];
             if (!events && traced < 0 && input + bias <= 0 && value < firesFrom
-                    && uncheckedSteps(value, rising, threshold, firesFrom, length) == length) {
+                    && proof.uncheckedSteps(value, rising, threshold, firesFrom, length) == length) {
                 v[i] = sinking(value, input + bias, length);
                 bits[i] = 0;
                 continue;
@@ -280,9 +250,9 @@ public final class Emulator {
             int k = 0;
             while (k < length) {
                 // Checks only where uncheckedSteps cannot rule an overflow out; it is asked again after each run.
-                int unchecked = uncheckedSteps(value, rising, threshold, firesFrom, length - k);
+                int unchecked = proof.uncheckedSteps(value, rising, threshold, firesFrom, length - k);
                 boolean check = unchecked == 0;
-                int end = !check ? k + unchecked : rising == UNBOUNDED ? length : k + 1;
+                int end = !check ? k + unchecked : rising == RangeProof.UNBOUNDED ? length : k + 1;
                 for (; k < end; k++, at += row) {
                     long accumulated = input;
                     if (events) {
@@ -339,7 +309,7 @@ public final class Emulator {
      */
     private void updateGates(Schedule.Segment segment, int length) {
         int c = segment.core();
-        Chip.CoreTables core = chip.cores[c];
+        CoreTables core = chip.cores[c];
         long[] bits = spikeBits[c];
         int[] n = spikeCount[c];
         for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
@@ -372,7 +342,7 @@ public final class Emulator {
     /** Step 9 through the chunk: every spike travels its routes; each event adds its synapse's weight to a q. */
     private void emit(Schedule.Segment segment, int length) {
         int c = segment.core();
-        Chip.CoreTables core = chip.cores[c];
+        CoreTables core = chip.cores[c];
         long[] bits = spikeBits[c];
         long spikes = 0;
         for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
@@ -390,14 +360,14 @@ public final class Emulator {
 
     /**
      * The events of route {@code r} of the core at index {@code c}, one for each step whose bit is set in
-     * {@code fired}, each added run by run into the next step's pending words. The route's first run also counts the
-     * operations of every spike, sparing a pass over the bits; a route to a single word is one add per spike.
+     * {@code fired}, each added segment by segment into the next step's pending words ({@link DeliveryPlan}). The
+     * route's first segment also counts the operations of every spike, sparing a pass over the bits; a route to a
+     * single word is one add per spike.
      */
     private void deliver(int c, int r, long fired) {
         int d = chip.cores[c].routeCore[r];
         long[] q = pending[d];
-        PendingWords packing = chip.pendingWords[d];
-        int row = packing.row;
+        int row = chip.pendingWords[d].row;
         long synapses = chip.routeSynapses[c][r];
         int single = chip.routeWord[c][r];
         if (single >= 0) {
@@ -409,24 +379,31 @@ public final class Emulator {
             }
             return;
         }
-        Chip.CoreTables destination = chip.cores[d];
+        CoreTables destination = chip.cores[d];
+        DeliveryPlan plan = chip.plans[d];
         int axon = chip.cores[c].routeAxon[r];
-        int firstRun = destination.axonRun[axon];
-        int endRun = destination.axonRun[axon + 1];
-        int[] firstWord = packing.firstWord;
-        int[] start = packing.start;
-        long[] words = packing.words;
-        for (int run = firstRun; run < endRun; run++) {
-            long counted = run == firstRun ? synapses : 0;
-            int from = start[run];
-            int to = start[run + 1];
-            int shift = row + firstWord[run] - from;
+        int first = destination.axonSegment[axon];
+        int end = destination.axonSegment[axon + 1];
+        int[] source = destination.segmentSource;
+        for (int s = first; s < end; s++) {
+            long counted = s == first ? synapses : 0;
+            long[] words = plan.packed[source[s]];
+            long head = plan.head[s];
+            long tail = plan.tail[s];
+            int from = plan.packedFrom[s];
+            int count = plan.packedCount[s];
+            int headAt = row + plan.word[s];
+            int shift = headAt + 1 - from;
             for (long steps = fired; steps != 0; steps &= steps - 1) {
                 int k = Long.numberOfTrailingZeros(steps);
                 opsThrough[k] += counted;
                 int stepShift = shift + k * row;
-                for (int s = from; s < to; s++) {
-                    q[stepShift + s] += words[s];
+                q[headAt + k * row] += head;
+                for (int w = from; w < from + count; w++) {
+                    q[stepShift + w] += words[w];
+                }
+                if (tail != 0) {
+                    q[stepShift + from + count] += tail;
                 }
             }
         }
@@ -449,9 +426,7 @@ public final class Emulator {
         if (strict) {
             int local = chip.cores[core].localOf[neuron];
             Overflow candidate = new Overflow(step + k + 1, core, local, register.equals(ACCUMULATOR) ? 0 : 1,
-                    "strict mode: core " + chip.cores[core].id + ", neuron " + chip.cores[core].neuronName(local)
-                            + ", step " + (step + k + 1) + ": the " + register + " value " + value
-                            + " does not fit in " + bits + " signed bits");
+                    chip.overflowMessage(core, local, step + k + 1, register, value, bits));
             if (firstOverflow == null || candidate.before(firstOverflow)) {
                 firstOverflow = candidate;
             }

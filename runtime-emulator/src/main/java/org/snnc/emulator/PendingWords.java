@@ -1,10 +1,7 @@
 package org.snnc.emulator;
 
-import org.eclipse.collections.api.list.primitive.MutableLongList;
-import org.eclipse.collections.impl.factory.primitive.LongLists;
-
 /**
- * How one core's pending-input registers are packed into 64-bit words, and its synapse runs in the same packing.
+ * How one core's pending-input registers are packed into 64-bit words ({@link DeliveryPlan} packs its synapses alike).
  *
  * <p>A word holds the inputs of {@code lanes} consecutive neurons, lane j in bits [w·j, w·j + w) for the lane width
  * w = ⌊64 / lanes⌋: 3 lanes of 21 bits when every neuron of the core receives in one step at least −2²⁰ and at most
@@ -21,10 +18,6 @@ final class PendingWords {
     final int width;
     /** Words per step, padded to whole cache lines plus one so successive steps' rows fall into other cache sets. */
     final int row;
-    /** Run r adds words[start[r] .. start[r+1]) to the row's words from firstWord[r]. */
-    final int[] firstWord;
-    final int[] start;
-    final long[] words;
     /**
      * Per neuron: its word within a row, and how its sum comes out of the word: ((word + offset) · 2^up) >> down,
      * with offset 2<sup>w−1</sup> added to each lane below its own, so none borrows from it, up the shift that brings
@@ -35,13 +28,10 @@ final class PendingWords {
     final long[] offset;
     final int down;
 
-    private PendingWords(int lanes, int neurons, int row, int[] firstWord, int[] start, long[] words) {
+    private PendingWords(int lanes, int neurons, int row) {
         this.lanes = lanes;
         this.width = Long.SIZE / lanes;
         this.row = row;
-        this.firstWord = firstWord;
-        this.start = start;
-        this.words = words;
         this.wordOf = new int[neurons];
         this.up = new int[neurons];
         this.offset = new long[neurons];
@@ -56,10 +46,14 @@ final class PendingWords {
         }
     }
 
-    static PendingWords of(Chip.CoreTables core, long[] mostDelivered, long[] leastDelivered) {
+    /**
+     * The packing of {@code neurons} registers for inputs between the least and the most any neuron's routes can
+     * deliver in one step.
+     */
+    static PendingWords of(int neurons, long[] mostDelivered, long[] leastDelivered) {
         long most = 0;
         long least = 0;
-        for (int i = 0; i < core.neurons; i++) {
+        for (int i = 0; i < neurons; i++) {
             most = Math.max(most, mostDelivered[i]);
             least = Math.min(least, leastDelivered[i]);
         }
@@ -68,31 +62,8 @@ final class PendingWords {
             long half = 1L << (Long.SIZE / candidate - 1);
             lanes = most < half && least >= -half ? candidate : 1;
         }
-        int runs = core.runTarget.length;
-        int[] firstWord = new int[runs];
-        int[] start = new int[runs + 1];
-        MutableLongList words = LongLists.mutable.empty();
-        int width = Long.SIZE / lanes;
-        for (int run = 0; run < runs; run++) {
-            int first = core.runTarget[run];
-            int synapse = core.runSynapse[run];
-            int count = core.runSynapse[run + 1] - synapse;
-            firstWord[run] = first / lanes;
-            start[run] = words.size();
-            for (int word = first / lanes; word <= (first + count - 1) / lanes; word++) {
-                long packed = 0;
-                for (int lane = 0; lane < lanes; lane++) {
-                    int target = word * lanes + lane;
-                    if (target >= first && target < first + count) {
-                        packed += inLane(core.synapseWeight[synapse + target - first], lane, width);
-                    }
-                }
-                words.add(packed);
-            }
-        }
-        start[runs] = words.size();
-        int used = (core.neurons + lanes - 1) / lanes;
-        return new PendingWords(lanes, core.neurons, (used + 7) / 8 * 8 + 8, firstWord, start, words.toArray());
+        int used = (neurons + lanes - 1) / lanes;
+        return new PendingWords(lanes, neurons, (used + 7) / 8 * 8 + 8);
     }
 
     /** A weight placed in lane {@code lane} of a word with lanes {@code width} bits wide. */

@@ -39,7 +39,7 @@ final class Schedule {
         this.stages = stages;
     }
 
-    static Schedule of(Configuration configuration, Chip.CoreTables[] cores) {
+    static Schedule of(Configuration configuration, CoreTables[] cores) {
         List<String> names = new ArrayList<>();
         configuration.layers().forEach(layer -> names.add(layer.name()));
         int layers = names.size();
@@ -63,7 +63,7 @@ final class Schedule {
             axonPopulations[c] = axonPopulations(cores[c], slotPopulation[c], names.size());
         }
         for (int c = 0; c < cores.length; c++) {
-            Chip.CoreTables core = cores[c];
+            CoreTables core = cores[c];
             for (int slot = 0; slot < slotPopulation[c].length; slot++) {
                 for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
                     for (int target : axonPopulations[core.routeCore[r]][core.routeAxon[r]]) {
@@ -91,11 +91,11 @@ final class Schedule {
     }
 
     /** Each slot's population index; adds the core's neuron and gate blocks to their populations' segments. */
-    private static int[] slotPopulations(Chip.CoreTables core, Map<String, Integer> index, int coreIndex,
+    private static int[] slotPopulations(CoreTables core, Map<String, Integer> index, int coreIndex,
                                          List<List<Segment>> segments) {
         int[] population = new int[core.neurons + core.gateOutputs];
-        String[][] names = {core.blockLayer, core.gateBlockUnit};
-        int[][] starts = {core.blockLocal, core.gateBlockLocal};
+        String[][] names = {core.layerName, core.gateBlockUnit};
+        int[][] starts = {core.layerFirst, core.gateBlockLocal};
         int[] ends = {core.neurons, core.neurons + core.gateOutputs};
         for (int kind = 0; kind < 2; kind++) {
             for (int b = 0; b < starts[kind].length; b++) {
@@ -113,19 +113,21 @@ final class Schedule {
     }
 
     /** For each axon of the core, the distinct populations its synapses reach. */
-    private static int[][] axonPopulations(Chip.CoreTables core, int[] slotPopulation, int populations) {
-        int axons = core.axonStart.length - 1;
+    private static int[][] axonPopulations(CoreTables core, int[] slotPopulation, int populations) {
+        int axons = core.axons();
         int[][] reached = new int[axons][];
         int[] seenAt = new int[populations];
         Arrays.fill(seenAt, -1);
         int[] found = new int[populations];
         for (int a = 0; a < axons; a++) {
             int distinct = 0;
-            for (int s = core.axonStart[a]; s < core.axonStart[a + 1]; s++) {
-                int p = slotPopulation[core.synapseTarget[s]];
-                if (seenAt[p] != a) {
-                    seenAt[p] = a;
-                    found[distinct++] = p;
+            for (int s = core.axonSegment[a]; s < core.axonSegment[a + 1]; s++) {
+                for (int t = core.segmentNeuron[s]; t < core.segmentNeuron[s] + core.segmentCount[s]; t++) {
+                    int p = slotPopulation[t];
+                    if (seenAt[p] != a) {
+                        seenAt[p] = a;
+                        found[distinct++] = p;
+                    }
                 }
             }
             reached[a] = Arrays.copyOf(found, distinct);

@@ -1,0 +1,227 @@
+package org.snnc.emulator;
+
+import java.util.Arrays;
+import org.snnc.emulator.config.Configuration.ReadoutMode;
+
+/**
+ * The chip's step written plainly: one step at a time, every stage of docs/configuration.md over every core before
+ * the next stage, one register per neuron, one add per synapse, every register checked. It shares the
+ * {@link Chip}'s tables with the {@link Emulator} and none of its fast paths (chunks, spike words, packed pending
+ * words, the {@link RangeProof}, closed-form sinking), so the two can be held equal; it is far slower.
+ *
+ * <p>Step t: (1) q holds the events of step t−1; per neuron, in core order and local order, (2) a = fit(q + c, A),
+ * q ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f]; (7) v ← v − θ or 0 where s, n ← n + s;
+ * then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
+ * its synapses' weights into their targets' q, one synaptic operation each. Strict mode stops at the first register
+ * that does not fit, in that order.
+ */
+public final class CycleStepper {
+    private final Chip chip;
+    private final boolean strict;
+    private final int accumulatorBits;
+    private final int stateBits;
+    private final boolean saturate;
+    private final long floor;
+    private final long[][] membrane;
+    private final long[][] pending;
+    private final long[][] analogInput;
+    private final int[][] spikeCount;
+    /** Per emitting slot (neurons, then gate outputs): whether it spiked in the last step. */
+    private final boolean[][] spiked;
+    private int step;
+    private long synapticOps;
+    private int prediction;
+
+    public CycleStepper(Chip chip, boolean strict) {
+        this.chip = chip;
+        this.strict = strict;
+        var neurons = chip.configuration.neurons();
+        this.accumulatorBits = neurons.accumulatorBits();
+        this.stateBits = neurons.stateBits();
+        this.saturate = neurons.saturate();
+        this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
+        int cores = chip.cores.length;
+        membrane = new long[cores][];
+        pending = new long[cores][];
+        analogInput = new long[cores][];
+        spikeCount = new int[cores][];
+        spiked = new boolean[cores][];
+        for (int c = 0; c < cores; c++) {
+            int n = chip.cores[c].neurons;
+            membrane[c] = new long[n];
+            pending[c] = new long[n];
+            analogInput[c] = new long[n];
+            spikeCount[c] = new int[n];
+            spiked[c] = new boolean[n + chip.cores[c].gateOutputs];
+        }
+    }
+
+    /** Starts an image: clears every register and sums the analog current Σ w·x of every neuron. */
+    public void load(int[] input) {
+        if (input.length != chip.inputSize) {
+            throw new IllegalArgumentException(input.length + " input values for " + chip.inputSize);
+        }
+        step = 0;
+        synapticOps = 0;
+        for (int c = 0; c < chip.cores.length; c++) {
+            CoreTables core = chip.cores[c];
+            Arrays.fill(membrane[c], 0);
+            Arrays.fill(pending[c], 0);
+            Arrays.fill(analogInput[c], 0);
+            Arrays.fill(spikeCount[c], 0);
+            Arrays.fill(spiked[c], false);
+            for (int k = 0; k < core.inputAxons.length; k++) {
+                int axon = core.inputAxons[k];
+                long x = input[core.inputElements[k]];
+                for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
+                    for (int t = 0; t < core.segmentCount[s]; t++) {
+                        analogInput[c][core.segmentNeuron[s] + t] += core.weight(s, t) * x;
+                        synapticOps++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs one step on every core, stage by stage. */
+    public void step() {
+        step++;
+        for (int c = 0; c < chip.cores.length; c++) {
+            updateNeurons(c);
+        }
+        for (int c = 0; c < chip.cores.length; c++) {
+            updateGates(c);
+        }
+        for (int c = 0; c < chip.cores.length; c++) {
+            emit(c);
+        }
+        prediction = readout();
+    }
+
+    /** Stages 2–7 for every neuron of core c, in local order. */
+    private void updateNeurons(int c) {
+        CoreTables core = chip.cores[c];
+        boolean fireAtThreshold = chip.configuration.neurons().fireAtThreshold();
+        for (int local = 0; local < core.neurons; local++) {
+            int i = core.internalOf[local];
+            long accumulated = fit(pending[c][i] + analogInput[c][i], accumulatorBits, c, local, "accumulator");
+            pending[c][i] = 0;
+            long value = membrane[c][i] + accumulated + core.bias[i];
+            value = fit(Math.max(value, floor), stateBits, c, local, "membrane");
+            boolean fires = fireAtThreshold ? value >= core.threshold[i] : value > core.threshold[i];
+            if (fires) {
+                value = core.resetToZero[i] ? 0 : value - core.threshold[i];
+                spikeCount[c][i]++;
+            }
+            membrane[c][i] = value;
+            spiked[c][i] = fires;
+        }
+    }
+
+    /** Stage 8 for every gate output of core c: the first of its window's inputs with the highest n passes. */
+    private void updateGates(int c) {
+        CoreTables core = chip.cores[c];
+        for (int g = 0; g < core.gateOutputs; g++) {
+            int winner = -1;
+            for (int w = core.gateStart[g]; w < core.gateStart[g + 1]; w++) {
+                int input = core.gateInputs[w];
+                if (winner < 0 || spikeCount[c][input] > spikeCount[c][winner]) {
+                    winner = input;
+                }
+            }
+            spiked[c][core.neurons + g] = winner >= 0 && spiked[c][winner];
+        }
+    }
+
+    /** Stage 9 for every spike of core c: each synapse of each axon its routes reach adds its weight to a q. */
+    private void emit(int c) {
+        CoreTables core = chip.cores[c];
+        for (int slot = 0; slot < spiked[c].length; slot++) {
+            if (!spiked[c][slot]) {
+                continue;
+            }
+            for (int r = core.routeStart[slot]; r < core.routeStart[slot + 1]; r++) {
+                int d = core.routeCore[r];
+                CoreTables destination = chip.cores[d];
+                int axon = core.routeAxon[r];
+                for (int s = destination.axonSegment[axon]; s < destination.axonSegment[axon + 1]; s++) {
+                    for (int t = 0; t < destination.segmentCount[s]; t++) {
+                        pending[d][destination.segmentNeuron[s] + t] += destination.weight(s, t);
+                        synapticOps++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The chip's overflow rule on a {@code bits}-bit signed register; strict mode stops at the first overflow. */
+    private long fit(long value, int bits, int c, int local, String register) {
+        long max = (1L << (bits - 1)) - 1;
+        if (value <= max && value >= ~max) {
+            return value;
+        }
+        if (strict) {
+            throw new EmulatorException(chip.overflowMessage(c, local, step, register, value, bits));
+        }
+        if (saturate) {
+            return value > max ? max : ~max;
+        }
+        int unused = Long.SIZE - bits;
+        return (value << unused) >> unused;
+    }
+
+    /** The argmax over the readout population of θ·n + v + q (membrane) or of n (spike count); ties to the lowest. */
+    private int readout() {
+        boolean membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
+        int best = 0;
+        long bestScore = Long.MIN_VALUE;
+        for (int cls = 0; cls < chip.classes(); cls++) {
+            int c = chip.readoutCore[cls];
+            int i = chip.readoutNeuron[cls];
+            long score = spikeCount[c][i];
+            if (membraneReadout) {
+                score = chip.cores[c].threshold[i] * spikeCount[c][i] + membrane[c][i] + pending[c][i];
+            }
+            if (score > bestScore) {
+                bestScore = score;
+                best = cls;
+            }
+        }
+        return best;
+    }
+
+    /** The class read off after the last step. */
+    public int prediction() {
+        return prediction;
+    }
+
+    /** Synaptic operations since {@link #load}. */
+    public long synapticOps() {
+        return synapticOps;
+    }
+
+    /** The membrane v of local neuron {@code neuron} of the core at {@code coreIndex}. */
+    public long membrane(int coreIndex, int neuron) {
+        return membrane[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+    }
+
+    /** The pending input q of local neuron {@code neuron} of the core at {@code coreIndex}. */
+    public long pending(int coreIndex, int neuron) {
+        return pending[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+    }
+
+    /** The running spike count n of local neuron {@code neuron} of the core at {@code coreIndex}. */
+    public int spikeCount(int coreIndex, int neuron) {
+        return spikeCount[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+    }
+
+    /** Whether local neuron {@code neuron} of the core at {@code coreIndex} spiked in the last step. */
+    public boolean spiked(int coreIndex, int neuron) {
+        return spiked[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+    }
+
+    /** Whether gate output {@code gateOutput} of the core at {@code coreIndex} spiked in the last step. */
+    public boolean gateSpiked(int coreIndex, int gateOutput) {
+        return spiked[coreIndex][chip.cores[coreIndex].neurons + gateOutput];
+    }
+}
