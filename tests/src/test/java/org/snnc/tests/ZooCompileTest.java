@@ -1,6 +1,7 @@
 package org.snnc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,11 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.testing.ModelZoo;
@@ -24,15 +25,17 @@ import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.targets.spec.CoreResources;
 
 /**
- * The networks of issue 17 compile with the real pipeline onto unmodified generic cores: resnet_dev, the 28×28
- * VGG-style net and ResNet-20 onto {@code generic}, CIFAR VGG-16 onto {@code examples/boards/generic-board.json}.
- * Each writes a schema-valid config.json, and no core uses more of any resource than a generic core has. Four
- * calibration images keep each compile to seconds. resnet_dev maps today; the others wait for spatial tiling, as the
- * mapper refuses them (E0906, E0903).
+ * The networks of issue 17 with the real pipeline on unmodified generic cores. resnet_dev and the 28×28 VGG-style net
+ * compile onto {@code generic}, ResNet-20 onto {@code examples/boards/generic-board.json}: each writes a schema-valid
+ * config.json, and no core uses more of any resource than a generic core has. ResNet-20's 188,490 neurons exceed
+ * generic's 128 × 1024, and a 3×3 conv over 512 channels needs 9 · 512 = 4608 input axons for one inner neuron, more
+ * than a generic core's 4096, so those two are refused with the layer, the resource, the demand and the limit. Four
+ * calibration images keep each compile to seconds.
  */
 class ZooCompileTest {
 
     private static final int CALIBRATION_IMAGES = 4;
+    private static final String BOARD = "examples/boards/generic-board.json";
 
     @TempDir
     Path temp;
@@ -42,18 +45,38 @@ class ZooCompileTest {
         compilesOntoGenericCores("resnet_dev", "generic");
     }
 
-    @Disabled("needs spatial tiling (issue 17)")
-    @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"vgg28, generic", "resnet20, generic", "vgg16-cifar, examples/boards/generic-board.json"})
-    void compilesOntoGenericCores(String name, String target) throws IOException {
-        ChipCompilation compilation = new ChipCompilation(ChipSpecs.load(
-                target.equals("generic") ? target : Locations.root().resolve(target).toString()));
+    @Test
+    void resnet20IsTooBigForOneGenericChip() {
+        CompilationException refused = assertThrows(CompilationException.class, () -> map("resnet20", "generic"));
+        assertTrue(refused.getMessage().contains("by neurons alone it needs at least 185 cores: 188490 in all, at "
+                + "most 1024 per core [E0904]"), refused.getMessage());
+    }
+
+    @Test
+    void vgg16CifarNeedsMoreInputAxonsThanAGenericCoreHas() {
+        CompilationException refused = assertThrows(CompilationException.class, () -> map("vgg16-cifar", BOARD));
+        assertTrue(refused.getMessage().contains("error: layer 'relu9' does not fit target generic-board: one neuron: "
+                + "input axons 4608 exceeds the largest core's 4096 [E0903]"), refused.getMessage());
+    }
+
+    private static ChipCompilation compilation(String target) {
+        return new ChipCompilation(ChipSpecs.load(target.equals("generic") ? target
+                : Locations.root().resolve(target).toString()));
+    }
+
+    private static Mapping map(String name, String target) {
+        ChipCompilation compilation = compilation(target);
         Graph graph = ModelZoo.byName(name, 5);
-        Mapping mapping = compilation.map(compilation.quantize(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, 6),
-                2));
+        return compilation.map(compilation.quantize(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, 6), 2));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({"vgg28, generic", "resnet20, examples/boards/generic-board.json"})
+    void compilesOntoGenericCores(String name, String target) throws IOException {
+        Mapping mapping = map(name, target);
 
         Path config = temp.resolve(name + "-config.json");
-        AtomicFiles.write(config, compilation.emit(mapping));
+        AtomicFiles.write(config, compilation(target).emit(mapping));
         assertTrue(Files.size(config) > 0, name);
         assertEquals(List.of(), ConfigurationSchema.validate(new ObjectMapper().readTree(config.toFile())), name);
 

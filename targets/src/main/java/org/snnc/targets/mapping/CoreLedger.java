@@ -79,6 +79,8 @@ final class CoreLedger {
     private final ChipSpec chip;
     private final List<CoreResources> resources;
     private final List<Load> loads = new ArrayList<>();
+    /** The cores holding a piece, ascending: only they send or read, so a plan visits only them. */
+    private final TreeSet<Integer> occupied = new TreeSet<>();
 
     CoreLedger(ChipSpec chip) {
         this.chip = chip;
@@ -137,6 +139,7 @@ final class CoreLedger {
         load.biasMemory += demand.biasMemory();
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
+        occupied.add(core);
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
         for (Piece piece : demand.held()) {
@@ -188,7 +191,7 @@ final class CoreLedger {
             newAxons += fresh.cardinality();
         }
         List<Transfer> transfers = new ArrayList<>();
-        for (int sender = 0; sender < loads.size(); sender++) {
+        for (int sender : occupied) {
             long elements = 0;
             for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
                 BitSet held = loads.get(sender).held.get(input.getKey());
@@ -203,7 +206,7 @@ final class CoreLedger {
             }
         }
         List<Piece> held = demand.held();
-        for (int reader = 0; reader < loads.size(); reader++) {
+        for (int reader : occupied) {
             long elements = 0;
             for (Piece piece : held) {
                 BitSet needed = loads.get(reader).needed.get(piece.unit());
