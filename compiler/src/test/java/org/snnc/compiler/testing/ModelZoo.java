@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -266,7 +267,7 @@ public final class ModelZoo {
         Set<String> intoAdds = new HashSet<>();
         architecture.nodes().values().stream().filter(Add.class::isInstance)
                 .forEach(add -> intoAdds.addAll(add.inputs()));
-        Map<String, Parameter> parameters = new java.util.LinkedHashMap<>();
+        Map<String, Parameter> parameters = new LinkedHashMap<>();
         for (Node node : architecture.nodes().values()) {
             double gain = node instanceof BatchNorm && intoAdds.contains(node.name()) ? 0.5 : 1.0;
             node.parameters().forEach((role, ref) -> parameters.putIfAbsent(ref.key(), new Parameter(ref.key(),
