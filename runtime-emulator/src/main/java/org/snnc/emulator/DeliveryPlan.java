@@ -11,7 +11,8 @@ import java.util.Map;
  * source. With L lanes of width w, neuron t is lane t mod L of word ⌊t/L⌋. The segment is added as: the head word
  * {@code head[s]} (the lanes of its neurons in word ⌊b/L⌋) into word {@code word[s]}; then {@code packedCount[s]}
  * whole words, read from the source's packed form from {@code packedFrom[s]}, into the next words; then
- * {@code tail[s]} (its remaining lanes, if any; 0 otherwise) into the word after them.
+ * {@code tail[s]} (its remaining lanes, if any; 0 otherwise) into the word after them, which a row always has: a row
+ * holds at least one word past its neurons' ({@link PendingWords#row}).
  *
  * <p>The packed form of a weight array W holds it in every phase p in [0, L): word m of phase p is
  * Σ<sub>lane</sub> W[m·L + lane − p]·2<sup>w·lane</sup> (0 outside W). Neurons a .. a+L−1 (a a multiple of L) of a

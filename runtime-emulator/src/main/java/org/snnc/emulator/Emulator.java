@@ -402,9 +402,7 @@ public final class Emulator {
                 for (int w = from; w < from + count; w++) {
                     q[stepShift + w] += words[w];
                 }
-                if (tail != 0) {
-                    q[stepShift + from + count] += tail;
-                }
+                q[stepShift + from + count] += tail; // 0 when the segment has no tail: cheaper than a branch
             }
         }
     }
