@@ -700,7 +700,9 @@ class ConfigurationProperties {
             Features features = new Features(random.nextInt(3) > 0, layersPerCore, random.nextInt(6) > 0,
                     Optional.empty());
             return new ChipSpec("random-" + model.spelling(), "a random test chip", cores, resources, model,
-                    weights, neurons, features, new Routing(destinations, random.nextBoolean()), Optional.empty());
+                    weights, neurons, features, new Routing(destinations, random.nextBoolean(),
+                            random.nextInt(3) == 0 ? OptionalInt.of(2 + random.nextInt(3)) : OptionalInt.empty()),
+                    Optional.empty());
         }
 
         private static ChipSpec speckLike(Random random, WeightFormat weights, NeuronFormat neurons) {
@@ -1311,7 +1313,8 @@ class ConfigurationProperties {
      *       block of Σ_blocks 64·⌈(10 + bits·b)/64⌉, rows cut into blocks of at most 64;</li>
      *   <li>speck-padded: neurons = F'·2^(⌈log2 H'⌉+⌈log2 W'⌉), bias = F', kernel = Σ projections
      *       C_in·2^(⌈log2(kh·kw)⌉ + ⌈log2 F'⌉), a dense one a conv whose kernel is its whole input;</li>
-     *   <li>input axons = the axons; output axons = Σ route counts; destinations = distinct route cores.</li>
+     *   <li>input axons = the axons; output axons = Σ over sent elements of ⌈destination cores / multicast⌉ (Σ route
+     *       counts without multicast); destinations = distinct route cores.</li>
      * </ul>
      */
     static Map<String, Long> usage(JsonNode config, JsonNode core) {
@@ -1418,11 +1421,20 @@ class ConfigurationProperties {
         for (JsonNode axon : core.get("axons")) {
             inputAxons += axon.get("count").asLong();
         }
-        long outputAxons = 0;
+        // multicast m: an output axon per ⌈destination cores / m⌉ of each sent element
+        int multicast = config.get("chip").get("routing").path("multicast").asInt(1);
+        Map<Element, Integer> destinationsOfElement = new HashMap<>();
         Set<Integer> destinations = new HashSet<>();
         for (JsonNode route : core.get("routes")) {
-            outputAxons += route.get("count").asLong();
+            int first = route.get("source_first").asInt();
+            for (int e = first; e < first + route.get("count").asInt(); e++) {
+                destinationsOfElement.merge(new Element(route.get("source").asText(), e), 1, Integer::sum);
+            }
             destinations.add(route.get("core").asInt());
+        }
+        long outputAxons = 0;
+        for (int elementDestinations : destinationsOfElement.values()) {
+            outputAxons += (elementDestinations + multicast - 1) / multicast;
         }
         Map<String, Long> usage = new HashMap<>();
         usage.put("neurons", neurons);

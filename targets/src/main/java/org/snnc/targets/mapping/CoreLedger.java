@@ -28,6 +28,9 @@ import org.snnc.targets.spec.CoreResources;
  * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: output axons (Σ_Z
  * sends X → Z), destinations (Z with sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
  *
+ * <p>Output axons count one per (element, reader core) pair even on a chip with multicast, an upper bound of the
+ * router's Σ_e ⌈d(e)/m⌉, so a placement the ledger accepts stays within the limit.
+ *
  * <p>Cores beyond the chip's may be opened ({@link #openCore}) so that an allocator that runs out of cores can still
  * count how many the network needs.
  */

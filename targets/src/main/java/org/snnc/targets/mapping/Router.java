@@ -28,7 +28,8 @@ import org.snnc.targets.spec.ChipSpec;
  * <p><b>Usage.</b> Neurons, synapse memory and bias memory are the sums over the core's layers of the cost of all its
  * tiles of the layer together ({@link ResourceModel#held}; the allocators count each tile apart, an upper bound);
  * input axons are the core's axons; output axons are Σ over its
- * routes of their counts; destinations are the distinct destination cores of its routes.
+ * sent elements of ⌈destination cores / multicast width⌉ ({@link org.snnc.targets.spec.Routing#outputAxons}), Σ over
+ * its routes of their counts without multicast; destinations are the distinct destination cores of its routes.
  */
 public final class Router {
 
@@ -71,7 +72,7 @@ public final class Router {
                     layerCosts.stream().mapToLong(CoreUsage::synapseMemory).sum(),
                     layerCosts.stream().mapToLong(CoreUsage::biasMemory).sum(),
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
-                    routes.stream().mapToLong(Route::count).sum(),
+                    outputAxons(chip, routes),
                     (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
@@ -80,6 +81,25 @@ public final class Router {
         axons.forEach((destination, blocks) -> inputRoutes.addAll(routes(wholeInput, destination, blocks)));
         inputRoutes.sort(routeOrder(sources));
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
+    }
+
+    /**
+     * Σ over the sent elements of ⌈d/m⌉, d the element's destination cores and m the chip's multicast width (1
+     * without multicast, where the sum is Σ route counts).
+     */
+    private static long outputAxons(ChipSpec chip, List<Route> routes) {
+        if (chip.routing().multicast().isEmpty()) {
+            return routes.stream().mapToLong(Route::count).sum();
+        }
+        Map<String, Map<Integer, Integer>> destinations = new LinkedHashMap<>();
+        for (Route route : routes) {
+            Map<Integer, Integer> perElement = destinations.computeIfAbsent(route.source(), s -> new TreeMap<>());
+            for (int e = route.sourceFirst(); e < route.sourceFirst() + route.count(); e++) {
+                perElement.merge(e, 1, Integer::sum);
+            }
+        }
+        return destinations.values().stream().flatMap(perElement -> perElement.values().stream())
+                .mapToLong(chip.routing()::outputAxons).sum();
     }
 
     private static List<AxonBlock> axonBlocks(List<String> sources, List<PieceDemand> pieces) {

@@ -23,6 +23,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.LAYERS_PER_CORE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAXPOOL_GATE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_CHANNELS;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_DESTINATIONS;
+import static org.snnc.targets.spec.ChipSpecSchema.MULTICAST;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_INPUT_SIZE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_KERNEL;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_OUTPUT_SIZE;
@@ -419,7 +420,9 @@ final class ChipSpecReader {
         OptionalInt maxDestinations = routing.has(MAX_DESTINATIONS)
                 ? intValue(routing, MAX_DESTINATIONS, 1, Integer.MAX_VALUE)
                 : OptionalInt.empty();
-        return bool(routing, SELF_ROUTES).map(selfRoutes -> new Routing(maxDestinations, selfRoutes));
+        OptionalInt multicast = routing.has(MULTICAST) ? intValue(routing, MULTICAST, 2, Integer.MAX_VALUE)
+                : OptionalInt.empty();
+        return bool(routing, SELF_ROUTES).map(selfRoutes -> new Routing(maxDestinations, selfRoutes, multicast));
     }
 
     private Optional<EnergyModel> energy(Section energy) {

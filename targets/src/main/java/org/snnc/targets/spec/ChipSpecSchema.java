@@ -66,7 +66,8 @@ final class ChipSpecSchema {
 
     static final String MAX_DESTINATIONS = "max_destinations_per_core";
     static final String SELF_ROUTES = "self_routes";
-    static final List<String> ROUTING_KEYS = List.of(MAX_DESTINATIONS, SELF_ROUTES);
+    static final String MULTICAST = "multicast";
+    static final List<String> ROUTING_KEYS = List.of(MAX_DESTINATIONS, SELF_ROUTES, MULTICAST);
 
     static final String SYNAPTIC_OP = "synaptic_op";
     static final String NEURON_UPDATE = "neuron_update";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
@@ -16,6 +17,7 @@ import org.snnc.targets.mapping.RandomQuantizedNetworks.Net;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.CoreResources;
+import org.snnc.targets.spec.Routing;
 
 /** Mappings computed by hand (pieces, cores, axon blocks, routes, usage) and the errors of networks that do not fit. */
 class MapperTest {
@@ -96,6 +98,33 @@ class MapperTest {
                 mapping.cores().get(3).tiles());
         assertEquals(new AxonBlock("g", 0, 32, 16), mapping.cores().get(3).axons().get(8));
         MappingInvariants.check(network, mapping);
+    }
+
+    /**
+     * x [1,4,4] → c1 = conv 1×1×1 [1,4,4] → fc = dense 8, on cores of 4 neurons: c1 takes four tiles of 4 and fc two
+     * pieces of 4 units, each reading all 16 of c1's neurons. So each of c1's elements goes to 2 cores: 2 output axons
+     * per element without multicast, 1 with multicast 2. Every c1 core sends its 4 elements: 8 axons, or 4.
+     */
+    @Test
+    void multicastSpendsAnOutputAxonPerEventNotPerDestination() {
+        Net net = new Net("fanout", Shape.of(1, 4, 4), 1);
+        net.conv("c1", "x.enc", 1, Window2d.square(1, 1, 0), 1);
+        net.dense("fc", "c1", 8);
+        SynapticNetwork network = net.network("fc");
+        CoreResources small = new CoreResources(4, 4096, 4096, 65536, 4);
+        for (int width : new int[] {1, 2}) {
+            Routing routing = new Routing(OptionalInt.empty(), true,
+                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width));
+            Mapping mapping = Mapper.map(network, TestChips.generic(8, small, routing), new GreedyAllocator());
+            List<CoreMapping> senders = mapping.cores().stream()
+                    .filter(core -> core.tiles().get(0).unit().equals("c1")).toList();
+            assertEquals(4, senders.size());
+            for (CoreMapping core : senders) {
+                assertEquals(8 / width, core.usage().outputAxons(), "multicast " + width);
+                assertEquals(2, core.usage().destinations());
+            }
+            MappingInvariants.check(network, mapping);
+        }
     }
 
     /** Overlapping 3×3 windows (stride 2, padding 1) allow cuts between channels only: one channel per core. */

@@ -40,8 +40,13 @@ final class TestChips {
 
     /** A generic-like chip of {@code cores} equal cores: entries model, layers split, gates, self routes. */
     static ChipSpec generic(int cores, CoreResources core) {
+        return generic(cores, core, new Routing(OptionalInt.empty(), true));
+    }
+
+    /** {@link #generic(int, CoreResources)} with {@code routing}. */
+    static ChipSpec generic(int cores, CoreResources core, Routing routing) {
         return chip("generic", MemoryModel.ENTRIES, cores, core, new Features(true, OptionalInt.empty(), true,
-                Optional.empty()), new Routing(OptionalInt.empty(), true));
+                Optional.empty()), routing);
     }
 
     /** 128 Loihi cores: 1024 compartments, 4096 axons each way, 16384 × 64 bits of synapse memory. */

@@ -116,7 +116,7 @@ class ChipSpecsTest {
                 FireComparison.GE, BOTH_RESETS), speck.neurons());
         assertEquals(new Features(false, OptionalInt.of(1), false,
                 Optional.of(new ConvLimits(16, List.of(1, 2, 4, 8), 7, 1024, 128, 64))), speck.features());
-        assertEquals(new Routing(OptionalInt.of(2), false), speck.routing());
+        assertEquals(new Routing(OptionalInt.of(2), false, OptionalInt.of(2)), speck.routing());
         assertEquals(Optional.empty(), speck.energy());
         assertTrue(speck.description().contains("sinabs/backend/dynapcnn/"), speck.description());
     }
