@@ -3,6 +3,8 @@ package org.snnc.emulator;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,7 +22,7 @@ class CorruptConfigurationTest {
     static Stream<Arguments> corruptions() {
         return Stream.of(
                 Arguments.of("\"format\":\"snnc-config\"", "\"format\":\"snnc-chip/1\"", "format: 'snnc-chip/1' is not"),
-                Arguments.of("\"version\":1", "\"version\":2", "version: 2 is not supported"),
+                Arguments.of("\"version\":1", "\"version\":3", "version: 3 is not supported"),
                 Arguments.of("\"network\":\"tiny\",", "", "tiny.json: network: missing"),
                 Arguments.of("\"seed\":0}", "\"seed\":\"zero\"}", "input.seed: expected an integer, got string"),
                 Arguments.of("\"first\":1,", "\"first\":-1,", "cores[0].neurons[1].first: -1 must be at least 0"),
@@ -50,6 +52,32 @@ class CorruptConfigurationTest {
     void isRejectedWithItsProblemNamed(String valid, String corrupt, String expected) {
         assertTrue(VALID.contains(valid), "the edit must apply: " + valid);
         assertRejected(VALID.replaceFirst(java.util.regex.Pattern.quote(valid),
+                java.util.regex.Matcher.quoteReplacement(corrupt)), expected);
+    }
+
+    /** Version 2's boxes, edited in LeNet as snnc compile emits it: the loader names the box and what is wrong. */
+    static Stream<Arguments> boxCorruptions() {
+        return Stream.of(
+                Arguments.of("\"rows\" : [0,13],\n      \"cols\" : [0,13],\n      \"threshold\"",
+                        "\"rows\" : [0,30],\n      \"cols\" : [0,13],\n      \"threshold\"",
+                        "cores[0].neurons[0].rows: [0, 30] is not a range of at least one of the 24 rows of 'n0.1_Relu'"),
+                Arguments.of("\"mantissas\" : [1064,-6102,1491,6055,13574,1984]",
+                        "\"mantissas\" : [1064,-6102,1491,6055,13574]",
+                        "cores[0].neurons[0].bias.mantissas: 5 mantissas for a box of 6 channels"),
+                Arguments.of("\"cols\" : [0,13],\n      \"core\" : 4", "\"cols\" : [0,13],\n      \"core\" : 0",
+                        "cores[0].routes[0].core: element 0 of 'n0.1_Relu' is routed to core 0, which has no axon"),
+                Arguments.of("\"source\" : \"input.encoded\",\n      \"channels\"",
+                        "\"source\" : \"nothing\",\n      \"channels\"",
+                        "cores[0].axons[0]: 'nothing' is not the input, a population or a gate"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("boxCorruptions")
+    void aCorruptBoxIsRejectedWithItsProblemNamed(String valid, String corrupt, String expected) throws Exception {
+        String lenet = Files.readString(Path.of(CorruptConfigurationTest.class.getResource("/lenet/config.json")
+                .toURI()));
+        assertTrue(lenet.contains(valid), "the edit must apply: " + valid);
+        assertRejected(lenet.replaceFirst(java.util.regex.Pattern.quote(valid),
                 java.util.regex.Matcher.quoteReplacement(corrupt)), expected);
     }
 

@@ -59,7 +59,7 @@ class CompileCliTest {
             }
             JsonNode config = read(out.resolve("config.json"));
             assertEquals(List.of(), ConfigurationSchema.validate(config), target);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) config).put("version", 2);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) config).put("version", 1);
             ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("cores").get(0)).remove("routes");
             assertEquals(2, ConfigurationSchema.validate(config).size(), "the schema must catch a tampered file");
             config = read(out.resolve("config.json"));

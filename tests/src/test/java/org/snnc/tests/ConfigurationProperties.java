@@ -172,7 +172,7 @@ class ConfigurationProperties {
             assertTrue(three.compiled().isPresent(), () -> "compiles on 1 thread but is refused on 3: " + three);
             assertArrayEquals(one.compiled().get().bytes(), three.compiled().get().bytes(),
                     "the configuration differs between 1 and 3 threads");
-            assertEquals(List.of(), ConfigurationSchema.validate(one.compiled().get().config()));
+            assertEquals(List.of(), ConfigurationSchema.validate(one.compiled().get().emitted()));
         } else {
             Statistics.label("outcome").collect("refused");
             assertEquals(one.refusal(), three.refusal(), "1 and 3 threads refuse differently");
@@ -395,7 +395,7 @@ class ConfigurationProperties {
         checkGateWindowsAreLocal(config);
         checkLimits(config);
         checkIntegers(config);
-        assertEquals(List.of(), ConfigurationSchema.validate(config));
+        assertEquals(List.of(), ConfigurationSchema.validate(compiled.emitted()));
     }
 
     private static Graph tinyNetwork() {
@@ -435,7 +435,17 @@ class ConfigurationProperties {
         }
     }
 
+    /** A compiled case: {@code config} is the emitted file with its boxes written as runs ({@link ConfigurationRuns}). */
     record Compiled(Graph quantized, byte[] bytes, JsonNode config) {
+
+        /** The configuration as emitted, boxes and all. */
+        JsonNode emitted() {
+            try {
+                return JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** A compiled configuration, or the sorted diagnostic ids of a clean refusal. */
@@ -509,7 +519,7 @@ class ConfigurationProperties {
         Mapping mapping = Mapper.map(SynapticNetwork.of(quantized), chip, allocator);
         byte[] bytes = ConfigurationEmitter.toBytes(ConfigurationEmitter.configuration(mapping));
         try {
-            return new Compiled(quantized, bytes, JSON.readTree(bytes));
+            return new Compiled(quantized, bytes, ConfigurationRuns.expand(JSON.readTree(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("the emitted configuration is not JSON", e);
         }

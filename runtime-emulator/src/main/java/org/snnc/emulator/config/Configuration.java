@@ -3,7 +3,7 @@ package org.snnc.emulator.config;
 import java.util.List;
 
 /**
- * A validated chip configuration (`snnc-config` version 1), as the emulator reads it: only what the step needs. Every
+ * A validated chip configuration (`snnc-config` version 2, its boxes expanded into runs), as the emulator reads it: only what the step needs. Every
  * record of this package is built by {@link ConfigurationLoader} after the whole file passed its checks; the arrays
  * they hold are never modified.
  */

@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.config.Configuration.AxonBlock;
@@ -37,6 +40,8 @@ import org.snnc.emulator.config.Configuration.WeightFormat;
  * the field by its JSON path.
  */
 public final class ConfigurationLoader {
+    /** The newest configuration format version this emulator reads; version 1 wrote runs where 2 writes boxes. */
+    static final int VERSION = 2;
     private static final int MAX_NESTING = 64;
     private static final long MAX_FILE_BYTES = 1L << 31;
     private static final int MAX_BITS = 62;
@@ -97,8 +102,9 @@ public final class ConfigurationLoader {
             fields.problem("format", "'" + format + "' is not a chip configuration; expected 'snnc-config'");
         }
         JsonNode versionNode = fields.required(root, "", "version");
-        if (versionNode != null && !(versionNode.isIntegralNumber() && versionNode.asLong() == 1)) {
-            fields.problem("version", versionNode + " is not supported; this emulator reads version 1");
+        if (versionNode != null && !(versionNode.isIntegralNumber() && versionNode.asLong() >= 1
+                && versionNode.asLong() <= VERSION)) {
+            fields.problem("version", versionNode + " is not supported; this emulator reads versions 1 to " + VERSION);
         }
         if (fields.failed()) {
             throw new EmulatorException(fields.problems());
@@ -150,16 +156,29 @@ public final class ConfigurationLoader {
                     pair(node, path, "stride", fields),
                     fields.ints(node, path, "padding", 4, 4, 0, Integer.MAX_VALUE)));
         }
-        List<Core> cores = new ArrayList<>();
+        Map<String, int[]> shapes = new HashMap<>();
+        shapes.put(input.name(), input.shape());
+        layers.forEach(layer -> shapes.put(layer.name(), layer.shape()));
+        gates.forEach(gate -> shapes.put(gate.name(), gate.shape()));
         List<JsonNode> coreNodes = fields.array(root, "", "cores");
+        Map<Integer, List<AxonBox>> axonBoxes = new HashMap<>();
+        List<Core> drafts = new ArrayList<>();
         for (int i = 0; i < coreNodes.size(); i++) {
-            cores.add(readCore(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
-                    fields, weights, neurons));
+            Core draft = readCore(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
+                    fields, weights, neurons, shapes, axonBoxes);
+            drafts.add(draft);
+        }
+        List<Core> cores = new ArrayList<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            Core draft = drafts.get(i);
+            cores.add(new Core(draft.id(), draft.neurons(), draft.gates(), draft.axons(), draft.synapses(),
+                    readRoutes(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
+                            "routes", fields, shapes, axonBoxes)));
         }
         if (cores.isEmpty() && !fields.failed()) {
             fields.problem("cores", "the configuration uses no core");
         }
-        List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields);
+        List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields, shapes, axonBoxes);
         Readout readout = readReadout(fields.object(root, "", "readout"), fields);
         return new Configuration(network, chipCores, weights, neurons, input, layers, kernels, gates, cores,
                 inputRoutes, readout);
@@ -246,49 +265,70 @@ public final class ConfigurationLoader {
         return new InputSpec(name, shape, dtype);
     }
 
+    /** An axon box of a core: element e of the box arrives on axon axonFirst + the box's rank of e. */
+    private record AxonBox(BoxRuns box, int axonFirst) {
+    }
+
+    /**
+     * One core with its boxes expanded into runs and its routes still to resolve (none yet); its axon boxes go into
+     * {@code axonBoxes} under its id, for the routes into it.
+     */
     private static Core readCore(JsonNode node, String path, Fields fields, WeightFormat weights,
-                                 NeuronFormat format) {
+                                 NeuronFormat format, Map<String, int[]> shapes, Map<Integer, List<AxonBox>> axonBoxes) {
         int id = fields.integer(node, path, "id", 0, MAX_CHIP_CORES - 1);
         List<NeuronBlock> neurons = new ArrayList<>();
         List<JsonNode> neuronNodes = fields.array(node, path, "neurons");
         for (int i = 0; i < neuronNodes.size(); i++) {
             String blockPath = Fields.at(Fields.at(path, "neurons"), i);
-            neurons.add(readNeuronBlock(fields.element(neuronNodes.get(i), blockPath), blockPath, fields, weights,
-                    format));
+            neurons.addAll(readNeuronBlocks(fields.element(neuronNodes.get(i), blockPath), blockPath, fields, weights,
+                    format, shapes));
         }
         List<GateBlock> gates = new ArrayList<>();
         List<JsonNode> gateNodes = fields.array(node, path, "gates");
         for (int i = 0; i < gateNodes.size(); i++) {
             String blockPath = Fields.at(Fields.at(path, "gates"), i);
             JsonNode gate = fields.element(gateNodes.get(i), blockPath);
-            gates.add(new GateBlock(fields.text(gate, blockPath, "unit"),
-                    fields.integer(gate, blockPath, "first", 0, Integer.MAX_VALUE),
-                    fields.integer(gate, blockPath, "count", 1, Integer.MAX_VALUE)));
+            String unit = fields.text(gate, blockPath, "unit");
+            BoxRuns box = BoxRuns.read(gate, blockPath, unit, shapes, fields);
+            if (box != null) {
+                box.runs().forEach(run -> gates.add(new GateBlock(unit, run.first(), run.count())));
+            }
         }
         List<AxonBlock> axons = new ArrayList<>();
+        List<AxonBox> boxes = new ArrayList<>();
         List<JsonNode> axonNodes = fields.array(node, path, "axons");
         for (int i = 0; i < axonNodes.size(); i++) {
             String blockPath = Fields.at(Fields.at(path, "axons"), i);
             JsonNode axon = fields.element(axonNodes.get(i), blockPath);
-            axons.add(new AxonBlock(fields.text(axon, blockPath, "source"),
-                    fields.integer(axon, blockPath, "source_first", 0, Integer.MAX_VALUE),
-                    fields.integer(axon, blockPath, "count", 1, Integer.MAX_VALUE),
-                    fields.integer(axon, blockPath, "axon_first", 0, Integer.MAX_VALUE)));
+            String source = fields.text(axon, blockPath, "source");
+            int axonFirst = fields.integer(axon, blockPath, "axon_first", 0, Integer.MAX_VALUE);
+            BoxRuns box = BoxRuns.read(axon, blockPath, source, shapes, fields);
+            if (box != null && axonFirst + box.size() <= Integer.MAX_VALUE) {
+                boxes.add(new AxonBox(box, axonFirst));
+                box.runs().forEach(run -> axons.add(new AxonBlock(source, run.first(), run.count(),
+                        axonFirst + run.rank())));
+            } else if (box != null) {
+                fields.problem(Fields.at(blockPath, "axon_first"), "axons beyond 2^31 - 1");
+            }
         }
+        axonBoxes.put(id, boxes);
         List<Synapse> synapses = new ArrayList<>();
         List<JsonNode> synapseNodes = fields.array(node, path, "synapses");
         for (int i = 0; i < synapseNodes.size(); i++) {
             String synapsePath = Fields.at(Fields.at(path, "synapses"), i);
             synapses.add(readSynapse(fields.element(synapseNodes.get(i), synapsePath), synapsePath, fields, weights));
         }
-        return new Core(id, neurons, gates, axons, synapses, readRoutes(node, path, "routes", fields));
+        return new Core(id, neurons, gates, axons, synapses, List.of());
     }
 
-    private static NeuronBlock readNeuronBlock(JsonNode node, String path, Fields fields, WeightFormat weights,
-                                               NeuronFormat format) {
+    /**
+     * A box of neurons as one block per run of the box; a run's bias is its slice of the box's mantissas (per neuron),
+     * or the mantissas of the channels it spans (per channel).
+     */
+    private static List<NeuronBlock> readNeuronBlocks(JsonNode node, String path, Fields fields, WeightFormat weights,
+                                                      NeuronFormat format, Map<String, int[]> shapes) {
         String layer = fields.text(node, path, "layer");
-        int first = fields.integer(node, path, "first", 0, Integer.MAX_VALUE);
-        int count = fields.integer(node, path, "count", 1, Integer.MAX_VALUE);
+        BoxRuns box = BoxRuns.read(node, path, layer, shapes, fields);
         long unit = 1L << format.thresholdShift();
         long maxThreshold = ((1L << format.thresholdBits()) - 1) * unit;
         long threshold = fields.integer(node, path, "threshold", 1, maxThreshold);
@@ -309,8 +349,31 @@ public final class ConfigurationLoader {
         int biasExponent = fields.integer(bias, biasPath, "exponent", 0, format.biasExponentMax());
         long limit = 1L << (format.biasBits() - 1);
         long[] mantissas = fields.integers(bias, biasPath, "mantissas", 0, Integer.MAX_VALUE, -limit, limit - 1);
-        return new NeuronBlock(layer, first, count, threshold, reset.equals("zero"), weightExponent, perChannel,
-                biasExponent, mantissas);
+        if (box == null) {
+            return List.of();
+        }
+        List<BoxRuns.Run> runs = box.runs();
+        if (runs.size() == 1) {
+            return List.of(new NeuronBlock(layer, runs.get(0).first(), runs.get(0).count(), threshold,
+                    reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas));
+        }
+        long expected = perChannel ? box.channels() : box.size();
+        if (mantissas.length != expected) {
+            fields.problem(Fields.at(biasPath, "mantissas"), mantissas.length + " mantissas for a box of "
+                    + expected + (perChannel ? " channels" : " neurons"));
+            return List.of();
+        }
+        List<NeuronBlock> blocks = new ArrayList<>();
+        int map = box.height() * box.width();
+        for (BoxRuns.Run run : runs) {
+            long[] slice = perChannel
+                    ? Arrays.copyOfRange(mantissas, run.first() / map - box.channelFirst(),
+                            (run.first() + run.count() - 1) / map - box.channelFirst() + 1)
+                    : Arrays.copyOfRange(mantissas, run.rank(), run.rank() + run.count());
+            blocks.add(new NeuronBlock(layer, run.first(), run.count(), threshold, reset.equals("zero"),
+                    weightExponent, perChannel, biasExponent, slice));
+        }
+        return blocks;
     }
 
     private static Synapse readSynapse(JsonNode node, String path, Fields fields, WeightFormat weights) {
@@ -330,17 +393,54 @@ public final class ConfigurationLoader {
                 mantissas(node, path, "mantissas", weights.bits(), fields));
     }
 
-    private static List<Route> readRoutes(JsonNode node, String path, String key, Fields fields) {
+    /**
+     * Routes of boxes, each cut into runs that land on consecutive axons: a row segment of the box goes to the axon box
+     * of the destination core that holds its first element, for as many elements as that axon box's row holds.
+     */
+    private static List<Route> readRoutes(JsonNode node, String path, String key, Fields fields,
+                                          Map<String, int[]> shapes, Map<Integer, List<AxonBox>> axonBoxes) {
         List<Route> routes = new ArrayList<>();
         List<JsonNode> routeNodes = fields.array(node, path, key);
         for (int i = 0; i < routeNodes.size(); i++) {
             String routePath = Fields.at(Fields.at(path, key), i);
             JsonNode route = fields.element(routeNodes.get(i), routePath);
-            routes.add(new Route(fields.text(route, routePath, "source"),
-                    fields.integer(route, routePath, "source_first", 0, Integer.MAX_VALUE),
-                    fields.integer(route, routePath, "count", 1, Integer.MAX_VALUE),
-                    fields.integer(route, routePath, "core", 0, MAX_CHIP_CORES - 1),
-                    fields.integer(route, routePath, "axon_first", 0, Integer.MAX_VALUE)));
+            String source = fields.text(route, routePath, "source");
+            int core = fields.integer(route, routePath, "core", 0, MAX_CHIP_CORES - 1);
+            if (route.has(BoxRuns.SOURCE_FIRST)) {
+                routes.add(new Route(source,
+                        fields.integer(route, routePath, BoxRuns.SOURCE_FIRST, 0, Integer.MAX_VALUE),
+                        fields.integer(route, routePath, "count", 1, Integer.MAX_VALUE), core,
+                        fields.integer(route, routePath, "axon_first", 0, Integer.MAX_VALUE)));
+                continue;
+            }
+            BoxRuns box = BoxRuns.read(route, routePath, source, shapes, fields);
+            if (box == null || fields.failed()) {
+                continue;
+            }
+            List<AxonBox> destination = axonBoxes.getOrDefault(core, List.of());
+            for (BoxRuns.Run run : box.runs()) {
+                for (int e = run.first(); e < run.first() + run.count(); ) {
+                    AxonBox target = null;
+                    long rank = -1;
+                    for (AxonBox axons : destination) {
+                        rank = axons.box().unit().equals(source) ? axons.box().rank(e) : -1;
+                        if (rank >= 0) {
+                            target = axons;
+                            break;
+                        }
+                    }
+                    if (target == null) {
+                        fields.problem(Fields.at(routePath, "core"), "element " + e + " of '" + source
+                                + "' is routed to core " + core + ", which has no axon for it");
+                        break;
+                    }
+                    int width = box.width();
+                    int count = Math.min(Math.min(run.first() + run.count() - e, width - e % width),
+                            target.box().restOfRow(e));
+                    routes.add(new Route(source, e, count, core, (int) (target.axonFirst() + rank)));
+                    e += count;
+                }
+            }
         }
         return routes;
     }

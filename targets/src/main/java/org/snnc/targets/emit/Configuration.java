@@ -39,7 +39,7 @@ public record Configuration(
         ReadoutConfig readout) {
 
     public static final String FORMAT = "snnc-config";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** The input: raw stored values of {@code dtype}; analog input feeds them to the first layer's synapses. */
     public record InputConfig(String name, String input, List<Integer> shape, String dtype, String encoding,
@@ -69,31 +69,38 @@ public record Configuration(
      * One core: the neurons it updates, with their parameters; the gate outputs it computes; its input axons; its
      * synapses; where its events go; and what it uses of its limits.
      */
-    public record CoreConfig(int id, List<NeuronBlock> neurons, List<Block> gates, List<AxonConfig> axons,
+    public record CoreConfig(int id, List<NeuronBlock> neurons, List<GateBlock> gates, List<AxonConfig> axons,
             List<SynapseConfig> synapses, List<RouteConfig> routes, UsageConfig usage) {
     }
 
-    /** Elements [first, first + count) of a population or gate. */
-    public record Block(String unit, int first, int count) {
+    /*
+     * A box of a unit seen as [C, H, W] (a flat unit of n is [n, 1, 1]) is three [first, count] pairs: channels,
+     * rows and cols; its elements are listed in C order (docs/configuration.md, "Boxes").
+     */
+
+    /** A box of a gate unit's outputs. */
+    public record GateBlock(String unit, List<Integer> channels, List<Integer> rows, List<Integer> cols) {
     }
 
     /**
-     * Neurons [first, first + count) of a layer with their parameters: threshold θ, reset, the exponent e shared by
-     * the weights of the synapses into them, and the bias current mantissa·2^bias_exponent.
+     * A box of a layer's neurons with their parameters: threshold θ, reset, the exponent e shared by the weights of
+     * the synapses into them, and the bias current mantissa·2^bias_exponent.
      */
-    public record NeuronBlock(String layer, int first, int count, long threshold, String reset, int weightExponent,
+    public record NeuronBlock(String layer, List<Integer> channels, List<Integer> rows, List<Integer> cols,
+            long threshold, String reset, int weightExponent,
             BiasConfig bias) {
     }
 
     /**
-     * Bias mantissas, one per neuron of the block ({@code per = "neuron"}), or one per channel for the channels the
-     * block touches, first to last ({@code per = "channel"}), when every neuron of a channel has the same bias.
+     * Bias mantissas, one per neuron of the box in its order ({@code per = "neuron"}), or one per channel of the box
+     * ({@code per = "channel"}), when every neuron of a channel has the same bias.
      */
     public record BiasConfig(String per, int exponent, long[] mantissas) {
     }
 
-    /** Input axons [axon_first, axon_first + count) receive source elements [source_first, source_first + count). */
-    public record AxonConfig(String source, int sourceFirst, int count, int axonFirst) {
+    /** A box of {@code source}'s elements, arriving in the box's order on axons axon_first, axon_first + 1, …. */
+    public record AxonConfig(String source, List<Integer> channels, List<Integer> rows, List<Integer> cols,
+            int axonFirst) {
     }
 
     /**
@@ -105,8 +112,9 @@ public record Configuration(
             Integer rowsFirst, Integer rows, Integer inputs, Integer exponent, int[] mantissas) {
     }
 
-    /** Source elements [source_first, source_first + count) go to axons [axon_first, …) of core {@code core}. */
-    public record RouteConfig(String source, int sourceFirst, int count, int core, int axonFirst) {
+    /** The events of a box of {@code source} go to core {@code core}, each onto the axon whose box holds it. */
+    public record RouteConfig(String source, List<Integer> channels, List<Integer> rows, List<Integer> cols,
+            int core) {
     }
 
     /** What the core uses, in the chip's memory model units. */

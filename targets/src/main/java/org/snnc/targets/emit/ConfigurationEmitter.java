@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +25,8 @@ import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.emit.Configuration.AxonConfig;
 import org.snnc.targets.emit.Configuration.BiasConfig;
-import org.snnc.targets.emit.Configuration.Block;
 import org.snnc.targets.emit.Configuration.CoreConfig;
+import org.snnc.targets.emit.Configuration.GateBlock;
 import org.snnc.targets.emit.Configuration.GateConfig;
 import org.snnc.targets.emit.Configuration.InputConfig;
 import org.snnc.targets.emit.Configuration.KernelConfig;
@@ -34,10 +36,12 @@ import org.snnc.targets.emit.Configuration.ReadoutConfig;
 import org.snnc.targets.emit.Configuration.RouteConfig;
 import org.snnc.targets.emit.Configuration.SynapseConfig;
 import org.snnc.targets.emit.Configuration.UsageConfig;
+import org.snnc.targets.mapping.BoxCover;
 import org.snnc.targets.mapping.CoreMapping;
 import org.snnc.targets.mapping.Mapping;
 import org.snnc.targets.mapping.Piece;
 import org.snnc.targets.mapping.Route;
+import org.snnc.targets.mapping.Tile;
 import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.DenseSynapse;
 import org.snnc.targets.net.GateUnit;
@@ -71,7 +75,9 @@ public final class ConfigurationEmitter {
         SynapticNetwork network = mapping.network();
         var input = network.input();
         JsonNode chip = readTree(ChipSpecs.toJson(mapping.chip()));
-        List<CoreConfig> cores = mapping.cores().stream().map(core -> core(network, core, mapping)).toList();
+        Map<String, Shape> shapes = new HashMap<>();
+        network.sources().forEach((name, source) -> shapes.put(name, source.shape()));
+        List<CoreConfig> cores = mapping.cores().stream().map(core -> core(network, core, mapping, shapes)).toList();
         return new Configuration(Configuration.FORMAT, Configuration.VERSION, network.name(), chip,
                 mapping.allocator(),
                 new InputConfig(input.name(), input.input(), input.shape().dims(), input.dtype().spelling(),
@@ -83,7 +89,7 @@ public final class ConfigurationEmitter {
                         .map(ConfigurationEmitter::kernel).toList(),
                 network.gates().stream().map(ConfigurationEmitter::gate).toList(),
                 cores,
-                mapping.inputRoutes().stream().map(ConfigurationEmitter::route).toList(),
+                routes(mapping.inputRoutes(), shapes),
                 new ReadoutConfig(network.readout().name(), network.readout().population(),
                         network.readout().mode().spelling(), network.readout().seed()));
     }
@@ -141,76 +147,124 @@ public final class ConfigurationEmitter {
         return List.of(padding.top(), padding.left(), padding.bottom(), padding.right());
     }
 
-    private static CoreConfig core(SynapticNetwork network, CoreMapping core, Mapping mapping) {
+    private static CoreConfig core(SynapticNetwork network, CoreMapping core, Mapping mapping,
+            Map<String, Shape> shapes) {
         List<NeuronBlock> neurons = new ArrayList<>();
         List<SynapseConfig> synapses = new ArrayList<>();
         Set<String> kernels = new HashSet<>();
         Map<String, Integer> biasExponents = new HashMap<>();
-        for (Piece piece : core.pieces()) {
-            Population population = network.population(piece.unit());
+        for (Tile tile : core.tiles()) {
+            Population population = network.population(tile.unit());
             int biasExponent = biasExponents.computeIfAbsent(population.name(),
                     name -> biasExponent(population.current(), mapping.chip().neurons().maxBiasMantissa()));
-            neurons.add(new NeuronBlock(population.name(), piece.first(), piece.count(), population.threshold(),
+            neurons.add(new NeuronBlock(population.name(), channels(tile), rows(tile), cols(tile), population.threshold(),
                     population.reset().spelling(), population.fixed().weightExponent(),
-                    bias(population, piece, biasExponent)));
+                    bias(population, tile, biasExponent)));
             for (Projection projection : population.projections()) {
                 // A conv entry applies its kernel to all of the core's neurons of its target, so a core holding
-                // several pieces of one layer lists it once; a dense entry holds one piece's rows.
+                // several tiles of one layer lists it once; a dense entry holds one tile's rows.
                 if (projection.synapse() instanceof DenseSynapse || kernels.add(projection.node())) {
-                    synapses.add(synapse(projection, piece));
+                    synapses.add(synapse(projection, tile));
                 }
+            }
+        }
+        List<AxonConfig> axons = new ArrayList<>();
+        int axon = 0;
+        for (Map.Entry<String, List<Piece>> source : bySource(core.axons().stream()
+                .map(block -> new Piece(block.source(), block.sourceFirst(), block.count())).toList()).entrySet()) {
+            for (Tile box : boxes(source.getKey(), shapes, source.getValue())) {
+                axons.add(new AxonConfig(box.unit(), channels(box), rows(box), cols(box), axon));
+                axon += box.size();
             }
         }
         var usage = core.usage();
         return new CoreConfig(core.core(), neurons,
-                core.gates().stream().map(g -> new Block(g.unit(), g.first(), g.count())).toList(),
-                core.axons().stream().map(a -> new AxonConfig(a.source(), a.sourceFirst(), a.count(), a.axonFirst()))
-                        .toList(),
-                synapses,
-                core.routes().stream().map(ConfigurationEmitter::route).toList(),
+                bySource(core.gates()).entrySet().stream().flatMap(gate -> boxes(gate.getKey(), shapes,
+                        gate.getValue()).stream()).map(box -> new GateBlock(box.unit(), channels(box), rows(box), cols(box))).toList(),
+                axons, synapses, routes(core.routes(), shapes),
                 new UsageConfig(usage.neurons(), usage.synapseMemory(), usage.biasMemory(), usage.inputAxons(),
                         usage.outputAxons(), usage.destinations()));
     }
 
-    private static SynapseConfig synapse(Projection projection, Piece piece) {
+    private static List<Integer> channels(Tile box) {
+        return List.of(box.channelFirst(), box.channels());
+    }
+
+    private static List<Integer> rows(Tile box) {
+        return List.of(box.rowFirst(), box.rows());
+    }
+
+    private static List<Integer> cols(Tile box) {
+        return List.of(box.colFirst(), box.cols());
+    }
+
+    /** The runs grouped by their unit, in first-seen order (the mapping lists units in network order). */
+    private static Map<String, List<Piece>> bySource(List<Piece> runs) {
+        Map<String, List<Piece>> grouped = new LinkedHashMap<>();
+        runs.forEach(run -> grouped.computeIfAbsent(run.unit(), unit -> new ArrayList<>()).add(run));
+        grouped.values().forEach(list -> list.sort(Comparator.comparingInt(Piece::first)));
+        return grouped;
+    }
+
+    private static List<Tile> boxes(String unit, Map<String, Shape> shapes, List<Piece> runs) {
+        Shape shape = shapes.get(unit);
+        return shape.rank() == 3 ? BoxCover.of(unit, shape.dim(1), shape.dim(2), runs)
+                : BoxCover.of(unit, 1, 1, runs);
+    }
+
+    /**
+     * The routes as boxes: for each source and destination core (in the order the routes come), the boxes covering
+     * the elements sent there. Which axon each element lands on is the destination's affair (its axon boxes).
+     */
+    private static List<RouteConfig> routes(List<Route> routes, Map<String, Shape> shapes) {
+        Map<List<Object>, List<Piece>> byDestination = new LinkedHashMap<>();
+        for (Route route : routes) {
+            byDestination.computeIfAbsent(List.of(route.source(), route.destinationCore()), key -> new ArrayList<>())
+                    .add(new Piece(route.source(), route.sourceFirst(), route.count()));
+        }
+        List<RouteConfig> configs = new ArrayList<>();
+        byDestination.forEach((key, runs) -> {
+            runs.sort(Comparator.comparingInt(Piece::first));
+            for (Tile box : boxes((String) key.get(0), shapes, runs)) {
+                configs.add(new RouteConfig(box.unit(), channels(box), rows(box), cols(box), (Integer) key.get(1)));
+            }
+        });
+        return configs;
+    }
+
+    private static SynapseConfig synapse(Projection projection, Tile tile) {
         if (projection.synapse() instanceof DenseSynapse dense) {
-            int[] rows = Arrays.copyOfRange(dense.mantissas(), piece.first() * dense.inputs(),
-                    piece.end() * dense.inputs());
+            if (tile.rows() != 1 || tile.cols() != 1) {
+                throw new IllegalStateException("dense projection " + projection.node() + " into a [C, H, W] layer");
+            }
+            int first = tile.channelFirst();
+            int[] rows = Arrays.copyOfRange(dense.mantissas(), first * dense.inputs(),
+                    (first + tile.channels()) * dense.inputs());
             return new SynapseConfig("dense", projection.node(), projection.source(), projection.target(), null,
-                    piece.first(), piece.count(), dense.inputs(), dense.exponent(), rows);
+                    first, tile.channels(), dense.inputs(), dense.exponent(), rows);
         }
         return new SynapseConfig("conv", projection.node(), projection.source(), projection.target(),
                 projection.node(), null, null, null, null, null);
     }
 
-    private static RouteConfig route(Route route) {
-        return new RouteConfig(route.source(), route.sourceFirst(), route.count(), route.destinationCore(),
-                route.axonFirst());
-    }
-
-    /** The piece's bias mantissas, per channel when each channel's neurons share one value, else per neuron. */
-    static BiasConfig bias(Population population, Piece piece, int exponent) {
+    /** The tile's bias mantissas, per channel when each channel's neurons share one value, else per neuron. */
+    static BiasConfig bias(Population population, Tile tile, int exponent) {
         long[] current = population.current();
-        long[] block = Arrays.copyOfRange(current, piece.first(), piece.end());
-        Shape shape = population.shape();
-        if (shape.rank() == 3) {
-            int channelSize = shape.dim(1) * shape.dim(2);
-            int firstChannel = piece.first() / channelSize;
-            int lastChannel = (piece.end() - 1) / channelSize;
-            long[] perChannel = new long[lastChannel - firstChannel + 1];
-            boolean uniform = true;
-            for (int i = 0; i < block.length && uniform; i++) {
-                int channel = (piece.first() + i) / channelSize - firstChannel;
-                if (i == 0 || (piece.first() + i) % channelSize == 0) {
-                    perChannel[channel] = block[i];
-                }
-                uniform = block[i] == perChannel[channel];
-            }
-            if (uniform) {
-                return new BiasConfig("channel", exponent, shift(perChannel, exponent));
-            }
+        long[] block = new long[tile.size()];
+        int k = 0;
+        for (Piece run : tile.runs()) {
+            System.arraycopy(current, run.first(), block, k, run.count());
+            k += run.count();
         }
-        return new BiasConfig("neuron", exponent, shift(block, exponent));
+        int perChannel = tile.rows() * tile.cols();
+        long[] channels = new long[tile.channels()];
+        boolean uniform = true;
+        for (int i = 0; i < block.length && uniform; i++) {
+            channels[i / perChannel] = block[i - i % perChannel];
+            uniform = block[i] == channels[i / perChannel];
+        }
+        return uniform && population.shape().rank() == 3 ? new BiasConfig("channel", exponent, shift(channels, exponent))
+                : new BiasConfig("neuron", exponent, shift(block, exponent));
     }
 
     /**
