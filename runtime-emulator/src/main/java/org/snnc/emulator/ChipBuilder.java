@@ -3,9 +3,11 @@ package org.snnc.emulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.collections.api.list.primitive.ImmutableIntList;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.eclipse.collections.api.list.primitive.MutableLongList;
 import org.eclipse.collections.impl.factory.primitive.IntLists;
@@ -23,7 +25,7 @@ import org.snnc.emulator.config.Configuration.Synapse;
 /**
  * Builds a checked {@link Configuration} into a {@link Chip}'s tables, core by core: neuron parameters in the stored
  * order of {@link CoreTables}, gate windows, routes, and each axon's synapses as segments, a convolution's over the
- * {@link KernelSlice}s of the filter intervals the core holds and a dense projection's over the core's own rows. Reports what the configuration's checks
+ * {@link KernelSlice}s of the filters the core holds at each position and a dense projection's over the core's own rows. Reports what the configuration's checks
  * cannot see (an axon missing for a synapse, a route from a neuron the core does not hold) by JSON path.
  */
 final class ChipBuilder {
@@ -32,7 +34,7 @@ final class ChipBuilder {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<Integer, Integer> coreIndex = new HashMap<>();
     private final Map<String, Kernel> kernels = new HashMap<>();
-    /** Every kernel slice any core applies, by kernel name and filter range, each made once. */
+    /** Every kernel slice any core applies, by kernel name and filter list, each made once. */
     private final Map<List<Object>, KernelSlice> slices = new LinkedHashMap<>();
 
     ChipBuilder(Configuration configuration, String fileName) {
@@ -47,9 +49,10 @@ final class ChipBuilder {
         configuration.kernels().forEach(kernel -> kernels.put(kernel.name(), kernel));
     }
 
-    /** The slice of {@code kernel}'s filters [from, to), made on first use. */
-    private KernelSlice slice(Kernel kernel, int from, int to) {
-        return slices.computeIfAbsent(List.of(kernel.name(), from, to), key -> new KernelSlice(kernel, from, to));
+    /** The slice of {@code kernel}'s {@code filters}, made on first use. */
+    private KernelSlice slice(Kernel kernel, int[] filters) {
+        return slices.computeIfAbsent(List.of(kernel.name(), IntLists.immutable.of(filters)),
+                key -> new KernelSlice(kernel, filters));
     }
 
     /**
@@ -338,22 +341,23 @@ final class ChipBuilder {
         }
 
         /**
-         * A convolution's segments. The core's targets are grouped by output position into intervals of consecutive
-         * filters held at consecutive stored neurons; the input element (c, y, x) reaches, at each tap (u, v) with
-         * y = i·sh + u − top and x = j·sw + v − left, every interval at (i, j) within c's group of filters, with the
-         * weights of the {@link KernelSlice} of exactly those filters.
+         * A convolution's segments. At each output position, the filters of one group that the core holds there are
+         * consecutive stored neurons (channel-last), whatever set of filters they are: one run. The input element
+         * (c, y, x) reaches, at each tap (u, v) with y = i·sh + u − top and x = j·sw + v − left, the run of c's group
+         * at (i, j), with the weights of the {@link KernelSlice} of exactly that run's filters: one segment, which
+         * continues the previous tap's where the core holds the same filters at the next position of the row.
          */
         private void addConv(Synapse synapse, String synapsePath) {
             Kernel geometry = kernels.get(synapse.kernel());
             int[] in = geometry.inputShape();
             int[] out = geometry.outputShape();
             int channelsPerGroup = in[0] / geometry.groups();
-            int filtersPerGroup = out[0] / geometry.groups();
             int kh = geometry.kernel()[0];
             int kw = geometry.kernel()[1];
-            FilterIntervals intervals = filterIntervals(synapse.target(), out);
+            PositionRuns runs = positionRuns(synapse.target(), out, out[0] / geometry.groups());
+            Map<int[], KernelSlice> sliceOf = new IdentityHashMap<>();
             int[] axonOf = axonsCarrying(synapse.source());
-            requireAxons(synapse, synapsePath, geometry, intervals, axonOf);
+            requireAxons(synapse, synapsePath, geometry, runs, axonOf);
             int plane = in[1] * in[2];
             for (int element = 0; element < axonOf.length; element++) {
                 int axon = axonOf[element];
@@ -363,8 +367,7 @@ final class ChipBuilder {
                 int c = element / plane;
                 int y = element % plane / in[2];
                 int x = element % in[2];
-                int groupFirst = c / channelsPerGroup * filtersPerGroup;
-                int groupEnd = groupFirst + filtersPerGroup;
+                int group = c / channelsPerGroup;
                 for (int u = 0; u < kh; u++) {
                     int row = y + geometry.padding()[0] - u;
                     if (row < 0 || row % geometry.stride()[0] != 0 || row / geometry.stride()[0] >= out[1]) {
@@ -377,16 +380,15 @@ final class ChipBuilder {
                             continue;
                         }
                         int position = row / geometry.stride()[0] * out[2] + column / geometry.stride()[1];
-                        for (int n = intervals.start[position]; n < intervals.start[position + 1]; n++) {
-                            int from = Math.max(intervals.filter[n], groupFirst);
-                            int to = Math.min(intervals.filter[n] + intervals.count[n], groupEnd);
-                            if (from < to) {
-                                KernelSlice slice = slice(geometry, from, to);
-                                addSegment(axon, intervals.neuron[n] + from - intervals.filter[n], to - from,
+                        for (int n = runs.start[position]; n < runs.start[position + 1]; n++) {
+                            if (runs.group[n] == group) {
+                                KernelSlice slice = sliceOf.computeIfAbsent(runs.filters.get(n),
+                                        filters -> slice(geometry, filters));
+                                addSegment(axon, runs.neuron[n], slice.filters.length,
                                         sourceOf.computeIfAbsent(slice, added -> {
                                             sources.add(added.transposed);
                                             return sources.size() - 1;
-                                        }), slice.offset(c, u, reversedV, from));
+                                        }), slice.offset(c, u, reversedV, 0));
                             }
                         }
                     }
@@ -395,29 +397,23 @@ final class ChipBuilder {
         }
 
         /** Every non-padding tap of every target the core holds must have an axon carrying its input element. */
-        private void requireAxons(Synapse synapse, String synapsePath, Kernel geometry, FilterIntervals intervals,
+        private void requireAxons(Synapse synapse, String synapsePath, Kernel geometry, PositionRuns runs,
                                   int[] axonOf) {
             int[] in = geometry.inputShape();
             int[] out = geometry.outputShape();
             int channelsPerGroup = in[0] / geometry.groups();
-            int filtersPerGroup = out[0] / geometry.groups();
             for (int position = 0; position < out[1] * out[2]; position++) {
                 int i = position / out[2];
                 int j = position % out[2];
-                for (int n = intervals.start[position]; n < intervals.start[position + 1]; n++) {
-                    int firstGroup = intervals.filter[n] / filtersPerGroup;
-                    int lastGroup = (intervals.filter[n] + intervals.count[n] - 1) / filtersPerGroup;
-                    for (int group = firstGroup; group <= lastGroup; group++) {
-                        int f = Math.max(intervals.filter[n], group * filtersPerGroup);
-                        for (int c = group * channelsPerGroup; c < (group + 1) * channelsPerGroup; c++) {
-                            for (int u = 0; u < geometry.kernel()[0]; u++) {
-                                for (int v = 0; v < geometry.kernel()[1]; v++) {
-                                    int element = windowElement(in, c, i, j, u, v, geometry.stride(),
-                                            geometry.padding());
-                                    if (element >= 0 && axonOf[element] < 0) {
-                                        throw missingAxon(synapsePath, synapse.source(), element, synapse.target()
-                                                + "[" + ((f * out[1] + i) * out[2] + j) + "]");
-                                    }
+                for (int n = runs.start[position]; n < runs.start[position + 1]; n++) {
+                    int f = runs.filters.get(n)[0];
+                    for (int c = runs.group[n] * channelsPerGroup; c < (runs.group[n] + 1) * channelsPerGroup; c++) {
+                        for (int u = 0; u < geometry.kernel()[0]; u++) {
+                            for (int v = 0; v < geometry.kernel()[1]; v++) {
+                                int element = windowElement(in, c, i, j, u, v, geometry.stride(), geometry.padding());
+                                if (element >= 0 && axonOf[element] < 0) {
+                                    throw missingAxon(synapsePath, synapse.source(), element, synapse.target()
+                                            + "[" + ((f * out[1] + i) * out[2] + j) + "]");
                                 }
                             }
                         }
@@ -427,41 +423,48 @@ final class ChipBuilder {
         }
 
         /**
-         * Output position p of layer {@code layer} holds, on this core, the filters [filter[n], filter[n]+count[n])
-         * at stored neurons from neuron[n], for n in [start[p], start[p+1]).
+         * Output position p of layer {@code layer} holds, on this core, runs n in [start[p], start[p+1]): the filters
+         * {@code filters.get(n)} (ascending, all of group {@code group[n]}) at the stored neurons from neuron[n] on.
+         * Equal filter lists are one array, so that a slice is looked up once per distinct list and synapse.
          */
-        private record FilterIntervals(int[] start, int[] filter, int[] count, int[] neuron) {
+        private record PositionRuns(int[] start, int[] group, List<int[]> filters, int[] neuron) {
         }
 
-        private FilterIntervals filterIntervals(String layer, int[] shape) {
+        private PositionRuns positionRuns(String layer, int[] shape, int filtersPerGroup) {
             int plane = shape[1] * shape[2];
             int[] start = new int[plane + 1];
-            MutableIntList filter = IntLists.mutable.empty();
-            MutableIntList count = IntLists.mutable.empty();
+            MutableIntList group = IntLists.mutable.empty();
             MutableIntList neuron = IntLists.mutable.empty();
             MutableIntList position = IntLists.mutable.empty();
+            List<int[]> filters = new ArrayList<>();
+            Map<ImmutableIntList, int[]> distinct = new HashMap<>();
+            MutableIntList run = IntLists.mutable.empty();
             Integer first = layerStart.get(layer);
-            if (first != null) {
-                for (int stored = first; stored < layerEnd(first); stored++) {
-                    int element = elementAt[stored];
-                    int f = element / plane;
-                    int p = element % plane;
-                    int last = filter.size() - 1;
-                    if (last >= 0 && position.get(last) == p && filter.get(last) + count.get(last) == f) {
-                        count.set(last, count.get(last) + 1);
-                    } else {
-                        position.add(p);
-                        filter.add(f);
-                        count.add(1);
-                        neuron.add(stored);
-                        start[p + 1]++;
-                    }
+            for (int stored = first == null ? 0 : first; first != null && stored < layerEnd(first); stored++) {
+                int f = elementAt[stored] / plane;
+                int p = elementAt[stored] % plane;
+                if (run.isEmpty() || position.getLast() != p || group.getLast() != f / filtersPerGroup) {
+                    closeRun(run, filters, distinct);
+                    position.add(p);
+                    group.add(f / filtersPerGroup);
+                    neuron.add(stored);
+                    start[p + 1]++;
                 }
+                run.add(f);
             }
+            closeRun(run, filters, distinct);
             for (int p = 0; p < plane; p++) {
                 start[p + 1] += start[p];
             }
-            return new FilterIntervals(start, filter.toArray(), count.toArray(), neuron.toArray());
+            return new PositionRuns(start, group.toArray(), filters, neuron.toArray());
+        }
+
+        /** Ends a run of filters, if any, as the one array of its list. */
+        private static void closeRun(MutableIntList run, List<int[]> filters, Map<ImmutableIntList, int[]> distinct) {
+            if (!run.isEmpty()) {
+                filters.add(distinct.computeIfAbsent(run.toImmutable(), ImmutableIntList::toArray));
+                run.clear();
+            }
         }
 
         /** The end of the stored range of the layer that starts at {@code first}. */
