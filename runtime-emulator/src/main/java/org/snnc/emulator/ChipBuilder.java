@@ -7,7 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.collections.api.list.primitive.ImmutableIntList;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.eclipse.collections.api.list.primitive.MutableLongList;
 import org.eclipse.collections.impl.factory.primitive.IntLists;
@@ -106,14 +105,7 @@ final class ChipBuilder {
         private final Map<String, List<int[]>> held = new HashMap<>();
         /** Per layer held, in order of first appearance: its first stored neuron. */
         private final Map<String, Integer> layerStart = new LinkedHashMap<>();
-        private final MutableIntList segmentAxon = IntLists.mutable.empty();
-        private final MutableIntList segmentNeuron = IntLists.mutable.empty();
-        private final MutableIntList segmentCount = IntLists.mutable.empty();
-        private final MutableIntList segmentSource = IntLists.mutable.empty();
-        private final MutableIntList segmentOffset = IntLists.mutable.empty();
-        /** The weight sources of the core's segments: its dense rows (0), then the kernel slices it applies. */
-        private final List<long[]> sources = new ArrayList<>();
-        private final Map<KernelSlice, Integer> sourceOf = new HashMap<>();
+        private final SegmentList segments = new SegmentList();
 
         CoreBuilder(Core core, String path) {
             this.core = core;
@@ -253,25 +245,9 @@ final class ChipBuilder {
                     + source + "', which " + reader + " reads");
         }
 
-        private void addSegment(int axon, int neuron, int count, int source, int offset) {
-            int last = segmentAxon.size() - 1;
-            if (last >= 0 && segmentAxon.get(last) == axon && segmentSource.get(last) == source
-                    && segmentNeuron.get(last) + segmentCount.get(last) == neuron
-                    && segmentOffset.get(last) + segmentCount.get(last) == offset) {
-                segmentCount.set(last, segmentCount.get(last) + count);
-                return;
-            }
-            segmentAxon.add(axon);
-            segmentNeuron.add(neuron);
-            segmentCount.add(count);
-            segmentSource.add(source);
-            segmentOffset.add(offset);
-        }
-
         /** Collects every synapse entry's segments, then orders them axon by axon (keeping each axon's order). */
         private void buildSynapses(CoreTables.Builder tables) {
             MutableLongList dense = LongLists.mutable.empty();
-            sources.add(null);
             for (int s = 0; s < core.synapses().size(); s++) {
                 Synapse synapse = core.synapses().get(s);
                 String synapsePath = path + ".synapses[" + s + "]";
@@ -285,26 +261,7 @@ final class ChipBuilder {
             for (AxonBlock block : core.axons()) {
                 axonCount = Math.max(axonCount, block.axonFirst() + block.count());
             }
-            int segments = segmentAxon.size();
-            int[] axonSegment = new int[axonCount + 1];
-            for (int s = 0; s < segments; s++) {
-                axonSegment[segmentAxon.get(s) + 1]++;
-            }
-            for (int a = 0; a < axonCount; a++) {
-                axonSegment[a + 1] += axonSegment[a];
-            }
-            int[] fill = axonSegment.clone();
-            int[][] columns = new int[4][segments];
-            for (int s = 0; s < segments; s++) {
-                int at = fill[segmentAxon.get(s)]++;
-                columns[0][at] = segmentNeuron.get(s);
-                columns[1][at] = segmentCount.get(s);
-                columns[2][at] = segmentSource.get(s);
-                columns[3][at] = segmentOffset.get(s);
-            }
-            sources.set(0, dense.toArray());
-            tables.synapses(axonSegment, columns[0], columns[1], columns[2], columns[3],
-                    sources.toArray(long[][]::new));
+            segments.into(tables, axonCount, dense.toArray());
         }
 
         /**
@@ -334,7 +291,7 @@ final class ChipBuilder {
                 }
                 for (long keyed : byTarget) {
                     int row = (int) keyed;
-                    addSegment(axonOf[input], target[row], 1, 0, dense.size());
+                    segments.add(axonOf[input], target[row], 1, 0, dense.size());
                     dense.add(synapse.mantissas()[row * synapse.inputs() + input] << synapse.exponent());
                 }
             }
@@ -354,7 +311,9 @@ final class ChipBuilder {
             int channelsPerGroup = in[0] / geometry.groups();
             int kh = geometry.kernel()[0];
             int kw = geometry.kernel()[1];
-            PositionRuns runs = positionRuns(synapse.target(), out, out[0] / geometry.groups());
+            Integer first = layerStart.get(synapse.target());
+            PositionRuns runs = first == null ? PositionRuns.of(elementAt, 0, 0, out, 1)
+                    : PositionRuns.of(elementAt, first, layerEnd(first), out, out[0] / geometry.groups());
             Map<int[], KernelSlice> sliceOf = new IdentityHashMap<>();
             int[] axonOf = axonsCarrying(synapse.source());
             requireAxons(synapse, synapsePath, geometry, runs, axonOf);
@@ -380,15 +339,12 @@ final class ChipBuilder {
                             continue;
                         }
                         int position = row / geometry.stride()[0] * out[2] + column / geometry.stride()[1];
-                        for (int n = runs.start[position]; n < runs.start[position + 1]; n++) {
-                            if (runs.group[n] == group) {
-                                KernelSlice slice = sliceOf.computeIfAbsent(runs.filters.get(n),
+                        for (int n = runs.start()[position]; n < runs.start()[position + 1]; n++) {
+                            if (runs.group()[n] == group) {
+                                KernelSlice slice = sliceOf.computeIfAbsent(runs.filters().get(n),
                                         filters -> slice(geometry, filters));
-                                addSegment(axon, runs.neuron[n], slice.filters.length,
-                                        sourceOf.computeIfAbsent(slice, added -> {
-                                            sources.add(added.transposed);
-                                            return sources.size() - 1;
-                                        }), slice.offset(c, u, reversedV, 0));
+                                segments.add(axon, runs.neuron()[n], slice.filters.length,
+                                        segments.source(slice.transposed), slice.offset(c, u, reversedV, 0));
                             }
                         }
                     }
@@ -405,9 +361,9 @@ final class ChipBuilder {
             for (int position = 0; position < out[1] * out[2]; position++) {
                 int i = position / out[2];
                 int j = position % out[2];
-                for (int n = runs.start[position]; n < runs.start[position + 1]; n++) {
-                    int f = runs.filters.get(n)[0];
-                    for (int c = runs.group[n] * channelsPerGroup; c < (runs.group[n] + 1) * channelsPerGroup; c++) {
+                for (int n = runs.start()[position]; n < runs.start()[position + 1]; n++) {
+                    int f = runs.filters().get(n)[0];
+                    for (int c = runs.group()[n] * channelsPerGroup; c < (runs.group()[n] + 1) * channelsPerGroup; c++) {
                         for (int u = 0; u < geometry.kernel()[0]; u++) {
                             for (int v = 0; v < geometry.kernel()[1]; v++) {
                                 int element = windowElement(in, c, i, j, u, v, geometry.stride(), geometry.padding());
@@ -419,51 +375,6 @@ final class ChipBuilder {
                         }
                     }
                 }
-            }
-        }
-
-        /**
-         * Output position p of layer {@code layer} holds, on this core, runs n in [start[p], start[p+1]): the filters
-         * {@code filters.get(n)} (ascending, all of group {@code group[n]}) at the stored neurons from neuron[n] on.
-         * Equal filter lists are one array, so that a slice is looked up once per distinct list and synapse.
-         */
-        private record PositionRuns(int[] start, int[] group, List<int[]> filters, int[] neuron) {
-        }
-
-        private PositionRuns positionRuns(String layer, int[] shape, int filtersPerGroup) {
-            int plane = shape[1] * shape[2];
-            int[] start = new int[plane + 1];
-            MutableIntList group = IntLists.mutable.empty();
-            MutableIntList neuron = IntLists.mutable.empty();
-            MutableIntList position = IntLists.mutable.empty();
-            List<int[]> filters = new ArrayList<>();
-            Map<ImmutableIntList, int[]> distinct = new HashMap<>();
-            MutableIntList run = IntLists.mutable.empty();
-            Integer first = layerStart.get(layer);
-            for (int stored = first == null ? 0 : first; first != null && stored < layerEnd(first); stored++) {
-                int f = elementAt[stored] / plane;
-                int p = elementAt[stored] % plane;
-                if (run.isEmpty() || position.getLast() != p || group.getLast() != f / filtersPerGroup) {
-                    closeRun(run, filters, distinct);
-                    position.add(p);
-                    group.add(f / filtersPerGroup);
-                    neuron.add(stored);
-                    start[p + 1]++;
-                }
-                run.add(f);
-            }
-            closeRun(run, filters, distinct);
-            for (int p = 0; p < plane; p++) {
-                start[p + 1] += start[p];
-            }
-            return new PositionRuns(start, group.toArray(), filters, neuron.toArray());
-        }
-
-        /** Ends a run of filters, if any, as the one array of its list. */
-        private static void closeRun(MutableIntList run, List<int[]> filters, Map<ImmutableIntList, int[]> distinct) {
-            if (!run.isEmpty()) {
-                filters.add(distinct.computeIfAbsent(run.toImmutable(), ImmutableIntList::toArray));
-                run.clear();
             }
         }
 
