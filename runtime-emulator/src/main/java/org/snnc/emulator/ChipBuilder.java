@@ -3,6 +3,7 @@ package org.snnc.emulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.snnc.emulator.config.Configuration.Synapse;
 /**
  * Builds a checked {@link Configuration} into a {@link Chip}'s tables, core by core: neuron parameters in the stored
  * order of {@link CoreTables}, gate windows, routes, and each axon's synapses as segments, a convolution's over the
- * {@link KernelSlice}s of the filter intervals the core holds and a dense projection's over the core's own rows. Reports what the configuration's checks
+ * {@link KernelSlice}s of the filters the core holds at each position and a dense projection's over the core's own rows. Reports what the configuration's checks
  * cannot see (an axon missing for a synapse, a route from a neuron the core does not hold) by JSON path.
  */
 final class ChipBuilder {
@@ -32,7 +33,7 @@ final class ChipBuilder {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<Integer, Integer> coreIndex = new HashMap<>();
     private final Map<String, Kernel> kernels = new HashMap<>();
-    /** Every kernel slice any core applies, by kernel name and filter range, each made once. */
+    /** Every kernel slice any core applies, by kernel name and filter list, each made once. */
     private final Map<List<Object>, KernelSlice> slices = new LinkedHashMap<>();
 
     ChipBuilder(Configuration configuration, String fileName) {
@@ -47,9 +48,10 @@ final class ChipBuilder {
         configuration.kernels().forEach(kernel -> kernels.put(kernel.name(), kernel));
     }
 
-    /** The slice of {@code kernel}'s filters [from, to), made on first use. */
-    private KernelSlice slice(Kernel kernel, int from, int to) {
-        return slices.computeIfAbsent(List.of(kernel.name(), from, to), key -> new KernelSlice(kernel, from, to));
+    /** The slice of {@code kernel}'s {@code filters}, made on first use. */
+    private KernelSlice slice(Kernel kernel, int[] filters) {
+        return slices.computeIfAbsent(List.of(kernel.name(), IntLists.immutable.of(filters)),
+                key -> new KernelSlice(kernel, filters));
     }
 
     /**
@@ -103,14 +105,7 @@ final class ChipBuilder {
         private final Map<String, List<int[]>> held = new HashMap<>();
         /** Per layer held, in order of first appearance: its first stored neuron. */
         private final Map<String, Integer> layerStart = new LinkedHashMap<>();
-        private final MutableIntList segmentAxon = IntLists.mutable.empty();
-        private final MutableIntList segmentNeuron = IntLists.mutable.empty();
-        private final MutableIntList segmentCount = IntLists.mutable.empty();
-        private final MutableIntList segmentSource = IntLists.mutable.empty();
-        private final MutableIntList segmentOffset = IntLists.mutable.empty();
-        /** The weight sources of the core's segments: its dense rows (0), then the kernel slices it applies. */
-        private final List<long[]> sources = new ArrayList<>();
-        private final Map<KernelSlice, Integer> sourceOf = new HashMap<>();
+        private final SegmentList segments = new SegmentList();
 
         CoreBuilder(Core core, String path) {
             this.core = core;
@@ -250,25 +245,9 @@ final class ChipBuilder {
                     + source + "', which " + reader + " reads");
         }
 
-        private void addSegment(int axon, int neuron, int count, int source, int offset) {
-            int last = segmentAxon.size() - 1;
-            if (last >= 0 && segmentAxon.get(last) == axon && segmentSource.get(last) == source
-                    && segmentNeuron.get(last) + segmentCount.get(last) == neuron
-                    && segmentOffset.get(last) + segmentCount.get(last) == offset) {
-                segmentCount.set(last, segmentCount.get(last) + count);
-                return;
-            }
-            segmentAxon.add(axon);
-            segmentNeuron.add(neuron);
-            segmentCount.add(count);
-            segmentSource.add(source);
-            segmentOffset.add(offset);
-        }
-
         /** Collects every synapse entry's segments, then orders them axon by axon (keeping each axon's order). */
         private void buildSynapses(CoreTables.Builder tables) {
             MutableLongList dense = LongLists.mutable.empty();
-            sources.add(null);
             for (int s = 0; s < core.synapses().size(); s++) {
                 Synapse synapse = core.synapses().get(s);
                 String synapsePath = path + ".synapses[" + s + "]";
@@ -282,26 +261,7 @@ final class ChipBuilder {
             for (AxonBlock block : core.axons()) {
                 axonCount = Math.max(axonCount, block.axonFirst() + block.count());
             }
-            int segments = segmentAxon.size();
-            int[] axonSegment = new int[axonCount + 1];
-            for (int s = 0; s < segments; s++) {
-                axonSegment[segmentAxon.get(s) + 1]++;
-            }
-            for (int a = 0; a < axonCount; a++) {
-                axonSegment[a + 1] += axonSegment[a];
-            }
-            int[] fill = axonSegment.clone();
-            int[][] columns = new int[4][segments];
-            for (int s = 0; s < segments; s++) {
-                int at = fill[segmentAxon.get(s)]++;
-                columns[0][at] = segmentNeuron.get(s);
-                columns[1][at] = segmentCount.get(s);
-                columns[2][at] = segmentSource.get(s);
-                columns[3][at] = segmentOffset.get(s);
-            }
-            sources.set(0, dense.toArray());
-            tables.synapses(axonSegment, columns[0], columns[1], columns[2], columns[3],
-                    sources.toArray(long[][]::new));
+            segments.into(tables, axonCount, dense.toArray());
         }
 
         /**
@@ -331,29 +291,32 @@ final class ChipBuilder {
                 }
                 for (long keyed : byTarget) {
                     int row = (int) keyed;
-                    addSegment(axonOf[input], target[row], 1, 0, dense.size());
+                    segments.add(axonOf[input], target[row], 1, 0, dense.size());
                     dense.add(synapse.mantissas()[row * synapse.inputs() + input] << synapse.exponent());
                 }
             }
         }
 
         /**
-         * A convolution's segments. The core's targets are grouped by output position into intervals of consecutive
-         * filters held at consecutive stored neurons; the input element (c, y, x) reaches, at each tap (u, v) with
-         * y = i·sh + u − top and x = j·sw + v − left, every interval at (i, j) within c's group of filters, with the
-         * weights of the {@link KernelSlice} of exactly those filters.
+         * A convolution's segments. At each output position, the filters of one group that the core holds there are
+         * consecutive stored neurons (channel-last), whatever set of filters they are: one run. The input element
+         * (c, y, x) reaches, at each tap (u, v) with y = i·sh + u − top and x = j·sw + v − left, the run of c's group
+         * at (i, j), with the weights of the {@link KernelSlice} of exactly that run's filters: one segment, which
+         * continues the previous tap's where the core holds the same filters at the next position of the row.
          */
         private void addConv(Synapse synapse, String synapsePath) {
             Kernel geometry = kernels.get(synapse.kernel());
             int[] in = geometry.inputShape();
             int[] out = geometry.outputShape();
             int channelsPerGroup = in[0] / geometry.groups();
-            int filtersPerGroup = out[0] / geometry.groups();
             int kh = geometry.kernel()[0];
             int kw = geometry.kernel()[1];
-            FilterIntervals intervals = filterIntervals(synapse.target(), out);
+            Integer first = layerStart.get(synapse.target());
+            PositionRuns runs = first == null ? PositionRuns.of(elementAt, 0, 0, out, 1)
+                    : PositionRuns.of(elementAt, first, layerEnd(first), out, out[0] / geometry.groups());
+            Map<int[], KernelSlice> sliceOf = new IdentityHashMap<>();
             int[] axonOf = axonsCarrying(synapse.source());
-            requireAxons(synapse, synapsePath, geometry, intervals, axonOf);
+            requireAxons(synapse, synapsePath, geometry, runs, axonOf);
             int plane = in[1] * in[2];
             for (int element = 0; element < axonOf.length; element++) {
                 int axon = axonOf[element];
@@ -363,8 +326,7 @@ final class ChipBuilder {
                 int c = element / plane;
                 int y = element % plane / in[2];
                 int x = element % in[2];
-                int groupFirst = c / channelsPerGroup * filtersPerGroup;
-                int groupEnd = groupFirst + filtersPerGroup;
+                int group = c / channelsPerGroup;
                 for (int u = 0; u < kh; u++) {
                     int row = y + geometry.padding()[0] - u;
                     if (row < 0 || row % geometry.stride()[0] != 0 || row / geometry.stride()[0] >= out[1]) {
@@ -377,16 +339,12 @@ final class ChipBuilder {
                             continue;
                         }
                         int position = row / geometry.stride()[0] * out[2] + column / geometry.stride()[1];
-                        for (int n = intervals.start[position]; n < intervals.start[position + 1]; n++) {
-                            int from = Math.max(intervals.filter[n], groupFirst);
-                            int to = Math.min(intervals.filter[n] + intervals.count[n], groupEnd);
-                            if (from < to) {
-                                KernelSlice slice = slice(geometry, from, to);
-                                addSegment(axon, intervals.neuron[n] + from - intervals.filter[n], to - from,
-                                        sourceOf.computeIfAbsent(slice, added -> {
-                                            sources.add(added.transposed);
-                                            return sources.size() - 1;
-                                        }), slice.offset(c, u, reversedV, from));
+                        for (int n = runs.start()[position]; n < runs.start()[position + 1]; n++) {
+                            if (runs.group()[n] == group) {
+                                KernelSlice slice = sliceOf.computeIfAbsent(runs.filters().get(n),
+                                        filters -> slice(geometry, filters));
+                                segments.add(axon, runs.neuron()[n], slice.filters.length,
+                                        segments.source(slice.transposed), slice.offset(c, u, reversedV, 0));
                             }
                         }
                     }
@@ -395,73 +353,29 @@ final class ChipBuilder {
         }
 
         /** Every non-padding tap of every target the core holds must have an axon carrying its input element. */
-        private void requireAxons(Synapse synapse, String synapsePath, Kernel geometry, FilterIntervals intervals,
+        private void requireAxons(Synapse synapse, String synapsePath, Kernel geometry, PositionRuns runs,
                                   int[] axonOf) {
             int[] in = geometry.inputShape();
             int[] out = geometry.outputShape();
             int channelsPerGroup = in[0] / geometry.groups();
-            int filtersPerGroup = out[0] / geometry.groups();
             for (int position = 0; position < out[1] * out[2]; position++) {
                 int i = position / out[2];
                 int j = position % out[2];
-                for (int n = intervals.start[position]; n < intervals.start[position + 1]; n++) {
-                    int firstGroup = intervals.filter[n] / filtersPerGroup;
-                    int lastGroup = (intervals.filter[n] + intervals.count[n] - 1) / filtersPerGroup;
-                    for (int group = firstGroup; group <= lastGroup; group++) {
-                        int f = Math.max(intervals.filter[n], group * filtersPerGroup);
-                        for (int c = group * channelsPerGroup; c < (group + 1) * channelsPerGroup; c++) {
-                            for (int u = 0; u < geometry.kernel()[0]; u++) {
-                                for (int v = 0; v < geometry.kernel()[1]; v++) {
-                                    int element = windowElement(in, c, i, j, u, v, geometry.stride(),
-                                            geometry.padding());
-                                    if (element >= 0 && axonOf[element] < 0) {
-                                        throw missingAxon(synapsePath, synapse.source(), element, synapse.target()
-                                                + "[" + ((f * out[1] + i) * out[2] + j) + "]");
-                                    }
+                for (int n = runs.start()[position]; n < runs.start()[position + 1]; n++) {
+                    int f = runs.filters().get(n)[0];
+                    for (int c = runs.group()[n] * channelsPerGroup; c < (runs.group()[n] + 1) * channelsPerGroup; c++) {
+                        for (int u = 0; u < geometry.kernel()[0]; u++) {
+                            for (int v = 0; v < geometry.kernel()[1]; v++) {
+                                int element = windowElement(in, c, i, j, u, v, geometry.stride(), geometry.padding());
+                                if (element >= 0 && axonOf[element] < 0) {
+                                    throw missingAxon(synapsePath, synapse.source(), element, synapse.target()
+                                            + "[" + ((f * out[1] + i) * out[2] + j) + "]");
                                 }
                             }
                         }
                     }
                 }
             }
-        }
-
-        /**
-         * Output position p of layer {@code layer} holds, on this core, the filters [filter[n], filter[n]+count[n])
-         * at stored neurons from neuron[n], for n in [start[p], start[p+1]).
-         */
-        private record FilterIntervals(int[] start, int[] filter, int[] count, int[] neuron) {
-        }
-
-        private FilterIntervals filterIntervals(String layer, int[] shape) {
-            int plane = shape[1] * shape[2];
-            int[] start = new int[plane + 1];
-            MutableIntList filter = IntLists.mutable.empty();
-            MutableIntList count = IntLists.mutable.empty();
-            MutableIntList neuron = IntLists.mutable.empty();
-            MutableIntList position = IntLists.mutable.empty();
-            Integer first = layerStart.get(layer);
-            if (first != null) {
-                for (int stored = first; stored < layerEnd(first); stored++) {
-                    int element = elementAt[stored];
-                    int f = element / plane;
-                    int p = element % plane;
-                    int last = filter.size() - 1;
-                    if (last >= 0 && position.get(last) == p && filter.get(last) + count.get(last) == f) {
-                        count.set(last, count.get(last) + 1);
-                    } else {
-                        position.add(p);
-                        filter.add(f);
-                        count.add(1);
-                        neuron.add(stored);
-                        start[p + 1]++;
-                    }
-                }
-            }
-            for (int p = 0; p < plane; p++) {
-                start[p + 1] += start[p];
-            }
-            return new FilterIntervals(start, filter.toArray(), count.toArray(), neuron.toArray());
         }
 
         /** The end of the stored range of the layer that starts at {@code first}. */

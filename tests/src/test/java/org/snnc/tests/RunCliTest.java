@@ -86,7 +86,7 @@ class RunCliTest {
                 "10", "--steps", "20", "--warmup", "0", "--repeat", "2", "--threads", "1");
         assertEquals(0, bench.exitCode(), bench.err());
         assertEquals(4, bench.out().lines().count(), bench.out());
-        assertTrue(bench.out().startsWith("chip tables: ") && bench.out().contains("run 2: 10 images × 20 steps") && bench.out().contains("best of 2 on 1 "
-                + "threads"), bench.out());
+        assertTrue(bench.out().startsWith("chip tables: ") && bench.out().contains("run 2: 10 images × 20 steps")
+                && bench.out().contains("best of 2 on 1 threads"), bench.out());
     }
 }
