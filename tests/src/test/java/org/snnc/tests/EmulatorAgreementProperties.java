@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.LongFunction;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -19,6 +20,7 @@ import org.snnc.compiler.intsim.IntegerResult;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.passes.ConversionOptions;
@@ -28,6 +30,7 @@ import org.snnc.emulator.Emulator;
 import org.snnc.emulator.EmulatorException;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ConfigurationProperties.Case;
 import org.snnc.tests.ConfigurationProperties.Compiled;
 import org.snnc.tests.ConfigurationProperties.Outcome;
@@ -54,6 +57,10 @@ class EmulatorAgreementProperties {
     private static final int STEPS = 30;
     private static final int IMAGES = 2;
     private static final int ATTEMPTS = 6;
+    private static final int GATED_TRIES = 20;
+    /** Networks tried per case for one with a max pooling. */
+    private static final int GATED_SEARCH = 40;
+    private static final double MIN_GATE_OVER_CORES_PERCENT = 25;
 
     /** A compiled case with its inputs. */
     record Prepared(Case testCase, Compiled compiled, long[][] raw) {
@@ -66,7 +73,22 @@ class EmulatorAgreementProperties {
 
     @Property(tries = TRIES)
     void theEmulatorAgreesWithTheReferenceSpikeForSpike(@ForAll("seeds") long seed) {
-        Prepared prepared = prepare(seed);
+        agreeSpikeForSpike(prepare(seed, EmulatorAgreementProperties::randomCase));
+        ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT);
+    }
+
+    /**
+     * Networks with a max pooling on a generic chip of small cores, so that a gate's windows are spread over the
+     * several cores that hold its population's tiles: the emulator still equals the reference spike for spike.
+     */
+    @Property(tries = GATED_TRIES)
+    void gatesSpreadOverCoresAgreeSpikeForSpike(@ForAll("seeds") long seed) {
+        agreeSpikeForSpike(prepare(seed, EmulatorAgreementProperties::gatedCase));
+        Statistics.label(ConfigurationProperties.GATE_OVER_CORES).coverage(coverage -> coverage.check(true)
+                .percentage(p -> p >= MIN_GATE_OVER_CORES_PERCENT));
+    }
+
+    private static void agreeSpikeForSpike(Prepared prepared) {
         Graph quantized = prepared.compiled().quantized();
         Probe probe = Probe.of(prepared.compiled().bytes(), "case");
         IntegerReference reference = new IntegerReference(quantized);
@@ -80,12 +102,11 @@ class EmulatorAgreementProperties {
                     false, exact, prepared.testCase().toString());
         }
         Statistics.label("spiking").collect(spikes > 0 ? "some spikes" : "no spikes");
-        ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT);
     }
 
     @Property(tries = TRIES)
     void strictRunsStopAtTheSameOverflowOrNeither(@ForAll("seeds") long seed) {
-        Prepared prepared = prepare(seed);
+        Prepared prepared = prepare(seed, EmulatorAgreementProperties::randomCase);
         Graph quantized = prepared.compiled().quantized();
         Probe probe = Probe.of(prepared.compiled().bytes(), "case");
         IntegerReference reference = new IntegerReference(quantized);
@@ -126,10 +147,10 @@ class EmulatorAgreementProperties {
      * values up to 1 or up to 255), otherwise overdriven values up to 2^8 … 2^24, far beyond what the quantizer
      * calibrated for, so that registers saturate or wrap (strict off) or overflow (strict on).
      */
-    static Prepared prepare(long seed) {
+    static Prepared prepare(long seed, LongFunction<Case> cases) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long derived = seed + attempt * 0x9E3779B97F4A7C15L;
-            Case testCase = randomCase(derived);
+            Case testCase = cases.apply(derived);
             Outcome outcome = ConfigurationProperties.attempt(testCase, 1);
             if (outcome.compiled().isEmpty()) {
                 continue;
@@ -155,6 +176,28 @@ class EmulatorAgreementProperties {
         Statistics.label("chip").collect("all refused");
         Assume.that(false);
         throw new AssertionError("unreachable");
+    }
+
+    /**
+     * A chip-ready network with a max pooling (the first of the seeds derived from {@code seed} whose network has one)
+     * on {@code generic} cut down to cores of 16 to 63 neurons, compiled with gates, analog input and the membrane
+     * readout.
+     */
+    static Case gatedCase(long seed) {
+        Random random = new Random(seed * 37 + 5);
+        Graph ann = RandomNetworks.generateForChips(seed);
+        for (int k = 1; k < GATED_SEARCH && ann.nodeList().stream().noneMatch(node -> node instanceof MaxPool); k++) {
+            ann = RandomNetworks.generateForChips(seed + k);
+        }
+        int neurons = 16 + random.nextInt(48);
+        String spec = ChipSpecs.toJson(ChipSpecs.load("generic")).replace("\"neurons\": 1024,", "\"neurons\": "
+                + neurons + ",").replace("\"bias_memory\": 1024", "\"bias_memory\": " + neurons);
+        ChipSpec chip = ChipSpecs.parse(spec, "small-generic.json");
+        ConversionOptions options = new ConversionOptions(new NormalizeOptions(99.9, false,
+                NormalizeOptions.OutputScale.values()[0]), ResetMode.SUBTRACT, OptionalDouble.empty(),
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false);
+        return new Case(seed, false, ann, chip, "generic, " + neurons + " neurons a core", options, 1,
+                Optional.empty());
     }
 
     /** Like {@link ConfigurationProperties#randomCase}, with what the reference runs: analog input, no EMA gates. */
