@@ -87,7 +87,7 @@ public record ResourceReport(String target, String allocator, int chipCores, int
                         + "bias %.1f%%, input axons %.1f%%, output axons %.1f%%%n", 100 * utilization.neurons(),
                 100 * utilization.synapseMemory(), 100 * utilization.biasMemory(), 100 * utilization.inputAxons(),
                 100 * utilization.outputAxons()));
-        text.append(String.format(Locale.ROOT, "lower bound: %d cores, set by %s (%.2f x the bound used)%n", lowerBound,
+        text.append(String.format(Locale.ROOT, "lower bound: %d cores, set by %s; the mapping uses %.2f times that%n", lowerBound,
                 boundBy, (double) coresUsed / lowerBound));
         int width = layers.stream().mapToInt(line -> line.layer().length()).max().orElse(5);
         text.append(String.format(Locale.ROOT, "%-" + width + "s  %5s  %11s  %s%n", "layer", "cores", "lower bound",
