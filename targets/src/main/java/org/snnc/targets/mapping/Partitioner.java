@@ -3,6 +3,7 @@ package org.snnc.targets.mapping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,12 +56,15 @@ public final class Partitioner {
     private final ResourceModel model;
     /** The most neurons any core holds: no tile of more neurons fits anywhere, whatever the memory model. */
     private final long largestNeurons;
+    /** The distinct resources of the chip's cores: a board of equal cores has one, whatever its size. */
+    private final List<CoreResources> coreKinds;
 
     private Partitioner(SynapticNetwork network, ChipSpec chip) {
         this.network = network;
         this.chip = chip;
         this.model = new ResourceModel(network, chip);
         this.largestNeurons = chip.coreResources().stream().mapToLong(CoreResources::neurons).max().orElse(0);
+        this.coreKinds = List.copyOf(new LinkedHashSet<>(chip.coreResources()));
     }
 
     /** The pieces of every population of {@code network} on {@code chip}, in network order. */
@@ -200,12 +204,12 @@ public final class Partitioner {
 
     private boolean fitsEveryCore(PieceDemand demand) {
         CoreUsage usage = demand.alone();
-        return chip.coreResources().stream().allMatch(core -> fits(usage, core));
+        return coreKinds.stream().allMatch(core -> fits(usage, core));
     }
 
     private boolean fitsSomeCore(PieceDemand demand) {
         CoreUsage usage = demand.alone();
-        return chip.coreResources().stream().anyMatch(core -> fits(usage, core));
+        return coreKinds.stream().anyMatch(core -> fits(usage, core));
     }
 
     private boolean fits(CoreUsage usage, CoreResources core) {
