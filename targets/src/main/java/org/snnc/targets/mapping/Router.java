@@ -3,6 +3,7 @@ package org.snnc.targets.mapping;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class Router {
         ResourceModel model = new ResourceModel(network, chip);
         Map<Integer, List<AxonBlock>> axons = new TreeMap<>();
         byCore.forEach((core, pieces) -> axons.put(core, axonBlocks(sources, pieces)));
+        Map<String, Map<Integer, TreeMap<Integer, AxonBlock>>> readers = readers(axons);
         List<CoreMapping> cores = new ArrayList<>();
         byCore.forEach((core, pieces) -> {
             List<Tile> tiles = pieces.stream().map(PieceDemand::tile).toList();
@@ -59,8 +61,7 @@ public final class Router {
                     .toList();
             List<Piece> held = pieces.stream().flatMap(piece -> piece.held().stream()).sorted(networkOrder).toList();
             List<Route> routes = new ArrayList<>();
-            held.forEach(piece -> axons.forEach((destination, blocks) -> routes.addAll(routes(piece, destination,
-                    blocks))));
+            held.forEach(piece -> routes.addAll(routes(piece, readers)));
             routes.sort(routeOrder(sources));
             List<AxonBlock> blocks = axons.get(core);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
@@ -78,7 +79,7 @@ public final class Router {
         });
         Piece wholeInput = new Piece(network.input().name(), 0, network.input().size());
         List<Route> inputRoutes = new ArrayList<>();
-        axons.forEach((destination, blocks) -> inputRoutes.addAll(routes(wholeInput, destination, blocks)));
+        inputRoutes.addAll(routes(wholeInput, readers));
         inputRoutes.sort(routeOrder(sources));
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
@@ -120,17 +121,32 @@ public final class Router {
         return blocks;
     }
 
-    /** The routes of the elements of {@code held} into the axon blocks of core {@code destination}. */
-    private static List<Route> routes(Piece held, int destination, List<AxonBlock> blocks) {
+    /** For each source, the cores with axons for it (ascending) and their axon blocks by first element. */
+    private static Map<String, Map<Integer, TreeMap<Integer, AxonBlock>>> readers(Map<Integer, List<AxonBlock>> axons) {
+        Map<String, Map<Integer, TreeMap<Integer, AxonBlock>>> readers = new HashMap<>();
+        axons.forEach((core, blocks) -> blocks.forEach(block -> readers
+                .computeIfAbsent(block.source(), source -> new TreeMap<>())
+                .computeIfAbsent(core, reader -> new TreeMap<>()).put(block.sourceFirst(), block)));
+        return readers;
+    }
+
+    /** The routes of the elements of {@code held} into the axon blocks of every core that reads them. */
+    private static List<Route> routes(Piece held, Map<String, Map<Integer, TreeMap<Integer, AxonBlock>>> readers) {
         List<Route> routes = new ArrayList<>();
-        for (AxonBlock block : blocks) {
-            int first = Math.max(held.first(), block.sourceFirst());
-            int end = Math.min(held.end(), block.sourceFirst() + block.count());
-            if (block.source().equals(held.unit()) && first < end) {
-                routes.add(new Route(held.unit(), first, end - first, destination,
-                        block.axonFirst() + first - block.sourceFirst()));
+        readers.getOrDefault(held.unit(), Map.of()).forEach((destination, blocks) -> {
+            Integer from = blocks.floorKey(held.first());
+            for (AxonBlock block : blocks.tailMap(from == null ? held.first() : from).values()) {
+                if (block.sourceFirst() >= held.end()) {
+                    break;
+                }
+                int first = Math.max(held.first(), block.sourceFirst());
+                int end = Math.min(held.end(), block.sourceFirst() + block.count());
+                if (first < end) {
+                    routes.add(new Route(held.unit(), first, end - first, destination,
+                            block.axonFirst() + first - block.sourceFirst()));
+                }
             }
-        }
+        });
         return routes;
     }
 
