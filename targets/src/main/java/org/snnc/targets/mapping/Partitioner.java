@@ -109,10 +109,10 @@ public final class Partitioner {
             return List.of(whole);
         }
         TileGrid.Alignment alignment = alignment(population.shape(), gates);
-        Optional<TileGrid> grid = TileGrid.search(population, alignment,
+        Optional<TileGrid> grid = TileGrid.search(population, alignment, largestNeurons,
                 tile -> axonsIfFits(population, gates, tile, this::fitsEveryCore));
         if (grid.isEmpty()) {
-            grid = TileGrid.search(population, alignment,
+            grid = TileGrid.search(population, alignment, largestNeurons,
                     tile -> axonsIfFits(population, gates, tile, this::fitsSomeCore));
         }
         if (grid.isEmpty()) {

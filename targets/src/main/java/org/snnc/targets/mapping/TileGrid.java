@@ -17,7 +17,9 @@ import org.snnc.targets.net.Population;
  *
  * <p><b>Search.</b> For every channel extent t_c ≤ C and row extent t_h ∈ {a_h·k} (a_h the row alignment, capped
  * at H), from the largest down, the widest column extent t_w ∈ {a_w·k} whose grid fits is found by binary search, as
- * a tile's demand only grows with its extents; pairs that cannot beat the best grid so far are skipped. Of the grids that fit, the search keeps the fewest tiles
+ * a tile's demand only grows with its extents. No tile holds more than the most neurons n a core has, so t_w ≤
+ * n/(t_c·t_h), and a pair whose grid has more tiles than the best so far even at that width is skipped. Of the grids
+ * that fit, the search keeps the fewest tiles
  * ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉, then the largest full tile (so that what the grid leaves free of its cores gathers on
  * the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest tile's).
  * A grid fits when its {@link #representatives()} do: every distinct kind of tile up to position, since along a
@@ -47,7 +49,7 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
      * The grid over {@code population} with the fewest tiles whose representatives all fit, by {@code fit}: the input
      * axons of a tile that fits, or empty.
      */
-    static Optional<TileGrid> search(Population population, Alignment alignment,
+    static Optional<TileGrid> search(Population population, Alignment alignment, long maxNeurons,
             Function<Tile, OptionalLong> fit) {
         Extents extents = Extents.of(population.shape());
         boolean grouped = grouped(population);
@@ -58,14 +60,18 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
         long bestAxons = Long.MAX_VALUE;
         for (int channels : descending(extentsOf(extents.channels(), 1))) {
             for (int rows : descending(extentsOf(extents.height(), alignment.rows()))) {
+                long widest = Math.min(extents.width(), maxNeurons / ((long) channels * rows));
+                int failing = upperIndex(colExtents, widest);
+                if (failing == 0) {
+                    continue;
+                }
                 long fewest = (long) ceilDiv(extents.channels(), channels) * ceilDiv(extents.height(), rows)
-                        * ceilDiv(extents.width(), colExtents.get(colExtents.size() - 1));
+                        * ceilDiv(extents.width(), colExtents.get(failing - 1));
                 if (fewest > bestTiles) {
                     continue;
                 }
                 int fitting = -1;
                 long fittingAxons = 0;
-                int failing = colExtents.size();
                 while (failing - fitting > 1) {
                     int middle = (fitting + failing) >>> 1;
                     OptionalLong axons = new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
@@ -190,6 +196,15 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
             extents.add(Math.min(extent, alignment * k));
         }
         return extents;
+    }
+
+    /** The number of extents in {@code ascending} that are at most {@code limit}. */
+    private static int upperIndex(List<Integer> ascending, long limit) {
+        int count = 0;
+        while (count < ascending.size() && ascending.get(count) <= limit) {
+            count++;
+        }
+        return count;
     }
 
     private static List<Integer> descending(List<Integer> ascending) {
