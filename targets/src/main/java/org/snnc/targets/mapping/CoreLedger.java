@@ -25,11 +25,13 @@ import org.snnc.targets.spec.CoreResources;
  * <p>Placing piece P on core Y changes: Y's additive sums and layers; Y's input axons by the elements P needs that Y
  * did not need yet; the sends X → Y of every core X holding some of those elements; and the sends Y → Z of every core
  * Z that already needs some of P's elements. So a piece placed after its readers is accounted as well as one placed
- * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: output axons (Σ_Z
- * sends X → Z), destinations (Z with sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
+ * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: destinations (Z with
+ * sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
  *
- * <p>Output axons count one per (element, reader core) pair even on a chip with multicast, an upper bound of the
- * router's Σ_e ⌈d(e)/m⌉, so a placement the ledger accepts stays within the limit.
+ * <p>Output axons are reserved when a piece is placed: its {@link PieceDemand#sentElements()}, one per (element,
+ * reader tile) pair, bound the output axons its elements can ever take, whichever cores the reader tiles land on and
+ * even without multicast (the router's Σ_e ⌈d(e)/m⌉ is no more). So placing a reader never breaks a sender's output
+ * axons, which would leave the allocator no core to put the reader on.
  *
  * <p>Cores beyond the chip's may be opened ({@link #openCore}) so that an allocator that runs out of cores can still
  * count how many the network needs.
@@ -142,6 +144,7 @@ final class CoreLedger {
         load.biasMemory += demand.biasMemory();
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
+        load.outputAxons += demand.sentElements();
         occupied.add(core);
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
@@ -150,7 +153,6 @@ final class CoreLedger {
         }
         for (Transfer transfer : plan.transfers()) {
             Load sender = loads.get(transfer.from());
-            sender.outputAxons += transfer.elements();
             sender.sends.merge(transfer.to(), transfer.elements(), Long::sum);
         }
     }
@@ -234,13 +236,10 @@ final class CoreLedger {
         for (Map.Entry<Integer, List<Transfer>> sender : bySender.entrySet()) {
             Load senderLoad = loads.get(sender.getKey());
             TreeMap<Integer, Long> sends = new TreeMap<>(senderLoad.sends);
-            long outputs = senderLoad.outputAxons;
             for (Transfer transfer : sender.getValue()) {
                 sends.merge(transfer.to(), transfer.elements(), Long::sum);
-                outputs += transfer.elements();
             }
-            Optional<Misfit> misfit = exceeds(sender.getKey(), Resource.OUTPUT_AXONS, outputs)
-                    .or(() -> exceeds(sender.getKey(), Resource.DESTINATIONS, sends.size()));
+            Optional<Misfit> misfit = exceeds(sender.getKey(), Resource.DESTINATIONS, sends.size());
             if (misfit.isPresent()) {
                 return misfit;
             }
@@ -264,10 +263,10 @@ final class CoreLedger {
             return Optional.of(new Misfit(core, new TreeSet<>(load.layers), "layers", load.layers.size() + 1,
                     layersPerCore.getAsInt()));
         }
-        CoreUsage added = new CoreUsage(demand.neurons(), demand.synapseMemory(), demand.biasMemory(), newAxons, 0,
-                0);
+        CoreUsage added = new CoreUsage(demand.neurons(), demand.synapseMemory(), demand.biasMemory(), newAxons,
+                demand.sentElements(), 0);
         for (Resource resource : List.of(Resource.NEURONS, Resource.SYNAPSE_MEMORY, Resource.BIAS_MEMORY,
-                Resource.INPUT_AXONS)) {
+                Resource.INPUT_AXONS, Resource.OUTPUT_AXONS)) {
             Optional<Misfit> misfit = exceeds(core, resource, load.amount(resource) + resource.of(added));
             if (misfit.isPresent()) {
                 return misfit;

@@ -2,6 +2,8 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,27 +29,26 @@ import org.snnc.targets.spec.ConvLimits;
 import org.snnc.targets.spec.CoreResources;
 
 /**
- * Cuts every population into pieces that each fit one core of the chip, in flat C order.
+ * Cuts every population into tiles that each fit one core of the chip: channel range × row range × column range
+ * boxes of its [C, H, W] map ({@link Tile}; a flat population's tiles are unit ranges).
  *
  * <p><b>Checks first</b>, collecting every error: a gate unit on a chip without max-pool gates is E0901, and so is a
  * gate unit over anything but a population, such as another gate's outputs (a chip's gate unit pools the neurons of
  * its core); a layer outside the chip's {@link ConvLimits} is E0907 (a dense projection counts as a conv whose kernel
  * is its whole input: kernel H×W of a [C, H, W] source, or 1×1 with C = its size for a flat one).
  *
- * <p><b>Cut points.</b> A piece is [cuts[a], cuts[b]) for allowed cut points. Without a gate, every neuron boundary
- * is allowed. A gate's windows must stay within one piece, so for each gate on the population's [C, H, W] output the
- * allowed cuts are the channel boundaries c·H·W and, when its windows tile the map (kernel = stride, no padding),
- * the row starts c·H·W + r·W with r a multiple of the stride; several gates allow the intersection. The gate's
- * outputs whose windows lie in population piece [a, b) form gate piece [gate(a), gate(b)) with
- * gate(c·H·W + r·W) = c·H_g·W_g + min(⌈r/s⌉, H_g)·W_g, and ride on the same core.
+ * <p><b>Alignment.</b> A gate's windows must stay within one tile: when they tile the map (kernel = stride, no
+ * padding) tiles start on rows and columns that are multiples of the stride (of every gate's, their least common
+ * multiple), otherwise tiles hold whole maps. The gate outputs whose windows lie in a tile, rows [r0/s, min(⌈r1/s⌉,
+ * H_g)) and columns alike, ride on the same core.
  *
- * <p><b>Cutting.</b> A piece fits a core when the cost of the core holding it alone ({@link PieceDemand#alone()}) is
- * within every limit of that core. Pieces are cut to fit every core of the chip, so that the allocator may put them
- * anywhere; only from a start where even the smallest piece is too big for some core are they cut to fit at least
- * one core, and the allocator matches them to the cores that hold them. Costs only grow with the piece, so from each
- * start the partitioner binary-searches the furthest allowed end that fits (the whole rest first). It never cuts
- * when the chip forbids splitting layers. A population, or a smallest piece of it, that fits no core is E0903,
- * naming the resource, its value and the largest core's limit.
+ * <p><b>Cutting.</b> Populations are cut from the last to the first, so that each knows its readers' tiles: an
+ * element read by k reader tiles costs up to k output axons (one per destination core), and a tile's sent elements
+ * are Σ k over its elements and its gate outputs'. A tile fits a core when the cost of the core holding it alone
+ * ({@link PieceDemand#alone()}) is within every limit of that core; {@link TileGrid#search} finds the grid of the
+ * fewest tiles that fit every core of the chip, so that the allocator may put them anywhere, or else that each fit
+ * some core. It never cuts when the chip forbids splitting layers. A population whose smallest aligned tile fits no
+ * core is E0903, naming the resource, its value and the largest core's limit.
  */
 public final class Partitioner {
 
@@ -90,49 +91,82 @@ public final class Partitioner {
                 .forEach(population -> checkGeometry(network, chip, population, limits, diagnostics)));
         diagnostics.throwIfErrors();
         Partitioner partitioner = new Partitioner(network, chip);
+        Map<String, List<PieceDemand>> cut = new HashMap<>();
+        List<Population> populations = network.populations();
+        for (int p = populations.size() - 1; p >= 0; p--) {
+            Population population = populations.get(p);
+            cut.put(population.name(), partitioner.cut(population, partitioner.readers(population, cut)));
+        }
         List<PieceDemand> pieces = new ArrayList<>();
         Map<String, SourceSpan> spans = new LinkedHashMap<>();
-        for (Population population : network.populations()) {
+        for (Population population : populations) {
             spans.put(population.name(), population.span());
-            pieces.addAll(partitioner.cut(population));
+            pieces.addAll(cut.get(population.name()));
         }
         return new Partition(pieces, spans);
     }
 
-    private List<PieceDemand> cut(Population population) {
-        List<GateUnit> gates = network.gatesOf(population.name());
+    /**
+     * For {@code population} and each of its gates, the number of reader tiles (already cut, in {@code cut}) whose
+     * receptive field holds each element.
+     */
+    private Map<String, int[]> readers(Population population, Map<String, List<PieceDemand>> cut) {
+        Map<String, int[]> readers = new HashMap<>();
+        List<String> units = new ArrayList<>();
+        units.add(population.name());
+        network.gatesOf(population.name()).forEach(gate -> units.add(gate.name()));
+        for (String unit : units) {
+            int[] counts = new int[network.sources().get(unit).size()];
+            for (Projection projection : network.projectionsFrom(unit)) {
+                for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
+                    BitSet read = new BitSet(counts.length);
+                    Connectivity.of(projection.synapse(), reader.tile()).addSourceElements(read);
+                    read.stream().forEach(e -> counts[e]++);
+                }
+            }
+            readers.put(unit, counts);
+        }
+        return readers;
+    }
+
+    /**
+     * The tiles of {@code population}; {@code readers} counts, per element of it and of its gates, the reader tiles
+     * that need it, so that a tile's output axons are bounded by Σ readers(e) (see {@link ResourceModel}).
+     */
+    private List<PieceDemand> cut(Population population, Map<String, int[]> readers) {
+        Layer layer = new Layer(population, network.gatesOf(population.name()), readers);
         if (!chip.features().splitLayers()) {
-            PieceDemand whole = demand(population, gates, Tile.whole(population.name(), population.shape()));
+            PieceDemand whole = demand(layer, Tile.whole(population.name(), population.shape()));
             if (!fitsSomeCore(whole)) {
                 throw tooBig(population, "", whole);
             }
             return List.of(whole);
         }
-        TileGrid.Alignment alignment = alignment(population.shape(), gates);
+        TileGrid.Alignment alignment = alignment(population.shape(), layer.gates());
         Optional<TileGrid> grid = TileGrid.search(population, alignment, largestNeurons,
-                tile -> axonsIfFits(population, gates, tile, this::fitsEveryCore));
+                tile -> axonsIfFits(layer, tile, this::fitsEveryCore));
         if (grid.isEmpty()) {
             grid = TileGrid.search(population, alignment, largestNeurons,
-                    tile -> axonsIfFits(population, gates, tile, this::fitsSomeCore));
+                    tile -> axonsIfFits(layer, tile, this::fitsSomeCore));
         }
         if (grid.isEmpty()) {
             TileGrid smallest = TileGrid.smallest(population, alignment);
-            PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(population, gates, tile))
+            PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(layer, tile))
                     .filter(demand -> !fitsSomeCore(demand)).findFirst().orElseThrow();
             String what = misfit.tile().size() == 1 ? "one neuron: "
                     : "its smallest tile " + misfit.tile() + ", which keeps the windows of its gate whole: ";
             throw tooBig(population, what, misfit);
         }
-        return grid.get().tiles().stream().map(tile -> demand(population, gates, tile)).toList();
+        return grid.get().tiles().stream().map(tile -> demand(layer, tile)).toList();
     }
 
     /** The input axons of {@code tile} when it fits by {@code fits}; tiles beyond every core's neurons fail fast. */
-    private OptionalLong axonsIfFits(Population population, List<GateUnit> gates, Tile tile,
+    private OptionalLong axonsIfFits(Layer layer, Tile tile,
             Predicate<PieceDemand> fits) {
         if (tile.size() > largestNeurons) {
             return OptionalLong.empty();
         }
-        PieceDemand demand = demand(population, gates, tile);
+        PieceDemand demand = demand(layer, tile);
         return fits.test(demand) ? OptionalLong.of(demand.inputAxons()) : OptionalLong.empty();
     }
 
@@ -164,12 +198,16 @@ public final class Partitioner {
         return b == 0 ? a : gcd(b, a % b);
     }
 
-    private PieceDemand demand(Population population, List<GateUnit> gates, Tile tile) {
+    /** A population being cut, its gates, and how many reader tiles need each element of it and of its gates. */
+    private record Layer(Population population, List<GateUnit> gates, Map<String, int[]> readers) {
+    }
+
+    private PieceDemand demand(Layer layer, Tile tile) {
         List<Tile> gateTiles = new ArrayList<>();
-        for (GateUnit gate : gates) {
+        for (GateUnit gate : layer.gates()) {
             gateTile(gate, tile).ifPresent(gateTiles::add);
         }
-        return model.demand(population, tile, gateTiles);
+        return model.demand(layer.population(), tile, gateTiles, layer.readers());
     }
 
     /** Whether windows tile the map they pool: kernel = stride and no padding. */

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * @param biasMemory    bias entries
  * @param inputs        for each source the tile reads, in network order, the source elements whose events it needs:
  *                      the union of the receptive fields of its neurons over all its projections (never mutated)
- * @param sentElements  the tile's and its gate tiles' elements that some projection reads: each needs at least one
- *                      output axon, whichever core its readers land on
+ * @param sentElements  Σ over the tile's and its gate tiles' elements of the reader tiles that need each (one per
+ *                      element read when the readers are not cut yet): the most output axons they can take, one per
+ *                      destination core, wherever the reader tiles land
  * @param traffic       an estimate of the synaptic events the tile's spikes cause, for balancing cores
  */
 public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,

@@ -69,11 +69,20 @@ public final class ResourceModel {
 
     /** The demand of {@code tile} of {@code population}, whose core also holds {@code gateTiles}. */
     public PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles) {
+        return demand(population, tile, gateTiles, Map.of());
+    }
+
+    /**
+     * The demand of {@code tile}, with {@code readers} giving for some units the number of reader tiles each element
+     * goes to (each at most a core): the tile's sent elements then count Σ readers(e), an upper bound of the output
+     * axons the tile takes, instead of one per element read.
+     */
+    PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles, Map<String, int[]> readers) {
         Memory memory = memory(population, List.of(tile));
-        long sent = sentElements(tile);
+        long sent = sentElements(tile, readers);
         long traffic = traffic(tile);
         for (Tile gate : gateTiles) {
-            sent += sentElements(gate);
+            sent += sentElements(gate, readers);
             traffic += traffic(gate);
         }
         return new PieceDemand(tile, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
@@ -194,7 +203,17 @@ public final class ResourceModel {
         return inputChannels << (ceilLog2(kernelArea) + ceilLog2(outputChannels));
     }
 
-    private long sentElements(Tile tile) {
+    private long sentElements(Tile tile, Map<String, int[]> readers) {
+        int[] counts = readers.get(tile.unit());
+        if (counts != null) {
+            long sent = 0;
+            for (Piece run : tile.runs()) {
+                for (int e = run.first(); e < run.end(); e++) {
+                    sent += counts[e];
+                }
+            }
+            return sent;
+        }
         BitSet read = readElements.get(tile.unit());
         return tile.runs().stream().mapToLong(run -> read.get(run.first(), run.end()).cardinality()).sum();
     }

@@ -22,9 +22,11 @@ import org.snnc.targets.net.Population;
  * that fit, the search keeps the fewest tiles
  * ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉, then the largest full tile (so that what the grid leaves free of its cores gathers on
  * the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest tile's).
- * A grid fits when its {@link #representatives()} do: every distinct kind of tile up to position, since along a
- * spatial axis the first, an inner and the last tile are the only ones whose halo differs, and along channels the
- * first and the last differ only in size, unless a grouped projection makes each channel tile read its own channels.
+ * The binary search tests a grid by its {@link #representatives()}: every distinct kind of tile up to position,
+ * since along a spatial axis the first, an inner and the last tile are the only ones whose halo differs, and along
+ * channels the first and the last differ only in size, unless a grouped projection makes each channel tile read its
+ * own channels. What a tile sends depends on where its readers' tiles cut, which no kind captures, so a grid is kept
+ * only when every one of its tiles fits; else the next narrower one is tried.
  *
  * @param population   the population
  * @param grouped      whether a grouped convolution projects into it (then every channel tile is representative)
@@ -83,10 +85,19 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                         failing = middle;
                     }
                 }
-                if (fitting < 0) {
+                TileGrid grid = null;
+                for (; fitting >= 0 && grid == null; fitting--) {
+                    TileGrid candidate = new TileGrid(population, grouped, channels, rows, colExtents.get(fitting));
+                    if (candidate.count() > bestTiles) {
+                        break;
+                    }
+                    if (candidate.tiles().stream().allMatch(tile -> fit.apply(tile).isPresent())) {
+                        grid = candidate;
+                    }
+                }
+                if (grid == null) {
                     continue;
                 }
-                TileGrid grid = new TileGrid(population, grouped, channels, rows, colExtents.get(fitting));
                 long tiles = grid.count();
                 long size = grid.tileSize();
                 long axons = tiles * fittingAxons;
