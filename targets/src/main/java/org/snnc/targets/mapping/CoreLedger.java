@@ -2,6 +2,7 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +19,10 @@ import org.snnc.targets.spec.CoreResources;
 /**
  * The running account of every core while an allocator places pieces one at a time, in any order. For each core it
  * keeps the sums of the additive resources, the layers, the source elements its pieces need (one input axon each,
- * shared by the core's pieces) and the elements it holds (its population and gate pieces), and for each pair of cores
- * how many elements one sends to the other: core X sends to core Z the elements of every source s in
- * needed_Z(s) ∩ held_X(s).
+ * shared by the core's pieces) and the elements it holds (its population and gate pieces, indexed by unit as runs
+ * with their core, and the cores reading each source, so that a plan looks only at the cores it concerns), and for
+ * each pair of cores how many elements one sends to the other: core X sends to core Z the elements of every source
+ * s in needed_Z(s) ∩ held_X(s).
  *
  * <p>Placing piece P on core Y changes: Y's additive sums and layers; Y's input axons by the elements P needs that Y
  * did not need yet; the sends X → Y of every core X holding some of those elements; and the sends Y → Z of every core
@@ -66,7 +68,6 @@ final class CoreLedger {
         long outputAxons;
         final Set<String> layers = new TreeSet<>();
         final Map<String, BitSet> needed = new TreeMap<>();
-        final Map<String, BitSet> held = new TreeMap<>();
         final TreeMap<Integer, Long> sends = new TreeMap<>();
 
         long amount(Resource resource) {
@@ -84,8 +85,10 @@ final class CoreLedger {
     private final ChipSpec chip;
     private final List<CoreResources> resources;
     private final List<Load> loads = new ArrayList<>();
-    /** The cores holding a piece, ascending: only they send or read, so a plan visits only them. */
-    private final TreeSet<Integer> occupied = new TreeSet<>();
+    /** Per unit, the runs of its elements placed so far: first element → {end, core}; runs never overlap. */
+    private final Map<String, TreeMap<Integer, int[]>> heldRuns = new HashMap<>();
+    /** Per source, the cores whose pieces read some of its elements. */
+    private final Map<String, TreeSet<Integer>> needers = new HashMap<>();
 
     CoreLedger(ChipSpec chip) {
         this.chip = chip;
@@ -116,7 +119,7 @@ final class CoreLedger {
     /** The first core of {@code order} that has room for {@code demand}. */
     OptionalInt firstFit(PieceDemand demand, Iterable<Integer> order) {
         for (int core : order) {
-            if (misfit(demand, core).isEmpty()) {
+            if (hasLocalRoom(demand, core) && misfit(demand, core).isEmpty()) {
                 return OptionalInt.of(core);
             }
         }
@@ -145,12 +148,13 @@ final class CoreLedger {
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
         load.outputAxons += demand.sentElements();
-        occupied.add(core);
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
         for (Piece piece : demand.held()) {
-            load.held.computeIfAbsent(piece.unit(), s -> new BitSet()).set(piece.first(), piece.end());
+            heldRuns.computeIfAbsent(piece.unit(), unit -> new TreeMap<>()).put(piece.first(),
+                    new int[] {piece.end(), core});
         }
+        plan.newInputs().keySet().forEach(source -> needers.computeIfAbsent(source, s -> new TreeSet<>()).add(core));
         for (Transfer transfer : plan.transfers()) {
             Load sender = loads.get(transfer.from());
             sender.sends.merge(transfer.to(), transfer.elements(), Long::sum);
@@ -195,23 +199,32 @@ final class CoreLedger {
             newInputs.put(input.getKey(), fresh);
             newAxons += fresh.cardinality();
         }
-        List<Transfer> transfers = new ArrayList<>();
-        for (int sender : occupied) {
-            long elements = 0;
-            for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
-                BitSet held = loads.get(sender).held.get(input.getKey());
-                if (held != null) {
-                    BitSet sent = (BitSet) input.getValue().clone();
-                    sent.and(held);
-                    elements += sent.cardinality();
+        TreeMap<Integer, Long> fromSenders = new TreeMap<>();
+        for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
+            TreeMap<Integer, int[]> runs = heldRuns.get(input.getKey());
+            BitSet fresh = input.getValue();
+            for (int a = runs == null ? -1 : fresh.nextSetBit(0); a >= 0; a = fresh.nextSetBit(a)) {
+                int b = fresh.nextClearBit(a);
+                Integer from = runs.floorKey(a);
+                for (Map.Entry<Integer, int[]> run : runs.tailMap(from == null ? a : from).entrySet()) {
+                    if (run.getKey() >= b) {
+                        break;
+                    }
+                    int overlap = Math.min(b, run.getValue()[0]) - Math.max(a, run.getKey());
+                    if (overlap > 0) {
+                        fromSenders.merge(run.getValue()[1], (long) overlap, Long::sum);
+                    }
                 }
-            }
-            if (elements > 0) {
-                transfers.add(new Transfer(sender, core, elements));
+                a = b;
             }
         }
-        List<Piece> held = demand.held();
-        for (int reader : occupied) {
+        List<Transfer> transfers = new ArrayList<>();
+        fromSenders.forEach((sender, elements) -> transfers.add(new Transfer(sender, core, elements)));
+        TreeSet<Integer> readers = new TreeSet<>();
+        readers.addAll(needers.getOrDefault(demand.tile().unit(), new TreeSet<>()));
+        demand.gates().forEach(gate -> readers.addAll(needers.getOrDefault(gate.unit(), new TreeSet<>())));
+        List<Piece> held = readers.isEmpty() ? List.of() : demand.held();
+        for (int reader : readers) {
             long elements = 0;
             for (Piece piece : held) {
                 BitSet needed = loads.get(reader).needed.get(piece.unit());
@@ -249,6 +262,19 @@ final class CoreLedger {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code core}'s additive resources, input axons aside, take {@code demand}: the test that rules out most
+     * full cores before any plan or message is made.
+     */
+    private boolean hasLocalRoom(PieceDemand demand, int core) {
+        Load load = loads.get(core);
+        CoreResources limits = resources.get(core);
+        return load.neurons + demand.neurons() <= limits.neurons()
+                && load.synapseMemory + demand.synapseMemory() <= limits.synapseMemory()
+                && load.biasMemory + demand.biasMemory() <= limits.biasMemory()
+                && load.outputAxons + demand.sentElements() <= limits.outputAxons();
     }
 
     /**

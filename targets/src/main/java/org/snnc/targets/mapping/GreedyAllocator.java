@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.snnc.targets.spec.ChipSpec;
 
 /**
@@ -26,14 +25,15 @@ public final class GreedyAllocator implements CoreAllocator {
     @Override
     public Allocation allocate(Partition partition, ChipSpec chip) {
         CoreLedger ledger = new CoreLedger(chip);
-        List<Integer> cores = new ArrayList<>();
+        List<Integer> placed = new ArrayList<>();
         PieceDemand firstWithoutRoom = null;
         CoreLedger.Misfit why = null;
         int current = 0;
         for (PieceDemand demand : partition.pieces()) {
             int previous = current;
-            List<Integer> order = Stream.concat(Stream.of(previous),
-                    IntStream.range(0, ledger.cores()).filter(core -> core != previous).boxed()).toList();
+            int cores = ledger.cores();
+            Iterable<Integer> order = () -> IntStream.concat(IntStream.of(previous),
+                    IntStream.range(0, cores).filter(core -> core != previous)).iterator();
             OptionalInt core = ledger.firstFit(demand, order);
             if (core.isPresent()) {
                 current = core.getAsInt();
@@ -45,11 +45,11 @@ public final class GreedyAllocator implements CoreAllocator {
                 current = CoreCount.openCore(ledger, partition, chip, demand);
             }
             ledger.place(demand, current);
-            cores.add(current);
+            placed.add(current);
         }
         if (ledger.cores() > chip.cores()) {
             throw CoreCount.outOfCores(ledger, partition, chip, firstWithoutRoom, why);
         }
-        return new Allocation(cores, Map.of("cores", (long) ledger.usedCores()));
+        return new Allocation(placed, Map.of("cores", (long) ledger.usedCores()));
     }
 }

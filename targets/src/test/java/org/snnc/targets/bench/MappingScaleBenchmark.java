@@ -16,18 +16,20 @@ import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
 
 /**
- * Prints how long mapping alone takes, and the heap it peaks at, on the topology of VGG-16 for ImageNet
- * (3×224×224, 13 conv 3×3 layers with 2×2 max pooling as gates, dense →4096→4096→1000) with random quantized
- * weights, on {@code examples/boards/generic-board.json}: the mapper's share of "compile VGG-16 in 60 s and 4 GiB",
- * measured without the conversion in front of it. Full VGG-16 does not fit generic cores (an inner neuron of a 3×3
- * conv over 512 channels reads 4608 elements, more than a core's 4096 input axons), so the widths can be divided:
- * {@code -Dexec.args="SIDE DIVISOR"}, 224 and 2 by default (channels 32 … 256, 6.8 M neurons). Not a test; run it
+ * Prints how long mapping alone takes, and the heap it peaks at, on the feature stack of VGG-16 for ImageNet
+ * (3×224×224, 13 conv 3×3 layers with 2×2 max pooling as gates) with random quantized weights, on
+ * {@code examples/boards/generic-board.json}: the mapper's share of "compile VGG-16 in 60 s and 4 GiB", measured
+ * without the conversion in front of it. Whole VGG-16 does not fit generic cores: an inner neuron of a 3×3 conv over
+ * 512 channels reads 4608 elements and one of fc1 25088, more than a core's 4096 input axons. So the classifier is
+ * left out and the widths can be divided: {@code -Dexec.args="SIDE DIVISOR"}, 224 and 2 by default (channels
+ * 32 … 256, 6.8 M neurons). Not a test; run it
  * from the repository root with {@code mvn -B -q -pl targets test-compile exec:java -Dsnnc.exec.skip=false
  * -Dexec.mainClass=org.snnc.targets.bench.MappingScaleBenchmark -Dexec.classpathScope=test}.
  */
 public final class MappingScaleBenchmark {
 
-    private static final int[] VGG16 = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
+    /** VGG-16's feature stack up to its last conv; 0 is a 2×2 max pooling. */
+    private static final int[] VGG16 = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512};
 
     private MappingScaleBenchmark() {
     }
@@ -45,9 +47,6 @@ public final class MappingScaleBenchmark {
             current = width == 0 ? net.gate("pool" + layer, current, Window2d.square(2, 2, 0))
                     : net.conv("conv" + layer, current, width / divisor, Window2d.square(3, 1, 1), 1);
         }
-        current = net.dense("fc1", current, 4096 / divisor);
-        current = net.dense("fc2", current, 4096 / divisor);
-        current = net.dense("fc3", current, 1000);
         SynapticNetwork network = net.network(current);
         long built = System.nanoTime();
         System.out.printf(Locale.ROOT, "network: %d populations, %,d neurons, built in %.1f s%n",
