@@ -71,8 +71,9 @@ final class Steps {
                 + node.name() + "'; spiking networks run in the spiking simulator");
     }
 
+    /** The tensor's own array, shared, not copied: no kernel writes to its weights. */
     private static double[] values(Graph graph, ParamRef ref) {
-        return graph.weights().tensors().get(ref.key()).toArray();
+        return graph.weights().tensors().get(ref.key()).backingArray();
     }
 
     private static int[] operandSlots(List<String> operands, Map<String, Integer> slot) {
@@ -86,11 +87,15 @@ final class Steps {
 
     /**
      * ONNX {@code Conv} (dilation 1, explicit pads): y[f,i,j] = b[f] + Σ_c Σ_u Σ_v W[f,c,u,v] · xpad[g·C/G + c,
-     * i·sH + u − top, j·sW + v − left] with g = ⌊f·G/F⌋ and zeros outside the input. The loops run over weights
-     * outermost and over the output row innermost; each output still receives its terms in (c, u, v) order, after
-     * the bias, so the sum is the formula's, read left to right, with the zero padding terms skipped.
+     * i·sH + u − top, j·sW + v − left] with g = ⌊f·G/F⌋ and zeros outside the input. For each filter, the output
+     * plane is taken in blocks of whole rows of about {@value #BLOCK} values, which stay in the cache while the loops
+     * run over weights and, innermost, over an output row (contiguous and vectorized when sW = 1). Each output still
+     * receives its terms in (c, u, v) order, after the bias, so the sum is the formula's, read left to right, with
+     * the zero padding terms skipped.
      */
     private static final class Conv implements Step {
+        /** The output values of one block, 16 KiB: the block and the input rows it reads fit a core's L1/L2. */
+        private static final int BLOCK = 2048;
         private final int in;
         private final int channels;
         private final int height;
@@ -135,28 +140,36 @@ final class Steps {
             double[] y = new double[filters * plane];
             int perGroupIn = channels / groups;
             int perGroupOut = filters / groups;
+            int blockRows = Math.max(1, BLOCK / outW);
             for (int f = 0; f < filters; f++) {
                 int g = f / perGroupOut;
                 int yBase = f * plane;
                 if (bias != null) {
                     Arrays.fill(y, yBase, yBase + plane, bias[f]);
                 }
-                for (int c = 0; c < perGroupIn; c++) {
-                    int xBase = (g * perGroupIn + c) * height * width;
-                    int wBase = (f * perGroupIn + c) * kh * kw;
-                    for (int u = 0; u < kh; u++) {
-                        // Output rows whose input row i·sH + u − top lies in [0, H).
-                        int iLo = Math.max(0, ceilDiv(top - u, sh));
-                        int iHi = Math.min(outH - 1, Math.floorDiv(height - 1 + top - u, sh));
-                        for (int v = 0; v < kw; v++) {
-                            double w = weight[wBase + u * kw + v];
-                            int jLo = Math.max(0, ceilDiv(left - v, sw));
-                            int jHi = Math.min(outW - 1, Math.floorDiv(width - 1 + left - v, sw));
-                            for (int i = iLo; i <= iHi; i++) {
-                                int xRow = xBase + (i * sh + u - top) * width + v - left;
-                                int yRow = yBase + i * outW;
-                                for (int j = jLo; j <= jHi; j++) {
-                                    y[yRow + j] += w * x[xRow + j * sw];
+                for (int first = 0; first < outH; first += blockRows) {
+                    int last = Math.min(outH, first + blockRows) - 1;
+                    for (int c = 0; c < perGroupIn; c++) {
+                        int xBase = (g * perGroupIn + c) * height * width;
+                        int wBase = (f * perGroupIn + c) * kh * kw;
+                        for (int u = 0; u < kh; u++) {
+                            // Output rows of the block whose input row i·sH + u − top lies in [0, H).
+                            int iLo = Math.max(first, ceilDiv(top - u, sh));
+                            int iHi = Math.min(last, Math.floorDiv(height - 1 + top - u, sh));
+                            for (int v = 0; v < kw; v++) {
+                                double w = weight[wBase + u * kw + v];
+                                int jLo = Math.max(0, ceilDiv(left - v, sw));
+                                int jHi = Math.min(outW - 1, Math.floorDiv(width - 1 + left - v, sw));
+                                for (int i = iLo; i <= iHi; i++) {
+                                    int xRow = xBase + (i * sh + u - top) * width + v - left;
+                                    int yRow = yBase + i * outW;
+                                    if (sw == 1) {
+                                        accumulate(y, yRow + jLo, x, xRow + jLo, w, jHi - jLo + 1);
+                                    } else {
+                                        for (int j = jLo; j <= jHi; j++) {
+                                            y[yRow + j] += w * x[xRow + j * sw];
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -164,6 +177,13 @@ final class Steps {
                 }
             }
             return y;
+        }
+
+        /** y[yAt + j] += w · x[xAt + j] for j in [0, n): one tap over a row, a loop the JIT vectorizes. */
+        private static void accumulate(double[] y, int yAt, double[] x, int xAt, double w, int n) {
+            for (int j = 0; j < n; j++) {
+                y[yAt + j] += w * x[xAt + j];
+            }
         }
     }
 

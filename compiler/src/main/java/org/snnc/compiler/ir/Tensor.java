@@ -41,6 +41,14 @@ public final class Tensor {
         return values[flatIndex];
     }
 
+    /**
+     * The values themselves, in C order, not a copy: for kernels that read large tensors (a VGG-16 holds 138 M
+     * weights) without doubling their memory. A tensor is immutable, so the caller must never write to the array.
+     */
+    public double[] backingArray() {
+        return values;
+    }
+
     /** A copy of the values, in C order. */
     public double[] toArray() {
         return values.clone();

@@ -217,8 +217,9 @@ public final class Quantize implements Pass {
                     w -> synapses.extremes(neurons.input(), w::get));
         }
 
+        /** The tensor's own array, shared: the quantizer reads the float weights and current, never writes them. */
         private double[] values(ParamRef ref) {
-            return graph.weights().get(ref.key()).orElseThrow().toArray();
+            return graph.weights().get(ref.key()).orElseThrow().backingArray();
         }
     }
 
