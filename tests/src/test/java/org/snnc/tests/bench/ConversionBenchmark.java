@@ -6,7 +6,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
@@ -14,14 +16,27 @@ import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
+import org.snnc.compiler.passes.CompilationInputs;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.IrDumps;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.PassManager;
+import org.snnc.compiler.passes.PassRun;
+import org.snnc.compiler.passes.Passes;
+import org.snnc.compiler.passes.PipelineResult;
+import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.testing.ModelZoo;
+import org.snnc.targets.TargetPipeline;
+import org.snnc.targets.quant.Quantize;
+import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ChipCompilation;
 
 /**
  * The front half of {@link ZooBenchmark}: import (or build), conversion with 16 calibration images, quantization and
- * {@link SynapticNetwork#of}, each stage's wall time and the peak heap; no mapping or emission. For profiling the
+ * {@link SynapticNetwork#of} as {@link ChipCompilation#quantize} runs them on the generic chip, with each pass's wall
+ * time (its verification included) and the peak heap; no mapping or emission. For profiling the
  * conversion of networks of real size. Arguments are network names as for {@link ZooBenchmark}; vgg16-imagenet is
  * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code /tmp/scale/vgg16.onnx}), written
  * there first if absent. Not a test: nothing is asserted.
@@ -67,7 +82,22 @@ public final class ConversionBenchmark {
             compilation.record("build network", System.nanoTime() - start);
         }
         double[][] images = ModelZoo.images(graph, CALIBRATION_IMAGES, SEED);
-        SynapticNetwork network = compilation.quantize(graph, images, THREADS);
+        long converting = System.nanoTime();
+        List<Pass> pipeline = new ArrayList<>(Passes.standard(TargetPipeline.adapt(compilation.chip(),
+                ConversionOptions.defaults(), graph).options()));
+        pipeline.add(new Quantize(new QuantizeOptions(compilation.chip(), ChipCompilation.ZERO_RESET_RATIO)));
+        PipelineResult converted = new PassManager(pipeline, IrDumps.NONE)
+                .run(graph, new CompilationInputs(Optional.of(images), THREADS, Progress.NONE));
+        long quantized = System.nanoTime();
+        long passes = 0;
+        for (PassRun run : converted.runs()) {
+            compilation.record("  pass " + run.pass() + " (+ verify)", run.wallNanos() + run.verifyNanos());
+            passes += run.wallNanos() + run.verifyNanos();
+        }
+        compilation.record("  pass manager's own checks", quantized - converting - passes);
+        long networkStart = System.nanoTime();
+        SynapticNetwork network = SynapticNetwork.of(converted.graph());
+        compilation.record("synaptic network", System.nanoTime() - networkStart);
         long total = 0;
         for (ChipCompilation.Stage stage : compilation.stages()) {
             System.out.printf(Locale.ROOT, "  %-44s %10.1f ms%n", stage.name(), stage.nanos() / 1e6);
