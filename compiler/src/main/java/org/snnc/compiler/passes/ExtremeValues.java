@@ -20,7 +20,7 @@ public final class ExtremeValues {
     private double[] buffer;
     private int size;
     private long count;
-    /** Once the buffer has been trimmed, the k-th extreme value kept: a value beyond it in the wrong direction is dropped. */
+    /** Once the buffer has been trimmed, the k-th extreme value kept: a value not beyond it is dropped. */
     private boolean bounded;
     private double bound;
 

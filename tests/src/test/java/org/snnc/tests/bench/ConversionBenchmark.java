@@ -38,8 +38,8 @@ import org.snnc.tests.ChipCompilation;
  * {@link SynapticNetwork#of} as {@link ChipCompilation#quantize} runs them on the generic chip, with each pass's wall
  * time (its verification included) and the peak heap; no mapping or emission. For profiling the
  * conversion of networks of real size. Arguments are network names as for {@link ZooBenchmark}; vgg16-imagenet is
- * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code /tmp/scale/vgg16.onnx}), written
- * there first if absent. Not a test: nothing is asserted.
+ * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code snnc-vgg16-imagenet.onnx} in the
+ * temporary folder), written there first if absent and kept for the next run. Not a test: nothing is asserted.
  */
 public final class ConversionBenchmark {
 
@@ -66,7 +66,8 @@ public final class ConversionBenchmark {
         long start = System.nanoTime();
         Graph graph;
         if (name.equals("vgg16-imagenet")) {
-            Path file = Path.of(System.getProperty("snnc.bench.onnx", "/tmp/scale/vgg16.onnx"));
+            Path file = Path.of(System.getProperty("snnc.bench.onnx",
+                    Path.of(System.getProperty("java.io.tmpdir"), "snnc-vgg16-imagenet.onnx").toString()));
             if (!Files.exists(file)) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 ModelZoo.writeVgg16ImageNetOnnx(file, SEED);
