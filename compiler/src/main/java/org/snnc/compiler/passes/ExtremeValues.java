@@ -30,7 +30,7 @@ public final class ExtremeValues {
         }
         this.capacity = capacity;
         this.largest = largest;
-        this.buffer = new double[Math.min(2 * capacity, 1024)];
+        this.buffer = new double[(int) Math.min(2L * capacity, 1024)];
     }
 
     /**
@@ -60,8 +60,9 @@ public final class ExtremeValues {
             return;
         }
         if (size == buffer.length) {
-            if (buffer.length < 2 * capacity) {
-                buffer = Arrays.copyOf(buffer, (int) Math.min(2L * capacity, 2L * buffer.length));
+            long most = Math.min(2L * capacity, Integer.MAX_VALUE - 16);
+            if (buffer.length < most) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(most, 2L * buffer.length));
             } else {
                 trim();
             }
