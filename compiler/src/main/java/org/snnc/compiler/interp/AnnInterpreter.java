@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Input;
@@ -23,8 +24,8 @@ import org.snnc.compiler.ir.Verifier;
  * definition order. A batch spreads its images over a pool of worker threads; since each image's arithmetic is fixed
  * and independent of the others, the results are bit-identical for any number of threads.
  *
- * <p>The constructor verifies the graph and copies every weight to a plain array once; an interpreter is immutable
- * and may be shared between threads.
+ * <p>The constructor verifies the graph and compiles its kernels, which read the weight tensors' arrays in place
+ * (never writing them); an interpreter is immutable and may be shared between threads.
  */
 public final class AnnInterpreter {
 
@@ -34,6 +35,8 @@ public final class AnnInterpreter {
     private final Step[] steps;
     private final int outputSlot;
     private final int inputSize;
+    /** For each slot, the last slot whose step reads it (its own index if none does). */
+    private final int[] lastUse;
 
     /** Verifies {@code graph} (throwing every error as a {@code CompilationException}) and compiles its kernels. */
     public AnnInterpreter(Graph graph) {
@@ -53,6 +56,15 @@ public final class AnnInterpreter {
             s++;
         }
         this.shapes = List.copyOf(slotShapes);
+        this.lastUse = new int[names.size()];
+        int user = 0;
+        for (Node node : graph.nodes().values()) {
+            lastUse[user] = Math.max(lastUse[user], user);
+            for (String operand : node.inputs()) {
+                lastUse[slot.get(operand)] = Math.max(lastUse[slot.get(operand)], user);
+            }
+            user++;
+        }
         this.outputSlot = slot.get(graph.output());
         this.inputSize = graph.input().shape().size();
     }
@@ -103,15 +115,7 @@ public final class AnnInterpreter {
         for (int image = 0; image < inputs.length; image++) {
             checkLength(inputs[image], image);
         }
-        boolean[] kept = new boolean[names.size()];
-        for (String name : keep) {
-            int index = names.indexOf(name);
-            if (index < 0) {
-                throw new IllegalArgumentException("no node '" + name + "' in graph " + graph.name());
-            }
-            kept[index] = true;
-        }
-        kept[outputSlot] = true;
+        boolean[] kept = keptSlots(keep);
         double[][][] values = new double[names.size()][][];
         for (int s = 0; s < kept.length; s++) {
             if (kept[s]) {
@@ -131,6 +135,68 @@ public final class AnnInterpreter {
         return new Activations(inputs.length, graph.output(), byName, shapeByName);
     }
 
+    /** What a worker does with one image's retained values. */
+    @FunctionalInterface
+    public interface ImageConsumer<S> {
+        /**
+         * @param state  the worker's own state
+         * @param image  the image's index in the batch
+         * @param values the retained nodes' values, by name; the arrays are the interpreter's, never to be written
+         */
+        void accept(S state, int image, Map<String, double[]> values);
+    }
+
+    /**
+     * Evaluates every image of {@code inputs} on {@code threads} worker threads and hands each image's retained
+     * values to {@code consumer} as soon as the image is done, keeping nothing: a batch of any size takes the memory
+     * of one image per worker. Each worker makes one state with {@code state} and passes it to every image it takes;
+     * which worker takes which image varies, so a caller that merges the states must merge in a way that does not
+     * depend on it.
+     *
+     * @param keep the nodes whose values to hand over; the output is always handed over
+     * @return the workers' states, to merge
+     * @throws IllegalArgumentException if an image has the wrong length or {@code keep} names an unknown node
+     */
+    public <S> List<S> forEachImage(double[][] inputs, Set<String> keep, int threads, Supplier<S> state,
+            ImageConsumer<S> consumer) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        for (int image = 0; image < inputs.length; image++) {
+            checkLength(inputs[image], image);
+        }
+        boolean[] kept = keptSlots(keep);
+        List<S> states = Collections.synchronizedList(new ArrayList<>());
+        PerImageWorkers.run(inputs.length, threads, "snnc-interp", () -> {
+            S made = state.get();
+            states.add(made);
+            return made;
+        }, (worker, image) -> {
+            double[][] slots = run(inputs[image], kept);
+            Map<String, double[]> values = new LinkedHashMap<>();
+            for (int s = 0; s < kept.length; s++) {
+                if (kept[s]) {
+                    values.put(names.get(s), slots[s]);
+                }
+            }
+            consumer.accept(worker, image, Collections.unmodifiableMap(values));
+        });
+        return List.copyOf(states);
+    }
+
+    private boolean[] keptSlots(Set<String> keep) {
+        boolean[] kept = new boolean[names.size()];
+        for (String name : keep) {
+            int index = names.indexOf(name);
+            if (index < 0) {
+                throw new IllegalArgumentException("no node '" + name + "' in graph " + graph.name());
+            }
+            kept[index] = true;
+        }
+        kept[outputSlot] = true;
+        return kept;
+    }
+
     /** Stores the kept slots of one image; each image writes its own cells, which PerImageWorkers publishes. */
     private static void retain(double[][] slots, double[][][] values, int image) {
         for (int s = 0; s < slots.length; s++) {
@@ -145,6 +211,20 @@ public final class AnnInterpreter {
         double[][] slots = new double[steps.length][];
         for (int s = 0; s < steps.length; s++) {
             slots[s] = steps[s] == null ? input.clone() : steps[s].apply(slots);
+        }
+        return slots;
+    }
+
+    /** The {@code kept} slots' values for one image; every other slot is dropped once its last user has run. */
+    private double[][] run(double[] input, boolean[] kept) {
+        double[][] slots = new double[steps.length][];
+        for (int s = 0; s < steps.length; s++) {
+            slots[s] = steps[s] == null ? input.clone() : steps[s].apply(slots);
+            for (int operand = 0; operand <= s; operand++) {
+                if (!kept[operand] && lastUse[operand] == s) {
+                    slots[operand] = null;
+                }
+            }
         }
         return slots;
     }

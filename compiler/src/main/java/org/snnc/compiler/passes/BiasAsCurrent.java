@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.Concat;
@@ -27,6 +28,7 @@ import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
+import org.snnc.compiler.ir.Weights;
 import org.snnc.compiler.interp.AnnInterpreter;
 
 /**
@@ -103,17 +105,40 @@ public final class BiasAsCurrent implements Pass {
         if (node instanceof Concat) {
             return operands.stream().flatMapToDouble(Arrays::stream).toArray();
         }
-        return evaluateAlone(node, graph, shapes.get(node.inputs().get(0)), operands.get(0));
+        return evaluateAlone(node, graph, shapes.get(node.inputs().get(0)), operands.get(0),
+                shapes.get(node.name()).size());
     }
 
-    /** Evaluates one single-operand ANN node on {@code operand} with the ANN interpreter's kernels. */
-    private static double[] evaluateAlone(Node node, Graph graph, Shape operandShape, double[] operand) {
+    /**
+     * Evaluates one single-operand ANN node on {@code operand} with the ANN interpreter's kernels. A conv2d or dense
+     * on an operand of zeros gives its bias, broadcast (0 without one), exactly as the kernel's sum b + Σ w·0 would:
+     * every term is ±0 (weights are finite), which leaves a non-zero b and +0 unchanged; only a bias of −0 could
+     * turn +0, so such a bias is evaluated.
+     */
+    private static double[] evaluateAlone(Node node, Graph graph, Shape operandShape, double[] operand,
+            int outputSize) {
+        if ((node instanceof Conv2d || node instanceof Dense) && Arrays.stream(operand).allMatch(x -> x == 0)) {
+            Optional<ParamRef> biasRef = node instanceof Conv2d conv ? conv.bias() : ((Dense) node).bias();
+            double[] bias = biasRef.map(ref -> graph.weights().get(ref.key()).orElseThrow().toArray())
+                    .orElse(new double[0]);
+            if (Arrays.stream(bias).noneMatch(b -> Double.doubleToRawLongBits(b) == Long.MIN_VALUE)) {
+                int rows = node instanceof Conv2d conv ? conv.filters() : ((Dense) node).units();
+                int perRow = outputSize / rows;
+                double[] constant = new double[rows * perRow];
+                if (bias.length > 0) {
+                    Arrays.setAll(constant, k -> bias[k / perRow]);
+                }
+                return constant;
+            }
+        }
         String operandName = node.name().equals("operand") ? "operand_" : "operand";
+        Map<String, Tensor> own = new TreeMap<>();
+        node.parameters().values().forEach(ref -> own.put(ref.key(), graph.weights().get(ref.key()).orElseThrow()));
         Graph alone = Graph.builder("constant")
                 .add(new Input(operandName, DType.F64, operandShape, Scale.ONE, node.span()))
                 .add(node.withInputs(List.of(operandName)))
                 .output(node.name())
-                .weights(graph.weights())
+                .weights(Weights.of(own))
                 .build();
         return new AnnInterpreter(alone).evaluate(operand);
     }

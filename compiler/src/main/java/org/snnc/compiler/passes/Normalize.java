@@ -12,11 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.DoubleStream;
+import java.util.function.LongToDoubleFunction;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
-import org.snnc.compiler.interp.Activations;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
@@ -61,9 +60,6 @@ import org.snnc.compiler.ir.Verifier;
  * positive per-channel factors, every relu becomes r/λ_r and y becomes y/λ_out, so the argmax is unchanged.
  */
 public final class Normalize implements Pass {
-
-    /** The number of calibration images evaluated between two progress updates. */
-    private static final int CHUNK = 50;
 
     private final NormalizeOptions options;
 
@@ -138,52 +134,80 @@ public final class Normalize implements Pass {
      * that its rounding, and hence the λs, match the reference bit for bit.
      */
     public static double percentile(double[] sorted, double percentile) {
-        double rank = (sorted.length - 1) * (percentile / 100);
-        int below = (int) Math.floor(rank);
-        int above = Math.min(below + 1, sorted.length - 1);
+        return percentile(sorted.length, percentile, i -> sorted[(int) i]);
+    }
+
+    /**
+     * {@link #percentile(double[], double)} of n sorted values that {@code sorted} gives by index; it reads only
+     * indices ⌊r⌋ and ⌊r⌋ + 1 (at most n − 1).
+     */
+    static double percentile(long n, double percentile, LongToDoubleFunction sorted) {
+        double rank = (n - 1) * (percentile / 100);
+        long below = (long) Math.floor(rank);
+        long above = Math.min(below + 1, n - 1);
         double fraction = rank - below;
-        double difference = sorted[above] - sorted[below];
-        return fraction >= 0.5 ? sorted[above] - difference * (1 - fraction) : sorted[below] + difference * fraction;
+        double low = sorted.applyAsDouble(below);
+        double high = sorted.applyAsDouble(above);
+        double difference = high - low;
+        return fraction >= 0.5 ? high - difference * (1 - fraction) : low + difference * fraction;
     }
 
     /** The λs measured: a vector over axis 0 for every relu (one value repeated when layer-wise), and λ_out. */
     private record Measurement(Map<String, double[]> relus, double[] output) {
     }
 
+    /**
+     * Evaluates the calibration images one at a time and keeps, per relu (or channel) and for the logits, only the
+     * largest positive values that the percentile reads ({@link ExtremeValues}), so the λs are those of all positive
+     * activations sorted, bit for bit, at the memory of a few per mille of them.
+     */
     private Measurement measure(Graph graph, Map<String, Shape> shapes, String logits, double[][] images,
             PassContext context) {
-        Map<String, DoubleStream.Builder[]> reluSamples = new LinkedHashMap<>();
-        graph.nodes().values().stream().filter(Relu.class::isInstance).forEach(relu -> reluSamples.put(relu.name(),
-                samples(options.perChannel() ? shapes.get(relu.name()).dim(0) : 1)));
-        DoubleStream.Builder[] logitSamples = samples(1);
-        Set<String> keep = new HashSet<>(reluSamples.keySet());
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        graph.nodes().values().stream().filter(Relu.class::isInstance).forEach(relu -> groups.put(relu.name(),
+                options.perChannel() ? shapes.get(relu.name()).dim(0) : 1));
+        double outputPercentile = switch (options.outputScale()) {
+            case PERCENTILE -> options.percentile();
+            case MAX, NONE -> 100;
+        };
+        Set<String> keep = new HashSet<>(groups.keySet());
         keep.add(logits);
         AnnInterpreter interpreter = new AnnInterpreter(graph);
+        List<Map<String, ExtremeValues[]>> workers;
         try (Progress progress = context.inputs().progress().start("calibrating", images.length)) {
-            for (int from = 0; from < images.length; from += CHUNK) {
-                double[][] chunk = Arrays.copyOfRange(images, from, Math.min(from + CHUNK, images.length));
-                Activations activations = interpreter.evaluateBatch(chunk, keep, context.inputs().threads());
-                reluSamples.forEach((relu, groups) -> collectPositives(activations, relu, groups));
-                collectPositives(activations, logits, logitSamples);
-                progress.advance(chunk.length);
-            }
+            workers = interpreter.forEachImage(images, keep, context.inputs().threads(), () -> {
+                Map<String, ExtremeValues[]> samples = new LinkedHashMap<>();
+                groups.forEach((relu, count) -> samples.put(relu,
+                        samples(count, images.length * (long) shapes.get(relu).size(), options.percentile())));
+                samples.put(logits, samples(1, images.length * (long) shapes.get(logits).size(), outputPercentile));
+                return samples;
+            }, (samples, image, values) -> {
+                samples.forEach((node, group) -> collectPositives(values.get(node), group));
+                progress.advance(1);
+            });
+        }
+        Map<String, ExtremeValues[]> merged = workers.get(0);
+        for (Map<String, ExtremeValues[]> worker : workers.subList(1, workers.size())) {
+            merged.forEach((node, group) -> {
+                for (int g = 0; g < group.length; g++) {
+                    group[g].merge(worker.get(node)[g]);
+                }
+            });
         }
         Map<String, double[]> relus = new LinkedHashMap<>();
-        reluSamples.forEach((relu, groups) -> {
-            double[] lambda = Arrays.stream(groups)
-                    .mapToDouble(group -> lambda(group.build().toArray(), options.percentile())).toArray();
+        groups.keySet().forEach(relu -> {
+            double[] lambda = Arrays.stream(merged.get(relu))
+                    .mapToDouble(group -> lambda(group, options.percentile())).toArray();
             relus.put(relu, options.perChannel() ? lambda : filled(shapes.get(relu).dim(0), lambda[0]));
         });
-        double output = outputLambda(logitSamples[0].build().toArray());
+        double output = options.outputScale() == NormalizeOptions.OutputScale.NONE ? 1
+                : lambda(merged.get(logits)[0], outputPercentile);
         return new Measurement(relus, filled(shapes.get(logits).dim(0), output));
     }
 
-    private double outputLambda(double[] positiveLogits) {
-        return switch (options.outputScale()) {
-            case PERCENTILE -> lambda(positiveLogits, options.percentile());
-            case MAX -> lambda(positiveLogits, 100);
-            case NONE -> 1;
-        };
+    /** {@link #lambda(double[], double)} of the positive values that {@code positives} was offered. */
+    private static double lambda(ExtremeValues positives, double percentile) {
+        return positives.count() == 0 ? 1 : positives.percentile(percentile);
     }
 
     private static double[] filled(int length, double value) {
@@ -192,22 +216,19 @@ public final class Normalize implements Pass {
         return values;
     }
 
-    private static DoubleStream.Builder[] samples(int groups) {
-        DoubleStream.Builder[] builders = new DoubleStream.Builder[groups];
-        Arrays.setAll(builders, g -> DoubleStream.builder());
-        return builders;
+    /** One collector per group of a value of {@code total} elements over the batch, for the upper percentile. */
+    private static ExtremeValues[] samples(int groups, long total, double percentile) {
+        ExtremeValues[] collectors = new ExtremeValues[groups];
+        Arrays.setAll(collectors, g -> ExtremeValues.forUpperPercentile(total / groups, percentile));
+        return collectors;
     }
 
-    /** Adds the positive values of {@code node} to its groups; a channel's values are contiguous in C order. */
-    private static void collectPositives(Activations activations, String node, DoubleStream.Builder[] groups) {
-        int size = activations.shape(node).size();
-        int perGroup = size / groups.length;
-        for (int image = 0; image < activations.imageCount(); image++) {
-            double[] values = activations.values(node, image);
-            for (int k = 0; k < size; k++) {
-                if (values[k] > 0) {
-                    groups[k / perGroup].add(values[k]);
-                }
+    /** Offers the positive values of one image to their groups; a channel's values are contiguous in C order. */
+    private static void collectPositives(double[] values, ExtremeValues[] groups) {
+        int perGroup = values.length / groups.length;
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] > 0) {
+                groups[k / perGroup].add(values[k]);
             }
         }
     }

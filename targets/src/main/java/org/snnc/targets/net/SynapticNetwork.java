@@ -226,11 +226,12 @@ public record SynapticNetwork(
         return repeated || graph.nodes().containsKey(name) ? name + "." + k : name;
     }
 
+    /** The weights' mantissas m = w / 2^exponent, as {@link #integers} but an int each (a dense layer may hold 10⁸). */
     private static int[] mantissas(Graph graph, ParamRef ref, int exponent) {
-        long[] values = integers(graph, ref, exponent);
-        int[] result = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            result[i] = Math.toIntExact(values[i]);
+        Tensor tensor = Optional.ofNullable(graph.weights().tensors().get(ref.key())).orElseThrow();
+        int[] result = new int[tensor.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = Math.toIntExact((long) tensor.get(i) >> exponent);
         }
         return result;
     }

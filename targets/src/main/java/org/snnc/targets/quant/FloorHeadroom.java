@@ -1,12 +1,14 @@
 package org.snnc.targets.quant;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.snnc.compiler.interp.Activations;
+import java.util.TreeMap;
+import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Concat;
@@ -24,6 +26,9 @@ import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
+import org.snnc.compiler.ir.Tensor;
+import org.snnc.compiler.ir.Weights;
+import org.snnc.compiler.passes.ExtremeValues;
 import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PassContext;
 import org.snnc.compiler.passes.Progress;
@@ -38,14 +43,16 @@ import org.snnc.compiler.passes.Progress;
  * in thresholds per step and fires at rate clip(z, 0, 1), and a gate passes the highest rate of its window. z_low(P)
  * is the {@value #PERCENTILE}th percentile of z over P's neurons and the images (numpy's linear percentile,
  * {@link Normalize#percentile}): a neuron that receives z_low every step falls by |z_low|·θ per step.
+ *
+ * <p>The images are evaluated one at a time on the calibration's worker threads, and of each population's z only the
+ * smallest values the percentile reads are kept ({@link ExtremeValues}), so z_low is that of every z sorted, for any
+ * number of threads, at the memory of one image per worker.
  */
 final class FloorHeadroom {
 
     /** The calibration images evaluated; more barely move a 0.1th percentile, and each costs an ANN evaluation. */
     private static final int MAX_IMAGES = 200;
     private static final double PERCENTILE = 0.1;
-    /** The images evaluated together, which bounds the memory the intermediate values take. */
-    private static final int CHUNK = 50;
 
     private FloorHeadroom() {
     }
@@ -61,28 +68,39 @@ final class FloorHeadroom {
             double inputFactor, PassContext context) {
         int count = Math.min(images.length, MAX_IMAGES);
         Map<String, AnnInterpreter> kernels = new HashMap<>();
-        Map<String, double[]> samples = new LinkedHashMap<>();
+        Map<String, Long> totals = new LinkedHashMap<>();
+        Map<String, Integer> lastUse = new HashMap<>();
+        int position = 0;
         for (Node node : prepared.nodes().values()) {
             if (node instanceof Conv2d || node instanceof Dense || node instanceof MaxPoolGate) {
                 kernels.put(node.name(), kernel(prepared, node, shapes.get(node.inputs().get(0))));
             } else if (node instanceof IfNeurons) {
-                samples.put(node.name(), new double[count * shapes.get(node.name()).size()]);
+                totals.put(node.name(), count * (long) shapes.get(node.name()).size());
             }
+            for (String operand : node.inputs()) {
+                lastUse.put(operand, position);
+            }
+            position++;
         }
+        List<Map<String, ExtremeValues>> workers = Collections.synchronizedList(new ArrayList<>());
         try (Progress progress = context.inputs().progress().start("measuring headroom", count)) {
-            for (int first = 0; first < count; first += CHUNK) {
-                double[][] chunk = new double[Math.min(CHUNK, count - first)][];
-                int offset = first;
-                Arrays.setAll(chunk, i -> scaled(images[offset + i], inputFactor));
-                evaluate(prepared, kernels, chunk, first, samples, context.inputs().threads());
-                progress.advance(chunk.length);
-            }
+            PerImageWorkers.run(count, context.inputs().threads(), "snnc-headroom", () -> {
+                Map<String, ExtremeValues> samples = new LinkedHashMap<>();
+                totals.forEach((population, total) -> samples.put(population,
+                        ExtremeValues.forLowerPercentile(total, PERCENTILE)));
+                workers.add(samples);
+                return samples;
+            }, (samples, image) -> {
+                evaluate(prepared, kernels, lastUse, scaled(images[image], inputFactor), samples);
+                progress.advance(1);
+            });
+        }
+        Map<String, ExtremeValues> merged = workers.get(0);
+        for (Map<String, ExtremeValues> worker : workers.subList(1, workers.size())) {
+            merged.forEach((population, z) -> z.merge(worker.get(population)));
         }
         Map<String, Double> low = new LinkedHashMap<>();
-        samples.forEach((population, z) -> {
-            Arrays.sort(z);
-            low.put(population, Normalize.percentile(z, PERCENTILE));
-        });
+        merged.forEach((population, z) -> low.put(population, z.percentile(PERCENTILE)));
         return low;
     }
 
@@ -92,85 +110,83 @@ final class FloorHeadroom {
         return values;
     }
 
-    /** Evaluates one chunk of images node by node and stores each population's z from image {@code first} on. */
-    private static void evaluate(Graph prepared, Map<String, AnnInterpreter> kernels, double[][] chunk, int first,
-            Map<String, double[]> samples, int threads) {
-        Map<String, double[][]> values = new HashMap<>();
+    /** Evaluates one image node by node and offers each population's z to its samples. */
+    private static void evaluate(Graph prepared, Map<String, AnnInterpreter> kernels, Map<String, Integer> lastUse,
+            double[] image, Map<String, ExtremeValues> samples) {
+        Map<String, double[]> values = new HashMap<>();
+        int position = 0;
         for (Node node : prepared.nodes().values()) {
-            List<double[][]> operands = node.inputs().stream().map(values::get).toList();
-            double[][] result;
+            List<double[]> operands = node.inputs().stream().map(values::get).toList();
+            double[] result;
             if (node instanceof Input) {
-                result = chunk;
+                result = image;
             } else if (node instanceof SpikeEncoder encoder) {
                 result = encoder.encoding() == InputEncoding.ANALOG ? operands.get(0)
-                        : map(operands.get(0), x -> Math.min(Math.max(x, 0), 1));
+                        : Arrays.stream(operands.get(0)).map(x -> Math.min(Math.max(x, 0), 1)).toArray();
             } else if (kernels.containsKey(node.name())) {
-                Activations activations = kernels.get(node.name()).evaluateBatch(operands.get(0), Set.of(), threads);
-                result = new double[chunk.length][];
-                Arrays.setAll(result, image -> activations.values(node.name(), image));
+                result = kernels.get(node.name()).evaluate(operands.get(0));
             } else if (node instanceof Add) {
-                result = new double[chunk.length][];
-                Arrays.setAll(result, image -> sum(operands, image));
+                result = sum(operands);
             } else if (node instanceof Concat) {
-                result = new double[chunk.length][];
-                Arrays.setAll(result, image -> operands.stream().flatMapToDouble(o -> Arrays.stream(o[image]))
-                        .toArray());
+                result = operands.stream().flatMapToDouble(Arrays::stream).toArray();
             } else if (node instanceof Flatten) {
                 result = operands.get(0);
             } else if (node instanceof IfNeurons population) {
-                result = population(prepared, population, operands.get(0), samples.get(population.name()), first);
+                result = population(prepared, population, operands.get(0), samples.get(population.name()));
             } else {
-                continue;
+                result = null;
             }
-            values.put(node.name(), result);
+            for (String operand : node.inputs()) {
+                if (lastUse.get(operand) == position) {
+                    values.remove(operand);
+                }
+            }
+            if (result != null) {
+                values.put(node.name(), result);
+            }
+            position++;
         }
     }
 
-    /** Stores z = (input + b)/θ of every image and returns the rates clip(z, 0, 1). */
-    private static double[][] population(Graph prepared, IfNeurons population, double[][] input, double[] samples,
-            int first) {
-        int size = input[0].length;
+    /** Offers z = (input + b)/θ of every neuron to {@code samples} and returns the rates clip(z, 0, 1). */
+    private static double[] population(Graph prepared, IfNeurons population, double[] input,
+            ExtremeValues samples) {
+        int size = input.length;
         double[] current = population.current()
-                .map(c -> prepared.weights().get(c.key()).orElseThrow().toArray()).orElse(new double[size]);
-        double[][] rates = new double[input.length][size];
-        for (int image = 0; image < input.length; image++) {
-            for (int k = 0; k < size; k++) {
-                double z = (input[image][k] + current[k]) / population.threshold();
-                samples[(first + image) * size + k] = z;
-                rates[image][k] = Math.min(Math.max(z, 0), 1);
-            }
+                .map(c -> prepared.weights().get(c.key()).orElseThrow().backingArray()).orElse(new double[size]);
+        double[] rates = new double[size];
+        for (int k = 0; k < size; k++) {
+            double z = (input[k] + current[k]) / population.threshold();
+            samples.add(z);
+            rates[k] = Math.min(Math.max(z, 0), 1);
         }
         return rates;
     }
 
-    private static double[] sum(List<double[][]> operands, int image) {
-        double[] total = new double[operands.get(0)[image].length];
-        for (double[][] operand : operands) {
-            Arrays.setAll(total, k -> total[k] + operand[image][k]);
+    private static double[] sum(List<double[]> operands) {
+        double[] total = new double[operands.get(0).length];
+        for (double[] operand : operands) {
+            Arrays.setAll(total, k -> total[k] + operand[k]);
         }
         return total;
     }
 
-    private static double[][] map(double[][] values, java.util.function.DoubleUnaryOperator f) {
-        double[][] mapped = new double[values.length][];
-        Arrays.setAll(mapped, image -> Arrays.stream(values[image]).map(f).toArray());
-        return mapped;
-    }
-
     /**
-     * {@code node} alone on an input of its operand's shape, for the ANN interpreter's kernels; a gate passes the
-     * highest rate of its window, so it evaluates as a max pool.
+     * {@code node} alone on an input of its operand's shape, with only its own parameters, for the ANN
+     * interpreter's kernels; a gate passes the highest rate of its window, so it evaluates as a max pool.
      */
     private static AnnInterpreter kernel(Graph prepared, Node node, Shape operandShape) {
         String operand = node.name().equals("operand") ? "operand_" : "operand";
         Node alone = node instanceof MaxPoolGate gate
                 ? new MaxPool(gate.name(), operand, gate.window(), gate.span())
                 : node.withInputs(List.of(operand));
+        Map<String, Tensor> own = new TreeMap<>();
+        alone.parameters().values().forEach(ref -> own.put(ref.key(), prepared.weights().get(ref.key()).orElseThrow()));
         return new AnnInterpreter(Graph.builder("kernel")
                 .add(new Input(operand, DType.F64, operandShape, Scale.ONE, node.span()))
                 .add(alone)
                 .output(node.name())
-                .weights(prepared.weights())
+                .weights(Weights.of(own))
                 .build());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
@@ -217,8 +218,9 @@ public final class Quantize implements Pass {
                     w -> synapses.extremes(neurons.input(), w::get));
         }
 
+        /** The tensor's own array, shared: the quantizer reads the float weights and current, never writes them. */
         private double[] values(ParamRef ref) {
-            return graph.weights().get(ref.key()).orElseThrow().toArray();
+            return graph.weights().get(ref.key()).orElseThrow().backingArray();
         }
     }
 
@@ -236,8 +238,8 @@ public final class Quantize implements Pass {
                 if (Arrays.stream(gain).anyMatch(g -> g != 1)) {
                     double[] w = rewritten.weights().get(node.parameters().get("weight").key()).orElseThrow()
                             .toArray();
-                    int[] reads = synapses.operandElements(node);
-                    Arrays.setAll(w, k -> w[k] * gain[reads[k]]);
+                    IntUnaryOperator reads = synapses.operandElements(node);
+                    Arrays.setAll(w, k -> w[k] * gain[reads.applyAsInt(k)]);
                     storeWeight(builder, node.name(), w);
                 }
             } else if (node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Add;
@@ -214,20 +215,16 @@ final class Synapses {
      * a conv2d of G groups with weight [F, C/G, kH, kW], filter f = ⌊k/(C/G·kH·kW)⌋ reads channel
      * ⌊f·G/F⌋·C/G + (⌊k/(kH·kW)⌋ mod C/G); for a dense with weight [U, N], weight k reads element k mod N.
      */
-    int[] operandElements(Node synapse) {
+    IntUnaryOperator operandElements(Node synapse) {
         Shape operand = shapes.get(synapse.inputs().get(0));
         if (synapse instanceof Conv2d conv) {
             int perGroup = operand.dim(0) / conv.groups();
             int taps = conv.window().kernelH() * conv.window().kernelW();
-            int[] elements = new int[conv.filters() * perGroup * taps];
-            Arrays.setAll(elements, k -> k / (perGroup * taps) / (conv.filters() / conv.groups()) * perGroup
-                    + k / taps % perGroup);
-            return elements;
+            int perGroupOut = conv.filters() / conv.groups();
+            return k -> k / (perGroup * taps) / perGroupOut * perGroup + k / taps % perGroup;
         }
         int inputs = operand.size();
-        int[] elements = new int[((Dense) synapse).units() * inputs];
-        Arrays.setAll(elements, k -> k % inputs);
-        return elements;
+        return k -> k % inputs;
     }
 
     /**
@@ -261,9 +258,9 @@ final class Synapses {
         int perRow = w.length / rows;
         double[] most = new double[rows];
         double[] least = new double[rows];
-        int[] reads = operandElements(node);
+        IntUnaryOperator reads = operandElements(node);
         for (int k = 0; k < w.length; k++) {
-            int j = reads[k];
+            int j = reads.applyAsInt(k);
             double high = w[k] * range.high()[j];
             double low = w[k] * range.low()[j];
             most[k / perRow] += Math.max(high, low);

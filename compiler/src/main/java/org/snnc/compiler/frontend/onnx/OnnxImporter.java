@@ -1,7 +1,10 @@
 package org.snnc.compiler.frontend.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.snnc.compiler.diag.CompilationException;
@@ -78,10 +81,16 @@ public final class OnnxImporter {
             throw CompilationException.of(DiagnosticCode.ONNX_MALFORMED, span, "the file is empty");
         }
         try {
-            return ModelProto.parseFrom(bytes);
+            // Aliasing: the tensors' raw_data are views of the file's bytes, not a second copy of every weight.
+            CodedInputStream input = CodedInputStream.newInstance(bytes);
+            input.enableAliasing(true);
+            input.setSizeLimit(Integer.MAX_VALUE);
+            return ModelProto.parseFrom(input);
         } catch (InvalidProtocolBufferException e) {
             throw CompilationException.of(DiagnosticCode.ONNX_MALFORMED, span,
                     "the file is not an ONNX protobuf (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading bytes already in memory", e);
         }
     }
 

@@ -1,0 +1,116 @@
+package org.snnc.tests.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Locale;
+import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.model.LoadOptions;
+import org.snnc.compiler.model.ModelLoader;
+import org.snnc.compiler.passes.CompilationInputs;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.IrDumps;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.PassManager;
+import org.snnc.compiler.passes.PassRun;
+import org.snnc.compiler.passes.Passes;
+import org.snnc.compiler.passes.PipelineResult;
+import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.testing.ModelZoo;
+import org.snnc.targets.TargetPipeline;
+import org.snnc.targets.quant.Quantize;
+import org.snnc.targets.quant.QuantizeOptions;
+import org.snnc.targets.net.SynapticNetwork;
+import org.snnc.targets.spec.ChipSpecs;
+import org.snnc.tests.ChipCompilation;
+
+/**
+ * The front half of {@link ZooBenchmark}: import (or build), conversion with 16 calibration images, quantization and
+ * {@link SynapticNetwork#of} as {@link ChipCompilation#quantize} runs them on the generic chip, with each pass's wall
+ * time (its verification included) and the peak heap; no mapping or emission. For profiling the
+ * conversion of networks of real size. Arguments are network names as for {@link ZooBenchmark}; vgg16-imagenet is
+ * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code snnc-vgg16-imagenet.onnx} in the
+ * temporary folder), written there first if absent and kept for the next run. Not a test: nothing is asserted.
+ */
+public final class ConversionBenchmark {
+
+    private static final int CALIBRATION_IMAGES = 16;
+    private static final int THREADS = 2;
+    private static final long SEED = 17;
+
+    private ConversionBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.out.printf(Locale.ROOT, "java %s, %d processors, max heap %,d MiB%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        for (String name : args.length > 0 ? List.of(args) : List.of("vgg16-cifar")) {
+            run(name);
+        }
+    }
+
+    private static void run(String name) throws IOException {
+        System.out.printf(Locale.ROOT, "%n== %s%n", name);
+        System.gc();
+        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+        ChipCompilation compilation = new ChipCompilation(ChipSpecs.load("generic"));
+        long start = System.nanoTime();
+        Graph graph;
+        if (name.equals("vgg16-imagenet")) {
+            Path file = Path.of(System.getProperty("snnc.bench.onnx",
+                    Path.of(System.getProperty("java.io.tmpdir"), "snnc-vgg16-imagenet.onnx").toString()));
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                ModelZoo.writeVgg16ImageNetOnnx(file, SEED);
+                long written = System.nanoTime();
+                compilation.record("write ONNX", written - start);
+                start = written;
+            }
+            graph = ModelLoader.load(file, new LoadOptions(false,
+                    new OnnxImportOptions(DType.U8, new Scale(1, 255)))).graph();
+            compilation.record("import ONNX", System.nanoTime() - start);
+        } else {
+            graph = ModelZoo.byName(name, SEED);
+            compilation.record("build network", System.nanoTime() - start);
+        }
+        double[][] images = ModelZoo.images(graph, CALIBRATION_IMAGES, SEED);
+        long converting = System.nanoTime();
+        List<Pass> pipeline = new ArrayList<>(Passes.standard(TargetPipeline.adapt(compilation.chip(),
+                ConversionOptions.defaults(), graph).options()));
+        pipeline.add(new Quantize(new QuantizeOptions(compilation.chip(), ChipCompilation.ZERO_RESET_RATIO)));
+        PipelineResult converted = new PassManager(pipeline, IrDumps.NONE)
+                .run(graph, new CompilationInputs(Optional.of(images), THREADS, Progress.NONE));
+        long quantized = System.nanoTime();
+        long passes = 0;
+        for (PassRun run : converted.runs()) {
+            compilation.record("  pass " + run.pass() + " (+ verify)", run.wallNanos() + run.verifyNanos());
+            passes += run.wallNanos() + run.verifyNanos();
+        }
+        compilation.record("  pass manager's own checks", quantized - converting - passes);
+        long networkStart = System.nanoTime();
+        SynapticNetwork network = SynapticNetwork.of(converted.graph());
+        compilation.record("synaptic network", System.nanoTime() - networkStart);
+        long total = 0;
+        for (ChipCompilation.Stage stage : compilation.stages()) {
+            System.out.printf(Locale.ROOT, "  %-44s %10.1f ms%n", stage.name(), stage.nanos() / 1e6);
+            total += stage.nanos();
+        }
+        System.out.printf(Locale.ROOT, "  total %.1f s, populations %d, peak heap %,d MiB%n", total / 1e9,
+                network.populations().size(), heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum()
+                        >> 20);
+    }
+
+    private static List<MemoryPoolMXBean> heapPools() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+                .toList();
+    }
+}
