@@ -55,8 +55,11 @@ class ZooCompileTest {
     @Test
     void vgg16CifarNeedsMoreInputAxonsThanAGenericCoreHas() {
         CompilationException refused = assertThrows(CompilationException.class, () -> map("vgg16-cifar", BOARD));
-        assertTrue(refused.getMessage().contains("error: layer 'relu9' does not fit target generic-board: one neuron: "
-                + "input axons 4608 exceeds the largest core's 4096 [E0903]"), refused.getMessage());
+        // Layers are cut last to first, and relu10 (conv4_3, 512 channels at 4×4) is the last that cannot be cut: its
+        // smallest tile, one 2×2 gate window in a corner, reads a 3×3 field of 512 channels, 4608 input axons.
+        assertTrue(refused.getMessage().contains("error: layer 'relu10' does not fit target generic-board: its "
+                + "smallest tile relu10[0:1, 0:2, 0:2], which keeps the windows of its gate whole: input axons 4608 "
+                + "exceeds the largest core's 4096 [E0903]"), refused.getMessage());
     }
 
     private static ChipCompilation compilation(String target) {
