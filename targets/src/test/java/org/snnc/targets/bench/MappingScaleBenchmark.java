@@ -1,12 +1,10 @@
 package org.snnc.targets.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.Locale;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.testing.HeapPeak;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.mapping.Mapper;
 import org.snnc.targets.mapping.Mapping;
@@ -52,25 +50,15 @@ public final class MappingScaleBenchmark {
         System.out.printf(Locale.ROOT, "network: %d populations, %,d neurons, built in %.1f s%n",
                 network.populations().size(), network.populations().stream().mapToLong(p -> p.shape().size()).sum(),
                 (built - start) / 1e9);
-        resetPeaks();
+        HeapPeak.reset();
         try {
             Mapping mapping = Mapper.map(network, board, CoreAllocator.defaultFor(board));
             System.out.printf(Locale.ROOT, "mapped onto %,d cores (lower bound %,d) in %.1f s, heap peak %,d MiB%n",
                     mapping.cores().size(), mapping.bounds().total().cores(), (System.nanoTime() - built) / 1e9,
-                    peakHeap() >> 20);
+                    HeapPeak.bytes() >> 20);
         } catch (CompilationException refused) {
             System.out.printf(Locale.ROOT, "refused after %.1f s: %s%n", (System.nanoTime() - built) / 1e9,
                     refused.getMessage());
         }
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeap() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     }
 }

@@ -1,9 +1,6 @@
 package org.snnc.tests.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +22,7 @@ import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.testing.HeapPeak;
 import org.snnc.compiler.testing.ModelZoo;
 import org.snnc.targets.TargetPipeline;
 import org.snnc.targets.quant.Quantize;
@@ -60,8 +58,7 @@ public final class ConversionBenchmark {
 
     private static void run(String name) throws IOException {
         System.out.printf(Locale.ROOT, "%n== %s%n", name);
-        System.gc();
-        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+        HeapPeak.reset();
         ChipCompilation compilation = new ChipCompilation(ChipSpecs.load("generic"));
         long start = System.nanoTime();
         Graph graph;
@@ -105,12 +102,6 @@ public final class ConversionBenchmark {
             total += stage.nanos();
         }
         System.out.printf(Locale.ROOT, "  total %.1f s, populations %d, peak heap %,d MiB%n", total / 1e9,
-                network.populations().size(), heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum()
-                        >> 20);
-    }
-
-    private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .toList();
+                network.populations().size(), HeapPeak.bytes() >> 20);
     }
 }

@@ -1,9 +1,6 @@
 package org.snnc.tests.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +13,7 @@ import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
+import org.snnc.compiler.testing.HeapPeak;
 import org.snnc.compiler.testing.ModelZoo;
 import org.snnc.targets.mapping.Mapping;
 import org.snnc.targets.net.SynapticNetwork;
@@ -72,7 +70,7 @@ public final class ZooBenchmark {
     /** Compiles one network and gives its summary line. */
     private static String run(String name, String target) throws IOException {
         System.out.printf(Locale.ROOT, "%n== %s on %s%n", name, target);
-        resetPeakHeap();
+        HeapPeak.reset();
         ChipCompilation compilation = new ChipCompilation(ChipSpecs.load(target));
         Graph graph = build(name, compilation);
         long parameters = ModelZoo.parameterCount(graph);
@@ -100,7 +98,7 @@ public final class ZooBenchmark {
             System.out.printf(Locale.ROOT, "  %-44s %10.1f ms%n", stage.name(), stage.nanos() / 1e6);
             total += stage.nanos();
         }
-        long heap = peakHeap() >> 20;
+        long heap = HeapPeak.bytes() >> 20;
         compilation.notes().forEach(note -> System.out.println("  " + note));
         System.out.printf(Locale.ROOT, "  neurons %,d, parameters %,d, cores used/lower bound %s, "
                 + "config.json %s bytes, peak heap %,d MiB%n", neurons, parameters, cores, config, heap);
@@ -132,19 +130,5 @@ public final class ZooBenchmark {
             Files.deleteIfExists(file);
             Files.deleteIfExists(folder);
         }
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
-    }
-
-    private static long peakHeap() {
-        return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
-    }
-
-    private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .toList();
     }
 }
