@@ -1,6 +1,7 @@
 package org.snnc.targets.mapping;
 
 import java.util.BitSet;
+import java.util.function.IntConsumer;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.DenseSynapse;
@@ -83,8 +84,19 @@ final class Connectivity {
 
     /** Adds the source elements with at least one synapse onto the tile to {@code elements}. */
     void addSourceElements(BitSet elements) {
+        if (synapse instanceof DenseSynapse dense) {
+            elements.set(0, dense.inputs());
+        } else {
+            forEachSourceElement(elements::set);
+        }
+    }
+
+    /** Calls {@code action} on every source element with at least one synapse onto the tile, ascending. */
+    void forEachSourceElement(IntConsumer action) {
         if (filtersPerChannel == null) {
-            elements.set(0, ((DenseSynapse) synapse).inputs());
+            for (int e = 0; e < ((DenseSynapse) synapse).inputs(); e++) {
+                action.accept(e);
+            }
             return;
         }
         int height = rowCounts.length;
@@ -100,7 +112,7 @@ final class Connectivity {
                 int row = (c * height + y) * width;
                 for (int x = 0; x < width; x++) {
                     if (colCounts[x] > 0) {
-                        elements.set(row + x);
+                        action.accept(row + x);
                     }
                 }
             }

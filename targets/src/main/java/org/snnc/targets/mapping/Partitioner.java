@@ -2,14 +2,12 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.snnc.compiler.diag.CompilationException;
@@ -119,9 +117,7 @@ public final class Partitioner {
             int[] counts = new int[network.sources().get(unit).size()];
             for (Projection projection : network.projectionsFrom(unit)) {
                 for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
-                    BitSet read = new BitSet(counts.length);
-                    Connectivity.of(projection.synapse(), reader.tile()).addSourceElements(read);
-                    read.stream().forEach(e -> counts[e]++);
+                    Connectivity.of(projection.synapse(), reader.tile()).forEachSourceElement(e -> counts[e]++);
                 }
             }
             readers.put(unit, counts);
@@ -143,13 +139,13 @@ public final class Partitioner {
             return List.of(whole);
         }
         TileGrid.Alignment alignment = alignment(population.shape(), layer.gates());
-        Optional<TileGrid> grid = TileGrid.search(population, alignment, largestNeurons,
-                tile -> axonsIfFits(layer, tile, this::fitsEveryCore));
-        if (grid.isEmpty()) {
-            grid = TileGrid.search(population, alignment, largestNeurons,
-                    tile -> axonsIfFits(layer, tile, this::fitsSomeCore));
+        Optional<List<PieceDemand>> tiles = TileGrid.search(population, alignment, largestNeurons,
+                tile -> demandIfFits(layer, tile, this::fitsEveryCore));
+        if (tiles.isEmpty()) {
+            tiles = TileGrid.search(population, alignment, largestNeurons,
+                    tile -> demandIfFits(layer, tile, this::fitsSomeCore));
         }
-        if (grid.isEmpty()) {
+        if (tiles.isEmpty()) {
             TileGrid smallest = TileGrid.smallest(population, alignment);
             PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(layer, tile))
                     .filter(demand -> !fitsSomeCore(demand)).findFirst().orElseThrow();
@@ -157,17 +153,15 @@ public final class Partitioner {
                     : "its smallest tile " + misfit.tile() + ", which keeps the windows of its gate whole: ";
             throw tooBig(population, what, misfit);
         }
-        return grid.get().tiles().stream().map(tile -> demand(layer, tile)).toList();
+        return tiles.get();
     }
 
-    /** The input axons of {@code tile} when it fits by {@code fits}; tiles beyond every core's neurons fail fast. */
-    private OptionalLong axonsIfFits(Layer layer, Tile tile,
-            Predicate<PieceDemand> fits) {
+    /** The demand of {@code tile} when it fits by {@code fits}; tiles beyond every core's neurons fail fast. */
+    private Optional<PieceDemand> demandIfFits(Layer layer, Tile tile, Predicate<PieceDemand> fits) {
         if (tile.size() > largestNeurons) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
-        PieceDemand demand = demand(layer, tile);
-        return fits.test(demand) ? OptionalLong.of(demand.inputAxons()) : OptionalLong.empty();
+        return Optional.of(demand(layer, tile)).filter(fits);
     }
 
     /**

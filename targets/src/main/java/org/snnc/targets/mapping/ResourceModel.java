@@ -16,28 +16,31 @@ import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.MemoryModel;
 
 /**
- * The cost of a tile of a population on a core, under the chip's {@link MemoryModel}.
+ * The cost of a tile of a population on a core, or of a core's tiles of one population together
+ * ({@link #held}), under the chip's {@link MemoryModel}. n is the tiles' neurons and F' their distinct output channels
+ * (a flat population's units).
  *
- * <p><b>Input axons</b>, every model: the distinct source elements whose events the piece needs, the union over its
- * projections of its neurons' receptive fields (a dense projection needs its whole source).
+ * <p><b>Input axons</b>, every model: the distinct source elements whose events the tiles need, the union over their
+ * projections of their neurons' receptive fields ({@link Connectivity}; a dense projection needs its whole source).
  *
  * <p><b>entries</b>: neurons = bias = n. Synapse memory = Σ over projections of the stored weights: a conv stores the
- * kernels of the output channels the piece touches, F'·(C/G)·kh·kw; a dense projection stores n·inputs.
+ * kernels of the F' output channels, F'·(C/G)·kh·kw; a dense projection stores n·inputs.
  *
  * <p><b>loihi-blocks</b>: neurons = bias = n. Synapse memory, in bits: each input axon a has a row of s_a synapses onto
- * the piece (summed over the projections from a's source), cut into ⌈s_a/64⌉ blocks of at most 64 synapses; a block
+ * the tiles (summed over the projections from a's source), cut into ⌈s_a/64⌉ blocks of at most 64 synapses; a block
  * of b synapses takes ⌈(10 + weightBits·b)/64⌉ 64-bit words. Memory = Σ_a Σ_blocks 64·⌈(10 + weightBits·b)/64⌉. The
- * row of a conv axon counts exactly the (neuron, tap) pairs of the piece that read it.
+ * row of a conv axon counts exactly the (neuron, tap) pairs of the tiles that read it.
  *
- * <p><b>speck-padded</b>, with F' the output channels the piece touches and H'×W' the population's map:
+ * <p><b>speck-padded</b>, with H'×W' the population's map:
  * neurons = F'·2^(⌈log2 H'⌉ + ⌈log2 W'⌉), bias = F', kernel = Σ over projections of C_in·2^(⌈log2(kh·kw)⌉ + ⌈log2 F'⌉).
  * A grouped conv is stored as a full one (C_in is all the input channels). A dense projection is a conv whose
  * kernel is its whole input: C_in = the source's channels (its size if it is flat), kh·kw = the source's H·W (1 if
- * flat), F' = the piece's units and H' = W' = 1. A flat population of n units counts as F' = n.
+ * flat), and H' = W' = 1.
  *
- * <p><b>Sent elements</b>: the piece's and its gate pieces' elements that some projection reads. <b>Traffic</b>: an
- * estimate of the synaptic events per step if every element spikes alike, Σ over the projections reading the
- * population (or its gate) of the piece's (or gate piece's) elements × ⌈synapses of the projection / source size⌉.
+ * <p><b>Sent elements</b>: the tile's and its gate tiles' elements that some projection reads, or, given the reader
+ * tiles per element, Σ of those. <b>Traffic</b>: an estimate of the synaptic events per step if every element spikes
+ * alike, Σ over the projections reading the population (or its gate) of the tile's (or gate tile's) elements ×
+ * ⌈synapses of the projection / source size⌉.
  */
 public final class ResourceModel {
 

@@ -48,15 +48,15 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
     }
 
     /**
-     * The grid over {@code population} with the fewest tiles whose representatives all fit, by {@code fit}: the input
-     * axons of a tile that fits, or empty.
+     * The demands of the tiles of the grid over {@code population} with the fewest tiles that all fit, by
+     * {@code fit}: a tile's demand when it fits, or empty.
      */
-    static Optional<TileGrid> search(Population population, Alignment alignment, long maxNeurons,
-            Function<Tile, OptionalLong> fit) {
+    static Optional<List<PieceDemand>> search(Population population, Alignment alignment, long maxNeurons,
+            Function<Tile, Optional<PieceDemand>> fit) {
         Extents extents = Extents.of(population.shape());
         boolean grouped = grouped(population);
         List<Integer> colExtents = extentsOf(extents.width(), alignment.cols());
-        TileGrid best = null;
+        List<PieceDemand> best = null;
         long bestTiles = Long.MAX_VALUE;
         long bestSize = 0;
         long bestAxons = Long.MAX_VALUE;
@@ -77,7 +77,7 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                 while (failing - fitting > 1) {
                     int middle = (fitting + failing) >>> 1;
                     OptionalLong axons = new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
-                            .fit(fit);
+                            .representativeAxons(fit);
                     if (axons.isPresent()) {
                         fitting = middle;
                         fittingAxons = axons.getAsLong();
@@ -85,28 +85,24 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                         failing = middle;
                     }
                 }
-                TileGrid grid = null;
-                for (; fitting >= 0 && grid == null; fitting--) {
-                    TileGrid candidate = new TileGrid(population, grouped, channels, rows, colExtents.get(fitting));
-                    if (candidate.count() > bestTiles) {
+                // Narrower grids have more tiles or smaller ones, so the first that cannot beat the best ends the walk.
+                for (; fitting >= 0; fitting--) {
+                    TileGrid grid = new TileGrid(population, grouped, channels, rows, colExtents.get(fitting));
+                    long tiles = grid.count();
+                    long size = grid.tileSize();
+                    long axons = tiles * fittingAxons;
+                    if (!(tiles < bestTiles || tiles == bestTiles && (size > bestSize || size == bestSize
+                            && axons < bestAxons))) {
                         break;
                     }
-                    if (candidate.tiles().stream().allMatch(tile -> fit.apply(tile).isPresent())) {
-                        grid = candidate;
+                    Optional<List<PieceDemand>> demands = grid.demands(fit);
+                    if (demands.isPresent()) {
+                        best = demands.get();
+                        bestTiles = tiles;
+                        bestSize = size;
+                        bestAxons = axons;
+                        break;
                     }
-                }
-                if (grid == null) {
-                    continue;
-                }
-                long tiles = grid.count();
-                long size = grid.tileSize();
-                long axons = tiles * fittingAxons;
-                if (tiles < bestTiles || tiles == bestTiles && (size > bestSize || size == bestSize
-                        && axons < bestAxons)) {
-                    best = grid;
-                    bestTiles = tiles;
-                    bestSize = size;
-                    bestAxons = axons;
                 }
             }
         }
@@ -126,16 +122,29 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
     }
 
     /** The largest input axons of the representatives, when all of them fit. */
-    private OptionalLong fit(Function<Tile, OptionalLong> fit) {
+    private OptionalLong representativeAxons(Function<Tile, Optional<PieceDemand>> fit) {
         long axons = 0;
         for (Tile tile : representatives()) {
-            OptionalLong tileAxons = fit.apply(tile);
-            if (tileAxons.isEmpty()) {
-                return tileAxons;
+            Optional<PieceDemand> demand = fit.apply(tile);
+            if (demand.isEmpty()) {
+                return OptionalLong.empty();
             }
-            axons = Math.max(axons, tileAxons.getAsLong());
+            axons = Math.max(axons, demand.get().inputAxons());
         }
         return OptionalLong.of(axons);
+    }
+
+    /** The demand of every tile, by ascending first element, when all of them fit. */
+    private Optional<List<PieceDemand>> demands(Function<Tile, Optional<PieceDemand>> fit) {
+        List<PieceDemand> demands = new ArrayList<>();
+        for (Tile tile : tiles()) {
+            Optional<PieceDemand> demand = fit.apply(tile);
+            if (demand.isEmpty()) {
+                return Optional.empty();
+            }
+            demands.add(demand.get());
+        }
+        return Optional.of(demands);
     }
 
     /** The neurons of a full tile. */
