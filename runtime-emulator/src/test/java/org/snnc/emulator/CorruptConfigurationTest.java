@@ -66,6 +66,12 @@ class CorruptConfigurationTest {
                         "cores[0].neurons[0].bias.mantissas: 5 mantissas for a box of 6 channels"),
                 Arguments.of("\"cols\" : [0,13],\n      \"core\" : 4", "\"cols\" : [0,13],\n      \"core\" : 0",
                         "cores[0].routes[0].core: element 0 of 'n0.1_Relu' is routed to core 0, which has no axon"),
+                Arguments.of("\"cols\" : [0,4],\n      \"axon_first\" : 255",
+                        "\"cols\" : [0,4],\n      \"axon_first\" : 200,\n      \"population\" : true",
+                        "cores[1].axons[1].axon_first: axons [200, 216) overlap the axons of cores[1].axons[0]"),
+                Arguments.of("\"cols\" : [0,4],\n      \"axon_first\" : 255",
+                        "\"cols\" : [0,4],\n      \"axon_first\" : 255,\n      \"population\" : 1",
+                        "cores[1].axons[1].population: expected true or false, got number 1"),
                 Arguments.of("\"source\" : \"input.encoded\",\n      \"channels\"",
                         "\"source\" : \"nothing\",\n      \"channels\"",
                         "cores[0].axons[0]: 'nothing' is not the input, a population or a gate"));

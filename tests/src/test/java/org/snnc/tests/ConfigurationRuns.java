@@ -14,12 +14,16 @@ import java.util.Map;
  * one per channel and row of a box, so that the properties check one plain form: neuron blocks and gate blocks with
  * {@code first} and {@code count} (a block's bias is its slice of the box's mantissas), axon blocks with
  * {@code source_first}, {@code count} and {@code axon_first}, and routes with {@code source_first}, {@code count} and
- * the {@code axon_first} of the destination's axon box that holds them. Written from the docs, apart from the
- * emulator's loader, which does the same for its tables.
+ * the {@code axon_first} of the destination's axon box that holds them. A population axon box (one axon per position,
+ * the channel as the atom) becomes plain axons, one per element of the box, numbered after the core's declared axons:
+ * version 1 has no atoms, and which axon numbers an element arrives on changes no result. Each of its runs keeps the
+ * declared population axon of its first element as {@code declared_axon_first}, for counting the core's axons. Written from the docs, apart
+ * from the emulator's loader, which does the same for its tables.
  */
 final class ConfigurationRuns {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final String DECLARED_AXON_FIRST = "declared_axon_first";
 
     private ConfigurationRuns() {
     }
@@ -64,7 +68,7 @@ final class ConfigurationRuns {
         ObjectNode expanded = config.deepCopy();
         Map<Integer, List<JsonNode>> axonBoxes = new HashMap<>();
         for (JsonNode core : config.get("cores")) {
-            axonBoxes.put(core.get("id").asInt(), List.copyOf(toList(core.get("axons"))));
+            axonBoxes.put(core.get("id").asInt(), plainAxons(toList(core.get("axons")), shapes));
         }
         ArrayNode cores = NODES.arrayNode();
         for (JsonNode core : config.get("cores")) {
@@ -101,11 +105,17 @@ final class ConfigurationRuns {
                 }
             }
             ArrayNode axons = copy.putArray("axons");
-            for (JsonNode block : core.get("axons")) {
-                for (Segment segment : Box.of(block, shapes.get(block.get("source").asText())).segments()) {
-                    axons.add(NODES.objectNode().put("source", block.get("source").asText())
+            for (JsonNode block : axonBoxes.get(core.get("id").asInt())) {
+                Box box = Box.of(block, shapes.get(block.get("source").asText()));
+                for (Segment segment : box.segments()) {
+                    ObjectNode run = NODES.objectNode().put("source", block.get("source").asText())
                             .put("source_first", segment.first()).put("count", segment.count())
-                            .put("axon_first", block.get("axon_first").asInt() + segment.rank()));
+                            .put("axon_first", block.get("axon_first").asInt() + segment.rank());
+                    if (block.has(DECLARED_AXON_FIRST)) {
+                        run.put(DECLARED_AXON_FIRST, block.get(DECLARED_AXON_FIRST).asInt()
+                                + segment.rank() % (box.rows() * box.cols()));
+                    }
+                    axons.add(run);
                 }
             }
             copy.set("routes", routes(core.get("routes"), shapes, axonBoxes));
@@ -139,6 +149,30 @@ final class ConfigurationRuns {
             }
         }
         return expanded;
+    }
+
+    /** The axon boxes with each population box given plain axons, one per element, after every declared axon. */
+    private static List<JsonNode> plainAxons(List<JsonNode> boxes, Map<String, int[]> shapes) {
+        int next = 0;
+        for (JsonNode box : boxes) {
+            boolean population = box.path("population").asBoolean(false);
+            Box extent = Box.of(box, shapes.get(box.get("source").asText()));
+            next = Math.max(next, box.get("axon_first").asInt()
+                    + (population ? extent.rows() * extent.cols() : extent.channels() * extent.rows() * extent.cols()));
+        }
+        List<JsonNode> plain = new ArrayList<>();
+        for (JsonNode box : boxes) {
+            if (box.path("population").asBoolean(false)) {
+                Box extent = Box.of(box, shapes.get(box.get("source").asText()));
+                ObjectNode copy = box.deepCopy();
+                copy.remove("population");
+                plain.add(copy.put(DECLARED_AXON_FIRST, box.get("axon_first").asInt()).put("axon_first", next));
+                next += extent.channels() * extent.rows() * extent.cols();
+            } else {
+                plain.add(box);
+            }
+        }
+        return plain;
     }
 
     private static List<JsonNode> toList(JsonNode array) {

@@ -265,8 +265,47 @@ public final class ConfigurationLoader {
         return new InputSpec(name, shape, dtype);
     }
 
-    /** An axon box of a core: element e of the box arrives on axon axonFirst + the box's rank of e. */
+    /** An axon box of a core: element e of the box arrives on (internal) axon axonFirst + the box's rank of e. */
     private record AxonBox(BoxRuns box, int axonFirst) {
+    }
+
+    /**
+     * An axon box as the file declares it: {@code count} axons from {@code axonFirst}, one per element, or with
+     * {@code population} one per position (row, col) of the box, every channel of the box arriving on it as the atom.
+     */
+    private record DeclaredAxons(String path, BoxRuns box, int axonFirst, int count, boolean population) {
+    }
+
+    /**
+     * The boxes with the axons the emulator keys its synapses by: the declared axons of a box of elements, and for a
+     * population box one internal axon per (atom, position), numbered after every declared axon, since a population
+     * axon's synapses depend on the atom it carries. Declared axons of a population box must not overlap another box's.
+     */
+    private static List<AxonBox> internalAxons(List<DeclaredAxons> declared, Fields fields) {
+        List<DeclaredAxons> byFirst = new ArrayList<>(declared);
+        byFirst.sort(java.util.Comparator.comparingInt(DeclaredAxons::axonFirst));
+        for (int i = 1; i < byFirst.size(); i++) {
+            DeclaredAxons previous = byFirst.get(i - 1);
+            DeclaredAxons next = byFirst.get(i);
+            if ((previous.population() || next.population())
+                    && (long) previous.axonFirst() + previous.count() > next.axonFirst()) {
+                fields.problem(Fields.at(next.path(), "axon_first"), "axons [" + next.axonFirst() + ", "
+                        + ((long) next.axonFirst() + next.count()) + ") overlap the axons of " + previous.path());
+            }
+        }
+        long next = declared.stream().mapToLong(axons -> (long) axons.axonFirst() + axons.count()).max().orElse(0);
+        List<AxonBox> boxes = new ArrayList<>();
+        for (DeclaredAxons axons : declared) {
+            if (!axons.population()) {
+                boxes.add(new AxonBox(axons.box(), axons.axonFirst()));
+            } else if (next + axons.box().size() <= Integer.MAX_VALUE) {
+                boxes.add(new AxonBox(axons.box(), (int) next));
+                next += axons.box().size();
+            } else {
+                fields.problem(axons.path(), "more than 2^31 - 1 (atom, axon) pairs on one core");
+            }
+        }
+        return boxes;
     }
 
     /**
@@ -294,23 +333,29 @@ public final class ConfigurationLoader {
                 box.runs().forEach(run -> gates.add(new GateBlock(unit, run.first(), run.count())));
             }
         }
-        List<AxonBlock> axons = new ArrayList<>();
-        List<AxonBox> boxes = new ArrayList<>();
+        List<DeclaredAxons> declared = new ArrayList<>();
         List<JsonNode> axonNodes = fields.array(node, path, "axons");
         for (int i = 0; i < axonNodes.size(); i++) {
             String blockPath = Fields.at(Fields.at(path, "axons"), i);
             JsonNode axon = fields.element(axonNodes.get(i), blockPath);
             String source = fields.text(axon, blockPath, "source");
             int axonFirst = fields.integer(axon, blockPath, "axon_first", 0, Integer.MAX_VALUE);
+            boolean population = fields.flag(axon, blockPath, "population", false);
             BoxRuns box = BoxRuns.read(axon, blockPath, source, shapes, fields);
-            if (box != null && axonFirst + box.size() <= Integer.MAX_VALUE) {
-                boxes.add(new AxonBox(box, axonFirst));
-                box.runs().forEach(run -> axons.add(new AxonBlock(source, run.first(), run.count(),
-                        axonFirst + run.rank())));
-            } else if (box != null) {
+            if (box == null) {
+                continue;
+            }
+            long count = population ? (long) box.rows() * box.cols() : box.size();
+            if (axonFirst + count <= Integer.MAX_VALUE) {
+                declared.add(new DeclaredAxons(blockPath, box, axonFirst, (int) count, population));
+            } else {
                 fields.problem(Fields.at(blockPath, "axon_first"), "axons beyond 2^31 - 1");
             }
         }
+        List<AxonBox> boxes = internalAxons(declared, fields);
+        List<AxonBlock> axons = new ArrayList<>();
+        boxes.forEach(axonBox -> axonBox.box().runs().forEach(run -> axons.add(new AxonBlock(axonBox.box().unit(),
+                run.first(), run.count(), axonBox.axonFirst() + run.rank()))));
         axonBoxes.put(id, boxes);
         List<Synapse> synapses = new ArrayList<>();
         List<JsonNode> synapseNodes = fields.array(node, path, "synapses");

@@ -94,6 +94,19 @@ final class Fields {
         return value.textValue();
     }
 
+    /** An optional boolean member: {@code absent} when it is missing, reported when it is not a boolean. */
+    boolean flag(JsonNode object, String path, String key, boolean absent) {
+        JsonNode value = object == null ? null : object.get(key);
+        if (value == null) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            problem(at(path, key), "expected true or false, got " + describe(value));
+            return absent;
+        }
+        return value.booleanValue();
+    }
+
     String choice(JsonNode object, String path, String key, Set<String> allowed) {
         JsonNode value = required(object, path, key);
         if (value == null) {

@@ -98,9 +98,13 @@ public record Configuration(
     public record BiasConfig(String per, int exponent, long[] mantissas) {
     }
 
-    /** A box of {@code source}'s elements, arriving in the box's order on axons axon_first, axon_first + 1, …. */
+    /**
+     * A box of {@code source}'s elements, arriving in the box's order on axons axon_first, axon_first + 1, …; or, with
+     * {@code population}, one population axon per position of the box, in its order, on which every channel of the
+     * box arrives as the atom (written only when true).
+     */
     public record AxonConfig(String source, List<Integer> channels, List<Integer> rows, List<Integer> cols,
-            int axonFirst) {
+            int axonFirst, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean population) {
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.Shape;
@@ -36,6 +37,7 @@ import org.snnc.targets.emit.Configuration.ReadoutConfig;
 import org.snnc.targets.emit.Configuration.RouteConfig;
 import org.snnc.targets.emit.Configuration.SynapseConfig;
 import org.snnc.targets.emit.Configuration.UsageConfig;
+import org.snnc.targets.mapping.AxonBlock;
 import org.snnc.targets.mapping.BoxCover;
 import org.snnc.targets.mapping.CoreMapping;
 import org.snnc.targets.mapping.Mapping;
@@ -170,11 +172,22 @@ public final class ConfigurationEmitter {
         }
         List<AxonConfig> axons = new ArrayList<>();
         int axon = 0;
-        for (Map.Entry<String, List<Piece>> source : bySource(core.axons().stream()
-                .map(block -> new Piece(block.source(), block.sourceFirst(), block.count())).toList()).entrySet()) {
-            for (Tile box : boxes(source.getKey(), shapes, source.getValue())) {
-                axons.add(new AxonConfig(box.unit(), channels(box), rows(box), cols(box), axon));
-                axon += box.size();
+        for (Map.Entry<String, List<AxonBlock>> source : core.axons().stream()
+                .collect(Collectors.groupingBy(AxonBlock::source, LinkedHashMap::new, Collectors.toList())).entrySet()) {
+            List<Piece> keys = source.getValue().stream()
+                    .map(block -> new Piece(block.source(), block.first(), block.count())).toList();
+            if (source.getValue().get(0).positions()) {
+                // Population axons: one per position of the box, every channel of the source arriving as its atom.
+                Shape shape = shapes.get(source.getKey());
+                for (Tile box : BoxCover.of(source.getKey(), shape.dim(1), shape.dim(2), keys)) {
+                    axons.add(new AxonConfig(box.unit(), List.of(0, shape.dim(0)), rows(box), cols(box), axon, true));
+                    axon += box.size();
+                }
+            } else {
+                for (Tile box : boxes(source.getKey(), shapes, keys)) {
+                    axons.add(new AxonConfig(box.unit(), channels(box), rows(box), cols(box), axon, false));
+                    axon += box.size();
+                }
             }
         }
         var usage = core.usage();

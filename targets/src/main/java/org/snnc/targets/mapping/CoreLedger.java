@@ -18,8 +18,8 @@ import org.snnc.targets.spec.CoreResources;
 
 /**
  * The running account of every core while an allocator places pieces one at a time, in any order. For each core it
- * keeps the sums of the additive resources, the layers, the source elements its pieces need (one input axon each,
- * shared by the core's pieces) and the elements it holds (its population and gate pieces, indexed by unit as runs
+ * keeps the sums of the additive resources, the layers, the source elements its pieces need, the input axons they
+ * arrive on (shared by the core's pieces: one per element, or per position with population axons) and the elements it holds (its population and gate pieces, indexed by unit as runs
  * with their core, and the cores reading each source, so that a plan looks only at the cores it concerns), and for
  * each pair of cores how many elements one sends to the other: core X sends to core Z the elements of every source
  * s in needed_Z(s) ∩ held_X(s).
@@ -56,8 +56,8 @@ final class CoreLedger {
     }
 
     /** What placing a piece on a core adds. */
-    private record Plan(PieceDemand demand, int core, Map<String, BitSet> newInputs, long newAxons,
-            List<Transfer> transfers) {
+    private record Plan(PieceDemand demand, int core, Map<String, BitSet> newInputs, Map<String, BitSet> newAxonKeys,
+            long newAxons, List<Transfer> transfers) {
     }
 
     private static final class Load {
@@ -68,6 +68,7 @@ final class CoreLedger {
         long outputAxons;
         final Set<String> layers = new TreeSet<>();
         final Map<String, BitSet> needed = new TreeMap<>();
+        final Map<String, BitSet> axons = new TreeMap<>();
         final TreeMap<Integer, Long> sends = new TreeMap<>();
 
         long amount(Resource resource) {
@@ -150,6 +151,7 @@ final class CoreLedger {
         load.outputAxons += demand.sentElements();
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
+        plan.newAxonKeys().forEach((source, axons) -> load.axons.computeIfAbsent(source, s -> new BitSet()).or(axons));
         for (Piece piece : demand.held()) {
             heldRuns.computeIfAbsent(piece.unit(), unit -> new TreeMap<>()).put(piece.first(),
                     new int[] {piece.end(), core});
@@ -188,17 +190,9 @@ final class CoreLedger {
 
     private Plan plan(PieceDemand demand, int core) {
         Load load = loads.get(core);
-        Map<String, BitSet> newInputs = new LinkedHashMap<>();
-        long newAxons = 0;
-        for (Map.Entry<String, BitSet> input : demand.inputs().entrySet()) {
-            BitSet fresh = (BitSet) input.getValue().clone();
-            BitSet had = load.needed.get(input.getKey());
-            if (had != null) {
-                fresh.andNot(had);
-            }
-            newInputs.put(input.getKey(), fresh);
-            newAxons += fresh.cardinality();
-        }
+        Map<String, BitSet> newInputs = fresh(demand.inputs(), load.needed);
+        Map<String, BitSet> newAxonKeys = fresh(demand.axons(), load.axons);
+        long newAxons = newAxonKeys.values().stream().mapToLong(BitSet::cardinality).sum();
         TreeMap<Integer, Long> fromSenders = new TreeMap<>();
         for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
             TreeMap<Integer, int[]> runs = heldRuns.get(input.getKey());
@@ -236,7 +230,21 @@ final class CoreLedger {
                 transfers.add(new Transfer(core, reader, elements));
             }
         }
-        return new Plan(demand, core, newInputs, newAxons, transfers);
+        return new Plan(demand, core, newInputs, newAxonKeys, newAxons, transfers);
+    }
+
+    /** For each source of {@code wanted}, what it has that {@code had} lacks. */
+    private static Map<String, BitSet> fresh(Map<String, BitSet> wanted, Map<String, BitSet> had) {
+        Map<String, BitSet> fresh = new LinkedHashMap<>();
+        wanted.forEach((source, bits) -> {
+            BitSet missing = (BitSet) bits.clone();
+            BitSet present = had.get(source);
+            if (present != null) {
+                missing.andNot(present);
+            }
+            fresh.put(source, missing);
+        });
+        return fresh;
     }
 
     private Optional<Misfit> misfit(Plan plan) {

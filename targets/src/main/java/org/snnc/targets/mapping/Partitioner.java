@@ -2,6 +2,7 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -55,6 +56,8 @@ public final class Partitioner {
     private final ResourceModel model;
     /** The most neurons any core holds: no tile of more neurons fits anywhere, whatever the memory model. */
     private final long largestNeurons;
+    /** The largest core's output axons, times the multicast width: the destinations a sender core can serve. */
+    private final double largestOutputAxons;
     /** The distinct resources of the chip's cores: a board of equal cores has one, whatever its size. */
     private final List<CoreResources> coreKinds;
 
@@ -63,6 +66,8 @@ public final class Partitioner {
         this.chip = chip;
         this.model = new ResourceModel(network, chip);
         this.largestNeurons = chip.coreResources().stream().mapToLong(CoreResources::neurons).max().orElse(0);
+        this.largestOutputAxons = (double) chip.coreResources().stream().mapToLong(CoreResources::outputAxons).max()
+                .orElse(1) * chip.routing().multicast().orElse(1);
         this.coreKinds = List.copyOf(new LinkedHashSet<>(chip.coreResources()));
     }
 
@@ -140,10 +145,10 @@ public final class Partitioner {
         }
         TileGrid.Alignment alignment = alignment(population.shape(), layer.gates());
         Optional<List<PieceDemand>> tiles = TileGrid.search(population, alignment, largestNeurons,
-                tile -> demandIfFits(layer, tile, this::fitsEveryCore));
+                tile -> demandIfFits(layer, tile, this::fitsEveryCore), this::senderCores);
         if (tiles.isEmpty()) {
             tiles = TileGrid.search(population, alignment, largestNeurons,
-                    tile -> demandIfFits(layer, tile, this::fitsSomeCore));
+                    tile -> demandIfFits(layer, tile, this::fitsSomeCore), this::senderCores);
         }
         if (tiles.isEmpty()) {
             TileGrid smallest = TileGrid.smallest(population, alignment);
@@ -154,6 +159,22 @@ public final class Partitioner {
             throw tooBig(population, what, misfit);
         }
         return tiles.get();
+    }
+
+    /**
+     * The cores the senders of {@code demand}'s tile spend on it: Σ over the sources it reads that live on cores (all
+     * but the input, which the host sends) of the elements read × the output-axon slots each takes, over the largest
+     * core's output axons times the multicast width.
+     */
+    private double senderCores(PieceDemand demand) {
+        long slots = 0;
+        for (Map.Entry<String, BitSet> input : demand.inputs().entrySet()) {
+            if (!input.getKey().equals(network.input().name())) {
+                int rank = network.sources().get(input.getKey()).shape().rank();
+                slots += input.getValue().cardinality() * (long) chip.routing().outputSlots(rank);
+            }
+        }
+        return (double) slots / largestOutputAxons;
     }
 
     /** The demand of {@code tile} when it fits by {@code fits}; tiles beyond every core's neurons fail fast. */

@@ -18,17 +18,20 @@ import java.util.stream.Stream;
  * @param biasMemory    bias entries
  * @param inputs        for each source the tile reads, in network order, the source elements whose events it needs:
  *                      the union of the receptive fields of its neurons over all its projections (never mutated)
+ * @param axons         for each source of {@code inputs}, the input axons its needed elements arrive on: the elements
+ *                      themselves, or their positions on a chip with population axons (never mutated)
  * @param sentElements  Σ over the tile's and its gate tiles' elements of the reader tiles that need each (one per
- *                      element read when the readers are not cut yet): the most output axons they can take, one per
- *                      destination core, wherever the reader tiles land
+ *                      element read when the readers are not cut yet), times the output-axon slots an axon takes: the
+ *                      most output axons they can take, one per destination core, wherever the reader tiles land
  * @param traffic       an estimate of the synaptic events the tile's spikes cause, for balancing cores
  */
 public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,
-        Map<String, BitSet> inputs, long sentElements, long traffic) {
+        Map<String, BitSet> inputs, Map<String, BitSet> axons, long sentElements, long traffic) {
 
     public PieceDemand {
         gates = List.copyOf(gates);
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        axons = Collections.unmodifiableMap(new LinkedHashMap<>(axons));
     }
 
     /** The population's name, which is the layer a layers-per-core limit counts. */
@@ -36,9 +39,9 @@ public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synaps
         return tile.unit();
     }
 
-    /** The input axons the tile needs alone: Σ over its sources of the elements it reads. */
+    /** The input axons the tile needs alone: Σ over its sources of the axons its elements arrive on. */
     public long inputAxons() {
-        return inputs.values().stream().mapToLong(BitSet::cardinality).sum();
+        return axons.values().stream().mapToLong(BitSet::cardinality).sum();
     }
 
     /**

@@ -22,6 +22,9 @@ import org.snnc.targets.spec.MemoryModel;
  *
  * <p><b>Input axons</b>, every model: the distinct source elements whose events the tiles need, the union over their
  * projections of their neurons' receptive fields ({@link Connectivity}; a dense projection needs its whole source).
+ * On a chip with population axons ({@link org.snnc.targets.spec.Routing#populationAxons}), the elements of a
+ * [C, H, W] source arrive by position: element (c·H + y)·W + x on the axon of position y·W + x, so the tiles take one
+ * input axon per distinct position of the elements they need, |{e mod H·W}|.
  *
  * <p><b>entries</b>: neurons = bias = n. Synapse memory = Σ over projections of the stored weights: a conv stores the
  * kernels of the F' output channels, F'·(C/G)·kh·kw; a dense projection stores n·inputs.
@@ -38,7 +41,8 @@ import org.snnc.targets.spec.MemoryModel;
  * flat), and H' = W' = 1.
  *
  * <p><b>Sent elements</b>: the tile's and its gate tiles' elements that some projection reads, or, given the reader
- * tiles per element, Σ of those. <b>Traffic</b>: an estimate of the synaptic events per step if every element spikes
+ * tiles per element, Σ of those. Each takes {@link org.snnc.targets.spec.Routing#outputSlots} output-axon slots (a population axon's
+ * slots for a [C, H, W] unit). <b>Traffic</b>: an estimate of the synaptic events per step if every element spikes
  * alike, Σ over the projections reading the population (or its gate) of the tile's (or gate tile's) elements ×
  * ⌈synapses of the projection / source size⌉.
  */
@@ -78,7 +82,8 @@ public final class ResourceModel {
     /**
      * The demand of {@code tile}, with {@code readers} giving for some units the number of reader tiles each element
      * goes to (each at most a core): the tile's sent elements then count Σ readers(e), an upper bound of the output
-     * axons the tile takes, instead of one per element read.
+     * axons the tile takes, instead of one per element read. ({@link CoreBounds} gives the fewest output axons per
+     * element instead, for a lower bound.)
      */
     PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles, Map<String, int[]> readers) {
         Memory memory = memory(population, List.of(tile));
@@ -89,7 +94,7 @@ public final class ResourceModel {
             traffic += traffic(gate);
         }
         return new PieceDemand(tile, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
-                sent, traffic);
+                axons(memory.inputs()), sent, traffic);
     }
 
     /**
@@ -159,6 +164,32 @@ public final class ResourceModel {
         return new Memory(size, synapses, size, inputs);
     }
 
+    /**
+     * For each source of {@code inputs}, the input axons its elements arrive on: the elements themselves, or with
+     * population axons their positions e mod H·W. A source without population axons keeps its own set, shared.
+     */
+    private Map<String, BitSet> axons(Map<String, BitSet> inputs) {
+        Map<String, BitSet> axons = new LinkedHashMap<>();
+        inputs.forEach((source, elements) -> {
+            Shape shape = sources.get(source).shape();
+            if (!chip.routing().populationAxons(shape.rank())) {
+                axons.put(source, elements);
+                return;
+            }
+            int positions = shape.dim(1) * shape.dim(2);
+            BitSet occupied = new BitSet(positions);
+            for (int channel = 0; channel < shape.dim(0); channel++) {
+                int offset = channel * positions;
+                int first = elements.nextSetBit(offset);
+                if (first >= 0 && first < offset + positions) {
+                    occupied.or(elements.get(offset, offset + positions));
+                }
+            }
+            axons.put(source, occupied);
+        });
+        return axons;
+    }
+
     /** The bits of one Loihi synapse row of {@code synapses} synapses of {@code weightBits} each. */
     static long rowBits(int synapses, int weightBits) {
         int fullBlocks = synapses / BLOCK_SYNAPSES;
@@ -207,6 +238,10 @@ public final class ResourceModel {
     }
 
     private long sentElements(Tile tile, Map<String, int[]> readers) {
+        return chip.routing().outputSlots(sources.get(tile.unit()).shape().rank()) * sentElementsOnce(tile, readers);
+    }
+
+    private long sentElementsOnce(Tile tile, Map<String, int[]> readers) {
         int[] counts = readers.get(tile.unit());
         if (counts != null) {
             long sent = 0;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.Population;
@@ -18,10 +18,14 @@ import org.snnc.targets.net.Population;
  * <p><b>Search.</b> For every channel extent t_c ≤ C and row extent t_h ∈ {a_h·k} (a_h the row alignment, capped
  * at H), from the largest down, the widest column extent t_w ∈ {a_w·k} whose grid fits is found by binary search, as
  * a tile's demand only grows with its extents. No tile holds more than the most neurons n a core has, so t_w ≤
- * n/(t_c·t_h), and a pair whose grid has more tiles than the best so far even at that width is skipped. Of the grids
- * that fit, the search keeps the fewest tiles
- * ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉, then the largest full tile (so that what the grid leaves free of its cores gathers on
- * the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest tile's).
+ * n/(t_c·t_h). Of the grids that fit, the search keeps the one that costs the fewest cores: its tiles
+ * T = ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉ plus T times the sender cores of its largest tile, the output axons its senders spend on
+ * the elements it reads (one per element and reader core) over a core's output axons, rounded up. A tile's core is one more
+ * destination of every element it reads, so cutting a layer into channel groups sends each source element to every
+ * group, and the senders may need more cores for their output axons than for their neurons; spatial tiles read only
+ * their receptive field. On a tie, the largest full tile wins (so that what the grid leaves free of its cores gathers
+ * on the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest
+ * tile's). A pair whose grid has more tiles than the best cost even at its widest is skipped.
  * The binary search tests a grid by its {@link #representatives()}: every distinct kind of tile up to position,
  * since along a spatial axis the first, an inner and the last tile are the only ones whose halo differs, and along
  * channels the first and the last differ only in size, unless a grouped projection makes each channel tile read its
@@ -48,18 +52,17 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
     }
 
     /**
-     * The demands of the tiles of the grid over {@code population} with the fewest tiles that all fit, by
-     * {@code fit}: a tile's demand when it fits, or empty.
+     * The demands of the tiles of the grid over {@code population} that all fit, by {@code fit} (a tile's demand when
+     * it fits, or empty), and cost the fewest cores: its tiles plus {@code senderCores} of each tile (the cores its
+     * senders spend on what it reads, see the class comment).
      */
     static Optional<List<PieceDemand>> search(Population population, Alignment alignment, long maxNeurons,
-            Function<Tile, Optional<PieceDemand>> fit) {
+            Function<Tile, Optional<PieceDemand>> fit, ToDoubleFunction<PieceDemand> senderCores) {
         Extents extents = Extents.of(population.shape());
         boolean grouped = grouped(population);
         List<Integer> colExtents = extentsOf(extents.width(), alignment.cols());
         List<PieceDemand> best = null;
-        long bestTiles = Long.MAX_VALUE;
-        long bestSize = 0;
-        long bestAxons = Long.MAX_VALUE;
+        Cost bestCost = null;
         for (int channels : descending(extentsOf(extents.channels(), 1))) {
             for (int rows : descending(extentsOf(extents.height(), alignment.rows()))) {
                 long widest = Math.min(extents.width(), maxNeurons / ((long) channels * rows));
@@ -69,44 +72,61 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                 }
                 long fewest = (long) ceilDiv(extents.channels(), channels) * ceilDiv(extents.height(), rows)
                         * ceilDiv(extents.width(), colExtents.get(failing - 1));
-                if (fewest > bestTiles) {
+                if (bestCost != null && fewest > bestCost.cores()) {
                     continue;
                 }
                 int fitting = -1;
-                long fittingAxons = 0;
                 while (failing - fitting > 1) {
                     int middle = (fitting + failing) >>> 1;
-                    OptionalLong axons = new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
-                            .representativeAxons(fit);
-                    if (axons.isPresent()) {
+                    if (new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
+                            .representativeCost(fit, senderCores).isPresent()) {
                         fitting = middle;
-                        fittingAxons = axons.getAsLong();
                     } else {
                         failing = middle;
                     }
                 }
-                // Narrower grids have more tiles or smaller ones, so the first that cannot beat the best ends the walk.
+                // The widest grid whose every tile fits, of those whose representatives do, is this pair's candidate.
                 for (; fitting >= 0; fitting--) {
                     TileGrid grid = new TileGrid(population, grouped, channels, rows, colExtents.get(fitting));
-                    long tiles = grid.count();
-                    long size = grid.tileSize();
-                    long axons = tiles * fittingAxons;
-                    if (!(tiles < bestTiles || tiles == bestTiles && (size > bestSize || size == bestSize
-                            && axons < bestAxons))) {
+                    if (bestCost != null && grid.count() > bestCost.cores()) {
+                        break;
+                    }
+                    Optional<Cost> cost = grid.representativeCost(fit, senderCores).map(grid::total);
+                    if (cost.isEmpty() || bestCost != null && !cost.get().beats(bestCost)) {
                         break;
                     }
                     Optional<List<PieceDemand>> demands = grid.demands(fit);
                     if (demands.isPresent()) {
                         best = demands.get();
-                        bestTiles = tiles;
-                        bestSize = size;
-                        bestAxons = axons;
+                        bestCost = cost.get();
                         break;
                     }
                 }
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * What a grid costs: its tiles and the sender cores they cost, the neurons of its full tile and its input axons;
+     * representatives give the largest tile's figures, which {@link #total} multiplies by the tiles.
+     */
+    private record Cost(double cores, long tileSize, long axons) {
+
+        /** Fewer cores; as many, a larger full tile; as large, fewer axons. */
+        boolean beats(Cost best) {
+            return cores < best.cores || cores == best.cores && (tileSize > best.tileSize
+                    || tileSize == best.tileSize && axons < best.axons);
+        }
+    }
+
+    /**
+     * The grid's cost from its largest tile's: tiles + ⌈tiles·sender cores⌉ (whole cores, so that a few more elements
+     * read do not outweigh a fuller tile) and tiles·axons.
+     */
+    private Cost total(Cost largest) {
+        long tiles = count();
+        return new Cost(tiles + Math.ceil(tiles * largest.cores()), tileSize(), tiles * largest.axons());
     }
 
     /** The grid of the smallest aligned tiles: one channel, one row and one column alignment step. */
@@ -121,17 +141,20 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                 .anyMatch(projection -> projection.synapse() instanceof ConvSynapse conv && conv.groups() > 1);
     }
 
-    /** The largest input axons of the representatives, when all of them fit. */
-    private OptionalLong representativeAxons(Function<Tile, Optional<PieceDemand>> fit) {
+    /** The largest sender cores and input axons of the representatives, when all of them fit. */
+    private Optional<Cost> representativeCost(Function<Tile, Optional<PieceDemand>> fit,
+            ToDoubleFunction<PieceDemand> senderCores) {
+        double cores = 0;
         long axons = 0;
         for (Tile tile : representatives()) {
             Optional<PieceDemand> demand = fit.apply(tile);
             if (demand.isEmpty()) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
+            cores = Math.max(cores, senderCores.applyAsDouble(demand.get()));
             axons = Math.max(axons, demand.get().inputAxons());
         }
-        return OptionalLong.of(axons);
+        return Optional.of(new Cost(cores, tileSize(), axons));
     }
 
     /** The demand of every tile, by ascending first element, when all of them fit. */

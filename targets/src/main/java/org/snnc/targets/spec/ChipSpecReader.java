@@ -24,6 +24,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.MAXPOOL_GATE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_CHANNELS;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_DESTINATIONS;
 import static org.snnc.targets.spec.ChipSpecSchema.MULTICAST;
+import static org.snnc.targets.spec.ChipSpecSchema.POPULATION_AXONS;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_INPUT_SIZE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_KERNEL;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_OUTPUT_SIZE;
@@ -422,7 +423,11 @@ final class ChipSpecReader {
                 : OptionalInt.empty();
         OptionalInt multicast = routing.has(MULTICAST) ? intValue(routing, MULTICAST, 2, Integer.MAX_VALUE)
                 : OptionalInt.empty();
-        return bool(routing, SELF_ROUTES).map(selfRoutes -> new Routing(maxDestinations, selfRoutes, multicast));
+        OptionalInt populationAxonSlots = routing.has(POPULATION_AXONS)
+                ? intValue(routing, POPULATION_AXONS, 1, Integer.MAX_VALUE)
+                : OptionalInt.empty();
+        return bool(routing, SELF_ROUTES).map(selfRoutes -> new Routing(maxDestinations, selfRoutes, multicast,
+                populationAxonSlots));
     }
 
     private Optional<EnergyModel> energy(Section energy) {

@@ -67,7 +67,8 @@ final class ChipSpecSchema {
     static final String MAX_DESTINATIONS = "max_destinations_per_core";
     static final String SELF_ROUTES = "self_routes";
     static final String MULTICAST = "multicast";
-    static final List<String> ROUTING_KEYS = List.of(MAX_DESTINATIONS, SELF_ROUTES, MULTICAST);
+    static final String POPULATION_AXONS = "population_axons";
+    static final List<String> ROUTING_KEYS = List.of(MAX_DESTINATIONS, SELF_ROUTES, MULTICAST, POPULATION_AXONS);
 
     static final String SYNAPTIC_OP = "synaptic_op";
     static final String NEURON_UPDATE = "neuron_update";

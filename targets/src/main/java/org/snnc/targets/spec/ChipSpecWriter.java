@@ -21,6 +21,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.MAXPOOL_GATE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_CHANNELS;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_DESTINATIONS;
 import static org.snnc.targets.spec.ChipSpecSchema.MULTICAST;
+import static org.snnc.targets.spec.ChipSpecSchema.POPULATION_AXONS;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_INPUT_SIZE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_KERNEL;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_OUTPUT_SIZE;
@@ -91,6 +92,7 @@ final class ChipSpecWriter {
         spec.routing().maxDestinationsPerCore().ifPresent(most -> routing.put(MAX_DESTINATIONS, most));
         routing.put(SELF_ROUTES, spec.routing().selfRoutes());
         spec.routing().multicast().ifPresent(width -> routing.put(MULTICAST, width));
+        spec.routing().populationAxonSlots().ifPresent(slots -> routing.put(POPULATION_AXONS, slots));
         spec.energy().ifPresent(energy -> root.putObject(ENERGY).put(SYNAPTIC_OP, energy.synapticOpPj())
                 .put(NEURON_UPDATE, energy.neuronUpdatePj()).put(SOURCE, energy.source()));
         StringBuilder text = new StringBuilder();

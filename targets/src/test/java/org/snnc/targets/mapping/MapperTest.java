@@ -50,11 +50,11 @@ class MapperTest {
         assertEquals(List.of(new Tile("c1", 2, 2, 0, 2, 0, 2, 1, 1)), core1.tiles());
         assertEquals(List.of(new Piece("fc", 0, 3)), core2.pieces());
         // Column 0 of c1 reads pixel columns 0..2 of every row; column 1 reads columns 1..3.
-        assertEquals(List.of(new AxonBlock("x.enc", 0, 3, 0), new AxonBlock("x.enc", 4, 3, 3),
-                new AxonBlock("x.enc", 8, 3, 6), new AxonBlock("x.enc", 12, 3, 9)), core0.axons());
-        assertEquals(List.of(new AxonBlock("c1", 0, 8, 0)), core2.axons());
-        assertEquals(List.of(new Route("c1", 0, 1, 2, 0), new Route("c1", 2, 1, 2, 2), new Route("c1", 4, 1, 2, 4),
-                new Route("c1", 6, 1, 2, 6)), core0.routes());
+        assertEquals(List.of(new AxonBlock("x.enc", 0, 3, 0, false), new AxonBlock("x.enc", 4, 3, 3, false),
+                new AxonBlock("x.enc", 8, 3, 6, false), new AxonBlock("x.enc", 12, 3, 9, false)), core0.axons());
+        assertEquals(List.of(new AxonBlock("c1", 0, 8, 0, false)), core2.axons());
+        assertEquals(List.of(new Route("c1", 0, 1, 2), new Route("c1", 2, 1, 2), new Route("c1", 4, 1, 2),
+                new Route("c1", 6, 1, 2)), core0.routes());
         // Core 0: both kernels, 2·1·3·3 entries, 4 neurons, 12 axons, 4 sent elements to one core. Core 2: fc's 3·8.
         assertEquals(new CoreUsage(4, 18, 4, 12, 4, 1), core0.usage());
         assertEquals(new CoreUsage(4, 18, 4, 12, 4, 1), core1.usage());
@@ -91,12 +91,11 @@ class MapperTest {
             }
             assertEquals(gateOutputs, core.gates());
             assertEquals(8, core.routes().size());
-            assertTrue(core.routes().stream().allMatch(route -> route.destinationCore() == 3
-                    && route.axonFirst() == 16 + route.sourceFirst()));
+            assertTrue(core.routes().stream().allMatch(route -> route.destinationCore() == 3));
         }
         assertEquals(List.of(new Tile("c1", 8, 8, 0, 2, 0, 8, 6, 2), new Tile("fc", 1, 1, 0, 4, 0, 1, 0, 1)),
                 mapping.cores().get(3).tiles());
-        assertEquals(new AxonBlock("g", 0, 32, 16), mapping.cores().get(3).axons().get(8));
+        assertEquals(new AxonBlock("g", 0, 32, 16, false), mapping.cores().get(3).axons().get(8));
         MappingInvariants.check(network, mapping);
     }
 
@@ -114,7 +113,7 @@ class MapperTest {
         CoreResources small = new CoreResources(4, 4096, 4096, 65536, 4);
         for (int width : new int[] {1, 2}) {
             Routing routing = new Routing(OptionalInt.empty(), true,
-                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width));
+                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width), OptionalInt.empty());
             Mapping mapping = Mapper.map(network, TestChips.generic(8, small, routing), new GreedyAllocator());
             List<CoreMapping> senders = mapping.cores().stream()
                     .filter(core -> core.tiles().get(0).unit().equals("c1")).toList();
@@ -123,6 +122,35 @@ class MapperTest {
                 assertEquals(8 / width, core.usage().outputAxons(), "multicast " + width);
                 assertEquals(2, core.usage().destinations());
             }
+            MappingInvariants.check(network, mapping);
+        }
+    }
+
+    /**
+     * x [1,4,4] → c1 = conv 1×1, 8 channels [8,4,4] → c2 = conv 3×3 pad 1, 2 channels [2,4,4], on cores of 32 neurons
+     * and 4096 axons: c1 and c2 take one core each. c2's core reads all 128 elements of c1: 128 input axons with one
+     * axon per element, 16 (one per position) with population axons. c1's core sends its 128 elements to one core:
+     * 128 output axons, or 256 when a population axon takes 2 slots.
+     */
+    @Test
+    void populationAxonsTakeOneInputAxonPerPositionAndTheirSlotsOfOutputAxons() {
+        Net net = new Net("population", Shape.of(1, 4, 4), 1);
+        net.conv("c1", "x.enc", 8, Window2d.square(1, 1, 0), 1);
+        net.conv("c2", "c1", 2, Window2d.square(3, 1, 1), 1);
+        SynapticNetwork network = net.network("c2");
+        CoreResources core = new CoreResources(128, 4096, 4096, 65536, 128);
+        long[][] expected = {{128, 128}, {16, 128}, {16, 256}};
+        OptionalInt[] slots = {OptionalInt.empty(), OptionalInt.of(1), OptionalInt.of(2)};
+        for (int k = 0; k < slots.length; k++) {
+            Routing routing = new Routing(OptionalInt.empty(), true, OptionalInt.empty(), slots[k]);
+            Mapping mapping = Mapper.map(network, TestChips.generic(4, core, routing), new GreedyAllocator());
+            CoreMapping reader = mapping.cores().stream().filter(c -> c.tiles().get(0).unit().equals("c2"))
+                    .findFirst().orElseThrow();
+            CoreMapping sender = mapping.cores().stream().filter(c -> c.tiles().get(0).unit().equals("c1"))
+                    .findFirst().orElseThrow();
+            assertEquals(expected[k][0], reader.usage().inputAxons(), "population axons " + slots[k]);
+            assertEquals(expected[k][1], sender.usage().outputAxons(), "population axons " + slots[k]);
+            assertEquals(slots[k].isPresent(), reader.axons().stream().allMatch(AxonBlock::positions));
             MappingInvariants.check(network, mapping);
         }
     }
@@ -293,7 +321,7 @@ class MapperTest {
         Mapping mapping = Mapper.map(net.network("fc"), TestChips.speck(), new MaxFlowAllocator());
         CoreMapping core = mapping.cores().get(0);
         CoreMapping overfull = new CoreMapping(core.core(), core.tiles(), core.pieces(), core.gates(), core.axons(),
-                List.of(new Route("fc", 0, 3, 0, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
+                List.of(new Route("fc", 0, 3, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
         Mapping broken = new Mapping(mapping.network(), mapping.chip(), mapping.allocator(), List.of(overfull),
                 mapping.inputRoutes(), mapping.bounds());
         assertEquals(List.of(

@@ -1,6 +1,7 @@
 package org.snnc.targets.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -105,30 +106,31 @@ final class MappingInvariants {
         }
     }
 
+    /** Where an element lands on a core: an axon, and the atom on it (its channel on a population axon, else 0). */
+    private record Arrival(int axon, int atom) {
+    }
+
     /**
-     * (a) Each axon of each core is fed by exactly one route, from a core that holds the element (or the host for the
-     * input), and that element is the one the axon block names; expanding each core's pieces through the elements
-     * that arrive on its axons gives the network's synapses, each exactly once.
+     * (a) Each (axon, atom) of each core is fed by at most one route, from a core that holds the element (or the host
+     * for the input), every axon by at least one, and the element is one the axon block holds; expanding each core's
+     * pieces through the elements that arrive on its axons gives the network's synapses, each exactly once.
      */
     static void everySynapseOnceOnItsCore(SynapticNetwork network, Mapping mapping) {
-        Map<Integer, Map<Integer, Element>> arriving = arrivals(network, mapping);
+        Map<Integer, Map<Arrival, Element>> arriving = arrivals(network, mapping);
         Map<Synapse, Integer> mapped = new HashMap<>();
         for (CoreMapping core : mapping.cores()) {
-            Map<Integer, Element> axons = arriving.getOrDefault(core.core(), Map.of());
+            Map<Arrival, Element> axons = arriving.getOrDefault(core.core(), Map.of());
             long axonCount = core.axons().stream().mapToLong(AxonBlock::count).sum();
-            assertEquals(axonCount, axons.size(), "core " + core.core() + ": every axon is fed, and only axons");
-            for (AxonBlock block : core.axons()) {
-                for (int k = 0; k < block.count(); k++) {
-                    assertEquals(new Element(block.source(), block.sourceFirst() + k), axons.get(block.axonFirst() + k),
-                            "core " + core.core() + " axon " + (block.axonFirst() + k));
-                }
-            }
+            assertEquals(axonCount, axons.keySet().stream().mapToInt(Arrival::axon).distinct().count(),
+                    "core " + core.core() + ": every axon is fed");
+            axons.keySet().forEach(arrival -> assertTrue(arrival.axon() >= 0 && arrival.axon() < axonCount,
+                    "core " + core.core() + " axon " + arrival.axon() + " exists"));
             for (Piece piece : core.pieces()) {
                 for (Projection projection : network.population(piece.unit()).projections()) {
                     for (int n = piece.first(); n < piece.end(); n++) {
                         for (Synapse synapse : synapsesInto(projection, n)) {
-                            int axon = axonOf(core, synapse.from());
-                            Synapse delivered = new Synapse(synapse.projection(), axons.get(axon), n,
+                            Arrival arrival = arrivalOf(network, core, synapse.from());
+                            Synapse delivered = new Synapse(synapse.projection(), axons.get(arrival), n,
                                     synapse.weight());
                             mapped.merge(delivered, 1, Integer::sum);
                         }
@@ -161,8 +163,11 @@ final class MappingInvariants {
             assertTrue(neurons <= chip.core(core.core()).neurons(), at + ": neurons " + neurons);
             long axons = core.axons().stream().mapToLong(AxonBlock::count).sum();
             assertTrue(axons <= chip.core(core.core()).inputAxons(), at + ": input axons " + axons);
-            long sent = core.routes().stream().mapToLong(Route::count).sum();
-            assertTrue(sent <= chip.core(core.core()).outputAxons(), at + ": output axons " + sent);
+            // Σ_e ⌈d(e)/m⌉·slots ≥ Σ_e d(e)·slots / m: the routes' slots are at most m times the output axons.
+            long slots = core.routes().stream().mapToLong(route -> route.count()
+                    * chip.routing().outputSlots(network.sources().get(route.source()).shape().rank())).sum();
+            assertTrue(slots <= chip.core(core.core()).outputAxons() * (long) chip.routing().multicast().orElse(1),
+                    at + ": output axons for " + slots + " routed slots");
             Set<Integer> destinations = new TreeSet<>();
             core.routes().forEach(route -> destinations.add(route.destinationCore()));
             chip.routing().maxDestinationsPerCore().ifPresent(max -> assertTrue(destinations.size() <= max,
@@ -202,12 +207,17 @@ final class MappingInvariants {
         assertEquals(readers, reached, "routes reach exactly the cores that read each element");
     }
 
-    /** Axon → element for every core, from every route; fails if an axon is fed twice or by a core without it. */
-    private static Map<Integer, Map<Integer, Element>> arrivals(SynapticNetwork network, Mapping mapping) {
-        Map<Integer, Map<Integer, Element>> arriving = new TreeMap<>();
+    /**
+     * (axon, atom) → element for every core, from every route; fails if one is fed twice, by a core without the
+     * element, or into a core without an axon for it.
+     */
+    private static Map<Integer, Map<Arrival, Element>> arrivals(SynapticNetwork network, Mapping mapping) {
+        Map<Integer, Map<Arrival, Element>> arriving = new TreeMap<>();
+        Map<Integer, CoreMapping> byId = new HashMap<>();
+        mapping.cores().forEach(core -> byId.put(core.core(), core));
         for (Route route : mapping.inputRoutes()) {
             assertEquals(network.input().name(), route.source(), "the host sends only the input");
-            deliver(arriving, route);
+            deliver(network, byId, arriving, route);
         }
         for (CoreMapping core : mapping.cores()) {
             for (Route route : core.routes()) {
@@ -218,17 +228,21 @@ final class MappingInvariants {
                     assertTrue(held, "core " + core.core() + " sends " + route.source() + "[" + element
                             + "] which it does not hold");
                 }
-                deliver(arriving, route);
+                deliver(network, byId, arriving, route);
             }
         }
         return arriving;
     }
 
-    private static void deliver(Map<Integer, Map<Integer, Element>> arriving, Route route) {
-        Map<Integer, Element> axons = arriving.computeIfAbsent(route.destinationCore(), c -> new TreeMap<>());
+    private static void deliver(SynapticNetwork network, Map<Integer, CoreMapping> cores,
+            Map<Integer, Map<Arrival, Element>> arriving, Route route) {
+        CoreMapping destination = cores.get(route.destinationCore());
+        assertNotNull(destination, "route to core " + route.destinationCore() + ", which holds nothing");
+        Map<Arrival, Element> axons = arriving.computeIfAbsent(route.destinationCore(), c -> new HashMap<>());
         for (int k = 0; k < route.count(); k++) {
-            Element previous = axons.put(route.axonFirst() + k, new Element(route.source(), route.sourceFirst() + k));
-            assertNull(previous, "core " + route.destinationCore() + " axon " + (route.axonFirst() + k) + " fed twice");
+            Element element = new Element(route.source(), route.sourceFirst() + k);
+            Arrival arrival = arrivalOf(network, destination, element);
+            assertNull(axons.put(arrival, element), "core " + route.destinationCore() + " " + arrival + " fed twice");
         }
     }
 
@@ -236,11 +250,14 @@ final class MappingInvariants {
         return piece.unit().equals(unit) && element >= piece.first() && element < piece.end();
     }
 
-    private static int axonOf(CoreMapping core, Element element) {
+    /** The axon of {@code core} that {@code element} arrives on, keyed by position on a population axon. */
+    private static Arrival arrivalOf(SynapticNetwork network, CoreMapping core, Element element) {
+        Shape shape = network.sources().get(element.source()).shape();
         for (AxonBlock block : core.axons()) {
-            if (block.source().equals(element.source()) && element.element() >= block.sourceFirst()
-                    && element.element() < block.sourceFirst() + block.count()) {
-                return block.axonFirst() + element.element() - block.sourceFirst();
+            int positions = block.positions() ? (int) (shape.size() / shape.dim(0)) : Integer.MAX_VALUE;
+            int key = element.element() % positions;
+            if (block.source().equals(element.source()) && key >= block.first() && key < block.first() + block.count()) {
+                return new Arrival(block.axonFirst() + key - block.first(), element.element() / positions);
             }
         }
         return fail("core " + core.core() + " has no axon for " + element);

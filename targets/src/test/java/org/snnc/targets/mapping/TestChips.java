@@ -118,6 +118,8 @@ final class TestChips {
                 : OptionalInt.empty();
         Features features = new Features(true, layersPerCore, true, Optional.empty());
         return new ChipSpec(model.spelling(), "random", cores, resources, model, WEIGHTS, NEURONS, features,
-                new Routing(destinations, random.nextBoolean()), Optional.empty());
+                new Routing(destinations, random.nextBoolean(), OptionalInt.empty(),
+                        random.nextBoolean() ? OptionalInt.of(1 + random.nextInt(2)) : OptionalInt.empty()),
+                Optional.empty());
     }
 }

@@ -73,7 +73,7 @@ class ChipSpecsTest {
                 new NeuronFormat(23, 0, 24, 0, 24, 24, Overflow.SATURATE, OptionalLong.of(-8388608),
                         FireComparison.GE, BOTH_RESETS),
                 new Features(true, OptionalInt.empty(), true, Optional.empty()),
-                new Routing(OptionalInt.empty(), true),
+                new Routing(OptionalInt.empty(), true, OptionalInt.empty(), OptionalInt.of(1)),
                 Optional.of(new EnergyModel(23.6, 52.0, generic.energy().orElseThrow().source())));
         assertEquals(expected, generic);
         assertTrue(generic.energy().orElseThrow().source().startsWith("assumed"));
@@ -90,7 +90,7 @@ class ChipSpecsTest {
         assertEquals(new NeuronFormat(17, 6, 13, 7, 22, 24, Overflow.WRAP, OptionalLong.of(-(1L << 23) + 1),
                 FireComparison.GT, Set.of(ResetMode.ZERO)), loihi.neurons());
         assertEquals(new Features(false, OptionalInt.empty(), true, Optional.empty()), loihi.features());
-        assertEquals(new Routing(OptionalInt.empty(), true), loihi.routing());
+        assertEquals(new Routing(OptionalInt.empty(), true, OptionalInt.empty(), OptionalInt.of(2)), loihi.routing());
         EnergyModel energy = loihi.energy().orElseThrow();
         assertEquals(23.6, energy.synapticOpPj());
         assertEquals(52.0, energy.neuronUpdatePj());
@@ -116,7 +116,7 @@ class ChipSpecsTest {
                 FireComparison.GE, BOTH_RESETS), speck.neurons());
         assertEquals(new Features(false, OptionalInt.of(1), false,
                 Optional.of(new ConvLimits(16, List.of(1, 2, 4, 8), 7, 1024, 128, 64))), speck.features());
-        assertEquals(new Routing(OptionalInt.of(2), false, OptionalInt.of(2)), speck.routing());
+        assertEquals(new Routing(OptionalInt.of(2), false, OptionalInt.of(2), OptionalInt.empty()), speck.routing());
         assertEquals(Optional.empty(), speck.energy());
         assertTrue(speck.description().contains("sinabs/backend/dynapcnn/"), speck.description());
     }
