@@ -24,15 +24,22 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class PadConvPools(nn.Module):
+class ConvDense(nn.Module):
+    """A conv and a dense layer, each with torch's seeded random initialization; subclasses add what runs around them."""
+
+    def __init__(self, conv, features, classes):
+        super().__init__()
+        self.conv = conv
+        self.fc = nn.Linear(features, classes)
+
+
+class PadConvPools(ConvDense):
     """ZeroPad2d before a padded conv, F.pad before a max pool after ReLU, and torch's count_include_pad avg pool."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 3 * 3 * 3, 5)
         self.pad = nn.ZeroPad2d((1, 2, 0, 1))
-        self.conv = nn.Conv2d(2, 4, 3, padding=1)
         self.conv2 = nn.Conv2d(4, 3, 3)
-        self.fc = nn.Linear(3 * 3 * 3, 5)
 
     def forward(self, x):
         x = F.relu(self.conv(self.pad(x)))           # 9x10 -> 10x13
@@ -43,43 +50,37 @@ class PadConvPools(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-class Normalized(nn.Module):
+class Normalized(ConvDense):
     """(x - mean) / std per channel before an unpadded conv, then a scalar affine before the dense layer."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(nn.Conv2d(3, 4, 3, stride=2), 4 * 3 * 3, 6)
         self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
-        self.conv = nn.Conv2d(3, 4, 3, stride=2)
-        self.fc = nn.Linear(4 * 3 * 3, 6)
 
     def forward(self, x):
         x = F.relu(self.conv((x - self.mean) / self.std))
         return self.fc(torch.flatten(x, 1) * 0.5 - 2.0)
 
 
-class NormalizedPadded(nn.Module):
+class NormalizedPadded(ConvDense):
     """(x - mean) / std before a padded conv: the shift cannot fold, so it stays an affine layer."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(nn.Conv2d(2, 3, 3, padding=1), 3 * 5 * 5, 4)
         self.register_buffer("mean", torch.tensor([0.5, -0.25]).view(1, 2, 1, 1))
         self.register_buffer("std", torch.tensor([0.5, 2.0]).view(1, 2, 1, 1))
-        self.conv = nn.Conv2d(2, 3, 3, padding=1)
-        self.fc = nn.Linear(3 * 5 * 5, 4)
 
     def forward(self, x):
         x = F.relu(self.conv((x - self.mean) / self.std))
         return self.fc(torch.flatten(x, 1))
 
 
-class TransformInput(nn.Module):
+class TransformInput(ConvDense):
     """torchvision's Inception3._transform_input, then the unpadded stem conv of inception_v3."""
 
     def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3, stride=2)
-        self.fc = nn.Linear(4 * 4 * 4, 5)
+        super().__init__(nn.Conv2d(3, 4, 3, stride=2), 4 * 4 * 4, 5)
 
     def forward(self, x):
         x_ch0 = torch.unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
@@ -90,13 +91,11 @@ class TransformInput(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-class Nhwc(nn.Module):
+class Nhwc(ConvDense):
     """A Keras-style CNN: NHWC input transposed to NCHW, and a channel-last flatten before the dense layer."""
 
     def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 4, 3)
-        self.fc = nn.Linear(4 * 4 * 5, 6)
+        super().__init__(nn.Conv2d(3, 4, 3), 4 * 4 * 5, 6)
 
     def forward(self, x):
         x = F.relu(self.conv(x.permute(0, 3, 1, 2)))
@@ -104,14 +103,12 @@ class Nhwc(nn.Module):
         return self.fc(x.reshape(x.shape[0], -1))
 
 
-class ReduceMeanHead(nn.Module):
+class ReduceMeanHead(ConvDense):
     """ReduceMean over H, W with and without keepdims, Squeeze and a one-operand Concat."""
 
     def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(2, 4, 3, padding=1)
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 8, 3)
         self.conv2 = nn.Conv2d(4, 4, 1)
-        self.fc = nn.Linear(8, 3)
 
     def forward(self, x):
         x = F.relu(self.conv(x))
@@ -120,13 +117,11 @@ class ReduceMeanHead(nn.Module):
         return self.fc(torch.cat([a, b], 1))
 
 
-class Batched(nn.Module):
+class Batched(ConvDense):
     """A small CNN whose export has a static batch of 8 (the view names the batch)."""
 
     def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 3, 3, padding=1)
-        self.fc = nn.Linear(3 * 3 * 3, 4)
+        super().__init__(nn.Conv2d(1, 3, 3, padding=1), 3 * 3 * 3, 4)
 
     def forward(self, x):
         x = F.max_pool2d(F.relu(self.conv(x)), 2)

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -477,12 +478,20 @@ class OnnxImporterTest {
     // ------------------------------------------------------------------ folded constructs refused
 
     /** x[1,2,4,4] → Relu → Pad(pads) → {@code reader} "y"; the Pad's extra attributes come from {@code pad}. */
-    private static OnnxModelBuilder padded(long[] pads, java.util.function.UnaryOperator<OnnxModelBuilder.NodeBuilder>
-            pad, String reader) {
+    private static OnnxModelBuilder padded(long[] pads, UnaryOperator<OnnxModelBuilder.NodeBuilder> pad,
+            String reader) {
+        return padded(true, pads, pad, reader);
+    }
+
+    /** {@link #padded(long[], UnaryOperator, String)}, with or without the Relu. */
+    private static OnnxModelBuilder padded(boolean relu, long[] pads, UnaryOperator<OnnxModelBuilder.NodeBuilder> pad,
+            String reader) {
         OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 2, 4, 4)
-                .int64s("pads", pads)
-                .node("Relu", "r", List.of("x"), "r").done();
-        m = pad.apply(m.node("Pad", "/pad/Pad", List.of("r", "pads"), "p")).done();
+                .int64s("pads", pads);
+        if (relu) {
+            m = m.node("Relu", "r", List.of("x"), "r").done();
+        }
+        m = pad.apply(m.node("Pad", "/pad/Pad", List.of(relu ? "r" : "x", "pads"), "p")).done();
         return switch (reader) {
             case "Conv" -> m.floats("w", new long[] {2, 2, 1, 1}, ramp(4))
                     .node("Conv", "conv", List.of("p", "w"), "y").done();
@@ -537,11 +546,8 @@ class OnnxImporterTest {
 
     @Test
     void aZeroPadBeforeAMaxPoolOfPossiblyNegativeInputsIsRefused() {
-        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 2, 2, 2)
-                .int64s("pads", 0, 0, 0, 0, 0, 0, 1, 1)
-                .node("Pad", "/pad/Pad", List.of("x", "pads"), "p").done()
-                .node("MaxPool", "pool", List.of("p"), "y").ints("kernel_shape", 2, 2).ints("strides", 2, 2).done();
-        assertRefused(m, "pool", "only on inputs ≥ 0");
+        assertRefused(padded(false, new long[] {0, 0, 0, 0, 0, 0, 1, 1}, b -> b, "MaxPool"), "pool",
+                "only on inputs ≥ 0");
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,8 @@ import org.snnc.compiler.ir.Shape;
 class OnnxTorchFixturesTest {
 
     private static Path fixture(String file) {
-        URL url = OnnxTorchFixturesTest.class.getResource("/onnx/" + file);
-        if (url == null) {
-            throw new IllegalArgumentException("no fixture " + file);
-        }
         try {
-            return Path.of(url.toURI());
+            return Path.of(OnnxTorchFixturesTest.class.getResource("/onnx/" + file).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
