@@ -1332,7 +1332,11 @@ final class OnnxLowering {
         if (n.tensorAttribute("value").isPresent()) {
             try {
                 OnnxConstant v = OnnxConstant.decode(n.tensorAttribute("value").get());
-                value = v.size() == 1 ? v.values()[0] : Double.NaN;
+                if (v.size() != 1) {
+                    n.unsupported("its value holds " + v.size() + " elements, not one");
+                } else {
+                    value = v.values()[0];
+                }
             } catch (OnnxConstant.DecodeException e) {
                 n.unsupported("its value: " + e.getMessage());
             }
