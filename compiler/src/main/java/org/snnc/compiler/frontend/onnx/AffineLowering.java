@@ -112,13 +112,12 @@ final class AffineLowering {
                     + "', " + w.node().opType() + "); snnc folds that only into a Conv, Gemm or MatMul that reads it");
             return null;
         }
-        String base = OnnxNames.key(w.node().label());
-        ParamRef scale = lowering.newParam(base + ".scale", Tensor.of(Shape.of(view.width()), view.scale()));
-        Optional<ParamRef> shift = view.hasShift()
-                ? Optional.of(lowering.newParam(base + ".shift", Tensor.of(Shape.of(view.width()), view.shift())))
-                : Optional.empty();
         String name = lowering.names.newValueName(lowering.graphOutputs.contains(onnxName) ? onnxName
                 : w.node().label());
+        ParamRef scale = lowering.newParam(name + ".scale", Tensor.of(Shape.of(view.width()), view.scale()));
+        Optional<ParamRef> shift = view.hasShift()
+                ? Optional.of(lowering.newParam(name + ".shift", Tensor.of(Shape.of(view.width()), view.shift())))
+                : Optional.empty();
         lowering.builder.add(new Affine(name, view.source(), scale, shift, lowering.span));
         lowering.values.put(onnxName, new Activation(name));
         return name;

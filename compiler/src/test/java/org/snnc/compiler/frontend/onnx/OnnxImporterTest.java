@@ -515,6 +515,23 @@ class OnnxImporterTest {
         assertEquals(new Padding(1, 2, 3, 4), ((Conv2d) g.node("y")).window().padding());
     }
 
+    /** Before opset 11 the pads are an attribute; from opset 18 an axes operand names the padded axes. */
+    @Test
+    void padsAsAnAttributeOrOnNamedAxesFoldToo() {
+        Graph before11 = lower(OnnxModelBuilder.model(10).input("x", 1, 2, 4, 4).output("y", 1, 2, 6, 5)
+                .floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                .node("Pad", "pad", List.of("x"), "p").ints("pads", 0, 0, 1, 0, 0, 0, 1, 1).done()
+                .node("Conv", "conv", List.of("p", "w"), "y").done());
+        assertEquals(new Padding(1, 0, 1, 1), ((Conv2d) before11.node("y")).window().padding());
+        Graph axes = lower(OnnxModelBuilder.model(18).input("x", 1, 2, 4, 4).output("y", 1, 2, 5, 7)
+                .floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                .int64s("pads", 1, 2, 0, 1)
+                .int64s("axes", -2, -1)
+                .node("Pad", "pad", List.of("x", "pads", "", "axes"), "p").done()
+                .node("Conv", "conv", List.of("p", "w"), "y").done());
+        assertEquals(new Padding(1, 2, 0, 1), ((Conv2d) axes.node("y")).window().padding());
+    }
+
     @Test
     void aPadOfChannelsIsRefused() {
         assertRefused(padded(new long[] {0, 1, 0, 0, 0, 0, 0, 0}, b -> b, "Conv"), "/pad/Pad",
