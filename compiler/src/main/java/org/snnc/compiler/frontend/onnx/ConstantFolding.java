@@ -204,7 +204,8 @@ final class ConstantFolding {
         return new OnnxConstant(data.dims(), out);
     }
 
-    private static long[] strides(long[] dims) {
+    /** The C-order strides of dimensions {@code dims}: stride[i] = Π_{j > i} dims[j]. */
+    static long[] strides(long[] dims) {
         long[] strides = new long[dims.length];
         long stride = 1;
         for (int i = dims.length - 1; i >= 0; i--) {

@@ -187,12 +187,7 @@ final class ReshapeLowering {
             return;
         }
         long[] dims = lowering.onnxDims(in.get());
-        long[] strides = new long[dims.length];
-        long stride = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            strides[i] = stride;
-            stride *= dims[i];
-        }
+        long[] strides = ConstantFolding.strides(dims);
         int size = in.get().size();
         int[] order = new int[size];
         int[] index = new int[dims.length];
