@@ -17,7 +17,8 @@ import org.snnc.compiler.ir.Verifier;
 /**
  * Imports a trained ONNX model (a {@code ModelProto}) as an IR {@link Graph}. Operator semantics are those of the
  * ONNX operator specification (onnx.ai/onnx/operators); ONNX tensors are N×C×H×W or N×F with a batch axis N that
- * the IR drops, so the model must have batch 1 or a symbolic batch. Each ONNX operator maps to IR as follows:
+ * the IR drops: every operator imported acts on each sample alone, so a static batch of any size imports like a
+ * symbolic one. Each ONNX operator maps to IR as follows:
  * <ul>
  *   <li>{@code Conv} → {@link org.snnc.compiler.ir.Conv2d}: Y = B + W ⋆ pad(X), weight W [F, C/group, kH, kW] and
  *       bias B [F] taken unchanged; pads [top, left, bottom, right]; auto_pad VALID and SAME_UPPER/SAME_LOWER are
@@ -34,11 +35,32 @@ import org.snnc.compiler.ir.Verifier;
  *   <li>{@code MaxPool} → maxpool, {@code AveragePool} → avgpool with its count_include_pad; ceil_mode = 1 is
  *       accepted only where it rounds like floor mode, and a MaxPool whose Indices output is used is rejected.</li>
  *   <li>{@code GlobalAveragePool} → avgpool whose window is the whole H×W input: y[c] = Σ_{i,j} x[c,i,j] / (H·W).</li>
- *   <li>{@code Flatten} with axis 1, and {@code Reshape} whose target resolves to [1, C·H·W] (such as [1,−1],
+ *   <li>{@code Flatten} with axis 1, and {@code Reshape} whose target resolves to [N, C·H·W] (such as [N,−1],
  *       [−1,K], [0,−1]) → {@link org.snnc.compiler.ir.Flatten}. The target may be an initializer, a {@code Constant},
- *       or PyTorch's {@code Shape → Gather → Unsqueeze → Concat} chain, which is folded to a constant.</li>
+ *       or PyTorch's {@code Shape → Gather → Unsqueeze → Concat} chain, which is folded to a constant; so are
+ *       {@code ConstantOfShape}, {@code Slice}, {@code Transpose}, {@code Reshape} and {@code Cast} of constants
+ *       (torch's {@code F.pad} pads; see {@link ConstantFolding}).</li>
  *   <li>{@code Concat} of activations along axis 1 (channels) → concat.</li>
  *   <li>{@code Softmax} over axis 1 (or −1) of an [N, K] input → softmax, which must be the graph output.</li>
+ *   <li>{@code Pad} (mode constant, value 0, pads of H and W only) → no node: the one Conv, MaxPool or AveragePool
+ *       that reads it takes the pads into its own. Exact for a Conv (zero padding either way); for a MaxPool only
+ *       when its input is ≥ 0 (a Relu's output: max(x, 0) = x there, and the IR pads with −∞) and every window
+ *       still covers an input cell; for an AveragePool the padded zeros count in the divisor, so it becomes an
+ *       avgpool with count_include_pad, refused when its own pads did not count.</li>
+ *   <li>{@code Add}, {@code Sub}, {@code Mul}, {@code Div} of an activation and a constant of one value or one per
+ *       channel, with {@code Gather} of channels along axis 1 and their {@code Unsqueeze} and {@code Concat}
+ *       (torchvision's inception_v3 {@code transform_input}) → no node: a per-channel map
+ *       v = s·x[c(k)] + t folded into the Conv or Gemm/MatMul that reads it, W′ = W·s (summed over the channels
+ *       that read the same source channel) and b′ = b + Σ W·t, or an {@link org.snnc.compiler.ir.Affine} before any
+ *       other reader, and before a padded Conv when t ≠ 0 (see {@link AffineView}).</li>
+ *   <li>{@code Transpose} of an N×H×W×C input by [0,3,1,2] (every reader) → no node: the IR input is [C,H,W].
+ *       A Transpose right before a flatten → the flatten's features reordered, folded into the columns of the dense
+ *       layer that reads them (a channel-last flatten, W′[u, i] = W[u, k] for the feature i that position k
+ *       holds).</li>
+ *   <li>{@code ReduceMean} over axes {2, 3} → the global avgpool, then a flatten when keepdims = 0.</li>
+ *   <li>{@code Squeeze}, {@code Unsqueeze} of activations, like {@code Reshape}: a flatten, the identity, or a shape
+ *       that only further reshapes read.</li>
+ *   <li>{@code Concat} of one operand → no node, its output is its operand.</li>
  *   <li>{@code Dropout} (inference mode) → dropout, y = x, keeping its ratio; {@code Identity} → no node, its output
  *       is another name for its input; {@code Constant} → a constant operand only.</li>
  * </ul>

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.AvgPool;
 import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
@@ -200,14 +202,17 @@ class OnnxImporterTest {
         assertEquals(List.of("E0402"), ids(errors));
     }
 
+    /** An Add of a constant that no dense or conv reads stays an explicit affine: y = 1·x + shift. */
     @Test
-    void addOfAConstantThatIsNoMatMulBiasIsRejected() {
-        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
+    void addOfAConstantThatNoLayerAbsorbsIsAnAffine() {
+        Graph g = lower(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
                 .floats("shift", new long[] {4}, 1, 2, 3, 4)
                 .node("Relu", "r", List.of("x"), "r").done()
                 .node("Add", "plus", List.of("r", "shift"), "y").done());
-        assertEquals(List.of("E0402"), ids(errors));
-        assertTrue(errors.get(0).message().contains("'shift' is a constant"), errors.get(0).message());
+        assertEquals(List.of("input", "relu", "affine"), operators(g));
+        Affine affine = (Affine) g.node("y");
+        assertArrayEquals(new double[] {1, 1, 1, 1}, values(g, affine.scale().key()));
+        assertArrayEquals(new double[] {1, 2, 3, 4}, values(g, affine.shift().orElseThrow().key()));
     }
 
     /** Identity adds no node: its output is another name for its input, up to the graph output. */
@@ -350,11 +355,12 @@ class OnnxImporterTest {
         assertArrayEquals(new double[] {0.1, -0.2}, values(g, "b"));
     }
 
+    /** Every operator is per sample, so a static batch other than 1 is dropped like a symbolic one. */
     @Test
-    void aBatchLargerThanOneIsRejected() {
-        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 2, 4).output("y", 2, 4)
+    void aStaticBatchIsPerSample() {
+        Graph g = lower(OnnxModelBuilder.model().input("x", 2, 4).output("y", 2, 4)
                 .node("Relu", "r", List.of("x"), "y").done());
-        assertEquals(List.of("E0405"), ids(errors));
+        assertEquals(Shape.of(4), g.input().shape());
     }
 
     @Test
@@ -467,5 +473,194 @@ class OnnxImporterTest {
         assertEquals("W.T_2", ((Dense) g.node("y")).weight().key());
         Tensor derived = g.weights().get("W.T_2").orElseThrow();
         assertArrayEquals(new double[] {1, 3, 2, 4}, derived.toArray());
+    }
+
+    // ------------------------------------------------------------------ folded constructs refused
+
+    /** x[1,2,4,4] → Relu → Pad(pads) → {@code reader} "y"; the Pad's extra attributes come from {@code pad}. */
+    private static OnnxModelBuilder padded(long[] pads, UnaryOperator<OnnxModelBuilder.NodeBuilder> pad,
+            String reader) {
+        return padded(true, pads, pad, reader);
+    }
+
+    /** {@link #padded(long[], UnaryOperator, String)}, with or without the Relu. */
+    private static OnnxModelBuilder padded(boolean relu, long[] pads, UnaryOperator<OnnxModelBuilder.NodeBuilder> pad,
+            String reader) {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 2, 4, 4)
+                .int64s("pads", pads);
+        if (relu) {
+            m = m.node("Relu", "r", List.of("x"), "r").done();
+        }
+        m = pad.apply(m.node("Pad", "/pad/Pad", List.of(relu ? "r" : "x", "pads"), "p")).done();
+        return switch (reader) {
+            case "Conv" -> m.floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                    .node("Conv", "conv", List.of("p", "w"), "y").done();
+            case "MaxPool" -> m.node("MaxPool", "pool", List.of("p"), "y").ints("kernel_shape", 2, 2).done();
+            default -> m.node(reader, "after", List.of("p"), "y").done();
+        };
+    }
+
+    private static void assertRefused(OnnxModelBuilder model, String node, String reason) {
+        List<Diagnostic> errors = errors(model);
+        assertEquals(List.of("E0402"), ids(errors), errors.toString());
+        String message = errors.get(0).message();
+        assertTrue(message.contains("'" + node + "'") && message.contains(reason), message);
+        assertEquals("test.onnx", errors.get(0).span().file());
+    }
+
+    @Test
+    void aPadFoldsIntoTheConvAfterIt() {
+        Graph g = lower(padded(new long[] {0, 0, 1, 2, 0, 0, 3, 4}, b -> b, "Conv"));
+        assertEquals(List.of("input", "relu", "conv2d"), operators(g));
+        assertEquals(new Padding(1, 2, 3, 4), ((Conv2d) g.node("y")).window().padding());
+    }
+
+    /** Before opset 11 the pads are an attribute; from opset 18 an axes operand names the padded axes. */
+    @Test
+    void padsAsAnAttributeOrOnNamedAxesFoldToo() {
+        Graph before11 = lower(OnnxModelBuilder.model(10).input("x", 1, 2, 4, 4).output("y", 1, 2, 6, 5)
+                .floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                .node("Pad", "pad", List.of("x"), "p").ints("pads", 0, 0, 1, 0, 0, 0, 1, 1).done()
+                .node("Conv", "conv", List.of("p", "w"), "y").done());
+        assertEquals(new Padding(1, 0, 1, 1), ((Conv2d) before11.node("y")).window().padding());
+        Graph axes = lower(OnnxModelBuilder.model(18).input("x", 1, 2, 4, 4).output("y", 1, 2, 5, 7)
+                .floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                .int64s("pads", 1, 2, 0, 1)
+                .int64s("axes", -2, -1)
+                .node("Pad", "pad", List.of("x", "pads", "", "axes"), "p").done()
+                .node("Conv", "conv", List.of("p", "w"), "y").done());
+        assertEquals(new Padding(1, 2, 0, 1), ((Conv2d) axes.node("y")).window().padding());
+    }
+
+    @Test
+    void aPadOfChannelsIsRefused() {
+        assertRefused(padded(new long[] {0, 1, 0, 0, 0, 0, 0, 0}, b -> b, "Conv"), "/pad/Pad",
+                "pad the batch or channel axis");
+    }
+
+    @Test
+    void aPadOfAnotherValueIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 2, 5, 5)
+                .int64s("pads", 0, 0, 1, 1, 0, 0, 0, 0)
+                .floats("value", new long[] {}, 0.5f)
+                .floats("w", new long[] {2, 2, 1, 1}, ramp(4))
+                .node("Pad", "/pad/Pad", List.of("x", "pads", "value"), "p").done()
+                .node("Conv", "conv", List.of("p", "w"), "y").done();
+        assertRefused(m, "/pad/Pad", "value 0.5");
+    }
+
+    @Test
+    void aReflectPadIsRefused() {
+        assertRefused(padded(new long[] {0, 0, 1, 1, 0, 0, 1, 1}, b -> b.s("mode", "reflect"), "Conv"), "/pad/Pad",
+                "mode 'reflect'");
+    }
+
+    @Test
+    void aPadThatNoConvOrPoolReadsIsRefused() {
+        assertRefused(padded(new long[] {0, 0, 1, 1, 0, 0, 1, 1}, b -> b, "Relu"), "/pad/Pad",
+                "the first 'after' (Relu); snnc folds a Pad only into the one Conv");
+    }
+
+    @Test
+    void aZeroPadBeforeAMaxPoolOfPossiblyNegativeInputsIsRefused() {
+        assertRefused(padded(false, new long[] {0, 0, 0, 0, 0, 0, 1, 1}, b -> b, "MaxPool"), "pool",
+                "only on inputs ≥ 0");
+    }
+
+    @Test
+    void aZeroPadBeforeAMaxPoolOfAReluFolds() {
+        Graph g = lower(padded(new long[] {0, 0, 0, 0, 0, 0, 1, 1}, b -> b, "MaxPool"));
+        assertEquals(new Padding(0, 0, 1, 1), ((org.snnc.compiler.ir.MaxPool) g.node("y")).window().padding());
+    }
+
+    @Test
+    void aPadBeforeAnAvgPoolThatLeavesItsOwnPadsOutOfItsDivisorIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 2, 4, 4)
+                .int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1)
+                .node("Pad", "/pad/Pad", List.of("x", "pads"), "p").done()
+                .node("AveragePool", "pool", List.of("p"), "y").ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1)
+                .done();
+        assertRefused(m, "pool", "count_include_pad = 0");
+    }
+
+    @Test
+    void dividingAConstantByAnActivationIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
+                .floats("one", new long[] {}, 1)
+                .node("Div", "inverse", List.of("one", "x"), "y").done();
+        assertRefused(m, "inverse", "not an affine map");
+    }
+
+    @Test
+    void aConstantThatVariesWithinAChannelIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 2, 2).output("y", 1, 2, 2, 2)
+                .floats("mean", new long[] {2, 2, 2}, ramp(8))
+                .node("Sub", "centre", List.of("x", "mean"), "y").done();
+        assertRefused(m, "centre", "neither one value nor one per channel");
+    }
+
+    /** Scaling then picking channels (x[:, [1, 0]]·2) folds into a conv, but no Relu can read it. */
+    @Test
+    void pickedChannelsFoldIntoAConvButNothingElse() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 3, 3).output("y", 1, 2, 3, 3)
+                .int64s("swap", 1, 0)
+                .floats("two", new long[] {}, 2)
+                .node("Mul", "double", List.of("x", "two"), "d").done()
+                .node("Gather", "pick", List.of("d", "swap"), "g").i("axis", 1).done();
+        Graph g = lower(m.floats("w", new long[] {1, 2, 1, 1}, 3, 5).node("Conv", "conv", List.of("g", "w"), "y")
+                .done());
+        assertArrayEquals(new double[] {10, 6}, values(g, "w.folded"), "W′[c] = Σ_{k: c(k) = c} s[k]·W[k]");
+        OnnxModelBuilder refused = OnnxModelBuilder.model().input("x", 1, 2, 3, 3).output("y", 1, 2, 3, 3)
+                .int64s("swap", 1, 0)
+                .node("Gather", "pick", List.of("x", "swap"), "g").i("axis", 1).done()
+                .node("Relu", "act", List.of("g"), "y").done();
+        assertRefused(refused, "act", "picks or reorders channels");
+    }
+
+    @Test
+    void aTransposeInsideTheNetworkIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 3, 3).output("y", 1, 3, 3, 2)
+                .node("Relu", "r", List.of("x"), "r").done()
+                .node("Transpose", "swap", List.of("r"), "t").ints("perm", 0, 2, 3, 1).done()
+                .node("Relu", "act", List.of("t"), "y").done();
+        assertRefused(m, "swap", "only of an N×H×W×C input");
+    }
+
+    @Test
+    void aSqueezeWithoutAxesIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 1, 1).output("y", 2)
+                .node("Squeeze", "sq", List.of("x"), "y").done();
+        assertRefused(m, "sq", "would drop the batch axis");
+    }
+
+    @Test
+    void aSqueezeOfTheBatchIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 1, 1).output("y", 2, 1, 1)
+                .int64s("axes", 0)
+                .node("Squeeze", "sq", List.of("x", "axes"), "y").done();
+        assertRefused(m, "sq", "other than the batch");
+    }
+
+    @Test
+    void anUnsqueezeOfFeaturesIntoAMapIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4, 1, 1)
+                .int64s("axes", 2, 3)
+                .node("Unsqueeze", "map", List.of("x", "axes"), "y").done();
+        assertRefused(m, "map", "reshapes a [1, 4] input to [1, 4, 1, 1]");
+    }
+
+    @Test
+    void aReduceMeanOverChannelsIsRefused() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 2, 3, 3).output("y", 1, 1, 3, 3)
+                .node("ReduceMean", "mean", List.of("x"), "y").ints("axes", 1).done();
+        assertRefused(m, "mean", "over H and W");
+    }
+
+    @Test
+    void aReduceMeanOverHAndWIsAGlobalAveragePool() {
+        Graph g = lower(OnnxModelBuilder.model().input("x", 1, 2, 3, 3).output("y", 1, 2)
+                .node("ReduceMean", "mean", List.of("x"), "y").ints("axes", -1, -2).i("keepdims", 0).done());
+        assertEquals(List.of("input", "avgpool", "flatten"), operators(g));
+        assertEquals(new Window2d(3, 3, 3, 3, Padding.NONE), ((AvgPool) g.nodeList().get(1)).window());
     }
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Exports the small PyTorch models that OnnxTorchFixturesTest imports, with torch's own outputs.
+
+Each model has seeded random weights and exercises one construct of a real export that the importer folds into
+the IR: explicit Pad, input normalization and inception_v3's transform_input, an NHWC input with its channel-last
+flatten, ReduceMean/Squeeze/one-operand Concat, and a static batch of 8. Rerun from the repository root after
+changing it (needs Debian's python3-torch and python3-onnx), then commit the changed files:
+
+    /usr/bin/python3 compiler/src/test/resources/onnx/make_fixtures.py
+
+Outputs, in this folder, for every model NAME:
+  NAME.onnx   the export (opset 13, constant folding on, as torch.onnx.export does by default)
+  batch8_symbolic.onnx   the batch-8 model exported with a symbolic batch, for comparison
+  NAME.npz    'x', the inputs (float32, the ONNX input's layout, a batch of 4 or the static batch), and 'y',
+              torch's float32 outputs for them
+"""
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class ConvDense(nn.Module):
+    """A conv and a dense layer, each with torch's seeded random initialization; subclasses add what runs around them."""
+
+    def __init__(self, conv, features, classes):
+        super().__init__()
+        self.conv = conv
+        self.fc = nn.Linear(features, classes)
+
+
+class PadConvPools(ConvDense):
+    """ZeroPad2d before a padded conv, F.pad before a max pool after ReLU, and torch's count_include_pad avg pool."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 3 * 3 * 3, 5)
+        self.pad = nn.ZeroPad2d((1, 2, 0, 1))
+        self.conv2 = nn.Conv2d(4, 3, 3)
+
+    def forward(self, x):
+        x = F.relu(self.conv(self.pad(x)))           # 9x10 -> 10x13
+        x = F.max_pool2d(F.pad(x, (1, 1, 1, 0)), 2)   # 11x15 -> 5x7
+        x = F.avg_pool2d(x, 3, stride=1, padding=1)   # Pad + AveragePool (count_include_pad)
+        x = F.relu(self.conv2(x))                     # 3x5
+        x = F.avg_pool2d(x, (1, 2), padding=(0, 1), count_include_pad=False)  # 3x3, own pads
+        return self.fc(torch.flatten(x, 1))
+
+
+class Normalized(ConvDense):
+    """(x - mean) / std per channel before an unpadded conv, then a scalar affine before the dense layer."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(3, 4, 3, stride=2), 4 * 3 * 3, 6)
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        x = F.relu(self.conv((x - self.mean) / self.std))
+        return self.fc(torch.flatten(x, 1) * 0.5 - 2.0)
+
+
+class NormalizedPadded(ConvDense):
+    """(x - mean) / std before a padded conv: the shift cannot fold, so it stays an affine layer."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 3, 3, padding=1), 3 * 5 * 5, 4)
+        self.register_buffer("mean", torch.tensor([0.5, -0.25]).view(1, 2, 1, 1))
+        self.register_buffer("std", torch.tensor([0.5, 2.0]).view(1, 2, 1, 1))
+
+    def forward(self, x):
+        x = F.relu(self.conv((x - self.mean) / self.std))
+        return self.fc(torch.flatten(x, 1))
+
+
+class TransformInput(ConvDense):
+    """torchvision's Inception3._transform_input, then the unpadded stem conv of inception_v3."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(3, 4, 3, stride=2), 4 * 4 * 4, 5)
+
+    def forward(self, x):
+        x_ch0 = torch.unsqueeze(x[:, 0], 1) * (0.229 / 0.5) + (0.485 - 0.5) / 0.5
+        x_ch1 = torch.unsqueeze(x[:, 1], 1) * (0.224 / 0.5) + (0.456 - 0.5) / 0.5
+        x_ch2 = torch.unsqueeze(x[:, 2], 1) * (0.225 / 0.5) + (0.406 - 0.5) / 0.5
+        x = torch.cat((x_ch0, x_ch1, x_ch2), 1)
+        x = F.relu(self.conv(x))
+        return self.fc(torch.flatten(x, 1))
+
+
+class Nhwc(ConvDense):
+    """A Keras-style CNN: NHWC input transposed to NCHW, and a channel-last flatten before the dense layer."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(3, 4, 3), 4 * 4 * 5, 6)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x.permute(0, 3, 1, 2)))
+        x = x.permute(0, 2, 3, 1)
+        return self.fc(x.reshape(x.shape[0], -1))
+
+
+class ReduceMeanHead(ConvDense):
+    """ReduceMean over H, W with and without keepdims, Squeeze and a one-operand Concat."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 8, 3)
+        self.conv2 = nn.Conv2d(4, 4, 1)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        a = x.mean((2, 3))
+        b = F.relu(self.conv2(torch.cat([x], 1))).mean((-1, -2), keepdim=True).squeeze(3).squeeze(2)
+        return self.fc(torch.cat([a, b], 1))
+
+
+class Batched(ConvDense):
+    """A small CNN whose export has a static batch of 8 (the view names the batch)."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(1, 3, 3, padding=1), 3 * 3 * 3, 4)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        return self.fc(x.view(x.shape[0], -1))
+
+
+MODELS = {
+    "pad_conv_pools": (PadConvPools, (4, 2, 9, 10)),
+    "normalized": (Normalized, (4, 3, 8, 8)),
+    "normalized_padded": (NormalizedPadded, (4, 2, 5, 5)),
+    "transform_input": (TransformInput, (4, 3, 9, 9)),
+    "nhwc": (Nhwc, (4, 6, 7, 3)),
+    "reduce_mean": (ReduceMeanHead, (4, 2, 5, 5)),
+    "batch8": (Batched, (8, 1, 6, 6)),
+}
+
+
+def main():
+    for seed, (name, (cls, shape)) in enumerate(sorted(MODELS.items())):
+        torch.manual_seed(seed)
+        model = cls().eval()
+        x = torch.rand(shape) * 2 - 0.5
+        with torch.no_grad():
+            y = model(x)
+        # batch8 keeps its static batch; the others export one sample with a symbolic batch.
+        static = name == "batch8"
+        torch.onnx.export(model, x if static else x[:1], os.path.join(HERE, name + ".onnx"), opset_version=13,
+                          input_names=["x"], output_names=["y"],
+                          dynamic_axes=None if static else {"x": {0: "N"}, "y": {0: "N"}})
+        np.savez(os.path.join(HERE, name + ".npz"), x=x.numpy().astype(np.float32), y=y.numpy().astype(np.float32))
+        if static:
+            # The same model with a symbolic batch, which must import to the same graph.
+            torch.onnx.export(model, x[:1], os.path.join(HERE, name + "_symbolic.onnx"), opset_version=13,
+                              input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "N"}, "y": {0: "N"}})
+
+
+if __name__ == "__main__":
+    main()
