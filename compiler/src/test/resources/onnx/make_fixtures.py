@@ -6,7 +6,7 @@ the IR: explicit Pad, input normalization and inception_v3's transform_input, an
 flatten, ReduceMean/Squeeze/one-operand Concat, and a static batch of 8. Rerun from the repository root after
 changing it (needs Debian's python3-torch and python3-onnx), then commit the changed files:
 
-    /usr/bin/python3 compiler/src/test/resources/onnx/make_fixtures.py
+    /usr/bin/python3 compiler/src/test/resources/onnx/make_fixtures.py [NAME ...]
 
 Outputs, in this folder, for every model NAME:
   NAME.onnx   the export (opset 13, constant folding on, as torch.onnx.export does by default)
@@ -15,6 +15,7 @@ Outputs, in this folder, for every model NAME:
               torch's float32 outputs for them
 """
 import os
+import sys
 
 import numpy as np
 import torch
@@ -128,19 +129,39 @@ class Batched(ConvDense):
         return self.fc(x.view(x.shape[0], -1))
 
 
+class CeilPools(ConvDense):
+    """googlenet's and squeezenet's ceil_mode max pools (3x3 stride 2, 2x2 stride 2 on odd maps) and a ceil_mode
+    average pool that leaves its partial windows' missing cells out of the divisor."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 3, 3, padding=1), 3 * 2 * 2, 4)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))                                  # 10x10
+        x = F.max_pool2d(x, 3, stride=2, ceil_mode=True)          # 5x5 (floor: 4x4)
+        x = F.max_pool2d(x, 2, stride=2, ceil_mode=True)          # 3x3 (floor: 2x2)
+        x = F.avg_pool2d(x, 2, stride=2, ceil_mode=True, count_include_pad=False)  # 2x2 (floor: 1x1)
+        return self.fc(torch.flatten(x, 1))
+
+
+# name: (model, input shape, seed)
 MODELS = {
-    "pad_conv_pools": (PadConvPools, (4, 2, 9, 10)),
-    "normalized": (Normalized, (4, 3, 8, 8)),
-    "normalized_padded": (NormalizedPadded, (4, 2, 5, 5)),
-    "transform_input": (TransformInput, (4, 3, 9, 9)),
-    "nhwc": (Nhwc, (4, 6, 7, 3)),
-    "reduce_mean": (ReduceMeanHead, (4, 2, 5, 5)),
-    "batch8": (Batched, (8, 1, 6, 6)),
+    "batch8": (Batched, (8, 1, 6, 6), 0),
+    "nhwc": (Nhwc, (4, 6, 7, 3), 1),
+    "normalized": (Normalized, (4, 3, 8, 8), 2),
+    "normalized_padded": (NormalizedPadded, (4, 2, 5, 5), 3),
+    "pad_conv_pools": (PadConvPools, (4, 2, 9, 10), 4),
+    "reduce_mean": (ReduceMeanHead, (4, 2, 5, 5), 5),
+    "transform_input": (TransformInput, (4, 3, 9, 9), 6),
+    "ceil_pools": (CeilPools, (4, 2, 10, 10), 7),
 }
 
 
-def main():
-    for seed, (name, (cls, shape)) in enumerate(sorted(MODELS.items())):
+def main(names):
+    """Exports the named models, or all of them."""
+    for name, (cls, shape, seed) in sorted(MODELS.items()):
+        if names and name not in names:
+            continue
         torch.manual_seed(seed)
         model = cls().eval()
         x = torch.rand(shape) * 2 - 0.5
@@ -159,4 +180,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -32,8 +32,9 @@ import org.snnc.compiler.ir.Verifier;
  *   <li>{@code Relu} → relu: y = max(0, x).</li>
  *   <li>{@code BatchNormalization} (inference mode) → {@link org.snnc.compiler.ir.BatchNorm}, kept unfolded:
  *       y = γ·(x − μ)/√(σ² + ε) + β with scale γ, bias β, input_mean μ and input_var σ².</li>
- *   <li>{@code MaxPool} → maxpool, {@code AveragePool} → avgpool with its count_include_pad; ceil_mode = 1 is
- *       accepted only where it rounds like floor mode, and a MaxPool whose Indices output is used is rejected.</li>
+ *   <li>{@code MaxPool} → maxpool, {@code AveragePool} → avgpool with its count_include_pad; ceil_mode = 1 adds
+ *       the last partial windows as padding at the end (an average pool then leaves those cells out of its divisor,
+ *       and is refused if its own pads count), and a MaxPool whose Indices output is used is rejected.</li>
  *   <li>{@code GlobalAveragePool} → avgpool whose window is the whole H×W input: y[c] = Σ_{i,j} x[c,i,j] / (H·W).</li>
  *   <li>{@code Flatten} with axis 1, and {@code Reshape} whose target resolves to [N, C·H·W] (such as [N,−1],
  *       [−1,K], [0,−1]) → {@link org.snnc.compiler.ir.Flatten}. The target may be an initializer, a {@code Constant},

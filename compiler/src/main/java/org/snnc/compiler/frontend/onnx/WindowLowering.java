@@ -149,11 +149,14 @@ final class WindowLowering {
             return;
         }
         Window2d own = window(n, x, (int) kernel.get()[0], (int) kernel.get()[1]);
-        Window2d window = widened(n, own, pad == null ? Padding.NONE : pad.padding());
-        if (window == null || !ceilModeAgrees(n, x, window)) {
+        Window2d padded = widened(n, own, pad == null ? Padding.NONE : pad.padding());
+        boolean padsCount = n.intAttribute("count_include_pad", 0) != 0 || pad != null;
+        Window2d window = padded == null ? null : ceilMode(n, x, padded, max, padsCount);
+        if (window == null) {
             return;
         }
-        boolean countPad = n.intAttribute("count_include_pad", 0) != 0 || pad != null;
+        // Cells that ceil mode adds never count, so the divisor counts none of the padding then.
+        boolean countPad = padsCount && window.equals(padded);
         if (pad != null && max) {
             Padding p = window.padding();
             if (!nonNegative(x)) {
@@ -204,24 +207,54 @@ final class WindowLowering {
         return new Window2d(window.kernelH(), window.kernelW(), window.strideH(), window.strideW(), sum);
     }
 
-    /** ceil_mode = 1 is accepted only where it rounds like floor mode: where every stride divides evenly. */
-    private boolean ceilModeAgrees(OnnxNode n, String x, Window2d w) {
+    /**
+     * The window with ceil_mode's last partial windows. ONNX's ceil mode gives out = ⌈(in + p_b + p_e − k)/s⌉ + 1
+     * windows along an axis, less the last one if it would start in the end padding, (out − 1)·s ≥ in + p_b. They are
+     * floor mode's windows over the input padded by e = max(0, (out − 1)·s + k − (in + p_b + p_e)) more cells at the
+     * end. For MaxPool the IR pads with −∞, which never wins a window that holds an input cell, and every window holds
+     * one. For AveragePool the cells beyond the padded input never count in the divisor, which the IR's divisor of
+     * the cells inside the unpadded input reproduces when the pool's pads do not count either (count_include_pad =
+     * 0) or there are none; otherwise it is refused. Null after a refusal.
+     */
+    private Window2d ceilMode(OnnxNode n, String x, Window2d w, boolean max, boolean countPad) {
         if (n.intAttribute("ceil_mode", 0) == 0) {
-            return true;
+            return w;
         }
         Optional<Shape> in = lowering.shapeOf(x, n);
         if (in.isEmpty() || !lowering.hasRank3(n, in.get())) {
-            return false;
+            return null;
         }
         Padding p = w.padding();
-        int spanH = in.get().dim(1) + p.top() + p.bottom() - w.kernelH();
-        int spanW = in.get().dim(2) + p.left() + p.right() - w.kernelW();
-        if (spanH < 0 || spanW < 0 || spanH % w.strideH() != 0 || spanW % w.strideW() != 0) {
-            n.unsupported("ceil_mode = 1 would add a partial window to the " + in.get().dim(1) + "x"
-                    + in.get().dim(2) + " input; snnc's windows round down (ceil_mode = 0)");
-            return false;
+        int extraH = ceilExtension(in.get().dim(1), p.top(), p.bottom(), w.kernelH(), w.strideH());
+        int extraW = ceilExtension(in.get().dim(2), p.left(), p.right(), w.kernelW(), w.strideW());
+        if (extraH < 0 || extraW < 0) {
+            n.unsupported("the " + w.kernelH() + "x" + w.kernelW() + " window is larger than the padded "
+                    + in.get().dim(1) + "x" + in.get().dim(2) + " input");
+            return null;
         }
-        return true;
+        if (extraH == 0 && extraW == 0) {
+            return w;
+        }
+        if (!max && countPad && !p.equals(Padding.NONE)) {
+            n.unsupported("ceil_mode = 1 adds partial windows whose divisor counts the pads but not the cells beyond "
+                    + "them (count_include_pad = 1); snnc's avgpool counts all padding or none");
+            return null;
+        }
+        return new Window2d(w.kernelH(), w.kernelW(), w.strideH(), w.strideW(),
+                new Padding(p.top(), p.left(), p.bottom() + extraH, p.right() + extraW));
+    }
+
+    /** e of {@link #ceilMode} along one axis; −1 when not even one window fits. */
+    private static int ceilExtension(int in, int padBegin, int padEnd, int kernel, int stride) {
+        int span = in + padBegin + padEnd - kernel;
+        if (span < 0) {
+            return -1;
+        }
+        int windows = (span + stride - 1) / stride + 1;
+        if ((windows - 1) * stride >= in + padBegin) {
+            windows--;
+        }
+        return Math.max(0, (windows - 1) * stride + kernel - (in + padBegin + padEnd));
     }
 
     void globalAveragePool(OnnxNode n) {

@@ -26,6 +26,7 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Dropout;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.Relu;
@@ -311,16 +312,35 @@ class OnnxImporterTest {
     }
 
     @Test
-    void ceilModeIsAcceptedOnlyWhereItRoundsLikeFloor() {
+    void ceilModeAddsTheLastPartialWindowsAsEndPadding() {
         Graph even = lower(OnnxModelBuilder.model().input("x", 1, 1, 4, 4).output("y", 1, 1, 2, 2)
                 .node("MaxPool", "p", List.of("x"), "y").ints("kernel_shape", 2, 2).ints("strides", 2, 2)
                 .i("ceil_mode", 1).done());
-        assertEquals(Shape.of(1, 2, 2), Verifier.verify(even).shape("y"));
-        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 1, 5, 5).output("y", 1, 1, 3, 3)
+        assertEquals(Padding.NONE, ((MaxPool) even.node("y")).window().padding());
+        Graph odd = lower(OnnxModelBuilder.model().input("x", 1, 1, 5, 5).output("y", 1, 1, 3, 3)
                 .node("MaxPool", "p", List.of("x"), "y").ints("kernel_shape", 2, 2).ints("strides", 2, 2)
                 .i("ceil_mode", 1).done());
+        assertEquals(Shape.of(1, 3, 3), Verifier.verify(odd).shape("y"));
+        // 5 + 1 pad at the start, 3×3 stride 2: ⌈(6 − 3)/2⌉ + 1 = 3 windows, the last starting at 4 < 5 + 1.
+        Graph padded = lower(OnnxModelBuilder.model().input("x", 1, 1, 5, 5).output("y", 1, 1, 3, 3)
+                .node("MaxPool", "p", List.of("x"), "y").ints("kernel_shape", 3, 3).ints("strides", 2, 2)
+                .ints("pads", 1, 1, 0, 0).i("ceil_mode", 1).done());
+        assertEquals(new Padding(1, 1, 1, 1), ((MaxPool) padded.node("y")).window().padding());
+        // 4 + 1 + 1, 2×2 stride 2: ⌈4/2⌉ + 1 = 4 windows, but the last would start at 6 ≥ 4 + 1, in the end pad.
+        Graph dropped = lower(OnnxModelBuilder.model().input("x", 1, 1, 4, 4).output("y", 1, 1, 3, 3)
+                .node("MaxPool", "p", List.of("x"), "y").ints("kernel_shape", 2, 2).ints("strides", 2, 2)
+                .ints("pads", 1, 1, 1, 1).i("ceil_mode", 1).done());
+        assertEquals(Shape.of(1, 3, 3), Verifier.verify(dropped).shape("y"));
+    }
+
+    @Test
+    void ceilModeAveragePoolThatCountsItsPadsIsRefused() {
+        // 6 + 1 pad at the start, 2×2 stride 2: 4 windows, the last over one real cell and one beyond the input.
+        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 1, 6, 6).output("y", 1, 1, 4, 4)
+                .node("AveragePool", "p", List.of("x"), "y").ints("kernel_shape", 2, 2).ints("strides", 2, 2)
+                .ints("pads", 1, 1, 0, 0).i("count_include_pad", 1).i("ceil_mode", 1).done());
         assertEquals(List.of("E0402"), ids(errors));
-        assertTrue(errors.get(0).message().contains("ceil_mode"), errors.get(0).message());
+        assertTrue(errors.get(0).message().contains("'p' (AveragePool): ceil_mode = 1"), errors.get(0).message());
     }
 
     @Test

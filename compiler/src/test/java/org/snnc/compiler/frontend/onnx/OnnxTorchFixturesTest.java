@@ -48,7 +48,7 @@ class OnnxTorchFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pad_conv_pools", "normalized", "normalized_padded", "transform_input", "nhwc",
-        "reduce_mean", "batch8"})
+        "reduce_mean", "batch8", "ceil_pools"})
     void importedModelComputesTorchsOutputs(String model) {
         Graph graph = load(model);
         Map<String, NpyArray> recorded = NpzReader.read(fixture(model + ".npz"));
@@ -84,6 +84,22 @@ class OnnxTorchFixturesTest {
             }
         }
         return chw;
+    }
+
+    /**
+     * ceil_mode pools are floor-mode windows over an input padded at the end: 10×10 → 3×3/2 → 5×5 needs one more row
+     * and column, 5×5 → 2×2/2 → 3×3 one, and the average pool's divisor leaves the added cells out.
+     */
+    @Test
+    void ceilModePoolsPadTheirEnds() {
+        Graph g = load("ceil_pools");
+        assertEquals(List.of("input", "conv2d", "relu", "maxpool", "maxpool", "avgpool", "flatten", "dense"),
+                operators(g));
+        assertEquals(new Padding(0, 0, 1, 1), ((MaxPool) g.nodeList().get(3)).window().padding());
+        assertEquals(new Padding(0, 0, 1, 1), ((MaxPool) g.nodeList().get(4)).window().padding());
+        AvgPool avg = (AvgPool) g.nodeList().get(5);
+        assertEquals(new Padding(0, 0, 1, 1), avg.window().padding());
+        assertEquals(false, avg.countIncludePad());
     }
 
     /** ZeroPad2d and F.pad leave no node: their zeros widen the next conv's, max pool's and avg pool's padding. */
