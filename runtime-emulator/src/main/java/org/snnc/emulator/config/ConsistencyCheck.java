@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.snnc.emulator.config.Configuration.AxonBlock;
 import org.snnc.emulator.config.Configuration.Core;
 import org.snnc.emulator.config.Configuration.GateBlock;
@@ -31,6 +33,8 @@ final class ConsistencyCheck {
     private final Fields fields;
     private final Map<String, int[]> sourceShapes = new HashMap<>();
     private final Map<Integer, Core> coresById = new HashMap<>();
+    /** Per core id, its axon blocks by first axon, for finding the block that holds an axon. */
+    private final Map<Integer, TreeMap<Long, AxonBlock>> blocksByAxon = new HashMap<>();
 
     ConsistencyCheck(Configuration configuration, Fields fields) {
         this.configuration = configuration;
@@ -210,7 +214,7 @@ final class ConsistencyCheck {
                 if (!isGate(gate.unit())) {
                     fields.problem(Fields.at(gatePath, "unit"), "'" + gate.unit() + "' is not a gate unit");
                 } else {
-                    checkRange(gatePath, gate.first(), gate.count(), sourceSize(gate.unit()), gate.unit());
+                    checkRange(() -> gatePath, gate.first(), gate.count(), sourceSize(gate.unit()), gate.unit());
                 }
             }
             checkAxons(core, path);
@@ -225,7 +229,7 @@ final class ConsistencyCheck {
             fields.problem(Fields.at(path, "layer"), "'" + block.layer() + "' is not a population");
             return;
         }
-        if (!checkRange(path, block.first(), block.count(), sourceSize(block.layer()), block.layer())) {
+        if (!checkRange(() -> path, block.first(), block.count(), sourceSize(block.layer()), block.layer())) {
             return;
         }
         int[] shape = sourceShapes.get(block.layer());
@@ -241,9 +245,9 @@ final class ConsistencyCheck {
         }
     }
 
-    private boolean checkRange(String path, long first, long count, long size, String of) {
+    private boolean checkRange(Supplier<String> path, long first, long count, long size, String of) {
         if (first + count > size) {
-            fields.problem(Fields.at(path, "count"), "[" + first + ", " + (first + count) + ") exceeds the "
+            fields.problem(Fields.at(path.get(), "count"), "[" + first + ", " + (first + count) + ") exceeds the "
                     + size + " elements of '" + of + "'");
             return false;
         }
@@ -263,7 +267,7 @@ final class ConsistencyCheck {
                 fields.problem(Fields.at(axonPath, "axon_first"), axon.axonFirst() + " + count overflows");
                 continue;
             }
-            checkRange(axonPath, axon.sourceFirst(), axon.count(), sourceSize(axon.source()), axon.source());
+            checkRange(() -> axonPath, axon.sourceFirst(), axon.count(), sourceSize(axon.source()), axon.source());
             spans.add(new int[] {axon.axonFirst(), axon.axonFirst() + axon.count(), i});
         }
         spans.sort((a, b) -> Integer.compare(a[0], b[0]));
@@ -296,7 +300,7 @@ final class ConsistencyCheck {
             }
             return;
         }
-        checkRange(path, synapse.rowsFirst(), synapse.rows(), sourceSize(synapse.target()), synapse.target());
+        checkRange(() -> path, synapse.rowsFirst(), synapse.rows(), sourceSize(synapse.target()), synapse.target());
         if (synapse.inputs() != sourceSize(synapse.source())) {
             fields.problem(Fields.at(path, "inputs"), synapse.inputs() + " is not the size of '" + synapse.source()
                     + "', " + sourceSize(synapse.source()));
@@ -367,41 +371,43 @@ final class ConsistencyCheck {
             Set<String> held = new HashSet<>();
             core.neurons().forEach(block -> held.add(block.layer()));
             core.gates().forEach(block -> held.add(block.unit()));
-            for (int i = 0; i < core.routes().size(); i++) {
+            String routes = Fields.at(Fields.at("cores", c), "routes");
+            for (int r = 0; r < core.routes().size(); r++) {
+                int i = r;
                 Route route = core.routes().get(i);
-                String path = Fields.at(Fields.at(Fields.at("cores", c), "routes"), i);
                 if (!held.contains(route.source())) {
-                    fields.problem(Fields.at(path, "source"), "core " + core.id() + " holds no element of '"
-                            + route.source() + "'");
+                    fields.problem(Fields.at(Fields.at(routes, i), "source"), "core " + core.id()
+                            + " holds no element of '" + route.source() + "'");
                     continue;
                 }
-                checkRouteTarget(route, path);
+                checkRouteTarget(route, () -> Fields.at(routes, i));
             }
         }
         for (int i = 0; i < configuration.inputRoutes().size(); i++) {
             Route route = configuration.inputRoutes().get(i);
-            String path = Fields.at("input_routes", i);
             if (!route.source().equals(configuration.input().name())) {
-                fields.problem(Fields.at(path, "source"), "'" + route.source() + "' is not the input '"
-                        + configuration.input().name() + "'");
+                fields.problem(Fields.at(Fields.at("input_routes", i), "source"), "'" + route.source()
+                        + "' is not the input '" + configuration.input().name() + "'");
                 continue;
             }
-            checkRouteTarget(route, path);
+            int index = i;
+            checkRouteTarget(route, () -> Fields.at("input_routes", index));
         }
     }
 
-    private void checkRouteTarget(Route route, String path) {
+    /** {@code path} spells the route's path, only when there is a problem: there are millions of routes. */
+    private void checkRouteTarget(Route route, Supplier<String> path) {
         if (!checkRange(path, route.sourceFirst(), route.count(), sourceSize(route.source()), route.source())) {
             return;
         }
         Core target = coresById.get(route.core());
         if (route.core() >= configuration.chipCores()) {
-            fields.problem(Fields.at(path, "core"), route.core() + " must be less than chip.cores = "
+            fields.problem(Fields.at(path.get(), "core"), route.core() + " must be less than chip.cores = "
                     + configuration.chipCores());
             return;
         }
         if (target == null) {
-            fields.problem(Fields.at(path, "core"), "core " + route.core() + " is not in the configuration");
+            fields.problem(Fields.at(path.get(), "core"), "core " + route.core() + " is not in the configuration");
             return;
         }
         long axon = route.axonFirst();
@@ -411,7 +417,7 @@ final class ConsistencyCheck {
             AxonBlock block = blockHolding(target, axon);
             if (block == null || !block.source().equals(route.source())
                     || block.sourceFirst() + (axon - block.axonFirst()) != element) {
-                fields.problem(Fields.at(path, "axon_first"), "axon " + axon + " of core " + route.core()
+                fields.problem(Fields.at(path.get(), "axon_first"), "axon " + axon + " of core " + route.core()
                         + (block == null ? " does not exist" : " does not carry element " + element + " of '"
                         + route.source() + "'"));
                 return;
@@ -422,12 +428,14 @@ final class ConsistencyCheck {
         }
     }
 
-    private static AxonBlock blockHolding(Core core, long axon) {
-        for (AxonBlock block : core.axons()) {
-            if (axon >= block.axonFirst() && axon < block.axonFirst() + (long) block.count()) {
-                return block;
-            }
-        }
-        return null;
+    private AxonBlock blockHolding(Core core, long axon) {
+        TreeMap<Long, AxonBlock> blocks = blocksByAxon.computeIfAbsent(core.id(), id -> {
+            TreeMap<Long, AxonBlock> byFirst = new TreeMap<>();
+            core.axons().forEach(block -> byFirst.putIfAbsent((long) block.axonFirst(), block));
+            return byFirst;
+        });
+        Map.Entry<Long, AxonBlock> floor = blocks.floorEntry(axon);
+        AxonBlock block = floor == null ? null : floor.getValue();
+        return block != null && axon < block.axonFirst() + (long) block.count() ? block : null;
     }
 }

@@ -159,7 +159,11 @@ final class Fields {
         long[] values = new long[elements.size()];
         int failedBefore = problems.size();
         for (int i = 0; i < values.length && problems.size() - failedBefore < 3; i++) {
-            values[i] = integerValue(elements.get(i), at(arrayPath, i), min, max);
+            JsonNode element = elements.get(i);
+            boolean valid = element.isIntegralNumber() && element.canConvertToLong() && element.longValue() >= min
+                    && element.longValue() <= max;
+            // The path is spelled only for a problem: arrays of weights hold millions of valid numbers.
+            values[i] = valid ? element.longValue() : integerValue(element, at(arrayPath, i), min, max);
         }
         return values;
     }
