@@ -144,6 +144,20 @@ class CeilPools(ConvDense):
         return self.fc(torch.flatten(x, 1))
 
 
+class Relu6Net(ConvDense):
+    """mobilenet_v2's activation: conv, batch norm, ReLU6 (exported as Clip(0, 6)), with activations above 6."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 4 * 5 * 5, 3)
+        self.bn = nn.BatchNorm2d(4)
+        with torch.no_grad():
+            self.conv.weight.mul_(8.0)
+
+    def forward(self, x):
+        x = F.relu6(self.bn(self.conv(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
 # name: (model, input shape, seed)
 MODELS = {
     "batch8": (Batched, (8, 1, 6, 6), 0),
@@ -154,6 +168,7 @@ MODELS = {
     "reduce_mean": (ReduceMeanHead, (4, 2, 5, 5), 5),
     "transform_input": (TransformInput, (4, 3, 9, 9), 6),
     "ceil_pools": (CeilPools, (4, 2, 10, 10), 7),
+    "relu6": (Relu6Net, (4, 2, 5, 5), 8),
 }
 
 

@@ -52,8 +52,8 @@ final class Steps {
         } else if (node instanceof Affine affine) {
             return new ChannelAffine(in, inShape, values(graph, affine.scale()),
                     affine.shift().map(b -> values(graph, b)).orElse(new double[inShape.dim(0)]));
-        } else if (node instanceof Relu) {
-            return slots -> rectify(slots[in]);
+        } else if (node instanceof Relu relu) {
+            return slots -> rectify(slots[in], relu.ceiling());
         } else if (node instanceof AvgPool pool) {
             return new Pool(in, inShape, shapes.get(pool.name()), pool.window(), false, pool.countIncludePad());
         } else if (node instanceof MaxPool pool) {
@@ -390,11 +390,11 @@ final class Steps {
         }
     }
 
-    /** ONNX {@code Relu}: y = max(0, x); a NaN stays NaN. */
-    private static double[] rectify(double[] x) {
+    /** ONNX {@code Relu}, and {@code Clip(0, ceiling)}: y = min(max(0, x), ceiling); a NaN stays NaN. */
+    private static double[] rectify(double[] x, double ceiling) {
         double[] y = new double[x.length];
         for (int k = 0; k < x.length; k++) {
-            y[k] = Math.max(0.0, x[k]);
+            y[k] = Math.min(Math.max(0.0, x[k]), ceiling);
         }
         return y;
     }

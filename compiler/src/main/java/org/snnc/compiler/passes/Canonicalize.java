@@ -22,8 +22,10 @@ import org.snnc.compiler.ir.Window2d;
  * <ul>
  *   <li>{@code flatten(x) → x} when x is already a vector (a reshape that changes nothing);</li>
  *   <li>{@code avgpool(x) → x} and {@code maxpool(x) → x} for a 1×1 window with stride 1 and no padding (identity);</li>
- *   <li>{@code relu(relu(x)) → relu(x)}, since max(0, max(0, x)) = max(0, x);</li>
- *   <li>{@code relu(maxpool(x)) → maxpool(relu(x))}, since max is monotone: max(0, max_w x) = max_w max(0, x). This
+ *   <li>{@code relu(relu(x)) → relu(x)}, since max(0, max(0, x)) = max(0, x), and with ceilings
+ *       min(max(0, min(max(0, x), b)), a) = min(max(0, x), a) when b ≥ a (the outer relu's ceiling a is kept);</li>
+ *   <li>{@code relu(maxpool(x)) → maxpool(relu(x))}, since clipping is monotone: min(max(0, max_w x), m) =
+ *       max_w min(max(0, x), m) (m = +∞ for a plain relu). This
  *       puts the relu on the weighted layer, where it becomes an IF population, and the maxpool on spikes, where it
  *       becomes a gate.</li>
  * </ul>
@@ -76,7 +78,8 @@ public final class Canonicalize implements Pass {
                     || isIdentityPool(node)) {
                 return Optional.of((g, ctx) -> bypass(g, node, ctx));
             }
-            if (node instanceof Relu relu && graph.node(relu.input()) instanceof Relu) {
+            if (node instanceof Relu relu && graph.node(relu.input()) instanceof Relu inner
+                    && inner.ceiling() >= relu.ceiling()) {
                 return Optional.of((g, ctx) -> bypass(g, g.node(relu.input()), ctx));
             }
             if (node instanceof Relu relu && graph.node(relu.input()) instanceof MaxPool pool
@@ -109,7 +112,7 @@ public final class Canonicalize implements Pass {
         context.count("relus-moved-before-maxpool", 1);
         GraphBuilder builder = graph.toBuilder();
         builder.remove(relu.name());
-        builder.insertBefore(pool.name(), new Relu(relu.name(), pool.input(), relu.span()));
+        builder.insertBefore(pool.name(), new Relu(relu.name(), pool.input(), relu.ceiling(), relu.span()));
         builder.replace(pool.withInputs(java.util.List.of(relu.name())));
         builder.replaceUses(relu.name(), pool.name());
         return builder.build();

@@ -18,7 +18,8 @@ import org.snnc.compiler.ir.Relu;
  * <p>Average pooling over spikes is a layer of IF neurons only when it pools rectified values, avgpool(relu(x)). A
  * maxpool that reads a relu becomes that directly. One that a relu reads, relu(maxpool(x)) (the order canonicalize
  * makes, since max commutes with relu), becomes avgpool(relu(x)): the relu moves before the pooling and the outer relu
- * goes, since the average of non-negative values is non-negative.
+ * goes, since the average of non-negative values is non-negative; the moved relu clips at the lowest ceiling of the
+ * outer ones (an approximation, as the whole replacement is).
  */
 public final class MaxPoolToAvgPool implements Pass {
 
@@ -74,7 +75,8 @@ public final class MaxPoolToAvgPool implements Pass {
             return;
         }
         String rectified = builder.freshName(pool.input() + ".relu");
-        builder.insertBefore(pool.name(), new Relu(rectified, pool.input(), pool.span()));
+        double ceiling = reluReaders.stream().mapToDouble(Relu::ceiling).min().orElseThrow();
+        builder.insertBefore(pool.name(), new Relu(rectified, pool.input(), ceiling, pool.span()));
         builder.replace(averaging(pool, rectified));
         for (Relu outer : reluReaders) {
             builder.replaceUses(outer.name(), pool.name()).remove(outer.name());

@@ -57,7 +57,9 @@ import org.snnc.compiler.ir.Verifier;
  * The operands of an add share the add's scale (demanded, else 1). Where a value reaches a user at another scale
  * than the user needs (a residual block's identity shortcut, a relu on the input), an affine v″ = (s_v/s_need)·v′ is
  * inserted before the user. Since every scale is positive and relu, pooling and per-channel linear maps commute with
- * positive per-channel factors, every relu becomes r/λ_r and y becomes y/λ_out, so the argmax is unchanged.
+ * positive per-channel factors, every relu becomes r/λ_r and y becomes y/λ_out, so the argmax is unchanged. A relu
+ * clipped at m (ReLU6) has activations ≤ m, so λ_r ≤ m, and its ceiling becomes m/λ_r ≥ 1: its neuron, saturating at
+ * rate 1, clips where the ANN does when λ_r = m.
  */
 public final class Normalize implements Pass {
 
@@ -329,7 +331,11 @@ public final class Normalize implements Pass {
             }
             if (node instanceof Relu relu) {
                 double[] lambda = lambdas.relus().get(relu.name());
-                builder.replace(relu.withInputs(List.of(conformBefore(relu, relu.input(), lambda))));
+                String input = conformBefore(relu, relu.input(), lambda);
+                // A ceiling m becomes m/λ, exact for a layer's one λ; with λ per channel, m/min λ_c is exact for the
+                // channels of the least λ and clips the others above m (their neurons saturate at 1 ≤ m/λ_c anyway).
+                double least = Arrays.stream(lambda).min().orElse(1);
+                builder.replace(new Relu(relu.name(), input, relu.ceiling() / least, relu.span()));
                 return lambda;
             }
             if (node instanceof Add add) {

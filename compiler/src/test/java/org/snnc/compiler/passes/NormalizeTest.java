@@ -64,14 +64,19 @@ class NormalizeTest {
      * fc2 = [[1,−1],[0.5,1]]·relu1 + [1,0] are (1,1.5), (3,1), (−3,8.5).
      */
     private static Graph denseNetwork() {
+        return denseNetwork("relu(fc1)");
+    }
+
+    /** The dense network with relu1 = {@code relu}. */
+    private static Graph denseNetwork(String relu) {
         return Networks.parse("""
                 network tiny
                 input x: f64[2]
                 fc1 = dense(x, units=2, weight="w1", bias="b1")
-                relu1 = relu(fc1)
+                relu1 = %s
                 fc2 = dense(relu1, units=2, weight="w2", bias="b2")
                 output probs = softmax(fc2)
-                """).toBuilder()
+                """.formatted(relu)).toBuilder()
                 .weight("w1", Networks.tensor(Shape.of(2, 2), 1, 0, 0, 2))
                 .weight("b1", Networks.tensor(Shape.of(2), 0, -1))
                 .weight("w2", Networks.tensor(Shape.of(2, 2), 1, -1, 0.5, 1))
@@ -111,6 +116,23 @@ class NormalizeTest {
         assertEquals(List.of("fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"),
                 List.copyOf(normalized.weights().tensors().keySet()), "the old tensors are pruned");
         assertFalse(Verifier.check(normalized).hasErrors());
+    }
+
+    /**
+     * relu1 clipped at 2.5 is (1,1), (2,0), (2.5,2.5) on the images: max-norm gives λ1 = 2.5 = m, so the normalized
+     * ceiling is 1, where the neuron saturates; the median of {1,1,2,2.5,2.5} gives λ1 = 2 and a ceiling of 1.25.
+     */
+    @Test
+    void aClippedReluHasLambdaAtMostItsCeilingAndKeepsItScaled() {
+        Graph clipped = denseNetwork("relu(fc1, max=2.5)");
+        for (double[] percentileLambdaCeiling : new double[][] {{100, 2.5, 1}, {50, 2, 1.25}}) {
+            PassContext context = contextWith(DENSE_IMAGES);
+            Graph normalized = new Normalize(new NormalizeOptions(percentileLambdaCeiling[0], false,
+                    OutputScale.PERCENTILE)).run(clipped, context);
+            assertEquals(percentileLambdaCeiling[1], ((Map<?, ?>) context.records().get("lambdas")).get("relu1"));
+            assertEquals(percentileLambdaCeiling[2], ((Relu) normalized.node("relu1")).ceiling(), EXACT);
+            assertScaledActivations(clipped, normalized, context, DENSE_IMAGES);
+        }
     }
 
     @Test

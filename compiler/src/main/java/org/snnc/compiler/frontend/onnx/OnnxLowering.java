@@ -31,6 +31,7 @@ import org.snnc.compiler.frontend.onnx.OnnxValue.PendingPad;
 import org.snnc.compiler.frontend.onnx.OnnxValue.PendingTranspose;
 import org.snnc.compiler.frontend.onnx.OnnxValue.Reshaped;
 import org.snnc.compiler.frontend.onnx.OnnxValue.View;
+import org.snnc.compiler.frontend.text.Numbers;
 import org.snnc.compiler.ir.BatchNorm;
 import org.snnc.compiler.ir.Dropout;
 import org.snnc.compiler.ir.Graph;
@@ -63,7 +64,7 @@ final class OnnxLowering {
 
     /** The operators the importer accepts, as the E0401 message lists them. */
     static final String SUPPORTED = "Add, AveragePool, BatchNormalization, Concat, Constant, Conv, Dropout, Flatten, "
-            + "Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, ReduceMean, Relu, Reshape, Softmax, Squeeze "
+            + "Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, ReduceMean, Relu, Clip(0, m), Reshape, Softmax, Squeeze "
             + "(and Pad into a conv or pool; Add, Sub, Mul, Div by constants and Gather, Unsqueeze of channels, folded "
             + "into the layer that reads them; Transpose of the input or before a flatten; Shape, Gather, Unsqueeze, "
             + "ConstantOfShape, Slice, Transpose, Cast when they compute a constant)";
@@ -258,6 +259,7 @@ final class OnnxLowering {
                 case "Pad" -> windows.pad(n);
                 case "ReduceMean" -> windows.reduceMean(n);
                 case "Relu" -> relu(n);
+                case "Clip" -> clip(n);
                 case "Reshape" -> reshapes.reshape(n);
                 case "Shape" -> constants.shapeOperator(n);
                 case "Slice" -> constants.slice(n);
@@ -294,6 +296,45 @@ final class OnnxLowering {
         if (x != null) {
             emit(n, name -> new Relu(name, x, span));
         }
+    }
+
+    /**
+     * Clip(0, m), as torch writes ReLU6 (m = 6): y = min(max(0, x), m), a relu with ceiling m; Clip(0) with no max is
+     * a plain relu. The bounds are the optional constant operands 2 and 3 (opset ≥ 11) or the min and max attributes
+     * (earlier opsets). Any other lower bound is refused: a spiking neuron's rate is a relu's, never below 0 nor
+     * above it.
+     */
+    private void clip(OnnxNode n) {
+        String x = activation(n, 0);
+        double min = clipBound(n, 1, "min", Double.NEGATIVE_INFINITY);
+        double max = clipBound(n, 2, "max", Double.POSITIVE_INFINITY);
+        if (x == null || failed()) {
+            return;
+        }
+        if (min != 0) {
+            n.unsupported("min " + Numbers.format(min) + "; snnc converts Clip(0, m), a relu clipped at m, only");
+        } else if (!(max > 0)) {
+            n.unsupported("max " + Numbers.format(max) + "; a relu clipped at m needs m > 0");
+        } else {
+            emit(n, name -> new Relu(name, x, max, span));
+        }
+    }
+
+    /** A Clip bound: the scalar constant operand {@code index}, else the attribute {@code name}, else absent. */
+    private double clipBound(OnnxNode n, int index, String name, double absent) {
+        if (n.input(index).isEmpty()) {
+            return n.floatAttribute(name, absent);
+        }
+        Constant bound = constant(n, index);
+        Tensor value = bound == null ? null : tensor(n, bound);
+        if (value == null) {
+            return Double.NaN;
+        }
+        if (value.size() != 1) {
+            n.unsupported(name + " '" + bound.onnxName() + "' holds " + value.size() + " values, not one");
+            return Double.NaN;
+        }
+        return value.get(0);
     }
 
     private void batchNorm(OnnxNode n) {

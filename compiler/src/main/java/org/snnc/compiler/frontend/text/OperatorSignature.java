@@ -12,7 +12,7 @@ enum OperatorSignature {
     CONV2D("conv2d", 1, 1, "filters", "kernel", "stride", "padding", "groups", "weight", "bias"),
     DENSE("dense", 1, 1, "units", "weight", "bias"),
     BATCHNORM("batchnorm", 1, 1, "eps", "gamma", "beta", "mean", "var"),
-    RELU("relu", 1, 1),
+    RELU("relu", 1, 1, "max"),
     AVGPOOL("avgpool", 1, 1, "kernel", "stride", "padding", "count_include_pad"),
     MAXPOOL("maxpool", 1, 1, "kernel", "stride", "padding"),
     FLATTEN("flatten", 1, 1),

@@ -16,6 +16,7 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.MaxPool;
@@ -75,6 +76,8 @@ public final class SnnPrinter {
             }
         } else if (node instanceof MaxPool pool) {
             window(args, pool.window(), pool.window().kernelH(), pool.window().kernelW());
+        } else if (node instanceof Relu relu && relu.clipped()) {
+            args.add("max=" + Numbers.format(relu.ceiling()));
         } else if (node instanceof Dropout dropout && dropout.rate() != TreeLowering.DEFAULT_DROPOUT_RATE) {
             args.add("rate=" + Numbers.format(dropout.rate()));
         } else if (node instanceof SpikeEncoder encoder) {

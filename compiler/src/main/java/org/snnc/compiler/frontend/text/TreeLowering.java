@@ -220,7 +220,7 @@ final class TreeLowering {
             case BATCHNORM -> new BatchNorm(name, args.operand(), args.nonNegativeReal("eps", DEFAULT_BATCHNORM_EPSILON),
                     args.parameter("gamma"), args.parameter("beta"), args.parameter("mean"), args.parameter("var"),
                     span);
-            case RELU -> new Relu(name, args.operand(), span);
+            case RELU -> new Relu(name, args.operand(), args.positiveReal("max", Double.POSITIVE_INFINITY), span);
             case AVGPOOL -> {
                 int[] kernel = args.positivePair("kernel");
                 yield new AvgPool(name, args.operand(), window(args, kernel, kernel),

@@ -334,6 +334,17 @@ class OnnxImporterTest {
     }
 
     @Test
+    void clipFromZeroIsAClippedReluAndOtherClipsAreRefused() {
+        Graph relu6 = lower(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
+                .node("Clip", "c", List.of("x"), "y").f("min", 0).f("max", 6).done());
+        assertEquals(6.0, ((Relu) relu6.node("y")).ceiling());
+        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
+                .node("Clip", "c", List.of("x"), "y").f("min", -1).f("max", 1).done());
+        assertEquals(List.of("E0402"), ids(errors));
+        assertTrue(errors.get(0).message().contains("'c' (Clip): min -1"), errors.get(0).message());
+    }
+
+    @Test
     void ceilModeAveragePoolThatCountsItsPadsIsRefused() {
         // 6 + 1 pad at the start, 2×2 stride 2: 4 windows, the last over one real cell and one beyond the input.
         List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 1, 6, 6).output("y", 1, 1, 4, 4)

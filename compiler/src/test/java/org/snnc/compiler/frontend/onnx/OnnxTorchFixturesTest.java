@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.snnc.compiler.frontend.text.SnnPrinter;
+import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
@@ -21,6 +22,7 @@ import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Padding;
+import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.Shape;
 
 /**
@@ -48,7 +50,7 @@ class OnnxTorchFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pad_conv_pools", "normalized", "normalized_padded", "transform_input", "nhwc",
-        "reduce_mean", "batch8", "ceil_pools"})
+        "reduce_mean", "batch8", "ceil_pools", "relu6"})
     void importedModelComputesTorchsOutputs(String model) {
         Graph graph = load(model);
         Map<String, NpyArray> recorded = NpzReader.read(fixture(model + ".npz"));
@@ -100,6 +102,18 @@ class OnnxTorchFixturesTest {
         AvgPool avg = (AvgPool) g.nodeList().get(5);
         assertEquals(new Padding(0, 0, 1, 1), avg.window().padding());
         assertEquals(false, avg.countIncludePad());
+    }
+
+    /** torch exports ReLU6 as a Relu and a Clip(0, 6): the clip is a relu whose ceiling is 6. */
+    @Test
+    void relu6IsAReluClippedAtSix() {
+        Graph g = load("relu6");
+        assertEquals(List.of("input", "conv2d", "relu", "relu", "flatten", "dense"), operators(g));
+        assertEquals(6.0, ((Relu) g.nodeList().get(3)).ceiling());
+        assertEquals(false, ((Relu) g.nodeList().get(2)).clipped());
+        String text = SnnPrinter.print(g);
+        assertTrue(text.contains(", max=6)"), text);
+        assertEquals(text, SnnPrinter.print(SnnTextFrontEnd.parse(text, "relu6.snn").graph()), "the text round trip");
     }
 
     /** ZeroPad2d and F.pad leave no node: their zeros widen the next conv's, max pool's and avg pool's padding. */
