@@ -265,7 +265,8 @@ class ConfigurationProperties {
      * The kinds of cases the properties once failed on, built by hand so that they keep testing them: a core holding
      * two pieces of one conv layer (its kernel was listed twice, doubling every synapse), a dense layer and a grouped
      * conv over a concat of populations (SynapticNetwork took the concat for a source, so the layer got no axons and
-     * no input at all, or crashed the Speck geometry check), and a max-pool gate over another gate (which the mapper
+     * no input at all, or crashed the Speck geometry check), max pooling after a concat of populations (E0901 until
+     * canonicalization moved the pool onto each operand), and a max-pool gate over another gate (which the mapper
      * placed on no core; now E0901).
      */
     @Example
@@ -304,6 +305,15 @@ class ConfigurationProperties {
             checkAll(concat);
             assertTrue(concat.config().get("kernels").size() >= 5, "the conv over the concat is one kernel per part");
         }
+
+        // max pooling after a concatenation (GoogLeNet's, Inception's) becomes one gate per operand population
+        HandNetwork pooledConcat = new HandNetwork(1, 8, 8);
+        String stem = pooledConcat.current;
+        String one = pooledConcat.conv(2, 3, 1, 1, 1).relu().current;
+        pooledConcat.current = stem;
+        pooledConcat.conv(3, 1, 1, 0, 1).relu().concat(one).maxPool(2, 2).flatten().dense(3);
+        checkAll(compile(new Case(4, false, pooledConcat.build(), generic, "generic", options, 8, Optional.empty()),
+                1));
 
         HandNetwork pools = new HandNetwork(1, 8, 8);
         pools.conv(2, 3, 1, 1, 1).relu().maxPool(2, 1).maxPool(2, 2).flatten().dense(3);

@@ -1,11 +1,14 @@
 package org.snnc.compiler.passes;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
@@ -28,8 +31,13 @@ import org.snnc.compiler.ir.Window2d;
  *       max_w min(max(0, x), m) (m = +∞ for a plain relu). This
  *       puts the relu on the weighted layer, where it becomes an IF population, and the maxpool on spikes, where it
  *       becomes a gate.</li>
+ *   <li>{@code maxpool(concat(a, b, …)) → concat(maxpool(a), maxpool(b), …)}, and alike for avgpool, since pooling
+ *       works channel by channel and concat joins channels: each slice of the output pools its own operand. So a
+ *       gate pools one population's spikes, as the chip's gate units do (GoogLeNet's and Inception's pools after
+ *       their concatenations).</li>
  * </ul>
- * A value keeps its name: after a swap, the name of the relu names the new relu and users read the pool.
+ * A value keeps its name: after a swap, the name of the relu names the new relu and users read the pool; after a
+ * pooled concat is split, the pool's name names the new concat, and the pools of the operands get fresh names.
  */
 public final class Canonicalize implements Pass {
 
@@ -86,6 +94,10 @@ public final class Canonicalize implements Pass {
                     && graph.users(pool.name()).size() == 1) {
                 return Optional.of((g, ctx) -> swap(g, relu, pool, ctx));
             }
+            if ((node instanceof MaxPool || node instanceof AvgPool)
+                    && graph.node(node.inputs().get(0)) instanceof Concat concat) {
+                return Optional.of((g, ctx) -> poolEachOperand(g, node, concat, ctx));
+            }
         }
         return Optional.empty();
     }
@@ -108,12 +120,32 @@ public final class Canonicalize implements Pass {
         return graph.toBuilder().replaceUses(identity.name(), operand).remove(identity.name()).build();
     }
 
+    /** Replaces pool(concat(a, b, …)) by concat(pool(a), pool(b), …), removing the concat if nothing else reads it. */
+    private static Graph poolEachOperand(Graph graph, Node pool, Concat concat, PassContext context) {
+        context.count("pools-moved-before-concat", 1);
+        GraphBuilder builder = graph.toBuilder();
+        List<String> pooled = new ArrayList<>();
+        for (String operand : concat.inputs()) {
+            String name = builder.freshName(pool.name() + "." + operand);
+            builder.insertBefore(pool.name(), pool instanceof MaxPool max
+                    ? new MaxPool(name, operand, max.window(), max.span())
+                    : new AvgPool(name, operand, ((AvgPool) pool).window(), ((AvgPool) pool).countIncludePad(),
+                            pool.span()));
+            pooled.add(name);
+        }
+        builder.replace(new Concat(pool.name(), pooled, concat.span()));
+        if (graph.users(concat.name()).size() == 1) {
+            builder.remove(concat.name());
+        }
+        return builder.build();
+    }
+
     private static Graph swap(Graph graph, Relu relu, MaxPool pool, PassContext context) {
         context.count("relus-moved-before-maxpool", 1);
         GraphBuilder builder = graph.toBuilder();
         builder.remove(relu.name());
         builder.insertBefore(pool.name(), new Relu(relu.name(), pool.input(), relu.ceiling(), relu.span()));
-        builder.replace(pool.withInputs(java.util.List.of(relu.name())));
+        builder.replace(pool.withInputs(List.of(relu.name())));
         builder.replaceUses(relu.name(), pool.name());
         return builder.build();
     }

@@ -74,6 +74,31 @@ class CanonicalizeTest {
     }
 
     @Test
+    void aPoolOfAConcatPoolsEachOperandAndTheConcatKeepsThePoolsName() {
+        Graph graph = network(
+                "input x: f64[1,4,4]",
+                "a = relu(x)",
+                "b = avgpool(x, kernel=3, stride=1, padding=1)",
+                "c = concat(a, b)",
+                "p = maxpool(c, kernel=2)",
+                "f = flatten(p)",
+                "output d = dense(f, units=2, weight=\"d.weight\")")
+                .weight("d.weight", shape(2, 8), 1, -1, 2, 0.5, -3, 1, 1, 2, 0, 1, -2, 3, 1, 0.5, -1, 2).build();
+        Graph result = run(pass, graph);
+        assertEquals(lines(
+                "input x: f64[1,4,4]",
+                "a = relu(x)",
+                "b = avgpool(x, kernel=3, stride=1, padding=1)",
+                "p.a = maxpool(a, kernel=2)",
+                "p.b = maxpool(b, kernel=2)",
+                "p = concat(p.a, p.b)",
+                "f = flatten(p)",
+                "output d = dense(f, units=2, weight=\"d.weight\")"), statements(result));
+        assertSameFunction(graph, result, 0, IMAGES);
+        assertEquals(Map.of("pools-moved-before-concat", 1L), statistics(pass, graph));
+    }
+
+    @Test
     void aMaxPoolWithAnotherUserKeepsTheReluAfterIt() {
         Graph graph = network(
                 "input x: f64[1,4,4]",
