@@ -117,6 +117,54 @@ class AnnInterpreterProperties {
     }
 
     /**
+     * A convolution's every output is, bit for bit, its formula read left to right: the bias, then the terms in
+     * (c, u, v) order with those on the padding skipped. The floats of normalization's λs depend on that order. The
+     * filter counts reach past the interpreter's blocks of filters, and the 3×3 kernels take its three-tap loop.
+     */
+    @Property(tries = 80)
+    void convSumsInTheFormulasOrder(
+            @ForAll @IntRange(min = 1, max = 2) int groups,
+            @ForAll @IntRange(min = 1, max = 3) int channelsPerGroup,
+            @ForAll @IntRange(min = 1, max = 70) int filtersPerGroup,
+            @ForAll @IntRange(min = 1, max = 4) int kh,
+            @ForAll @IntRange(min = 1, max = 4) int kw,
+            @ForAll @IntRange(min = 0, max = 5) int extraH,
+            @ForAll @IntRange(min = 0, max = 5) int extraW,
+            @ForAll @IntRange(min = 1, max = 2) int stride,
+            @ForAll @IntRange(min = 0, max = 15) int padBits,
+            @ForAll boolean bias,
+            @ForAll long seed) {
+        Random random = new Random(seed);
+        int c = groups * channelsPerGroup;
+        int f = groups * filtersPerGroup;
+        int h = kh + extraH;
+        int w = kw + extraW;
+        Window2d window = new Window2d(kh, kw, stride, stride,
+                new Padding(padBits & 1, padBits >> 1 & 1, padBits >> 2 & 1, padBits >> 3 & 1));
+        double[] x = randoms(random, c * h * w);
+        for (int k = 0; k < x.length; k += 3) {
+            x[k] = 0;
+        }
+        double[] weight = randoms(random, f * channelsPerGroup * kh * kw);
+        double[] b = bias ? randoms(random, f) : new double[f];
+        GraphBuilder graph = Graph.builder("conv").add(input(c, h, w))
+                .add(conv("k", "x", f, window, groups, bias))
+                .output("k")
+                .weight("k.weight", Tensor.of(Shape.of(f, channelsPerGroup, kh, kw), weight));
+        if (bias) {
+            graph.weight("k.bias", Tensor.of(Shape.of(f), b));
+        }
+        List<double[]> parts = new ArrayList<>();
+        int perFilter = channelsPerGroup * kh * kw;
+        for (int g = 0; g < groups; g++) {
+            parts.add(naiveConv(slice(x, g * channelsPerGroup * h * w, channelsPerGroup * h * w), channelsPerGroup,
+                    h, w, slice(weight, g * filtersPerGroup * perFilter, filtersPerGroup * perFilter),
+                    slice(b, g * filtersPerGroup, filtersPerGroup), filtersPerGroup, window));
+        }
+        assertArrayEquals(concat(parts), new AnnInterpreter(graph.build()).evaluate(x));
+    }
+
+    /**
      * A dense layer on flatten(x) equals a convolution whose kernel covers the whole of x, flattened: the kernel
      * [F, C, H, W] and the matrix [F, C·H·W] are the same numbers in C order, and each is also a plain dot product.
      */
@@ -213,7 +261,10 @@ class AnnInterpreterProperties {
         }
     }
 
-    /** y[f,i,j] = b[f] + Σ_c Σ_u Σ_v W[f,c,u,v]·xpad[c, i·s+u, j·s+v], read straight off the definition. */
+    /**
+     * y[f,i,j] = b[f] + Σ_c Σ_u Σ_v W[f,c,u,v]·xpad[c, i·s+u, j·s+v], read straight off the definition: the terms
+     * added left to right, those on the zero padding skipped.
+     */
     private static double[] naiveConv(double[] x, int c, int h, int w, double[] weight, double[] bias, int f,
             Window2d window) {
         int kh = window.kernelH();
@@ -231,8 +282,9 @@ class AnnInterpreterProperties {
                             for (int v = 0; v < kw; v++) {
                                 int r = i * window.strideH() + u - pad.top();
                                 int col = j * window.strideW() + v - pad.left();
-                                double xv = r >= 0 && r < h && col >= 0 && col < w ? x[(ci * h + r) * w + col] : 0;
-                                sum += weight[((fo * c + ci) * kh + u) * kw + v] * xv;
+                                if (r >= 0 && r < h && col >= 0 && col < w) {
+                                    sum += weight[((fo * c + ci) * kh + u) * kw + v] * x[(ci * h + r) * w + col];
+                                }
                             }
                         }
                     }
