@@ -1,9 +1,15 @@
 package org.snnc.tests.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
@@ -103,5 +109,34 @@ public final class ConversionBenchmark {
         }
         System.out.printf(Locale.ROOT, "  total %.1f s, populations %d, peak heap %,d MiB%n", total / 1e9,
                 network.populations().size(), HeapPeak.bytes() >> 20);
+        System.out.printf(Locale.ROOT, "  result digest %s%n", digest(converted));
+    }
+
+    /**
+     * SHA-256 of what the conversion produced: every node, every weight's bits, and every pass's statistics and
+     * records, so that a change meant to leave the results alone can be seen to.
+     */
+    private static String digest(PipelineResult converted) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        converted.graph().nodes().values().forEach(node -> sha.update(node.toString().getBytes(UTF_8)));
+        ByteBuffer bits = ByteBuffer.allocate(Double.BYTES * 4096);
+        converted.graph().weights().tensors().forEach((key, tensor) -> {
+            sha.update(key.getBytes(UTF_8));
+            for (double value : tensor.backingArray()) {
+                if (!bits.hasRemaining()) {
+                    sha.update(bits.flip());
+                    bits.clear();
+                }
+                bits.putLong(Double.doubleToRawLongBits(value));
+            }
+        });
+        sha.update(bits.flip());
+        converted.runs().forEach(run -> sha.update((run.pass() + run.statistics() + run.records()).getBytes(UTF_8)));
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 }
