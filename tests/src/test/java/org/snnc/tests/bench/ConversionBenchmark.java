@@ -127,12 +127,12 @@ public final class ConversionBenchmark {
         ByteBuffer bits = ByteBuffer.allocate(Double.BYTES * 4096);
         converted.graph().weights().tensors().forEach((key, tensor) -> {
             sha.update(key.getBytes(UTF_8));
-            for (double value : tensor.backingArray()) {
+            for (int k = 0; k < tensor.size(); k++) {
                 if (!bits.hasRemaining()) {
                     sha.update(bits.flip());
                     bits.clear();
                 }
-                bits.putLong(Double.doubleToRawLongBits(value));
+                bits.putLong(Double.doubleToRawLongBits(tensor.get(k)));
             }
         });
         sha.update(bits.flip());
