@@ -89,9 +89,13 @@ final class Steps {
      * turns into vector instructions whatever the size of the feature map. For that the weights are held transposed,
      * one array over the group's filters per (group, channel, tap), and an output row's sums are one array per
      * position, held while every channel passes over the row and then transposed into y. Where two neighbouring
-     * positions both read a row of three taps wholly inside the input, one loop adds those taps to both, so that each
-     * weight loaded serves two sums; the JIT vectorizes a loop only when its body is that small and its arrays are
-     * distinct.
+     * positions both read a row of three taps, one loop adds those taps to both, so that each weight loaded serves
+     * two sums; the JIT vectorizes a loop only when its body is that small and its arrays are distinct.
+     *
+     * <p>That loop also takes positions whose row of taps reaches into the padding, adding w·0 for the taps there,
+     * when no bias is −0. A padding term is ±0 (weights are finite), and s + (±0) = s for every s but −0. A sum
+     * starts at its bias or +0, and a sum that is not −0 never becomes −0 (x + y = −0 only when x and y are both −0),
+     * so then the padding's terms leave every sum unchanged, bit for bit. With a bias of −0 they are skipped.
      */
     private static final class Conv implements Step {
         private final int in;
@@ -111,6 +115,8 @@ final class Steps {
         private final double[] bias;
         /** taps[((g·C/G + c)·kH + u)·kW + v][o] = W[g·F/G + o, c, u, v]: one array per tap over its group's filters. */
         private final double[][] taps;
+        /** Whether a sum may receive the padding's terms w·0: when no bias is −0 (see above). */
+        private final boolean paddingTermsExact;
 
         Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, double[] weight,
                 Optional<double[]> bias) {
@@ -129,6 +135,8 @@ final class Steps {
             this.top = window.padding().top();
             this.left = window.padding().left();
             this.bias = bias.orElse(null);
+            this.paddingTermsExact = bias.stream().flatMapToDouble(Arrays::stream)
+                    .noneMatch(b -> Double.doubleToRawLongBits(b) == Double.doubleToRawLongBits(-0.0));
             int perFilter = perGroupIn * kh * kw;
             this.taps = new double[groups * perFilter][perGroupOut];
             for (int f = 0; f < outShape.dim(0); f++) {
@@ -171,7 +179,8 @@ final class Steps {
 
         /**
          * Adds channel c's terms to the sums of output row i: row of taps by row of taps, position by position, each
-         * position's taps in v order, the taps on padding skipped.
+         * position's taps in v order, the rows of taps on padding skipped, and the taps on padding too unless the
+         * three-tap loop adds them as w·0.
          */
         private void addChannel(double[] x, int c, int i, double[][] sums) {
             for (int u = 0; u < kh; u++) {
@@ -184,11 +193,11 @@ final class Steps {
                 int j = 0;
                 while (j < outW) {
                     int column = j * sw - left;
-                    if (kw == 3 && column >= 0 && j + 1 < outW && column + sw + 3 <= width) {
-                        int next = xRow + column + sw;
+                    int next = column + sw;
+                    if (kw == 3 && j + 1 < outW && (paddingTermsExact || column >= 0 && next + 3 <= width)) {
                         addThreeToTwo(sums[j], sums[j + 1], taps[tap0], taps[tap0 + 1], taps[tap0 + 2],
-                                x[xRow + column], x[xRow + column + 1], x[xRow + column + 2],
-                                x[next], x[next + 1], x[next + 2]);
+                                padded(x, xRow, column), padded(x, xRow, column + 1), padded(x, xRow, column + 2),
+                                padded(x, xRow, next), padded(x, xRow, next + 1), padded(x, xRow, next + 2));
                         j += 2;
                     } else {
                         for (int v = Math.max(0, -column); v < Math.min(kw, width - column); v++) {
@@ -198,6 +207,11 @@ final class Steps {
                     }
                 }
             }
+        }
+
+        /** The input at {@code column} of the row starting at {@code xRow}, or 0 on the padding. */
+        private double padded(double[] x, int xRow, int column) {
+            return column >= 0 && column < width ? x[xRow + column] : 0.0;
         }
 
         /** s[k] += w[k]·x for every filter k. */
