@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Locale;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
@@ -136,7 +137,9 @@ public final class ConversionBenchmark {
             }
         });
         sha.update(bits.flip());
-        converted.runs().forEach(run -> sha.update((run.pass() + run.statistics() + run.records()).getBytes(UTF_8)));
+        // Sorted: a pass's maps may iterate in an order that varies from run to run.
+        converted.runs().forEach(run -> sha.update((run.pass() + new TreeMap<>(run.statistics())
+                + new TreeMap<>(run.records())).getBytes(UTF_8)));
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 }
