@@ -21,6 +21,7 @@ import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Softmax;
+import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
 
 /**
@@ -42,7 +43,7 @@ final class Steps {
         Shape inShape = shapes.get(node.inputs().get(0));
         if (node instanceof Conv2d conv) {
             return new Conv(in, inShape, shapes.get(conv.name()), conv.window(), conv.groups(),
-                    values(graph, conv.weight()), conv.bias().map(b -> values(graph, b)));
+                    graph.weights().tensors().get(conv.weight().key()), conv.bias().map(b -> values(graph, b)));
         } else if (node instanceof Dense dense) {
             return new DenseStep(in, inShape.dim(0), dense.units(), values(graph, dense.weight()),
                     dense.bias().map(b -> values(graph, b)));
@@ -118,7 +119,8 @@ final class Steps {
         /** Whether a sum may receive the padding's terms w·0: when no bias is −0 (see above). */
         private final boolean paddingTermsExact;
 
-        Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, double[] weight,
+        /** Reads {@code weight} into {@link #taps}; it never holds the kernel in its own layout as well. */
+        Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, Tensor weight,
                 Optional<double[]> bias) {
             this.in = in;
             this.height = inShape.dim(1);
@@ -142,7 +144,7 @@ final class Steps {
             for (int f = 0; f < outShape.dim(0); f++) {
                 int tap0 = f / perGroupOut * perFilter;
                 for (int k = 0; k < perFilter; k++) {
-                    taps[tap0 + k][f % perGroupOut] = weight[f * perFilter + k];
+                    taps[tap0 + k][f % perGroupOut] = weight.get(f * perFilter + k);
                 }
             }
         }
