@@ -41,10 +41,12 @@ import org.snnc.tests.ChipCompilation;
 /**
  * The front half of {@link ZooBenchmark}: import (or build), conversion with 16 calibration images, quantization and
  * {@link SynapticNetwork#of} as {@link ChipCompilation#quantize} runs them on the generic chip, with each pass's wall
- * time (its verification included) and the peak heap; no mapping or emission. For profiling the
- * conversion of networks of real size. Arguments are network names as for {@link ZooBenchmark}; vgg16-imagenet is
- * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code snnc-vgg16-imagenet.onnx} in the
- * temporary folder), written there first if absent and kept for the next run. Not a test: nothing is asserted.
+ * time (its verification included), the peak heap and a digest of the results; no mapping or emission. For profiling
+ * the conversion of networks of real size, and for showing that a change meant only to speed it up leaves every
+ * result bit alone (the digest stays the same). Arguments are network names as for {@link ZooBenchmark};
+ * vgg16-imagenet is imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default
+ * {@code snnc-vgg16-imagenet.onnx} in the temporary folder), written there first if absent and kept for the next run.
+ * Not a test: nothing is asserted.
  */
 public final class ConversionBenchmark {
 
