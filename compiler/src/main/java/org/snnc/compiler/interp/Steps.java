@@ -21,6 +21,7 @@ import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Softmax;
+import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
 
 /**
@@ -42,7 +43,7 @@ final class Steps {
         Shape inShape = shapes.get(node.inputs().get(0));
         if (node instanceof Conv2d conv) {
             return new Conv(in, inShape, shapes.get(conv.name()), conv.window(), conv.groups(),
-                    values(graph, conv.weight()), conv.bias().map(b -> values(graph, b)));
+                    graph.weights().tensors().get(conv.weight().key()), conv.bias().map(b -> values(graph, b)));
         } else if (node instanceof Dense dense) {
             return new DenseStep(in, inShape.dim(0), dense.units(), values(graph, dense.weight()),
                     dense.bias().map(b -> values(graph, b)));
@@ -80,29 +81,30 @@ final class Steps {
         return operands.stream().mapToInt(slot::get).toArray();
     }
 
-    /** ⌈a / b⌉ for b > 0 and any a. */
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
-    }
-
     /**
      * ONNX {@code Conv} (dilation 1, explicit pads): y[f,i,j] = b[f] + Σ_c Σ_u Σ_v W[f,c,u,v] · xpad[g·C/G + c,
-     * i·sH + u − top, j·sW + v − left] with g = ⌊f·G/F⌋ and zeros outside the input. The output is taken in
-     * blocks of whole rows whose input rows stay in the cache while every filter runs over them; within a block the
-     * loops run over a filter's channels, then its taps, and innermost over an output row (contiguous when sW = 1; a
-     * 3×3 stride-1 kernel adds all nine taps of a channel in one pass). Each output still receives its
-     * terms in (c, u, v) order, after the bias, so the sum is the formula's, read left to right, with the zero
-     * padding terms skipped.
+     * i·sH + u − top, j·sW + v − left] with g = ⌊f·G/F⌋ and zeros outside the input. Each output receives its terms
+     * in (c, u, v) order after the bias, the zero padding terms skipped: the formula read left to right.
+     *
+     * <p>The innermost loops run over a group's filters, s[f] += W[f,c,u,v]·x at one output position, which the JIT
+     * turns into vector instructions whatever the size of the feature map. For that the weights are held transposed,
+     * one array over the group's filters per (group, channel, tap), and an output row's sums are one array per
+     * position, held while every channel passes over the row and then transposed into y. Where two neighbouring
+     * positions both read a row of three taps, one loop adds those taps to both, so that each weight loaded serves
+     * two sums; the JIT vectorizes a loop only when its body is that small and its arrays are distinct.
+     *
+     * <p>That loop also takes positions whose row of taps reaches into the padding, adding w·0 for the taps there,
+     * when no bias is −0. A padding term is ±0 (weights are finite), and s + (±0) = s for every s but −0. A sum
+     * starts at its bias or +0, and a sum that is not −0 never becomes −0 (x + y = −0 only when x and y are both −0),
+     * so then the padding's terms leave every sum unchanged, bit for bit. With a bias of −0 they are skipped.
      */
     private static final class Conv implements Step {
-        /** The input bytes one block of output rows reads, kept in a core's L2 while every filter reads them. */
-        private static final long INPUT_BYTES = 384 * 1024;
         private final int in;
-        private final int channels;
         private final int height;
         private final int width;
-        private final int filters;
         private final int groups;
+        private final int perGroupIn;
+        private final int perGroupOut;
         private final int kh;
         private final int kw;
         private final int sh;
@@ -111,44 +113,39 @@ final class Steps {
         private final int left;
         private final int outH;
         private final int outW;
-        private final double[] weight;
         private final double[] bias;
-        /** Tap row u reads inside the input for output rows rowsFrom[u] … rowsTo[u]: i·sH + u − top in [0, H). */
-        private final int[] rowsFrom;
-        private final int[] rowsTo;
-        /** Tap column v reads inside for output columns columnsFrom[v] … columnsTo[v]: j·sW + v − left in [0, W). */
-        private final int[] columnsFrom;
-        private final int[] columnsTo;
+        /** taps[((g·C/G + c)·kH + u)·kW + v][o] = W[g·F/G + o, c, u, v]: one array per tap over its group's filters. */
+        private final double[][] taps;
+        /** Whether a sum may receive the padding's terms w·0: when no bias is −0 (see above). */
+        private final boolean paddingTermsExact;
 
-        Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, double[] weight,
+        /** Reads {@code weight} into {@link #taps}; it never holds the kernel in its own layout as well. */
+        Conv(int in, Shape inShape, Shape outShape, Window2d window, int groups, Tensor weight,
                 Optional<double[]> bias) {
             this.in = in;
-            this.channels = inShape.dim(0);
             this.height = inShape.dim(1);
             this.width = inShape.dim(2);
-            this.filters = outShape.dim(0);
             this.outH = outShape.dim(1);
             this.outW = outShape.dim(2);
             this.groups = groups;
+            this.perGroupIn = inShape.dim(0) / groups;
+            this.perGroupOut = outShape.dim(0) / groups;
             this.kh = window.kernelH();
             this.kw = window.kernelW();
             this.sh = window.strideH();
             this.sw = window.strideW();
             this.top = window.padding().top();
             this.left = window.padding().left();
-            this.weight = weight;
             this.bias = bias.orElse(null);
-            this.rowsFrom = new int[kh];
-            this.rowsTo = new int[kh];
-            for (int u = 0; u < kh; u++) {
-                rowsFrom[u] = Math.max(0, ceilDiv(top - u, sh));
-                rowsTo[u] = Math.min(outH - 1, Math.floorDiv(height - 1 + top - u, sh));
-            }
-            this.columnsFrom = new int[kw];
-            this.columnsTo = new int[kw];
-            for (int v = 0; v < kw; v++) {
-                columnsFrom[v] = Math.max(0, ceilDiv(left - v, sw));
-                columnsTo[v] = Math.min(outW - 1, Math.floorDiv(width - 1 + left - v, sw));
+            this.paddingTermsExact = bias.stream().flatMapToDouble(Arrays::stream)
+                    .noneMatch(b -> Double.doubleToRawLongBits(b) == Double.doubleToRawLongBits(-0.0));
+            int perFilter = perGroupIn * kh * kw;
+            this.taps = new double[groups * perFilter][perGroupOut];
+            for (int f = 0; f < outShape.dim(0); f++) {
+                int tap0 = f / perGroupOut * perFilter;
+                for (int k = 0; k < perFilter; k++) {
+                    taps[tap0 + k][f % perGroupOut] = weight.get(f * perFilter + k);
+                }
             }
         }
 
@@ -156,30 +153,25 @@ final class Steps {
         public double[] apply(double[][] slots) {
             double[] x = slots[in];
             int plane = outH * outW;
-            double[] y = new double[filters * plane];
-            int perGroupIn = channels / groups;
-            int perGroupOut = filters / groups;
-            // Rows per block: the input rows a block reads, over a group's channels, take about INPUT_BYTES.
-            long rowBytes = (long) perGroupIn * width * Double.BYTES * sh;
-            int blockRows = (int) Math.max(1, Math.min(outH, INPUT_BYTES / rowBytes - (kh - 1)));
-            boolean fused = kh == 3 && kw == 3 && sh == 1 && sw == 1;
-            for (int first = 0; first < outH; first += blockRows) {
-                int last = Math.min(outH, first + blockRows) - 1;
-                for (int f = 0; f < filters; f++) {
-                    int g = f / perGroupOut;
-                    int yBase = f * plane;
-                    if (bias != null) {
-                        Arrays.fill(y, yBase + first * outW, yBase + (last + 1) * outW, bias[f]);
-                    }
-                    for (int c = 0; c < perGroupIn; c++) {
-                        int xBase = (g * perGroupIn + c) * height * width;
-                        int wBase = (f * perGroupIn + c) * kh * kw;
-                        if (fused) {
-                            for (int i = first; i <= last; i++) {
-                                row3x3(x, xBase, y, yBase + i * outW, i, wBase);
-                            }
+            double[] y = new double[groups * perGroupOut * plane];
+            double[][] sums = new double[outW][perGroupOut];
+            for (int g = 0; g < groups; g++) {
+                int f0 = g * perGroupOut;
+                for (int i = 0; i < outH; i++) {
+                    for (double[] position : sums) {
+                        if (bias == null) {
+                            Arrays.fill(position, 0.0);
                         } else {
-                            taps(x, xBase, y, yBase, first, last, wBase);
+                            System.arraycopy(bias, f0, position, 0, perGroupOut);
+                        }
+                    }
+                    for (int c = g * perGroupIn; c < (g + 1) * perGroupIn; c++) {
+                        addChannel(x, c, i, sums);
+                    }
+                    for (int j = 0; j < outW; j++) {
+                        double[] position = sums[j];
+                        for (int k = 0; k < perGroupOut; k++) {
+                            y[(f0 + k) * plane + i * outW + j] = position[k];
                         }
                     }
                 }
@@ -187,108 +179,75 @@ final class Steps {
             return y;
         }
 
-        /** Every tap of one channel on output rows first … last, tap by tap in (u, v) order, a row at a time. */
-        private void taps(double[] x, int xBase, double[] y, int yBase, int first, int last, int wBase) {
+        /**
+         * Adds channel c's terms to the sums of output row i: row of taps by row of taps, position by position, each
+         * position's taps in v order, the rows of taps on padding skipped, and the taps on padding too unless the
+         * three-tap loop adds them as w·0.
+         */
+        private void addChannel(double[] x, int c, int i, double[][] sums) {
             for (int u = 0; u < kh; u++) {
-                int iLo = Math.max(first, rowsFrom[u]);
-                int iHi = Math.min(last, rowsTo[u]);
-                for (int v = 0; v < kw; v++) {
-                    double w = weight[wBase + u * kw + v];
-                    int jLo = columnsFrom[v];
-                    int jHi = columnsTo[v];
-                    for (int i = iLo; i <= iHi; i++) {
-                        int xRow = xBase + (i * sh + u - top) * width + v - left;
-                        int yRow = yBase + i * outW;
-                        if (sw == 1) {
-                            accumulate(y, yRow + jLo, x, xRow + jLo, w, jHi - jLo + 1);
-                        } else {
-                            for (int j = jLo; j <= jHi; j++) {
-                                y[yRow + j] += w * x[xRow + j * sw];
-                            }
+                int row = i * sh + u - top;
+                if (row < 0 || row >= height) {
+                    continue;
+                }
+                int xRow = (c * height + row) * width;
+                int tap0 = (c * kh + u) * kw;
+                int j = 0;
+                while (j < outW) {
+                    int column = j * sw - left;
+                    int next = column + sw;
+                    if (kw == 3 && j + 1 < outW && (paddingTermsExact || column >= 0 && next + 3 <= width)) {
+                        addThreeToTwo(sums[j], sums[j + 1], taps[tap0], taps[tap0 + 1], taps[tap0 + 2],
+                                padded(x, xRow, column), padded(x, xRow, column + 1), padded(x, xRow, column + 2),
+                                padded(x, xRow, next), padded(x, xRow, next + 1), padded(x, xRow, next + 2));
+                        j += 2;
+                    } else {
+                        for (int v = Math.max(0, -column); v < Math.min(kw, width - column); v++) {
+                            addOne(sums[j], taps[tap0 + v], x[xRow + column + v]);
                         }
+                        j++;
                     }
                 }
             }
         }
 
-        /** y[yAt + j] += w · x[xAt + j] for j in [0, n): one tap over a row, a loop the JIT vectorizes. */
-        private static void accumulate(double[] y, int yAt, double[] x, int xAt, double w, int n) {
-            for (int j = 0; j < n; j++) {
-                y[yAt + j] += w * x[xAt + j];
+        /** The input at {@code column} of the row starting at {@code xRow}, or 0 on the padding. */
+        private double padded(double[] x, int xRow, int column) {
+            return column >= 0 && column < width ? x[xRow + column] : 0.0;
+        }
+
+        /** s[k] += w[k]·x for every filter k. */
+        private static void addOne(double[] s, double[] w, double x) {
+            for (int k = 0; k < s.length; k++) {
+                s[k] += w[k] * x;
             }
         }
 
         /**
-         * The nine taps of one channel of a 3×3, stride-1 kernel on output row i, added to each output in (u, v)
-         * order: where all nine read inside the input, in one pass that keeps the sum in a register (about twice as
-         * fast as nine passes of {@link #accumulate}, though the JIT leaves it scalar); on the first and last columns
-         * one output at a time, and on rows that reach into the padding tap by tap, the taps on padding skipped.
+         * Three taps w0, w1, w2 at two positions: s[k] += w0[k]·a0, then + w1[k]·a1, then + w2[k]·a2, and t[k]
+         * likewise with b0, b1, b2, for every filter k.
          */
-        private void row3x3(double[] x, int xBase, double[] y, int yRow, int i, int wBase) {
-            int r0 = i - top;
-            if (r0 < 0 || r0 + 2 >= height) {
-                taps(x, xBase, y, yRow - i * outW, i, i, wBase);
-                return;
+        private static void addThreeToTwo(double[] s, double[] t, double[] w0, double[] w1, double[] w2, double a0,
+                double a1, double a2, double b0, double b1, double b2) {
+            for (int k = 0; k < s.length; k++) {
+                double first = s[k];
+                double second = t[k];
+                first += w0[k] * a0;
+                second += w0[k] * b0;
+                first += w1[k] * a1;
+                second += w1[k] * b1;
+                first += w2[k] * a2;
+                second += w2[k] * b2;
+                s[k] = first;
+                t[k] = second;
             }
-            // Outputs j whose three columns j − left … j − left + 2 lie in [0, W).
-            int jLo = Math.min(outW, Math.max(0, left));
-            int jHi = Math.min(outW - 1, width - 3 + left);
-            for (int j = 0; j < jLo; j++) {
-                y[yRow + j] = edge3x3(x, xBase + r0 * width, y[yRow + j], j - left, wBase);
-            }
-            if (jLo <= jHi) {
-                int x0 = xBase + r0 * width - left;
-                interior3x3(x, x0, x0 + width, x0 + 2 * width, y, yRow, jLo, jHi + 1, wBase);
-            }
-            for (int j = Math.max(jLo, jHi + 1); j < outW; j++) {
-                y[yRow + j] = edge3x3(x, xBase + r0 * width, y[yRow + j], j - left, wBase);
-            }
-        }
-
-        private void interior3x3(double[] x, int a, int b, int c, double[] y, int yRow, int from, int to, int wBase) {
-            double w00 = weight[wBase];
-            double w01 = weight[wBase + 1];
-            double w02 = weight[wBase + 2];
-            double w10 = weight[wBase + 3];
-            double w11 = weight[wBase + 4];
-            double w12 = weight[wBase + 5];
-            double w20 = weight[wBase + 6];
-            double w21 = weight[wBase + 7];
-            double w22 = weight[wBase + 8];
-            for (int j = from; j < to; j++) {
-                double t = y[yRow + j];
-                t += w00 * x[a + j];
-                t += w01 * x[a + j + 1];
-                t += w02 * x[a + j + 2];
-                t += w10 * x[b + j];
-                t += w11 * x[b + j + 1];
-                t += w12 * x[b + j + 2];
-                t += w20 * x[c + j];
-                t += w21 * x[c + j + 1];
-                t += w22 * x[c + j + 2];
-                y[yRow + j] = t;
-            }
-        }
-
-        /**
-         * One output of a 3×3, stride-1 kernel on an output row whose three input rows lie inside, starting at
-         * {@code rowStart}, and whose window starts at column c0: sum + its in-bounds taps in (u, v) order.
-         */
-        private double edge3x3(double[] x, int rowStart, double sum, int c0, int wBase) {
-            int vLo = Math.max(0, -c0);
-            int vHi = Math.min(2, width - 1 - c0);
-            double t = sum;
-            for (int u = 0; u < 3; u++) {
-                int at = rowStart + u * width + c0;
-                for (int v = vLo; v <= vHi; v++) {
-                    t += weight[wBase + u * 3 + v] * x[at + v];
-                }
-            }
-            return t;
         }
     }
 
-    /** ONNX {@code Gemm} with transB = 1: y[u] = b[u] + Σ_n W[u,n] · x[n], summed in n order after the bias. */
+    /**
+     * ONNX {@code Gemm} with transB = 1: y[u] = b[u] + Σ_n W[u,n] · x[n], summed in n order after the bias. Four
+     * units are summed side by side, each in its own order, so that the four chains of dependent adds overlap.
+     */
     private static final class DenseStep implements Step {
         private final int in;
         private final int inputs;
@@ -308,8 +267,33 @@ final class Steps {
         public double[] apply(double[][] slots) {
             double[] x = slots[in];
             double[] y = new double[units];
-            for (int u = 0; u < units; u++) {
-                double acc = bias == null ? 0.0 : bias[u];
+            if (bias != null) {
+                System.arraycopy(bias, 0, y, 0, units);
+            }
+            int u = 0;
+            for (; u + 4 <= units; u += 4) {
+                int row0 = u * inputs;
+                int row1 = row0 + inputs;
+                int row2 = row1 + inputs;
+                int row3 = row2 + inputs;
+                double acc0 = y[u];
+                double acc1 = y[u + 1];
+                double acc2 = y[u + 2];
+                double acc3 = y[u + 3];
+                for (int n = 0; n < inputs; n++) {
+                    double xn = x[n];
+                    acc0 += weight[row0 + n] * xn;
+                    acc1 += weight[row1 + n] * xn;
+                    acc2 += weight[row2 + n] * xn;
+                    acc3 += weight[row3 + n] * xn;
+                }
+                y[u] = acc0;
+                y[u + 1] = acc1;
+                y[u + 2] = acc2;
+                y[u + 3] = acc3;
+            }
+            for (; u < units; u++) {
+                double acc = y[u];
                 int row = u * inputs;
                 for (int n = 0; n < inputs; n++) {
                     acc += weight[row + n] * x[n];

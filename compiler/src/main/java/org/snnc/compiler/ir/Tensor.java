@@ -12,10 +12,14 @@ import java.util.Arrays;
  */
 public final class Tensor {
 
+    private static final int UNKNOWN = -2;
+
     private final Shape shape;
     /** The values in double precision, or null when {@link #singles} holds them. */
     private final double[] values;
     private final float[] singles;
+    /** {@link #firstNonFinite()} once computed, else {@link #UNKNOWN}. */
+    private int firstNonFinite = UNKNOWN;
 
     private Tensor(Shape shape, double[] values, float[] singles) {
         int length = values != null ? values.length : singles.length;
@@ -86,14 +90,22 @@ public final class Tensor {
         return copy;
     }
 
-    /** The index of the first NaN or infinite value, or -1 if every value is finite. */
+    /**
+     * The index of the first NaN or infinite value, or -1 if every value is finite. The verifier asks after every
+     * pass, and most tensors pass through a pass unchanged, so the answer is kept; two threads asking at once both
+     * compute the same int, so the unsynchronized write is harmless.
+     */
     public int firstNonFinite() {
-        for (int i = 0; i < size(); i++) {
-            if (!Double.isFinite(get(i))) {
-                return i;
+        if (firstNonFinite == UNKNOWN) {
+            int found = -1;
+            for (int i = 0; i < size() && found < 0; i++) {
+                if (!Double.isFinite(get(i))) {
+                    found = i;
+                }
             }
+            firstNonFinite = found;
         }
-        return -1;
+        return firstNonFinite;
     }
 
     /** Equal shapes and values, compared as {@link Arrays#equals(double[], double[])} does, however they are held. */

@@ -423,10 +423,15 @@ public final class Normalize implements Pass {
             int rows = shape.dim(0);
             int perGroup = shape.rank() > 1 ? shape.dim(1) : 1;
             int inner = values.length / rows / perGroup;
-            for (int k = 0; k < values.length; k++) {
-                int o = k / (perGroup * inner);
-                int channel = o / (rows / groups) * perGroup + k / inner % perGroup;
-                values[k] = values[k] * in[channel] / out[o];
+            for (int o = 0; o < rows; o++) {
+                int firstChannel = o / (rows / groups) * perGroup;
+                for (int i = 0; i < perGroup; i++) {
+                    double scaleIn = in[firstChannel + i];
+                    int from = (o * perGroup + i) * inner;
+                    for (int k = from; k < from + inner; k++) {
+                        values[k] = values[k] * scaleIn / out[o];
+                    }
+                }
             }
             return write(node, weight, role, Tensor.wrap(shape, values));
         }

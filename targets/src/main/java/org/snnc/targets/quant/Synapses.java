@@ -258,13 +258,22 @@ final class Synapses {
         int perRow = w.length / rows;
         double[] most = new double[rows];
         double[] least = new double[rows];
+        // A row reads its sources in order, each for `spread` consecutive weights (a conv's taps, a dense's one).
+        int spread = node instanceof Conv2d conv ? conv.window().kernelH() * conv.window().kernelW() : 1;
         IntUnaryOperator reads = operandElements(node);
-        for (int k = 0; k < w.length; k++) {
-            int j = reads.applyAsInt(k);
-            double high = w[k] * range.high()[j];
-            double low = w[k] * range.low()[j];
-            most[k / perRow] += Math.max(high, low);
-            least[k / perRow] += Math.min(high, low);
+        for (int row = 0; row < rows; row++) {
+            int k = row * perRow;
+            int first = reads.applyAsInt(k);
+            for (int j = first; j < first + perRow / spread; j++) {
+                double sourceHigh = range.high()[j];
+                double sourceLow = range.low()[j];
+                for (int end = k + spread; k < end; k++) {
+                    double high = w[k] * sourceHigh;
+                    double low = w[k] * sourceLow;
+                    most[row] += Math.max(high, low);
+                    least[row] += Math.min(high, low);
+                }
+            }
         }
         int positions = size / rows;
         double[][] perElement = {new double[size], new double[size]};

@@ -1,11 +1,18 @@
 package org.snnc.tests.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Locale;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
@@ -34,10 +41,12 @@ import org.snnc.tests.ChipCompilation;
 /**
  * The front half of {@link ZooBenchmark}: import (or build), conversion with 16 calibration images, quantization and
  * {@link SynapticNetwork#of} as {@link ChipCompilation#quantize} runs them on the generic chip, with each pass's wall
- * time (its verification included) and the peak heap; no mapping or emission. For profiling the
- * conversion of networks of real size. Arguments are network names as for {@link ZooBenchmark}; vgg16-imagenet is
- * imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default {@code snnc-vgg16-imagenet.onnx} in the
- * temporary folder), written there first if absent and kept for the next run. Not a test: nothing is asserted.
+ * time (its verification included), the peak heap and a digest of the results; no mapping or emission. For profiling
+ * the conversion of networks of real size, and for showing that a change meant only to speed it up leaves every
+ * result bit alone (the digest stays the same). Arguments are network names as for {@link ZooBenchmark};
+ * vgg16-imagenet is imported from the ONNX file named by {@code -Dsnnc.bench.onnx} (default
+ * {@code snnc-vgg16-imagenet.onnx} in the temporary folder), written there first if absent and kept for the next run.
+ * Not a test: nothing is asserted.
  */
 public final class ConversionBenchmark {
 
@@ -103,5 +112,36 @@ public final class ConversionBenchmark {
         }
         System.out.printf(Locale.ROOT, "  total %.1f s, populations %d, peak heap %,d MiB%n", total / 1e9,
                 network.populations().size(), HeapPeak.bytes() >> 20);
+        System.out.printf(Locale.ROOT, "  result digest %s%n", digest(converted));
+    }
+
+    /**
+     * SHA-256 of what the conversion produced: every node, every weight's bits, and every pass's statistics and
+     * records, so that a change meant to leave the results alone can be seen to.
+     */
+    private static String digest(PipelineResult converted) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        converted.graph().nodes().values().forEach(node -> sha.update(node.toString().getBytes(UTF_8)));
+        ByteBuffer bits = ByteBuffer.allocate(Double.BYTES * 4096);
+        converted.graph().weights().tensors().forEach((key, tensor) -> {
+            sha.update(key.getBytes(UTF_8));
+            for (int k = 0; k < tensor.size(); k++) {
+                if (!bits.hasRemaining()) {
+                    sha.update(bits.flip());
+                    bits.clear();
+                }
+                bits.putLong(Double.doubleToRawLongBits(tensor.get(k)));
+            }
+        });
+        sha.update(bits.flip());
+        // Sorted: a pass's maps may iterate in an order that varies from run to run.
+        converted.runs().forEach(run -> sha.update((run.pass() + new TreeMap<>(run.statistics())
+                + new TreeMap<>(run.records())).getBytes(UTF_8)));
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 }
