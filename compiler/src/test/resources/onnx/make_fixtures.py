@@ -158,6 +158,18 @@ class Relu6Net(ConvDense):
         return self.fc(torch.flatten(x, 1))
 
 
+class Dilated(ConvDense):
+    """A dilated conv (DeepLab-style atrous, dilation 2 x 3 with padding) after a plain one."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 3, 3, padding=1), 4 * 7 * 5, 3)
+        self.atrous = nn.Conv2d(3, 4, 3, padding=(2, 1), dilation=(2, 3))
+
+    def forward(self, x):
+        x = F.relu(self.atrous(F.relu(self.conv(x))))
+        return self.fc(torch.flatten(x, 1))
+
+
 # name: (model, input shape, seed)
 MODELS = {
     "batch8": (Batched, (8, 1, 6, 6), 0),
@@ -169,6 +181,7 @@ MODELS = {
     "transform_input": (TransformInput, (4, 3, 9, 9), 6),
     "ceil_pools": (CeilPools, (4, 2, 10, 10), 7),
     "relu6": (Relu6Net, (4, 2, 5, 5), 8),
+    "dilated": (Dilated, (4, 2, 7, 9), 9),
 }
 
 

@@ -30,6 +30,9 @@ import org.snnc.compiler.ir.Window2d;
  */
 final class WindowLowering {
 
+    /** The widest dilation imported: a dilated kernel is stored as the plain kernel of its whole extent. */
+    private static final int MAX_DILATION = 64;
+
     /** The operators whose window a Pad before them widens. */
     private static final Set<String> PADDED_WINDOWS = Set.of("Conv", "MaxPool", "AveragePool");
 
@@ -53,8 +56,8 @@ final class WindowLowering {
         Constant w = lowering.required(n, 1, "weight W");
         Constant b = n.input(2).isPresent() ? lowering.constant(n, 2) : null;
         long group = n.intAttribute("group", 1);
-        checkDilations(n);
-        if (x == null || w == null || (b == null && n.input(2).isPresent()) || lowering.failed()) {
+        int[] dilation = dilations(n);
+        if (x == null || dilation == null || w == null || (b == null && n.input(2).isPresent()) || lowering.failed()) {
             return;
         }
         if (w.data().rank() != 4) {
@@ -66,19 +69,20 @@ final class WindowLowering {
             n.unsupported("group " + group + " is not a positive count");
             return;
         }
-        Tensor weight = lowering.tensor(n, w);
+        Tensor given = lowering.tensor(n, w);
         Tensor bias = b == null ? null : lowering.tensor(n, b);
-        if (weight == null || (b != null && bias == null)) {
+        if (given == null || (b != null && bias == null)) {
             return;
         }
-        int kh = weight.shape().dim(2);
-        int kw = weight.shape().dim(3);
         Optional<long[]> kernel = n.intsAttribute("kernel_shape");
-        if (kernel.isPresent() && !Arrays.equals(kernel.get(), new long[] {kh, kw})) {
+        if (kernel.isPresent() && !Arrays.equals(kernel.get(), new long[] {given.shape().dim(2), given.shape().dim(3)})) {
             n.unsupported("kernel_shape " + Arrays.toString(kernel.get()) + " disagrees with weight '"
                     + w.onnxName() + "' of shape " + w.data().dimsText());
             return;
         }
+        Tensor weight = dilated(given, dilation[0], dilation[1]);
+        int kh = weight.shape().dim(2);
+        int kw = weight.shape().dim(3);
         Window2d window = widened(n, window(n, x, kh, kw), padded);
         if (window == null) {
             return;
@@ -337,7 +341,44 @@ final class WindowLowering {
 
     private void checkDilations(OnnxNode n) {
         n.intsAttribute("dilations").filter(d -> Arrays.stream(d).anyMatch(v -> v != 1)).ifPresent(d ->
-                n.unsupported("dilations " + Arrays.toString(d) + "; snnc supports dilation 1 only"));
+                n.unsupported("dilations " + Arrays.toString(d) + "; snnc pools with dilation 1 only"));
+    }
+
+    /** A Conv's dilations [dH, dW] (default 1), or null after a refusal. */
+    private static int[] dilations(OnnxNode n) {
+        long[] d = n.intsAttribute("dilations").orElse(new long[] {1, 1});
+        if (d.length != 2 || d[0] < 1 || d[1] < 1 || d[0] > MAX_DILATION || d[1] > MAX_DILATION) {
+            n.unsupported("dilations " + Arrays.toString(d) + "; snnc needs two dilations from 1 to " + MAX_DILATION);
+            return null;
+        }
+        return new int[] {(int) d[0], (int) d[1]};
+    }
+
+    /**
+     * A kernel [F, C/g, kH, kW] with dilation (dH, dW) as the plain kernel it equals: [F, C/g, (kH − 1)·dH + 1,
+     * (kW − 1)·dW + 1], tap (u, v) at (u·dH, v·dW) and zeros between. Σ_{u,v} K[u,v]·x[i·s + u·dH − p, …] is then
+     * the plain convolution's sum over the wider window, whose extra taps add w = 0; ONNX's pads and auto_pad apply
+     * to the dilated extent as they do here.
+     */
+    private static Tensor dilated(Tensor kernel, int dh, int dw) {
+        if (dh == 1 && dw == 1) {
+            return kernel;
+        }
+        Shape shape = kernel.shape();
+        int kh = shape.dim(2);
+        int kw = shape.dim(3);
+        int wideH = (kh - 1) * dh + 1;
+        int wideW = (kw - 1) * dw + 1;
+        int planes = shape.dim(0) * shape.dim(1);
+        double[] values = new double[planes * wideH * wideW];
+        for (int plane = 0; plane < planes; plane++) {
+            for (int u = 0; u < kh; u++) {
+                for (int v = 0; v < kw; v++) {
+                    values[(plane * wideH + u * dh) * wideW + v * dw] = kernel.get((plane * kh + u) * kw + v);
+                }
+            }
+        }
+        return Tensor.wrap(Shape.of(shape.dim(0), shape.dim(1), wideH, wideW), values);
     }
 
     /** ReduceMean over H and W is a global average pool; with keepdims = 0, a Flatten follows it. */

@@ -295,12 +295,29 @@ class OnnxImporterTest {
         }
     }
 
+    /** A 3×3 kernel with dilation (2, 3) is the 5×7 kernel with its taps at rows 0, 2, 4 and columns 0, 3, 6. */
     @Test
-    void dilatedConvolutionIsRejected() {
-        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 1, 4, 4).output("y", 1, 2, 4, 4);
-        List<Diagnostic> errors = errors(conv(m, "c", "y").ints("dilations", 2, 2).done());
+    void aDilatedConvolutionIsThePlainConvolutionOfItsSpreadKernel() {
+        OnnxModelBuilder m = OnnxModelBuilder.model().input("x", 1, 1, 7, 9).output("y", 1, 2, 3, 3);
+        Graph g = lower(m.floats("w", new long[] {2, 1, 3, 3}, ramp(18))
+                .node("Conv", "c", List.of("x", "w"), "y").ints("dilations", 2, 3).done());
+        Conv2d conv = (Conv2d) g.node("y");
+        assertEquals(new Window2d(5, 7, 1, 1, Padding.NONE), conv.window());
+        assertEquals(Shape.of(2, 3, 3), Verifier.verify(g).shape("y"));
+        double[] spread = g.weights().get(conv.weight().key()).orElseThrow().toArray();
+        float[] given = ramp(18);
+        for (int f = 0; f < 2; f++) {
+            for (int u = 0; u < 5; u++) {
+                for (int v = 0; v < 7; v++) {
+                    double expected = u % 2 == 0 && v % 3 == 0 ? given[(f * 3 + u / 2) * 3 + v / 3] : 0;
+                    assertEquals(expected, spread[(f * 5 + u) * 7 + v], "filter " + f + " tap " + u + "," + v);
+                }
+            }
+        }
+        List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 1, 4, 4).output("y", 1, 1, 2, 2)
+                .node("MaxPool", "p", List.of("x"), "y").ints("kernel_shape", 2, 2).ints("dilations", 2, 2).done());
         assertEquals(List.of("E0402"), ids(errors));
-        assertTrue(errors.get(0).message().contains("'c' (Conv): dilations [2, 2]"), errors.get(0).message());
+        assertTrue(errors.get(0).message().contains("'p' (MaxPool): dilations [2, 2]"), errors.get(0).message());
     }
 
     @Test
@@ -422,7 +439,7 @@ class OnnxImporterTest {
                 .node("Sigmoid", "s", List.of("x"), "s").done()
                 .node("Tanh", "t", List.of("s"), "t").done();
         m.floats("w", new long[] {2, 1, 3, 3}, ramp(18))
-                .node("Conv", "c", List.of("x", "w"), "y").ints("pads", 1, 1, 1, 1).ints("dilations", 1, 3).done();
+                .node("Conv", "c", List.of("x", "w"), "y").ints("pads", 1, 1, 1, 1).ints("dilations", 1, 0).done();
         List<Diagnostic> errors = errors(m);
         assertEquals(List.of("E0401", "E0401", "E0402"), ids(errors));
         assertTrue(errors.get(0).message().contains("Sigmoid (node 's')"), errors.get(0).message());
