@@ -22,8 +22,8 @@ import org.snnc.compiler.ir.Verifier;
  * <ul>
  *   <li>{@code Conv} → {@link org.snnc.compiler.ir.Conv2d}: Y = B + W ⋆ pad(X), weight W [F, C/group, kH, kW] and
  *       bias B [F] taken unchanged; pads [top, left, bottom, right]; auto_pad VALID and SAME_UPPER/SAME_LOWER are
- *       turned into explicit padding from the input shape. A dilated kernel becomes the plain kernel of its whole extent,
- *       (k − 1)·d + 1 taps with zeros between the given ones.</li>
+ *       turned into explicit padding from the input shape. A dilated kernel becomes the plain kernel of its whole
+ *       extent, (k − 1)·d + 1 taps with zeros between the given ones.</li>
  *   <li>{@code Gemm} → {@link org.snnc.compiler.ir.Dense}: Y = α·A·B′ + β·C with B′ = Bᵀ if transB else B, so the
  *       IR weight is W = α·(transB ? B : Bᵀ), of shape [N, K], and the bias b = β·C broadcast to [N]. transA = 1 is
  *       rejected.</li>
