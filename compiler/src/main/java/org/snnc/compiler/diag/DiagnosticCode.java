@@ -60,6 +60,9 @@ public enum DiagnosticCode {
     ONNX_MALFORMED(403, Severity.ERROR, "cannot read ONNX model: %s"),
     ONNX_DYNAMIC_WEIGHT(404, Severity.ERROR, "ONNX node '%s' (%s): input '%s' must be an initializer (a constant weight)"),
     ONNX_UNSUPPORTED_GRAPH(405, Severity.ERROR, "ONNX graph: %s"),
+    ONNX_NONLINEARITY(406, Severity.ERROR, "ONNX operator %s (node '%s') cannot be converted: a spiking neuron's rate is "
+            + "a ReLU of its input, clipped at its highest rate, so %s has no exact rate-coded integrate-and-fire "
+            + "equivalent; train the network with ReLU or ReLU6 (Clip(0, m)) instead"),
 
     // E05xx: data sets and inference inputs
     DATA_MISSING_ARRAY(501, Severity.ERROR, "%s holds no array '%s'; a data set has 'x' (images) and 'y' (labels)"),

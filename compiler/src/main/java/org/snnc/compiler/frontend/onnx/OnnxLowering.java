@@ -69,6 +69,10 @@ final class OnnxLowering {
             + "into the layer that reads them; Transpose of the input or before a flatten; Shape, Gather, Unsqueeze, "
             + "ConstantOfShape, Slice, Transpose, Cast when they compute a constant)";
 
+    /** Activations that rate-coded conversion cannot reproduce, refused by name with the reason. */
+    private static final Set<String> NONLINEARITIES = Set.of("LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "Tanh",
+            "Elu", "Selu", "Celu", "Gelu", "Erf", "Softplus", "Softsign", "HardSwish", "Mish", "ThresholdedRelu");
+
     /** The Transpose perm that takes N×H×W×C to N×C×H×W. */
     private static final long[] CHANNELS_FIRST = {0, 3, 1, 2};
 
@@ -268,8 +272,14 @@ final class OnnxLowering {
                 case "Sub" -> affine.arithmetic(n, AffineView.Arithmetic.SUB);
                 case "Transpose" -> reshapes.transpose(n);
                 case "Unsqueeze" -> reshapes.unsqueeze(n);
-                default -> diagnostics.report(DiagnosticCode.ONNX_UNSUPPORTED_OPERATOR, span, n.opType(), n.label(),
-                        SUPPORTED);
+                default -> {
+                    if (NONLINEARITIES.contains(n.opType())) {
+                        diagnostics.report(DiagnosticCode.ONNX_NONLINEARITY, span, n.opType(), n.label(), n.opType());
+                    } else {
+                        diagnostics.report(DiagnosticCode.ONNX_UNSUPPORTED_OPERATOR, span, n.opType(), n.label(),
+                                SUPPORTED);
+                    }
+                }
             }
         }
         for (String out : n.outputs()) {

@@ -424,12 +424,25 @@ class OnnxImporterTest {
     @Test
     void unsupportedOperatorNamesTheOpAndTheNode() {
         List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
-                .node("Sigmoid", "/act/Sigmoid", List.of("x"), "y").done());
+                .node("Hardmax", "/act/Hardmax", List.of("x"), "y").done());
         assertEquals(List.of("E0401"), ids(errors));
         String message = errors.get(0).message();
-        assertTrue(message.startsWith("ONNX operator Sigmoid (node '/act/Sigmoid') is not supported"), message);
+        assertTrue(message.startsWith("ONNX operator Hardmax (node '/act/Hardmax') is not supported"), message);
         assertTrue(message.contains("Conv") && message.contains("GlobalAveragePool"), message);
         assertEquals("test.onnx: error: " + message + " [E0401]", errors.get(0).format());
+    }
+
+    @Test
+    void aNonlinearityOtherThanReluIsRefusedWithTheReason() {
+        for (String op : List.of("Sigmoid", "LeakyRelu", "Tanh", "HardSwish")) {
+            List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
+                    .node(op, "/act/" + op, List.of("x"), "y").done());
+            assertEquals(List.of("E0406"), ids(errors), op);
+            String message = errors.get(0).message();
+            assertTrue(message.startsWith("ONNX operator " + op + " (node '/act/" + op + "') cannot be converted"),
+                    message);
+            assertTrue(message.contains("no exact rate-coded integrate-and-fire equivalent"), message);
+        }
     }
 
     /** Every problem is reported at once: two unsupported operators and a bad attribute further down. */
@@ -441,7 +454,7 @@ class OnnxImporterTest {
         m.floats("w", new long[] {2, 1, 3, 3}, ramp(18))
                 .node("Conv", "c", List.of("x", "w"), "y").ints("pads", 1, 1, 1, 1).ints("dilations", 1, 0).done();
         List<Diagnostic> errors = errors(m);
-        assertEquals(List.of("E0401", "E0401", "E0402"), ids(errors));
+        assertEquals(List.of("E0406", "E0406", "E0402"), ids(errors));
         assertTrue(errors.get(0).message().contains("Sigmoid (node 's')"), errors.get(0).message());
         assertTrue(errors.get(1).message().contains("Tanh (node 't')"), errors.get(1).message());
     }
