@@ -62,15 +62,20 @@ class CanonicalizeTest {
                 "f = flatten(r)",
                 "output d = dense(f, units=2, weight=\"d.weight\")")
                 .weight("d.weight", shape(2, 4), 1, -1, 2, 0.5, -3, 1, 1, 2).build();
-        Graph result = run(pass, graph);
-        assertEquals(lines(
+        assertRewritesOnce(graph, "relus-moved-before-maxpool",
                 "input x: f64[1,4,4]",
                 "r = relu(x)",
                 "p = maxpool(r, kernel=2)",
                 "f = flatten(p)",
-                "output d = dense(f, units=2, weight=\"d.weight\")"), statements(result));
+                "output d = dense(f, units=2, weight=\"d.weight\")");
+    }
+
+    /** The pass turns {@code graph} into {@code expected}, computing the same function, by one {@code rule}. */
+    private void assertRewritesOnce(Graph graph, String rule, String... expected) {
+        Graph result = run(pass, graph);
+        assertEquals(lines(expected), statements(result));
         assertSameFunction(graph, result, 0, IMAGES);
-        assertEquals(Map.of("relus-moved-before-maxpool", 1L), statistics(pass, graph));
+        assertEquals(Map.of(rule, 1L), statistics(pass, graph));
     }
 
     @Test
@@ -84,8 +89,7 @@ class CanonicalizeTest {
                 "f = flatten(p)",
                 "output d = dense(f, units=2, weight=\"d.weight\")")
                 .weight("d.weight", shape(2, 8), 1, -1, 2, 0.5, -3, 1, 1, 2, 0, 1, -2, 3, 1, 0.5, -1, 2).build();
-        Graph result = run(pass, graph);
-        assertEquals(lines(
+        assertRewritesOnce(graph, "pools-moved-before-concat",
                 "input x: f64[1,4,4]",
                 "a = relu(x)",
                 "b = avgpool(x, kernel=3, stride=1, padding=1)",
@@ -93,9 +97,7 @@ class CanonicalizeTest {
                 "p.b = maxpool(b, kernel=2)",
                 "p = concat(p.a, p.b)",
                 "f = flatten(p)",
-                "output d = dense(f, units=2, weight=\"d.weight\")"), statements(result));
-        assertSameFunction(graph, result, 0, IMAGES);
-        assertEquals(Map.of("pools-moved-before-concat", 1L), statistics(pass, graph));
+                "output d = dense(f, units=2, weight=\"d.weight\")");
     }
 
     @Test
