@@ -55,10 +55,17 @@ final class CoreLedger {
     private record Transfer(int from, int to, long elements) {
     }
 
-    /** What placing a piece on a core adds. */
-    private record Plan(PieceDemand demand, int core, Map<String, BitSet> newInputs, Map<String, BitSet> newAxonKeys,
-            long newAxons, List<Transfer> transfers) {
+    /**
+     * What placing a piece on a core adds: input axons, and when sends are tracked the source elements the core did
+     * not need yet and the sends they cause.
+     */
+    private record Plan(PieceDemand demand, int core, long newAxons, Map<String, BitSet> newInputs,
+            List<Transfer> transfers) {
     }
+
+    /** The resources {@link #hasLocalRoom} tests, in the order of {@link #room} and {@link #localDemand}. */
+    private static final List<Resource> LOCAL = List.of(Resource.NEURONS, Resource.SYNAPSE_MEMORY,
+            Resource.BIAS_MEMORY, Resource.OUTPUT_AXONS);
 
     private static final class Load {
         long neurons;
@@ -90,11 +97,23 @@ final class CoreLedger {
     private final Map<String, TreeMap<Integer, int[]>> heldRuns = new HashMap<>();
     /** Per source, the cores whose pieces read some of its elements. */
     private final Map<String, TreeSet<Integer>> needers = new HashMap<>();
+    /**
+     * Whether a limit depends on the sends between cores (destinations per core, or no self routes); when none does,
+     * the ledger keeps neither the elements each core needs nor the sends, which no limit would read.
+     */
+    private final boolean tracksSends;
+    /** The chip cores' room in the {@link #LOCAL} resources, for {@link #lowestFit}. */
+    private final RoomIndex room;
 
     CoreLedger(ChipSpec chip) {
         this.chip = chip;
         this.resources = new ArrayList<>(chip.coreResources());
+        this.tracksSends = chip.routing().maxDestinationsPerCore().isPresent() || !chip.routing().selfRoutes();
+        this.room = new RoomIndex(chip.cores(), LOCAL.size());
         chip.coreResources().forEach(core -> loads.add(new Load()));
+        for (int core = 0; core < chip.cores(); core++) {
+            room.set(core, room(core));
+        }
     }
 
     /** The cores, the chip's and those opened beyond it. */
@@ -128,6 +147,21 @@ final class CoreLedger {
     }
 
     /**
+     * The lowest-numbered core that has room for {@code demand}: {@link #firstFit} over the cores in ascending order,
+     * which skips the chip cores that {@link #hasLocalRoom} rules out by their room ({@link RoomIndex}) and tests the
+     * cores opened beyond the chip one by one.
+     */
+    OptionalInt lowestFit(PieceDemand demand) {
+        long[] wanted = localDemand(demand);
+        for (int core = room.next(0, wanted); core >= 0; core = room.next(core + 1, wanted)) {
+            if (misfit(demand, core).isEmpty()) {
+                return OptionalInt.of(core);
+            }
+        }
+        return firstFit(demand, IntStream.range(chip.cores(), cores()).boxed().toList());
+    }
+
+    /**
      * Why {@code demand} does not go on the lowest-numbered unused chip core, or on core 0 when every chip core is
      * used; for messages about a piece that found no room.
      */
@@ -149,9 +183,15 @@ final class CoreLedger {
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
         load.outputAxons += demand.sentElements();
+        demand.axons().forEach((source, axons) -> load.axons.computeIfAbsent(source, s -> new BitSet()).or(axons));
+        if (core < chip.cores()) {
+            room.set(core, room(core));
+        }
+        if (!tracksSends) {
+            return;
+        }
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
-        plan.newAxonKeys().forEach((source, axons) -> load.axons.computeIfAbsent(source, s -> new BitSet()).or(axons));
         for (Piece piece : demand.held()) {
             heldRuns.computeIfAbsent(piece.unit(), unit -> new TreeMap<>()).put(piece.first(),
                     new int[] {piece.end(), core});
@@ -190,9 +230,14 @@ final class CoreLedger {
 
     private Plan plan(PieceDemand demand, int core) {
         Load load = loads.get(core);
+        long newAxons = 0;
+        for (Map.Entry<String, BitSet> axons : demand.axons().entrySet()) {
+            newAxons += missing(axons.getValue(), load.axons.get(axons.getKey()));
+        }
+        if (!tracksSends) {
+            return new Plan(demand, core, newAxons, Map.of(), List.of());
+        }
         Map<String, BitSet> newInputs = fresh(demand.inputs(), load.needed);
-        Map<String, BitSet> newAxonKeys = fresh(demand.axons(), load.axons);
-        long newAxons = newAxonKeys.values().stream().mapToLong(BitSet::cardinality).sum();
         TreeMap<Integer, Long> fromSenders = new TreeMap<>();
         for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
             TreeMap<Integer, int[]> runs = heldRuns.get(input.getKey());
@@ -230,7 +275,21 @@ final class CoreLedger {
                 transfers.add(new Transfer(core, reader, elements));
             }
         }
-        return new Plan(demand, core, newInputs, newAxonKeys, newAxons, transfers);
+        return new Plan(demand, core, newAxons, newInputs, transfers);
+    }
+
+    /** The keys of {@code wanted} that {@code had} lacks, counted without a copy of {@code wanted}. */
+    private static long missing(BitSet wanted, BitSet had) {
+        if (had == null) {
+            return wanted.cardinality();
+        }
+        long missing = 0;
+        for (int key = wanted.nextSetBit(0); key >= 0; key = wanted.nextSetBit(key + 1)) {
+            if (!had.get(key)) {
+                missing++;
+            }
+        }
+        return missing;
     }
 
     /** For each source of {@code wanted}, what it has that {@code had} lacks. */
@@ -277,12 +336,27 @@ final class CoreLedger {
      * full cores before any plan or message is made.
      */
     private boolean hasLocalRoom(PieceDemand demand, int core) {
+        long[] free = room(core);
+        long[] wanted = localDemand(demand);
+        for (int r = 0; r < LOCAL.size(); r++) {
+            if (wanted[r] > free[r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@code core} has left of each {@link #LOCAL} resource. */
+    private long[] room(int core) {
         Load load = loads.get(core);
         CoreResources limits = resources.get(core);
-        return load.neurons + demand.neurons() <= limits.neurons()
-                && load.synapseMemory + demand.synapseMemory() <= limits.synapseMemory()
-                && load.biasMemory + demand.biasMemory() <= limits.biasMemory()
-                && load.outputAxons + demand.sentElements() <= limits.outputAxons();
+        return new long[] {limits.neurons() - load.neurons, limits.synapseMemory() - load.synapseMemory,
+                limits.biasMemory() - load.biasMemory, limits.outputAxons() - load.outputAxons};
+    }
+
+    /** What {@code demand} takes of each {@link #LOCAL} resource. */
+    private static long[] localDemand(PieceDemand demand) {
+        return new long[] {demand.neurons(), demand.synapseMemory(), demand.biasMemory(), demand.sentElements()};
     }
 
     /**

@@ -37,28 +37,27 @@ import org.snnc.targets.spec.ChipSpec;
  */
 public final class Router {
 
+    /** The sender of the input's routes in {@link #routes}: the host, which is no core. */
+    private static final int HOST = -1;
+
     private Router() {
     }
 
     /** The mapping of {@code partition} placed by {@code allocation}, unchecked ({@link LimitCheck} checks it). */
     public static Mapping route(SynapticNetwork network, ChipSpec chip, String allocator, Partition partition,
             Allocation allocation) {
-        List<String> sources = List.copyOf(network.sources().keySet());
-        Comparator<Piece> networkOrder = Comparator.comparingInt((Piece piece) -> sources.indexOf(piece.unit()))
+        Map<String, Integer> sourceOrder = new HashMap<>();
+        network.sources().keySet().forEach(source -> sourceOrder.put(source, sourceOrder.size()));
+        Comparator<Piece> networkOrder = Comparator.comparingInt((Piece piece) -> sourceOrder.get(piece.unit()))
                 .thenComparingInt(Piece::first);
         TreeMap<Integer, List<PieceDemand>> byCore = new TreeMap<>();
         for (int p = 0; p < partition.pieces().size(); p++) {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
+        Map<Integer, List<Route>> sent = routes(network, byCore);
+        Comparator<Route> routeOrder = Comparator.comparingInt((Route route) -> sourceOrder.get(route.source()))
+                .thenComparingInt(Route::sourceFirst).thenComparingInt(Route::destinationCore);
         ResourceModel model = new ResourceModel(network, chip);
-        Map<String, Map<Integer, TreeMap<Integer, Integer>>> readers = new HashMap<>();
-        byCore.forEach((core, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
-            TreeMap<Integer, Integer> runs = new TreeMap<>();
-            for (int first = needed.nextSetBit(0); first >= 0; first = needed.nextSetBit(runs.get(first))) {
-                runs.put(first, needed.nextClearBit(first));
-            }
-            readers.computeIfAbsent(source, s -> new TreeMap<>()).put(core, runs);
-        }));
         List<CoreMapping> cores = new ArrayList<>();
         byCore.forEach((core, pieces) -> {
             List<Tile> tiles = pieces.stream().map(PieceDemand::tile).toList();
@@ -67,10 +66,8 @@ public final class Router {
             List<Piece> gatePieces = pieces.stream().flatMap(piece -> piece.gates().stream()).flatMap(g -> g.runs().stream())
                     .sorted(networkOrder)
                     .toList();
-            List<Piece> held = pieces.stream().flatMap(piece -> piece.held().stream()).sorted(networkOrder).toList();
-            List<Route> routes = new ArrayList<>();
-            held.forEach(piece -> routes.addAll(routes(piece, readers)));
-            routes.sort(routeOrder(sources));
+            List<Route> routes = sent.getOrDefault(core, new ArrayList<>());
+            routes.sort(routeOrder);
             List<AxonBlock> blocks = axonBlocks(network, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
             tiles.forEach(tile -> layers.computeIfAbsent(tile.unit(), layer -> new ArrayList<>()).add(tile));
@@ -85,29 +82,70 @@ public final class Router {
                     (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
-        Piece wholeInput = new Piece(network.input().name(), 0, network.input().size());
-        List<Route> inputRoutes = new ArrayList<>();
-        inputRoutes.addAll(routes(wholeInput, readers));
-        inputRoutes.sort(routeOrder(sources));
+        List<Route> inputRoutes = sent.getOrDefault(HOST, new ArrayList<>());
+        inputRoutes.sort(routeOrder);
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
 
     /**
+     * Every route, by sending core ({@link #HOST} for the input's): for each core Z, each source s and each maximal
+     * run of needed_Z(s), its overlap with each held run of s is one route into Z from the holder of that run. Held
+     * runs never overlap, so each is found from the one that starts at or before the run's first element, and the
+     * work is the runs and the routes, not the pairs of senders and readers.
+     */
+    private static Map<Integer, List<Route>> routes(SynapticNetwork network, TreeMap<Integer, List<PieceDemand>> byCore) {
+        Map<String, TreeMap<Integer, int[]>> holders = new HashMap<>();
+        holders.computeIfAbsent(network.input().name(), unit -> new TreeMap<>()).put(0,
+                new int[] {network.input().size(), HOST});
+        byCore.forEach((core, pieces) -> pieces.forEach(piece -> piece.held().forEach(held -> holders
+                .computeIfAbsent(held.unit(), unit -> new TreeMap<>()).put(held.first(), new int[] {held.end(), core}))));
+        Map<Integer, List<Route>> sent = new HashMap<>();
+        byCore.forEach((destination, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
+            TreeMap<Integer, int[]> held = holders.getOrDefault(source, new TreeMap<>());
+            for (int first = needed.nextSetBit(0); first >= 0; first = needed.nextSetBit(first)) {
+                int end = needed.nextClearBit(first);
+                Integer from = held.floorKey(first);
+                for (Map.Entry<Integer, int[]> run : held.tailMap(from == null ? first : from).entrySet()) {
+                    if (run.getKey() >= end) {
+                        break;
+                    }
+                    int routeFirst = Math.max(first, run.getKey());
+                    int routeEnd = Math.min(end, run.getValue()[0]);
+                    if (routeFirst < routeEnd) {
+                        sent.computeIfAbsent(run.getValue()[1], core -> new ArrayList<>())
+                                .add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
+                    }
+                }
+                first = end;
+            }
+        }));
+        return sent;
+    }
+
+    /**
      * Σ over the sent elements of ⌈d/m⌉ output axons of their unit's slots, d the element's destination cores and m
-     * the chip's multicast width (1 without multicast, where the axons are the route counts).
+     * the chip's multicast width (1 without multicast, where the axons are the route counts). A core's routes of one
+     * source never send an element twice to one core (its held runs are disjoint, and so are a reader's needed runs),
+     * so d is the number of routes covering the element.
      */
     private static long outputAxons(SynapticNetwork network, ChipSpec chip, List<Route> routes) {
-        Map<String, Map<Integer, Integer>> destinations = new LinkedHashMap<>();
+        Map<String, TreeMap<Integer, Integer>> coverageSteps = new LinkedHashMap<>();
         for (Route route : routes) {
-            Map<Integer, Integer> perElement = destinations.computeIfAbsent(route.source(), s -> new HashMap<>());
-            for (int e = route.sourceFirst(); e < route.sourceFirst() + route.count(); e++) {
-                perElement.merge(e, 1, Integer::sum);
-            }
+            TreeMap<Integer, Integer> steps = coverageSteps.computeIfAbsent(route.source(), s -> new TreeMap<>());
+            steps.merge(route.sourceFirst(), 1, Integer::sum);
+            steps.merge(route.sourceFirst() + route.count(), -1, Integer::sum);
         }
         long axons = 0;
-        for (Map.Entry<String, Map<Integer, Integer>> source : destinations.entrySet()) {
+        for (Map.Entry<String, TreeMap<Integer, Integer>> source : coverageSteps.entrySet()) {
             int slots = chip.routing().outputSlots(network.sources().get(source.getKey()).shape().rank());
-            axons += slots * source.getValue().values().stream().mapToLong(chip.routing()::outputAxons).sum();
+            // Between two steps every element has the same destinations: the routes covering it, one per core.
+            int destinations = 0;
+            int from = 0;
+            for (Map.Entry<Integer, Integer> step : source.getValue().entrySet()) {
+                axons += slots * (step.getKey() - from) * chip.routing().outputAxons(destinations);
+                destinations += step.getValue();
+                from = step.getKey();
+            }
         }
         return axons;
     }
@@ -138,29 +176,5 @@ public final class Router {
             }
         }
         return blocks;
-    }
-
-    /** The routes of the elements of {@code held} into every core that needs some: per core, its runs of needed. */
-    private static List<Route> routes(Piece held, Map<String, Map<Integer, TreeMap<Integer, Integer>>> readers) {
-        List<Route> routes = new ArrayList<>();
-        readers.getOrDefault(held.unit(), Map.of()).forEach((destination, runs) -> {
-            Integer from = runs.floorKey(held.first());
-            for (Map.Entry<Integer, Integer> run : runs.tailMap(from == null ? held.first() : from).entrySet()) {
-                if (run.getKey() >= held.end()) {
-                    break;
-                }
-                int first = Math.max(held.first(), run.getKey());
-                int end = Math.min(held.end(), run.getValue());
-                if (first < end) {
-                    routes.add(new Route(held.unit(), first, end - first, destination));
-                }
-            }
-        });
-        return routes;
-    }
-
-    private static Comparator<Route> routeOrder(List<String> sources) {
-        return Comparator.comparingInt((Route route) -> sources.indexOf(route.source()))
-                .thenComparingInt(Route::sourceFirst).thenComparingInt(Route::destinationCore);
     }
 }
