@@ -183,7 +183,12 @@ final class CoreLedger {
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
         load.outputAxons += demand.sentElements();
-        demand.axons().forEach((source, axons) -> load.axons.computeIfAbsent(source, s -> new BitSet()).or(axons));
+        demand.axons().forEach((source, axons) -> {
+            BitSet keys = load.axons.computeIfAbsent(source, s -> new BitSet());
+            for (int run = 0; run < axons.runs(); run++) {
+                keys.set(axons.first(run), axons.end(run));
+            }
+        });
         if (core < chip.cores()) {
             room.set(core, room(core));
         }
@@ -231,7 +236,7 @@ final class CoreLedger {
     private Plan plan(PieceDemand demand, int core) {
         Load load = loads.get(core);
         long newAxons = 0;
-        for (Map.Entry<String, BitSet> axons : demand.axons().entrySet()) {
+        for (Map.Entry<String, ElementSet> axons : demand.axons().entrySet()) {
             newAxons += missing(axons.getValue(), load.axons.get(axons.getKey()));
         }
         if (!tracksSends) {
@@ -279,24 +284,22 @@ final class CoreLedger {
     }
 
     /** The keys of {@code wanted} that {@code had} lacks, counted without a copy of {@code wanted}. */
-    private static long missing(BitSet wanted, BitSet had) {
-        if (had == null) {
-            return wanted.cardinality();
-        }
-        long missing = 0;
-        for (int key = wanted.nextSetBit(0); key >= 0; key = wanted.nextSetBit(key + 1)) {
-            if (!had.get(key)) {
-                missing++;
+    private static long missing(ElementSet wanted, BitSet had) {
+        long missing = wanted.size();
+        for (int run = 0; had != null && run < wanted.runs(); run++) {
+            for (int key = had.nextSetBit(wanted.first(run)); key >= 0 && key < wanted.end(run);
+                    key = had.nextSetBit(key + 1)) {
+                missing--;
             }
         }
         return missing;
     }
 
     /** For each source of {@code wanted}, what it has that {@code had} lacks. */
-    private static Map<String, BitSet> fresh(Map<String, BitSet> wanted, Map<String, BitSet> had) {
+    private static Map<String, BitSet> fresh(Map<String, ElementSet> wanted, Map<String, BitSet> had) {
         Map<String, BitSet> fresh = new LinkedHashMap<>();
-        wanted.forEach((source, bits) -> {
-            BitSet missing = (BitSet) bits.clone();
+        wanted.forEach((source, elements) -> {
+            BitSet missing = elements.toBitSet();
             BitSet present = had.get(source);
             if (present != null) {
                 missing.andNot(present);

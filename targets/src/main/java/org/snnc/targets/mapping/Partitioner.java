@@ -2,7 +2,6 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -122,7 +121,12 @@ public final class Partitioner {
             int[] counts = new int[network.sources().get(unit).size()];
             for (Projection projection : network.projectionsFrom(unit)) {
                 for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
-                    Connectivity.of(projection.synapse(), reader.tile()).forEachSourceElement(e -> counts[e]++);
+                    ElementSet read = Connectivity.of(projection.synapse(), reader.tile()).sourceElements();
+                    for (int run = 0; run < read.runs(); run++) {
+                        for (int e = read.first(run); e < read.end(run); e++) {
+                            counts[e]++;
+                        }
+                    }
                 }
             }
             readers.put(unit, counts);
@@ -168,10 +172,10 @@ public final class Partitioner {
      */
     private double senderCores(PieceDemand demand) {
         long slots = 0;
-        for (Map.Entry<String, BitSet> input : demand.inputs().entrySet()) {
+        for (Map.Entry<String, ElementSet> input : demand.inputs().entrySet()) {
             if (!input.getKey().equals(network.input().name())) {
                 int rank = network.sources().get(input.getKey()).shape().rank();
-                slots += input.getValue().cardinality() * (long) chip.routing().outputSlots(rank);
+                slots += input.getValue().size() * chip.routing().outputSlots(rank);
             }
         }
         return (double) slots / largestOutputAxons;

@@ -1,7 +1,6 @@
 package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,7 +54,8 @@ public final class Router {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
         Map<Integer, List<Route>> sent = routes(network, byCore);
-        Comparator<Route> routeOrder = Comparator.comparingInt((Route route) -> sourceOrder.get(route.source()))
+        Comparator<String> bySource = (a, b) -> a.equals(b) ? 0 : Integer.compare(sourceOrder.get(a), sourceOrder.get(b));
+        Comparator<Route> routeOrder = Comparator.comparing(Route::source, bySource)
                 .thenComparingInt(Route::sourceFirst).thenComparingInt(Route::destinationCore);
         ResourceModel model = new ResourceModel(network, chip);
         List<CoreMapping> cores = new ArrayList<>();
@@ -90,36 +90,60 @@ public final class Router {
     /**
      * Every route, by sending core ({@link #HOST} for the input's): for each core Z, each source s and each maximal
      * run of needed_Z(s), its overlap with each held run of s is one route into Z from the holder of that run. Held
-     * runs never overlap, so each is found from the one that starts at or before the run's first element, and the
-     * work is the runs and the routes, not the pairs of senders and readers.
+     * runs never overlap, so those a run meets follow the first that ends after its first element, and the work is
+     * the runs and the routes, not the pairs of senders and readers.
      */
     private static Map<Integer, List<Route>> routes(SynapticNetwork network, TreeMap<Integer, List<PieceDemand>> byCore) {
-        Map<String, TreeMap<Integer, int[]>> holders = new HashMap<>();
-        holders.computeIfAbsent(network.input().name(), unit -> new TreeMap<>()).put(0,
-                new int[] {network.input().size(), HOST});
-        byCore.forEach((core, pieces) -> pieces.forEach(piece -> piece.held().forEach(held -> holders
-                .computeIfAbsent(held.unit(), unit -> new TreeMap<>()).put(held.first(), new int[] {held.end(), core}))));
+        Map<String, List<long[]>> heldRuns = new HashMap<>();
+        heldRuns.computeIfAbsent(network.input().name(), unit -> new ArrayList<>())
+                .add(new long[] {0, network.input().size(), HOST});
+        byCore.forEach((core, pieces) -> pieces.forEach(piece -> piece.held().forEach(held -> heldRuns
+                .computeIfAbsent(held.unit(), unit -> new ArrayList<>()).add(new long[] {held.first(), held.end(), core}))));
+        Map<String, Holders> holders = new HashMap<>();
+        heldRuns.forEach((unit, runs) -> holders.put(unit, Holders.of(runs)));
         Map<Integer, List<Route>> sent = new HashMap<>();
         byCore.forEach((destination, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
-            TreeMap<Integer, int[]> held = holders.getOrDefault(source, new TreeMap<>());
-            for (int first = needed.nextSetBit(0); first >= 0; first = needed.nextSetBit(first)) {
-                int end = needed.nextClearBit(first);
-                Integer from = held.floorKey(first);
-                for (Map.Entry<Integer, int[]> run : held.tailMap(from == null ? first : from).entrySet()) {
-                    if (run.getKey() >= end) {
-                        break;
-                    }
-                    int routeFirst = Math.max(first, run.getKey());
-                    int routeEnd = Math.min(end, run.getValue()[0]);
-                    if (routeFirst < routeEnd) {
-                        sent.computeIfAbsent(run.getValue()[1], core -> new ArrayList<>())
-                                .add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
-                    }
+            Holders held = holders.getOrDefault(source, Holders.of(List.of()));
+            for (int run = 0; run < needed.runs(); run++) {
+                int first = needed.first(run);
+                int end = needed.end(run);
+                for (int h = held.firstEndingAfter(first); h < held.ends.length && held.firsts[h] < end; h++) {
+                    int routeFirst = Math.max(first, held.firsts[h]);
+                    int routeEnd = Math.min(end, held.ends[h]);
+                    sent.computeIfAbsent(held.cores[h], core -> new ArrayList<>())
+                            .add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
                 }
-                first = end;
             }
         }));
         return sent;
+    }
+
+    /** A unit's held runs [firsts[h], ends[h]) on cores[h], disjoint and ascending. */
+    private record Holders(int[] firsts, int[] ends, int[] cores) {
+
+        /** The runs {first, end, core} in any order. */
+        static Holders of(List<long[]> runs) {
+            List<long[]> ascending = new ArrayList<>(runs);
+            ascending.sort(Comparator.comparingLong(run -> run[0]));
+            return new Holders(ascending.stream().mapToInt(run -> (int) run[0]).toArray(),
+                    ascending.stream().mapToInt(run -> (int) run[1]).toArray(),
+                    ascending.stream().mapToInt(run -> (int) run[2]).toArray());
+        }
+
+        /** The first run that ends after {@code element} (ends ascend, as the runs are disjoint), or the run count. */
+        int firstEndingAfter(int element) {
+            int low = 0;
+            int high = ends.length;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (ends[middle] <= element) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
     }
 
     /**
@@ -151,28 +175,26 @@ public final class Router {
     }
 
     /** For each source, in network order, the union of {@code part} of the pieces. */
-    private static Map<String, BitSet> union(List<PieceDemand> pieces, Function<PieceDemand, Map<String, BitSet>> part) {
-        Map<String, BitSet> union = new LinkedHashMap<>();
-        pieces.forEach(piece -> part.apply(piece).forEach((source, bits) -> union
-                .computeIfAbsent(source, s -> new BitSet()).or(bits)));
+    private static Map<String, ElementSet> union(List<PieceDemand> pieces,
+            Function<PieceDemand, Map<String, ElementSet>> part) {
+        Map<String, List<ElementSet>> sets = new LinkedHashMap<>();
+        pieces.forEach(piece -> part.apply(piece).forEach((source, elements) -> sets
+                .computeIfAbsent(source, s -> new ArrayList<>()).add(elements)));
+        Map<String, ElementSet> union = new LinkedHashMap<>();
+        sets.forEach((source, parts) -> union.put(source, ElementSet.union(parts)));
         return union;
     }
 
     private static List<AxonBlock> axonBlocks(SynapticNetwork network, ChipSpec chip, List<PieceDemand> pieces) {
-        Map<String, BitSet> needed = union(pieces, PieceDemand::axons);
+        Map<String, ElementSet> needed = union(pieces, PieceDemand::axons);
         List<AxonBlock> blocks = new ArrayList<>();
         int axon = 0;
         for (String source : network.sources().keySet()) {
-            BitSet keys = needed.get(source);
-            if (keys == null) {
-                continue;
-            }
+            ElementSet keys = needed.getOrDefault(source, ElementSet.EMPTY);
             boolean positions = chip.routing().populationAxons(network.sources().get(source).shape().rank());
-            for (int first = keys.nextSetBit(0); first >= 0; first = keys.nextSetBit(first)) {
-                int end = keys.nextClearBit(first);
-                blocks.add(new AxonBlock(source, first, end - first, axon, positions));
-                axon += end - first;
-                first = end;
+            for (int run = 0; run < keys.runs(); run++) {
+                blocks.add(new AxonBlock(source, keys.first(run), keys.end(run) - keys.first(run), axon, positions));
+                axon += keys.end(run) - keys.first(run);
             }
         }
         return blocks;
