@@ -150,26 +150,37 @@ public final class Router {
      * Σ over the sent elements of ⌈d/m⌉ output axons of their unit's slots, d the element's destination cores and m
      * the chip's multicast width (1 without multicast, where the axons are the route counts). A core's routes of one
      * source never send an element twice to one core (its held runs are disjoint, and so are a reader's needed runs),
-     * so d is the number of routes covering the element.
+     * so d is the number of routes covering the element. The routes come sorted by source.
      */
     private static long outputAxons(SynapticNetwork network, ChipSpec chip, List<Route> routes) {
-        Map<String, TreeMap<Integer, Integer>> coverageSteps = new LinkedHashMap<>();
-        for (Route route : routes) {
-            TreeMap<Integer, Integer> steps = coverageSteps.computeIfAbsent(route.source(), s -> new TreeMap<>());
-            steps.merge(route.sourceFirst(), 1, Integer::sum);
-            steps.merge(route.sourceFirst() + route.count(), -1, Integer::sum);
-        }
         long axons = 0;
-        for (Map.Entry<String, TreeMap<Integer, Integer>> source : coverageSteps.entrySet()) {
-            int slots = chip.routing().outputSlots(network.sources().get(source.getKey()).shape().rank());
-            // Between two steps every element has the same destinations: the routes covering it, one per core.
-            int destinations = 0;
-            int from = 0;
-            for (Map.Entry<Integer, Integer> step : source.getValue().entrySet()) {
-                axons += slots * (step.getKey() - from) * chip.routing().outputAxons(destinations);
-                destinations += step.getValue();
-                from = step.getKey();
+        int from = 0;
+        while (from < routes.size()) {
+            String source = routes.get(from).source();
+            int to = from + 1;
+            while (to < routes.size() && routes.get(to).source().equals(source)) {
+                to++;
             }
+            int[] firsts = routes.subList(from, to).stream().mapToInt(Route::sourceFirst).sorted().toArray();
+            int[] ends = routes.subList(from, to).stream().mapToInt(route -> route.sourceFirst() + route.count())
+                    .sorted().toArray();
+            int slots = chip.routing().outputSlots(network.sources().get(source).shape().rank());
+            // Between two consecutive bounds every element has the same destinations: the routes covering it.
+            int destinations = 0;
+            int previous = 0;
+            for (int f = 0, e = 0; e < ends.length; ) {
+                int bound = f < firsts.length ? Math.min(firsts[f], ends[e]) : ends[e];
+                axons += (long) slots * (bound - previous) * chip.routing().outputAxons(destinations);
+                previous = bound;
+                if (f < firsts.length && firsts[f] == bound) {
+                    destinations++;
+                    f++;
+                } else {
+                    destinations--;
+                    e++;
+                }
+            }
+            from = to;
         }
         return axons;
     }
