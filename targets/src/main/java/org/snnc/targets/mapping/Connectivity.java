@@ -86,10 +86,16 @@ final class Connectivity {
      * per channel c with φ(c) &gt; 0 and row y with ρ(y) &gt; 0, the runs of columns x with κ(x) &gt; 0.
      */
     ElementSet sourceElements() {
-        ElementSet.Builder elements = new ElementSet.Builder();
         if (filtersPerChannel == null) {
-            return elements.add(0, ((DenseSynapse) synapse).inputs()).build();
+            return new ElementSet.Builder().add(0, ((DenseSynapse) synapse).inputs()).build();
         }
+        long size = (long) nonZero(filtersPerChannel) * nonZero(rowCounts) * nonZero(colCounts);
+        return ElementSet.lazy(size, this::convSourceElements);
+    }
+
+    /** The runs of {@link #sourceElements} for a conv. */
+    private ElementSet convSourceElements() {
+        ElementSet.Builder elements = new ElementSet.Builder();
         int height = rowCounts.length;
         int width = colCounts.length;
         int[] columnRuns = runs(colCounts);
@@ -128,6 +134,10 @@ final class Connectivity {
             }
         }
         return occupied.build();
+    }
+
+    private static int nonZero(int[] counts) {
+        return (int) Arrays.stream(counts).filter(count -> count > 0).count();
     }
 
     /** The maximal runs of non-zero counts, as first, end, first, end, … */

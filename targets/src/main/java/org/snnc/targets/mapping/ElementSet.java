@@ -3,25 +3,47 @@ package org.snnc.targets.mapping;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * An immutable set of a source's elements (or of input-axon keys) as its maximal runs of consecutive members,
  * ascending: [first_0, end_0), [first_1, end_1), … with end_i &lt; first_{i+1}. A tile's receptive field is a few runs
  * per channel and row of its source, where a {@link BitSet} takes a bit for every element of the source up to the
  * last it holds: a 64×224×224 source is 3.2 M bits for each of its thousands of reader tiles.
+ *
+ * <p>A set may know its size before its runs ({@link #lazy}): the partitioner weighs many more tiles than it keeps,
+ * and needs only the sizes of their receptive fields; the runs are made when first asked for, once.
  */
 public final class ElementSet {
 
     /** The empty set. */
     public static final ElementSet EMPTY = new ElementSet(new int[0], 0);
 
-    /** first_i at 2i and end_i at 2i + 1. */
-    private final int[] bounds;
+    /** first_i at 2i and end_i at 2i + 1; null until {@link #runs} makes them. */
+    private int[] bounds;
+    /** What makes the set's runs, until they are made. */
+    private Supplier<ElementSet> runs;
     private final long size;
 
     private ElementSet(int[] bounds, long size) {
         this.bounds = bounds;
         this.size = size;
+    }
+
+    /** The set of {@code size} members that {@code runs} makes when its runs are first asked for. */
+    static ElementSet lazy(long size, Supplier<ElementSet> runs) {
+        ElementSet set = new ElementSet(null, size);
+        set.runs = runs;
+        return set;
+    }
+
+    /** The runs as first, end, first, end, …, made now if they were not yet. */
+    private int[] bounds() {
+        if (bounds == null) {
+            bounds = runs.get().bounds();
+            runs = null;
+        }
+        return bounds;
     }
 
     /** The members of {@code bits}. */
@@ -60,17 +82,17 @@ public final class ElementSet {
 
     /** The number of runs. */
     public int runs() {
-        return bounds.length / 2;
+        return bounds().length / 2;
     }
 
     /** The first member of run {@code run}. */
     public int first(int run) {
-        return bounds[2 * run];
+        return bounds()[2 * run];
     }
 
     /** One past the last member of run {@code run}. */
     public int end(int run) {
-        return bounds[2 * run + 1];
+        return bounds()[2 * run + 1];
     }
 
     /** The number of members in [{@code first}, {@code end}). */
@@ -108,12 +130,12 @@ public final class ElementSet {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ElementSet set && Arrays.equals(bounds, set.bounds);
+        return other instanceof ElementSet set && Arrays.equals(bounds(), set.bounds());
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bounds);
+        return Arrays.hashCode(bounds());
     }
 
     @Override
