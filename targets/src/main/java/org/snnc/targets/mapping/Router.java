@@ -1,6 +1,7 @@
 package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,9 +55,14 @@ public final class Router {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
         Map<Integer, List<Route>> sent = routes(network, byCore);
-        Comparator<String> bySource = (a, b) -> a.equals(b) ? 0 : Integer.compare(sourceOrder.get(a), sourceOrder.get(b));
-        Comparator<Route> routeOrder = Comparator.comparing(Route::source, bySource)
-                .thenComparingInt(Route::sourceFirst).thenComparingInt(Route::destinationCore);
+        // By source, first element and destination; written out, as a core may send thousands of routes.
+        Comparator<Route> routeOrder = (a, b) -> {
+            if (!a.source().equals(b.source())) {
+                return Integer.compare(sourceOrder.get(a.source()), sourceOrder.get(b.source()));
+            }
+            int byFirst = Integer.compare(a.sourceFirst(), b.sourceFirst());
+            return byFirst != 0 ? byFirst : Integer.compare(a.destinationCore(), b.destinationCore());
+        };
         ResourceModel model = new ResourceModel(network, chip);
         List<CoreMapping> cores = new ArrayList<>();
         byCore.forEach((core, pieces) -> {
@@ -79,7 +85,7 @@ public final class Router {
                     layerCosts.stream().mapToLong(CoreUsage::biasMemory).sum(),
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
                     outputAxons(network, chip, routes),
-                    (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
+                    destinations(routes));
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
         List<Route> inputRoutes = sent.getOrDefault(HOST, new ArrayList<>());
@@ -183,6 +189,13 @@ public final class Router {
             from = to;
         }
         return axons;
+    }
+
+    /** The distinct destination cores of {@code routes}. */
+    private static int destinations(List<Route> routes) {
+        BitSet cores = new BitSet();
+        routes.forEach(route -> cores.set(route.destinationCore()));
+        return cores.cardinality();
     }
 
     /** For each source, in network order, the union of {@code part} of the pieces. */
