@@ -102,7 +102,7 @@ final class CoreLedger {
      * the ledger keeps neither the elements each core needs nor the sends, which no limit would read.
      */
     private final boolean tracksSends;
-    /** The chip cores' room in the {@link #LOCAL} resources, for {@link #lowestFit}. */
+    /** The cores' room in the {@link #LOCAL} resources, for {@link #lowestFit}; opened cores join when used. */
     private final RoomIndex room;
 
     CoreLedger(ChipSpec chip) {
@@ -148,17 +148,16 @@ final class CoreLedger {
 
     /**
      * The lowest-numbered core that has room for {@code demand}: {@link #firstFit} over the cores in ascending order,
-     * which skips the chip cores that {@link #hasLocalRoom} rules out by their room ({@link RoomIndex}) and tests the
-     * cores opened beyond the chip one by one.
+     * which skips the cores that {@link #hasLocalRoom} rules out by their room ({@link RoomIndex}).
      */
     OptionalInt lowestFit(PieceDemand demand) {
         long[] wanted = localDemand(demand);
-        for (int core = room.next(0, wanted); core >= 0; core = room.next(core + 1, wanted)) {
+        for (int core = room.next(0, wanted); core >= 0 && core < cores(); core = room.next(core + 1, wanted)) {
             if (misfit(demand, core).isEmpty()) {
                 return OptionalInt.of(core);
             }
         }
-        return firstFit(demand, IntStream.range(chip.cores(), cores()).boxed().toList());
+        return OptionalInt.empty();
     }
 
     /**
@@ -189,9 +188,7 @@ final class CoreLedger {
                 keys.set(axons.first(run), axons.end(run));
             }
         });
-        if (core < chip.cores()) {
-            room.set(core, room(core));
-        }
+        room.set(core, room(core));
         if (!tracksSends) {
             return;
         }

@@ -10,14 +10,14 @@ import java.util.Arrays;
  * A subtree whose largest free_r is below the demand of some r holds no core with room, so a search skips it; a leaf
  * is a core, whose room is exact. The search visits the subtrees on the way to the answer and those it skips, so it
  * costs O(log n) node visits when the maxima of a subtree come from one core, and never more than a scan. An update
- * costs O(log n).
+ * costs O(log n); a core beyond the leaves doubles them until it has one, which costs O(n) now and then.
  */
 final class RoomIndex {
 
     private final int resources;
-    private final int leaves;
+    private int leaves;
     /** free[r][k]: the largest free room in resource r below node k (leaves start at {@link #leaves}). */
-    private final long[][] free;
+    private long[][] free;
 
     /** An index of {@code cores} cores with no room in any of {@code resources} resources until {@link #set}. */
     RoomIndex(int cores, int resources) {
@@ -29,8 +29,11 @@ final class RoomIndex {
         }
     }
 
-    /** Sets {@code core}'s free room in each resource. */
+    /** Sets {@code core}'s free room in each resource; a core the index has no leaf for yet gets one. */
     void set(int core, long[] room) {
+        while (core >= leaves) {
+            grow();
+        }
         for (int r = 0; r < resources; r++) {
             long[] tree = free[r];
             int node = leaves + core;
@@ -39,6 +42,21 @@ final class RoomIndex {
                 tree[node] = Math.max(tree[2 * node], tree[2 * node + 1]);
             }
         }
+    }
+
+    /** Twice the leaves: the old ones on the left, none with room on the right, the maxima above made again. */
+    private void grow() {
+        int grown = 2 * leaves;
+        for (int r = 0; r < resources; r++) {
+            long[] tree = new long[2 * grown];
+            Arrays.fill(tree, Long.MIN_VALUE);
+            System.arraycopy(free[r], leaves, tree, grown, leaves);
+            for (int node = grown - 1; node > 0; node--) {
+                tree[node] = Math.max(tree[2 * node], tree[2 * node + 1]);
+            }
+            free[r] = tree;
+        }
+        leaves = grown;
     }
 
     /** The lowest core at or after {@code from} whose free room is at least {@code demand} in every resource, or -1. */
