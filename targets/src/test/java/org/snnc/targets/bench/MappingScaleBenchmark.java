@@ -25,14 +25,17 @@ import org.snnc.targets.spec.ChipSpecs;
  * 13 conv 3×3 layers with 2×2 max pooling as gates, optionally the classifier) with random quantized weights, on
  * {@code examples/boards/generic-board.json}: the mapper's share of "compile VGG-16 in 60 s and 4 GiB", measured
  * without the conversion in front of it. Generic cores have population axons, so even a neuron of a 3×3 conv over
- * 512 channels takes 9 input axons, not 4608, and one of fc1 49, not 25088: the whole network fits a core's limits.
+ * 512 channels takes 9 input axons, not 4608, and one of fc1 49, not 25088: every neuron fits a core. The whole
+ * network does not fit the board, though: under the entries memory model each element of a 512-channel layer must
+ * reach at least 37 cores, and {@link org.snnc.targets.mapping.CoreBounds} puts the feature stack alone at 16,954
+ * cores or more by output axons, so it is refused (E0904), which measures the mapper's way to that answer.
  * {@code -Dexec.args="SIDE DIVISOR [classifier]"}: the input's side (224 by default), the divisor of every layer's
  * width (2 by default: channels 32 … 256, 6.8 M neurons; 1 is VGG-16 itself, 13.6 M) and whether the classifier
  * (a last pooling, then dense layers of 4096, 4096 and 1000 units, the first two divided too) follows. Each stage
  * prints its wall time and the CPU time of the thread running it, which other processes on the machine do not
  * inflate. Not a test; run it from the repository root with {@code mvn -B -q -pl targets -am test-compile exec:java
- * -Dsnnc.exec.skip=false -Dexec.mainClass=org.snnc.targets.bench.MappingScaleBenchmark -Dexec.classpathScope=test}
- * and {@code MAVEN_OPTS=-Xmx4g}.
+ * -Dsnnc.targets.exec.skip=false -Dexec.mainClass=org.snnc.targets.bench.MappingScaleBenchmark
+ * -Dexec.classpathScope=test} and {@code MAVEN_OPTS=-Xmx4g}.
  */
 public final class MappingScaleBenchmark {
 
