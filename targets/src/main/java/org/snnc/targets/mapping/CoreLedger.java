@@ -28,7 +28,13 @@ import org.snnc.targets.spec.CoreResources;
  * did not need yet; the sends X → Y of every core X holding some of those elements; and the sends Y → Z of every core
  * Z that already needs some of P's elements. So a piece placed after its readers is accounted as well as one placed
  * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: destinations (Z with
- * sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
+ * sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X). On a chip with neither limit no
+ * limit reads the sends, so the ledger keeps no needed elements, held runs, readers or sends, and a plan is Y's new
+ * input axons alone: a count over the runs of P's axon keys, with no copy of a source-sized set.
+ *
+ * <p>First fit over thousands of cores asks for the lowest core with room: a {@link RoomIndex} of every core's free
+ * neurons, synapse memory, bias memory and output axons leads it past the cores that cannot take the piece's
+ * additive demand, which are most of them once a large network has filled them.
  *
  * <p>Output axons are reserved when a piece is placed: its {@link PieceDemand#sentElements()}, one per (element,
  * reader tile) pair, bound the output axons its elements can ever take, whichever cores the reader tiles land on and

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.snnc.targets.net.SynapticNetwork;
@@ -72,7 +73,8 @@ public final class Router {
             List<Piece> gatePieces = pieces.stream().flatMap(piece -> piece.gates().stream()).flatMap(g -> g.runs().stream())
                     .sorted(networkOrder)
                     .toList();
-            List<Route> routes = sent.getOrDefault(core, new ArrayList<>());
+            // Taken out of sent, so that a core's routes are not held twice once its mapping has copied them.
+            List<Route> routes = Objects.requireNonNullElseGet(sent.remove(core), ArrayList::new);
             routes.sort(routeOrder);
             List<AxonBlock> blocks = axonBlocks(network, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
@@ -88,7 +90,7 @@ public final class Router {
                     destinations(routes));
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
-        List<Route> inputRoutes = sent.getOrDefault(HOST, new ArrayList<>());
+        List<Route> inputRoutes = Objects.requireNonNullElseGet(sent.remove(HOST), ArrayList::new);
         inputRoutes.sort(routeOrder);
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
