@@ -21,6 +21,7 @@ import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.GateUnit;
 import org.snnc.targets.net.Population;
 import org.snnc.targets.net.Projection;
+import org.snnc.targets.net.Source;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ConvLimits;
@@ -59,6 +60,7 @@ public final class Partitioner {
     private final double largestOutputAxons;
     /** The distinct resources of the chip's cores: a board of equal cores has one, whatever its size. */
     private final List<CoreResources> coreKinds;
+    private final Map<String, Source> sources;
 
     private Partitioner(SynapticNetwork network, ChipSpec chip) {
         this.network = network;
@@ -68,6 +70,7 @@ public final class Partitioner {
         this.largestOutputAxons = (double) chip.coreResources().stream().mapToLong(CoreResources::outputAxons).max()
                 .orElse(1) * chip.routing().multicast().orElse(1);
         this.coreKinds = List.copyOf(new LinkedHashSet<>(chip.coreResources()));
+        this.sources = network.sources();
     }
 
     /** The pieces of every population of {@code network} on {@code chip}, in network order. */
@@ -174,7 +177,7 @@ public final class Partitioner {
         long slots = 0;
         for (Map.Entry<String, ElementSet> input : demand.inputs().entrySet()) {
             if (!input.getKey().equals(network.input().name())) {
-                int rank = network.sources().get(input.getKey()).shape().rank();
+                int rank = sources.get(input.getKey()).shape().rank();
                 slots += input.getValue().size() * chip.routing().outputSlots(rank);
             }
         }

@@ -55,23 +55,27 @@ public final class ResourceModel {
     /** Loihi synapse memory word. */
     static final int WORD_BITS = 64;
 
-    private final SynapticNetwork network;
     private final ChipSpec chip;
     private final Map<String, Source> sources;
     private final Map<String, ElementSet> readElements = new LinkedHashMap<>();
+    /** Per source, Σ over the projections reading it of ⌈synapses / source size⌉: the traffic of one element. */
+    private final Map<String, Long> trafficPerElement = new LinkedHashMap<>();
 
     public ResourceModel(SynapticNetwork network, ChipSpec chip) {
-        this.network = network;
         this.chip = chip;
         this.sources = network.sources();
         sources.forEach((name, source) -> {
             List<ElementSet> read = new ArrayList<>();
+            long perElement = 0;
             for (Projection projection : network.projectionsFrom(name)) {
                 Population target = network.population(projection.target());
                 read.add(Connectivity.of(projection.synapse(), Tile.whole(target.name(), target.shape()))
                         .sourceElements());
+                long synapses = Connectivity.totalSynapses(projection.synapse());
+                perElement += (synapses + source.size() - 1) / source.size();
             }
             readElements.put(name, ElementSet.union(read));
+            trafficPerElement.put(name, perElement);
         });
     }
 
@@ -242,12 +246,6 @@ public final class ResourceModel {
     }
 
     private long traffic(Tile tile) {
-        Source source = sources.get(tile.unit());
-        long perElement = 0;
-        for (Projection projection : network.projectionsFrom(tile.unit())) {
-            long synapses = Connectivity.totalSynapses(projection.synapse());
-            perElement += (synapses + source.size() - 1) / source.size();
-        }
-        return perElement * tile.size();
+        return trafficPerElement.get(tile.unit()) * tile.size();
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.snnc.targets.net.Source;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 
@@ -47,8 +48,9 @@ public final class Router {
     /** The mapping of {@code partition} placed by {@code allocation}, unchecked ({@link LimitCheck} checks it). */
     public static Mapping route(SynapticNetwork network, ChipSpec chip, String allocator, Partition partition,
             Allocation allocation) {
+        Map<String, Source> sources = network.sources();
         Map<String, Integer> sourceOrder = new HashMap<>();
-        network.sources().keySet().forEach(source -> sourceOrder.put(source, sourceOrder.size()));
+        sources.keySet().forEach(source -> sourceOrder.put(source, sourceOrder.size()));
         Comparator<Piece> networkOrder = Comparator.comparingInt((Piece piece) -> sourceOrder.get(piece.unit()))
                 .thenComparingInt(Piece::first);
         TreeMap<Integer, List<PieceDemand>> byCore = new TreeMap<>();
@@ -76,7 +78,7 @@ public final class Router {
             // Taken out of sent, so that a core's routes are not held twice once its mapping has copied them.
             List<Route> routes = Objects.requireNonNullElseGet(sent.remove(core), ArrayList::new);
             routes.sort(routeOrder);
-            List<AxonBlock> blocks = axonBlocks(network, chip, pieces);
+            List<AxonBlock> blocks = axonBlocks(sources, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
             tiles.forEach(tile -> layers.computeIfAbsent(tile.unit(), layer -> new ArrayList<>()).add(tile));
             List<CoreUsage> layerCosts = layers.entrySet().stream()
@@ -86,7 +88,7 @@ public final class Router {
                     layerCosts.stream().mapToLong(CoreUsage::synapseMemory).sum(),
                     layerCosts.stream().mapToLong(CoreUsage::biasMemory).sum(),
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
-                    outputAxons(network, chip, routes),
+                    outputAxons(sources, chip, routes),
                     destinations(routes));
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
@@ -160,7 +162,7 @@ public final class Router {
      * source never send an element twice to one core (its held runs are disjoint, and so are a reader's needed runs),
      * so d is the number of routes covering the element. The routes come sorted by source.
      */
-    private static long outputAxons(SynapticNetwork network, ChipSpec chip, List<Route> routes) {
+    private static long outputAxons(Map<String, Source> sources, ChipSpec chip, List<Route> routes) {
         long axons = 0;
         int from = 0;
         while (from < routes.size()) {
@@ -172,7 +174,7 @@ public final class Router {
             int[] firsts = routes.subList(from, to).stream().mapToInt(Route::sourceFirst).sorted().toArray();
             int[] ends = routes.subList(from, to).stream().mapToInt(route -> route.sourceFirst() + route.count())
                     .sorted().toArray();
-            int slots = chip.routing().outputSlots(network.sources().get(source).shape().rank());
+            int slots = chip.routing().outputSlots(sources.get(source).shape().rank());
             // Between two consecutive bounds every element has the same destinations: the routes covering it.
             int destinations = 0;
             int previous = 0;
@@ -211,13 +213,13 @@ public final class Router {
         return union;
     }
 
-    private static List<AxonBlock> axonBlocks(SynapticNetwork network, ChipSpec chip, List<PieceDemand> pieces) {
+    private static List<AxonBlock> axonBlocks(Map<String, Source> sources, ChipSpec chip, List<PieceDemand> pieces) {
         Map<String, ElementSet> needed = union(pieces, PieceDemand::axons);
         List<AxonBlock> blocks = new ArrayList<>();
         int axon = 0;
-        for (String source : network.sources().keySet()) {
+        for (String source : sources.keySet()) {
             ElementSet keys = needed.getOrDefault(source, ElementSet.EMPTY);
-            boolean positions = chip.routing().populationAxons(network.sources().get(source).shape().rank());
+            boolean positions = chip.routing().populationAxons(sources.get(source).shape().rank());
             for (int run = 0; run < keys.runs(); run++) {
                 blocks.add(new AxonBlock(source, keys.first(run), keys.end(run) - keys.first(run), axon, positions));
                 axon += keys.end(run) - keys.first(run);
