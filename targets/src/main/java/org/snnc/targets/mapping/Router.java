@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.snnc.targets.net.Source;
@@ -57,7 +56,7 @@ public final class Router {
         for (int p = 0; p < partition.pieces().size(); p++) {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
-        Map<Integer, List<Route>> sent = routes(network, byCore);
+        List<List<Route>> sent = routes(network, byCore);
         // By source, first element and destination; written out, as a core may send thousands of routes.
         Comparator<Route> routeOrder = (a, b) -> {
             if (!a.source().equals(b.source())) {
@@ -76,7 +75,7 @@ public final class Router {
                     .sorted(networkOrder)
                     .toList();
             // Taken out of sent, so that a core's routes are not held twice once its mapping has copied them.
-            List<Route> routes = Objects.requireNonNullElseGet(sent.remove(core), ArrayList::new);
+            List<Route> routes = sent.set(core - HOST, null);
             routes.sort(routeOrder);
             List<AxonBlock> blocks = axonBlocks(sources, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
@@ -92,18 +91,18 @@ public final class Router {
                     destinations(routes));
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
-        List<Route> inputRoutes = Objects.requireNonNullElseGet(sent.remove(HOST), ArrayList::new);
+        List<Route> inputRoutes = sent.get(0);
         inputRoutes.sort(routeOrder);
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
 
     /**
-     * Every route, by sending core ({@link #HOST} for the input's): for each core Z, each source s and each maximal
+     * Every route, by sending core s at s − {@link #HOST} (the input's at 0, from the host): for each core Z, each source s and each maximal
      * run of needed_Z(s), its overlap with each held run of s is one route into Z from the holder of that run. Held
      * runs never overlap, so those a run meets follow the first that ends after its first element, and the work is
      * the runs and the routes, not the pairs of senders and readers.
      */
-    private static Map<Integer, List<Route>> routes(SynapticNetwork network, TreeMap<Integer, List<PieceDemand>> byCore) {
+    private static List<List<Route>> routes(SynapticNetwork network, TreeMap<Integer, List<PieceDemand>> byCore) {
         Map<String, List<long[]>> heldRuns = new HashMap<>();
         heldRuns.computeIfAbsent(network.input().name(), unit -> new ArrayList<>())
                 .add(new long[] {0, network.input().size(), HOST});
@@ -111,7 +110,10 @@ public final class Router {
                 .computeIfAbsent(held.unit(), unit -> new ArrayList<>()).add(new long[] {held.first(), held.end(), core}))));
         Map<String, Holders> holders = new HashMap<>();
         heldRuns.forEach((unit, runs) -> holders.put(unit, Holders.of(runs)));
-        Map<Integer, List<Route>> sent = new HashMap<>();
+        List<List<Route>> sent = new ArrayList<>();
+        for (int sender = HOST; sender <= (byCore.isEmpty() ? HOST : byCore.lastKey()); sender++) {
+            sent.add(new ArrayList<>());
+        }
         byCore.forEach((destination, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
             Holders held = holders.getOrDefault(source, Holders.of(List.of()));
             for (int run = 0; run < needed.runs(); run++) {
@@ -120,8 +122,7 @@ public final class Router {
                 for (int h = held.firstEndingAfter(first); h < held.ends.length && held.firsts[h] < end; h++) {
                     int routeFirst = Math.max(first, held.firsts[h]);
                     int routeEnd = Math.min(end, held.ends[h]);
-                    sent.computeIfAbsent(held.cores[h], core -> new ArrayList<>())
-                            .add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
+                    sent.get(held.cores[h] - HOST).add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
                 }
             }
         }));
