@@ -233,10 +233,14 @@ public final class ResourceModel {
     private long sentElementsOnce(Tile tile, Map<String, int[]> readers) {
         int[] counts = readers.get(tile.unit());
         if (counts != null) {
+            // Row by row of the box, rather than by its runs, so that weighing a tile makes no list of them.
             long sent = 0;
-            for (Piece run : tile.runs()) {
-                for (int e = run.first(); e < run.end(); e++) {
-                    sent += counts[e];
+            for (int c = tile.channelFirst(); c < tile.channelEnd(); c++) {
+                for (int y = tile.rowFirst(); y < tile.rowEnd(); y++) {
+                    int row = (c * tile.height() + y) * tile.width();
+                    for (int e = row + tile.colFirst(); e < row + tile.colEnd(); e++) {
+                        sent += counts[e];
+                    }
                 }
             }
             return sent;
