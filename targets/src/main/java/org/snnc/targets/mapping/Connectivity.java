@@ -136,6 +136,7 @@ final class Connectivity {
         return occupied.build();
     }
 
+    /** How many of {@code counts} are not zero. */
     private static int nonZero(int[] counts) {
         return (int) Arrays.stream(counts).filter(count -> count > 0).count();
     }
