@@ -1,7 +1,6 @@
 package org.snnc.targets.mapping;
 
-import java.util.BitSet;
-import java.util.function.IntConsumer;
+import java.util.Arrays;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.DenseSynapse;
@@ -82,25 +81,24 @@ final class Connectivity {
                 * colCounts[element % width];
     }
 
-    /** Adds the source elements with at least one synapse onto the tile to {@code elements}. */
-    void addSourceElements(BitSet elements) {
-        if (synapse instanceof DenseSynapse dense) {
-            elements.set(0, dense.inputs());
-        } else {
-            forEachSourceElement(elements::set);
+    /**
+     * The source elements with at least one synapse onto the tile: all of a dense projection's inputs; for a conv,
+     * per channel c with φ(c) &gt; 0 and row y with ρ(y) &gt; 0, the runs of columns x with κ(x) &gt; 0.
+     */
+    ElementSet sourceElements() {
+        if (filtersPerChannel == null) {
+            return new ElementSet.Builder().add(0, ((DenseSynapse) synapse).inputs()).build();
         }
+        long size = (long) nonZero(filtersPerChannel) * nonZero(rowCounts) * nonZero(colCounts);
+        return ElementSet.lazy(size, this::convSourceElements);
     }
 
-    /** Calls {@code action} on every source element with at least one synapse onto the tile, ascending. */
-    void forEachSourceElement(IntConsumer action) {
-        if (filtersPerChannel == null) {
-            for (int e = 0; e < ((DenseSynapse) synapse).inputs(); e++) {
-                action.accept(e);
-            }
-            return;
-        }
+    /** The runs of {@link #sourceElements} for a conv. */
+    private ElementSet convSourceElements() {
+        ElementSet.Builder elements = new ElementSet.Builder();
         int height = rowCounts.length;
         int width = colCounts.length;
+        int[] columnRuns = runs(colCounts);
         for (int c = 0; c < filtersPerChannel.length; c++) {
             if (filtersPerChannel[c] == 0) {
                 continue;
@@ -110,13 +108,52 @@ final class Connectivity {
                     continue;
                 }
                 int row = (c * height + y) * width;
-                for (int x = 0; x < width; x++) {
-                    if (colCounts[x] > 0) {
-                        action.accept(row + x);
-                    }
+                for (int run = 0; run < columnRuns.length; run += 2) {
+                    elements.add(row + columnRuns[run], row + columnRuns[run + 1]);
                 }
             }
         }
+        return elements.build();
+    }
+
+    /**
+     * The positions y·W + x of the source elements with at least one synapse onto the tile, of a [C, H, W] source of
+     * {@code positions} = H·W positions: all of them for a dense projection; for a conv, per row y with ρ(y) &gt; 0,
+     * the runs of columns x with κ(x) &gt; 0 (some channel has φ(c) &gt; 0, as the tile is not empty).
+     */
+    ElementSet sourcePositions(int positions) {
+        ElementSet.Builder occupied = new ElementSet.Builder();
+        if (filtersPerChannel == null) {
+            return occupied.add(0, positions).build();
+        }
+        int width = colCounts.length;
+        int[] columnRuns = runs(colCounts);
+        for (int y = 0; y < rowCounts.length; y++) {
+            for (int run = 0; rowCounts[y] > 0 && run < columnRuns.length; run += 2) {
+                occupied.add(y * width + columnRuns[run], y * width + columnRuns[run + 1]);
+            }
+        }
+        return occupied.build();
+    }
+
+    /** How many of {@code counts} are not zero. */
+    private static int nonZero(int[] counts) {
+        return (int) Arrays.stream(counts).filter(count -> count > 0).count();
+    }
+
+    /** The maximal runs of non-zero counts, as first, end, first, end, … */
+    private static int[] runs(int[] counts) {
+        int[] runs = new int[counts.length + 1];
+        int length = 0;
+        for (int x = 0; x < counts.length; x++) {
+            if (counts[x] > 0 && (x == 0 || counts[x - 1] == 0)) {
+                runs[length++] = x;
+            }
+            if (counts[x] > 0 && (x + 1 == counts.length || counts[x + 1] == 0)) {
+                runs[length++] = x + 1;
+            }
+        }
+        return Arrays.copyOf(runs, length);
     }
 
     /**

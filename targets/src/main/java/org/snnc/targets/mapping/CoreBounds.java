@@ -3,7 +3,6 @@ package org.snnc.targets.mapping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +92,14 @@ public record CoreBounds(List<LayerBound> layers, Bound total) {
             long cores = chip.memoryModel() == MemoryModel.ENTRIES ? readerCores(reader, synapseLimit) : 1;
             int axons = (int) Math.min(Integer.MAX_VALUE, (cores + multicast - 1) / multicast);
             for (Projection projection : reader.projections()) {
-                BitSet read = new BitSet();
-                Connectivity.of(projection.synapse(), Tile.whole(reader.name(), reader.shape()))
-                        .addSourceElements(read);
+                ElementSet read = Connectivity.of(projection.synapse(), Tile.whole(reader.name(), reader.shape()))
+                        .sourceElements();
                 int[] counts = least.get(projection.source());
-                read.stream().forEach(e -> counts[e] = Math.max(counts[e], axons));
+                for (int run = 0; run < read.runs(); run++) {
+                    for (int e = read.first(run); e < read.end(run); e++) {
+                        counts[e] = Math.max(counts[e], axons);
+                    }
+                }
             }
         }
         return least;

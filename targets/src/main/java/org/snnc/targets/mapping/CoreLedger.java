@@ -28,7 +28,13 @@ import org.snnc.targets.spec.CoreResources;
  * did not need yet; the sends X → Y of every core X holding some of those elements; and the sends Y → Z of every core
  * Z that already needs some of P's elements. So a piece placed after its readers is accounted as well as one placed
  * before them. {@link #misfit} checks every limit of Y and of every sender whose sends change: destinations (Z with
- * sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X).
+ * sends X → Z &gt; 0) and, when the chip forbids them, self routes (sends X → X). On a chip with neither limit no
+ * limit reads the sends, so the ledger keeps no needed elements, held runs, readers or sends, and a plan is Y's new
+ * input axons alone: a count over the runs of P's axon keys, with no copy of a source-sized set.
+ *
+ * <p>First fit over thousands of cores asks for the lowest core with room: a {@link RoomIndex} of every core's free
+ * neurons, synapse memory, bias memory and output axons leads it past the cores that cannot take the piece's
+ * additive demand, which are most of them once a large network has filled them.
  *
  * <p>Output axons are reserved when a piece is placed: its {@link PieceDemand#sentElements()}, one per (element,
  * reader tile) pair, bound the output axons its elements can ever take, whichever cores the reader tiles land on and
@@ -55,10 +61,17 @@ final class CoreLedger {
     private record Transfer(int from, int to, long elements) {
     }
 
-    /** What placing a piece on a core adds. */
-    private record Plan(PieceDemand demand, int core, Map<String, BitSet> newInputs, Map<String, BitSet> newAxonKeys,
-            long newAxons, List<Transfer> transfers) {
+    /**
+     * What placing a piece on a core adds: input axons, and when sends are tracked the source elements the core did
+     * not need yet and the sends they cause.
+     */
+    private record Plan(PieceDemand demand, int core, long newAxons, Map<String, BitSet> newInputs,
+            List<Transfer> transfers) {
     }
+
+    /** The resources {@link #hasLocalRoom} tests, in the order of {@link #room} and {@link #localDemand}. */
+    private static final List<Resource> LOCAL = List.of(Resource.NEURONS, Resource.SYNAPSE_MEMORY,
+            Resource.BIAS_MEMORY, Resource.OUTPUT_AXONS);
 
     private static final class Load {
         long neurons;
@@ -90,11 +103,23 @@ final class CoreLedger {
     private final Map<String, TreeMap<Integer, int[]>> heldRuns = new HashMap<>();
     /** Per source, the cores whose pieces read some of its elements. */
     private final Map<String, TreeSet<Integer>> needers = new HashMap<>();
+    /**
+     * Whether a limit depends on the sends between cores (destinations per core, or no self routes); when none does,
+     * the ledger keeps neither the elements each core needs nor the sends, which no limit would read.
+     */
+    private final boolean tracksSends;
+    /** The cores' room in the {@link #LOCAL} resources, for {@link #lowestFit}; opened cores join when used. */
+    private final RoomIndex room;
 
     CoreLedger(ChipSpec chip) {
         this.chip = chip;
         this.resources = new ArrayList<>(chip.coreResources());
+        this.tracksSends = chip.routing().maxDestinationsPerCore().isPresent() || !chip.routing().selfRoutes();
+        this.room = new RoomIndex(chip.cores(), LOCAL.size());
         chip.coreResources().forEach(core -> loads.add(new Load()));
+        for (int core = 0; core < chip.cores(); core++) {
+            room.set(core, room(core));
+        }
     }
 
     /** The cores, the chip's and those opened beyond it. */
@@ -128,6 +153,20 @@ final class CoreLedger {
     }
 
     /**
+     * The lowest-numbered core that has room for {@code demand}: {@link #firstFit} over the cores in ascending order,
+     * which skips the cores that {@link #hasLocalRoom} rules out by their room ({@link RoomIndex}).
+     */
+    OptionalInt lowestFit(PieceDemand demand) {
+        long[] wanted = localDemand(demand);
+        for (int core = room.next(0, wanted); core >= 0 && core < cores(); core = room.next(core + 1, wanted)) {
+            if (misfit(demand, core).isEmpty()) {
+                return OptionalInt.of(core);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
      * Why {@code demand} does not go on the lowest-numbered unused chip core, or on core 0 when every chip core is
      * used; for messages about a piece that found no room.
      */
@@ -149,9 +188,18 @@ final class CoreLedger {
         load.inputAxons += plan.newAxons();
         load.layers.add(demand.layer());
         load.outputAxons += demand.sentElements();
+        demand.axons().forEach((source, axons) -> {
+            BitSet keys = load.axons.computeIfAbsent(source, s -> new BitSet());
+            for (int run = 0; run < axons.runs(); run++) {
+                keys.set(axons.first(run), axons.end(run));
+            }
+        });
+        room.set(core, room(core));
+        if (!tracksSends) {
+            return;
+        }
         plan.newInputs().forEach((source, elements) -> load.needed.computeIfAbsent(source, s -> new BitSet())
                 .or(elements));
-        plan.newAxonKeys().forEach((source, axons) -> load.axons.computeIfAbsent(source, s -> new BitSet()).or(axons));
         for (Piece piece : demand.held()) {
             heldRuns.computeIfAbsent(piece.unit(), unit -> new TreeMap<>()).put(piece.first(),
                     new int[] {piece.end(), core});
@@ -190,9 +238,14 @@ final class CoreLedger {
 
     private Plan plan(PieceDemand demand, int core) {
         Load load = loads.get(core);
+        long newAxons = 0;
+        for (Map.Entry<String, ElementSet> axons : demand.axons().entrySet()) {
+            newAxons += missing(axons.getValue(), load.axons.get(axons.getKey()));
+        }
+        if (!tracksSends) {
+            return new Plan(demand, core, newAxons, Map.of(), List.of());
+        }
         Map<String, BitSet> newInputs = fresh(demand.inputs(), load.needed);
-        Map<String, BitSet> newAxonKeys = fresh(demand.axons(), load.axons);
-        long newAxons = newAxonKeys.values().stream().mapToLong(BitSet::cardinality).sum();
         TreeMap<Integer, Long> fromSenders = new TreeMap<>();
         for (Map.Entry<String, BitSet> input : newInputs.entrySet()) {
             TreeMap<Integer, int[]> runs = heldRuns.get(input.getKey());
@@ -230,14 +283,26 @@ final class CoreLedger {
                 transfers.add(new Transfer(core, reader, elements));
             }
         }
-        return new Plan(demand, core, newInputs, newAxonKeys, newAxons, transfers);
+        return new Plan(demand, core, newAxons, newInputs, transfers);
+    }
+
+    /** The keys of {@code wanted} that {@code had} lacks, counted without a copy of {@code wanted}. */
+    private static long missing(ElementSet wanted, BitSet had) {
+        long missing = wanted.size();
+        for (int run = 0; had != null && run < wanted.runs(); run++) {
+            for (int key = had.nextSetBit(wanted.first(run)); key >= 0 && key < wanted.end(run);
+                    key = had.nextSetBit(key + 1)) {
+                missing--;
+            }
+        }
+        return missing;
     }
 
     /** For each source of {@code wanted}, what it has that {@code had} lacks. */
-    private static Map<String, BitSet> fresh(Map<String, BitSet> wanted, Map<String, BitSet> had) {
+    private static Map<String, BitSet> fresh(Map<String, ElementSet> wanted, Map<String, BitSet> had) {
         Map<String, BitSet> fresh = new LinkedHashMap<>();
-        wanted.forEach((source, bits) -> {
-            BitSet missing = (BitSet) bits.clone();
+        wanted.forEach((source, elements) -> {
+            BitSet missing = elements.toBitSet();
             BitSet present = had.get(source);
             if (present != null) {
                 missing.andNot(present);
@@ -277,12 +342,27 @@ final class CoreLedger {
      * full cores before any plan or message is made.
      */
     private boolean hasLocalRoom(PieceDemand demand, int core) {
+        long[] free = room(core);
+        long[] wanted = localDemand(demand);
+        for (int r = 0; r < LOCAL.size(); r++) {
+            if (wanted[r] > free[r]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What {@code core} has left of each {@link #LOCAL} resource. */
+    private long[] room(int core) {
         Load load = loads.get(core);
         CoreResources limits = resources.get(core);
-        return load.neurons + demand.neurons() <= limits.neurons()
-                && load.synapseMemory + demand.synapseMemory() <= limits.synapseMemory()
-                && load.biasMemory + demand.biasMemory() <= limits.biasMemory()
-                && load.outputAxons + demand.sentElements() <= limits.outputAxons();
+        return new long[] {limits.neurons() - load.neurons, limits.synapseMemory() - load.synapseMemory,
+                limits.biasMemory() - load.biasMemory, limits.outputAxons() - load.outputAxons};
+    }
+
+    /** What {@code demand} takes of each {@link #LOCAL} resource. */
+    private static long[] localDemand(PieceDemand demand) {
+        return new long[] {demand.neurons(), demand.synapseMemory(), demand.biasMemory(), demand.sentElements()};
     }
 
     /**

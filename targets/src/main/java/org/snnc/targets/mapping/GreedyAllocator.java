@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.stream.IntStream;
 import org.snnc.targets.spec.ChipSpec;
 
 /**
@@ -30,11 +29,10 @@ public final class GreedyAllocator implements CoreAllocator {
         CoreLedger.Misfit why = null;
         int current = 0;
         for (PieceDemand demand : partition.pieces()) {
-            int previous = current;
-            int cores = ledger.cores();
-            Iterable<Integer> order = () -> IntStream.concat(IntStream.of(previous),
-                    IntStream.range(0, cores).filter(core -> core != previous)).iterator();
-            OptionalInt core = ledger.firstFit(demand, order);
+            OptionalInt core = ledger.firstFit(demand, List.of(current));
+            if (core.isEmpty()) {
+                core = ledger.lowestFit(demand);
+            }
             if (core.isPresent()) {
                 current = core.getAsInt();
             } else {

@@ -3,7 +3,6 @@ package org.snnc.targets.mapping;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -85,9 +84,9 @@ public final class MaxFlowAllocator implements CoreAllocator {
     private static long sent(PieceDemand sender, PieceDemand reader) {
         long elements = 0;
         for (Piece held : sender.held()) {
-            BitSet needed = reader.inputs().get(held.unit());
+            ElementSet needed = reader.inputs().get(held.unit());
             if (needed != null) {
-                elements += needed.get(held.first(), held.end()).cardinality();
+                elements += needed.count(held.first(), held.end());
             }
         }
         return elements;

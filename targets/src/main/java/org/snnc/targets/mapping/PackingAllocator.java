@@ -43,7 +43,7 @@ public final class PackingAllocator implements CoreAllocator {
         for (int p : order(pieces, Comparator.comparingDouble((PieceDemand piece) -> dominantShare(piece, chip))
                 .reversed())) {
             PieceDemand demand = pieces.get(p);
-            OptionalInt core = packing.firstFit(demand, IntStream.range(0, packing.cores()).boxed().toList());
+            OptionalInt core = packing.lowestFit(demand);
             if (core.isEmpty() && firstWithoutRoom == null) {
                 firstWithoutRoom = demand;
                 why = packing.whyNot(demand);

@@ -2,7 +2,6 @@ package org.snnc.targets.mapping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +21,7 @@ import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.GateUnit;
 import org.snnc.targets.net.Population;
 import org.snnc.targets.net.Projection;
+import org.snnc.targets.net.Source;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ConvLimits;
@@ -60,6 +60,7 @@ public final class Partitioner {
     private final double largestOutputAxons;
     /** The distinct resources of the chip's cores: a board of equal cores has one, whatever its size. */
     private final List<CoreResources> coreKinds;
+    private final Map<String, Source> sources;
 
     private Partitioner(SynapticNetwork network, ChipSpec chip) {
         this.network = network;
@@ -69,6 +70,7 @@ public final class Partitioner {
         this.largestOutputAxons = (double) chip.coreResources().stream().mapToLong(CoreResources::outputAxons).max()
                 .orElse(1) * chip.routing().multicast().orElse(1);
         this.coreKinds = List.copyOf(new LinkedHashSet<>(chip.coreResources()));
+        this.sources = network.sources();
     }
 
     /** The pieces of every population of {@code network} on {@code chip}, in network order. */
@@ -122,7 +124,12 @@ public final class Partitioner {
             int[] counts = new int[network.sources().get(unit).size()];
             for (Projection projection : network.projectionsFrom(unit)) {
                 for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
-                    Connectivity.of(projection.synapse(), reader.tile()).forEachSourceElement(e -> counts[e]++);
+                    ElementSet read = Connectivity.of(projection.synapse(), reader.tile()).sourceElements();
+                    for (int run = 0; run < read.runs(); run++) {
+                        for (int e = read.first(run); e < read.end(run); e++) {
+                            counts[e]++;
+                        }
+                    }
                 }
             }
             readers.put(unit, counts);
@@ -168,10 +175,10 @@ public final class Partitioner {
      */
     private double senderCores(PieceDemand demand) {
         long slots = 0;
-        for (Map.Entry<String, BitSet> input : demand.inputs().entrySet()) {
+        for (Map.Entry<String, ElementSet> input : demand.inputs().entrySet()) {
             if (!input.getKey().equals(network.input().name())) {
-                int rank = network.sources().get(input.getKey()).shape().rank();
-                slots += input.getValue().cardinality() * (long) chip.routing().outputSlots(rank);
+                int rank = sources.get(input.getKey()).shape().rank();
+                slots += input.getValue().size() * chip.routing().outputSlots(rank);
             }
         }
         return (double) slots / largestOutputAxons;

@@ -1,6 +1,5 @@
 package org.snnc.targets.mapping;
 
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +16,16 @@ import java.util.stream.Stream;
  * @param synapseMemory synapse or kernel memory, in the memory model's unit
  * @param biasMemory    bias entries
  * @param inputs        for each source the tile reads, in network order, the source elements whose events it needs:
- *                      the union of the receptive fields of its neurons over all its projections (never mutated)
+ *                      the union of the receptive fields of its neurons over all its projections
  * @param axons         for each source of {@code inputs}, the input axons its needed elements arrive on: the elements
- *                      themselves, or their positions on a chip with population axons (never mutated)
+ *                      themselves, or their positions on a chip with population axons
  * @param sentElements  Σ over the tile's and its gate tiles' elements of the reader tiles that need each (one per
  *                      element read when the readers are not cut yet), times the output-axon slots an axon takes: the
  *                      most output axons they can take, one per destination core, wherever the reader tiles land
  * @param traffic       an estimate of the synaptic events the tile's spikes cause, for balancing cores
  */
 public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,
-        Map<String, BitSet> inputs, Map<String, BitSet> axons, long sentElements, long traffic) {
+        Map<String, ElementSet> inputs, Map<String, ElementSet> axons, long sentElements, long traffic) {
 
     public PieceDemand {
         gates = List.copyOf(gates);
@@ -41,7 +40,7 @@ public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synaps
 
     /** The input axons the tile needs alone: Σ over its sources of the axons its elements arrive on. */
     public long inputAxons() {
-        return axons.values().stream().mapToLong(BitSet::cardinality).sum();
+        return axons.values().stream().mapToLong(ElementSet::size).sum();
     }
 
     /**

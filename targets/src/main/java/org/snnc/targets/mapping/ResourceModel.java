@@ -55,22 +55,27 @@ public final class ResourceModel {
     /** Loihi synapse memory word. */
     static final int WORD_BITS = 64;
 
-    private final SynapticNetwork network;
     private final ChipSpec chip;
     private final Map<String, Source> sources;
-    private final Map<String, BitSet> readElements = new LinkedHashMap<>();
+    private final Map<String, ElementSet> readElements = new LinkedHashMap<>();
+    /** Per source, Σ over the projections reading it of ⌈synapses / source size⌉: the traffic of one element. */
+    private final Map<String, Long> trafficPerElement = new LinkedHashMap<>();
 
     public ResourceModel(SynapticNetwork network, ChipSpec chip) {
-        this.network = network;
         this.chip = chip;
         this.sources = network.sources();
         sources.forEach((name, source) -> {
-            BitSet read = new BitSet(source.size());
+            List<ElementSet> read = new ArrayList<>();
+            long perElement = 0;
             for (Projection projection : network.projectionsFrom(name)) {
                 Population target = network.population(projection.target());
-                Connectivity.of(projection.synapse(), Tile.whole(target.name(), target.shape())).addSourceElements(read);
+                read.add(Connectivity.of(projection.synapse(), Tile.whole(target.name(), target.shape()))
+                        .sourceElements());
+                long synapses = Connectivity.totalSynapses(projection.synapse());
+                perElement += (synapses + source.size() - 1) / source.size();
             }
-            readElements.put(name, read);
+            readElements.put(name, ElementSet.union(read));
+            trafficPerElement.put(name, perElement);
         });
     }
 
@@ -94,7 +99,7 @@ public final class ResourceModel {
             traffic += traffic(gate);
         }
         return new PieceDemand(tile, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
-                axons(memory.inputs()), sent, traffic);
+                memory.axons(), sent, traffic);
     }
 
     /**
@@ -107,8 +112,12 @@ public final class ResourceModel {
         return new CoreUsage(memory.neurons(), memory.synapses(), memory.bias(), 0, 0, 0);
     }
 
-    /** The memories of some tiles of one population on one core, and the source elements they read. */
-    private record Memory(long neurons, long synapses, long bias, Map<String, BitSet> inputs) {
+    /**
+     * The memories of some tiles of one population on one core, the source elements they read and the input axons
+     * those arrive on.
+     */
+    private record Memory(long neurons, long synapses, long bias, Map<String, ElementSet> inputs,
+            Map<String, ElementSet> axons) {
     }
 
     private Memory memory(Population population, List<Tile> tiles) {
@@ -123,11 +132,15 @@ public final class ResourceModel {
                 }
             }
         }
-        Map<String, BitSet> inputs = new LinkedHashMap<>();
+        Map<String, ElementSet> inputs = new LinkedHashMap<>();
+        Map<String, ElementSet> axons = new LinkedHashMap<>();
         bySource.forEach((source, projections) -> {
-            BitSet elements = new BitSet(sources.get(source).size());
-            projections.forEach(projection -> projection.addSourceElements(elements));
-            inputs.put(source, elements);
+            inputs.put(source, ElementSet.union(projections.stream().map(Connectivity::sourceElements).toList()));
+            Shape shape = sources.get(source).shape();
+            axons.put(source, chip.routing().populationAxons(shape.rank())
+                    ? ElementSet.union(projections.stream()
+                            .map(projection -> projection.sourcePositions(shape.dim(1) * shape.dim(2))).toList())
+                    : inputs.get(source));
         });
         BitSet channels = new BitSet();
         long size = 0;
@@ -142,52 +155,28 @@ public final class ResourceModel {
                 synapses += speckKernel(projection, channels.cardinality());
             }
             return new Memory((long) channels.cardinality() << spatialBits(population.shape()), synapses,
-                    channels.cardinality(), inputs);
+                    channels.cardinality(), inputs, axons);
         }
         if (model == MemoryModel.ENTRIES) {
             for (Projection projection : population.projections()) {
                 synapses += storedWeights(projection, channels.cardinality(), size);
             }
         } else {
-            for (Map.Entry<String, BitSet> input : inputs.entrySet()) {
+            for (Map.Entry<String, ElementSet> input : inputs.entrySet()) {
                 List<Connectivity> projections = bySource.get(input.getKey());
-                BitSet elements = input.getValue();
-                for (int e = elements.nextSetBit(0); e >= 0; e = elements.nextSetBit(e + 1)) {
-                    int row = 0;
-                    for (Connectivity projection : projections) {
-                        row += projection.synapses(e);
+                ElementSet elements = input.getValue();
+                for (int run = 0; run < elements.runs(); run++) {
+                    for (int e = elements.first(run); e < elements.end(run); e++) {
+                        int row = 0;
+                        for (Connectivity projection : projections) {
+                            row += projection.synapses(e);
+                        }
+                        synapses += rowBits(row, chip.weights().bits());
                     }
-                    synapses += rowBits(row, chip.weights().bits());
                 }
             }
         }
-        return new Memory(size, synapses, size, inputs);
-    }
-
-    /**
-     * For each source of {@code inputs}, the input axons its elements arrive on: the elements themselves, or with
-     * population axons their positions e mod H·W. A source without population axons keeps its own set, shared.
-     */
-    private Map<String, BitSet> axons(Map<String, BitSet> inputs) {
-        Map<String, BitSet> axons = new LinkedHashMap<>();
-        inputs.forEach((source, elements) -> {
-            Shape shape = sources.get(source).shape();
-            if (!chip.routing().populationAxons(shape.rank())) {
-                axons.put(source, elements);
-                return;
-            }
-            int positions = shape.dim(1) * shape.dim(2);
-            BitSet occupied = new BitSet(positions);
-            for (int channel = 0; channel < shape.dim(0); channel++) {
-                int offset = channel * positions;
-                int first = elements.nextSetBit(offset);
-                if (first >= 0 && first < offset + positions) {
-                    occupied.or(elements.get(offset, offset + positions));
-                }
-            }
-            axons.put(source, occupied);
-        });
-        return axons;
+        return new Memory(size, synapses, size, inputs, axons);
     }
 
     /** The bits of one Loihi synapse row of {@code synapses} synapses of {@code weightBits} each. */
@@ -244,25 +233,23 @@ public final class ResourceModel {
     private long sentElementsOnce(Tile tile, Map<String, int[]> readers) {
         int[] counts = readers.get(tile.unit());
         if (counts != null) {
+            // Row by row of the box, rather than by its runs, so that weighing a tile makes no list of them.
             long sent = 0;
-            for (Piece run : tile.runs()) {
-                for (int e = run.first(); e < run.end(); e++) {
-                    sent += counts[e];
+            for (int c = tile.channelFirst(); c < tile.channelEnd(); c++) {
+                for (int y = tile.rowFirst(); y < tile.rowEnd(); y++) {
+                    int row = (c * tile.height() + y) * tile.width();
+                    for (int e = row + tile.colFirst(); e < row + tile.colEnd(); e++) {
+                        sent += counts[e];
+                    }
                 }
             }
             return sent;
         }
-        BitSet read = readElements.get(tile.unit());
-        return tile.runs().stream().mapToLong(run -> read.get(run.first(), run.end()).cardinality()).sum();
+        ElementSet read = readElements.get(tile.unit());
+        return tile.runs().stream().mapToLong(run -> read.count(run.first(), run.end())).sum();
     }
 
     private long traffic(Tile tile) {
-        Source source = sources.get(tile.unit());
-        long perElement = 0;
-        for (Projection projection : network.projectionsFrom(tile.unit())) {
-            long synapses = Connectivity.totalSynapses(projection.synapse());
-            perElement += (synapses + source.size() - 1) / source.size();
-        }
-        return perElement * tile.size();
+        return trafficPerElement.get(tile.unit()) * tile.size();
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.snnc.targets.net.Source;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 
@@ -37,28 +38,34 @@ import org.snnc.targets.spec.ChipSpec;
  */
 public final class Router {
 
+    /** The sender of the input's routes in {@link #routes}: the host, which is no core. */
+    private static final int HOST = -1;
+
     private Router() {
     }
 
     /** The mapping of {@code partition} placed by {@code allocation}, unchecked ({@link LimitCheck} checks it). */
     public static Mapping route(SynapticNetwork network, ChipSpec chip, String allocator, Partition partition,
             Allocation allocation) {
-        List<String> sources = List.copyOf(network.sources().keySet());
-        Comparator<Piece> networkOrder = Comparator.comparingInt((Piece piece) -> sources.indexOf(piece.unit()))
+        Map<String, Source> sources = network.sources();
+        Map<String, Integer> sourceOrder = new HashMap<>();
+        sources.keySet().forEach(source -> sourceOrder.put(source, sourceOrder.size()));
+        Comparator<Piece> networkOrder = Comparator.comparingInt((Piece piece) -> sourceOrder.get(piece.unit()))
                 .thenComparingInt(Piece::first);
         TreeMap<Integer, List<PieceDemand>> byCore = new TreeMap<>();
         for (int p = 0; p < partition.pieces().size(); p++) {
             byCore.computeIfAbsent(allocation.cores().get(p), core -> new ArrayList<>()).add(partition.pieces().get(p));
         }
-        ResourceModel model = new ResourceModel(network, chip);
-        Map<String, Map<Integer, TreeMap<Integer, Integer>>> readers = new HashMap<>();
-        byCore.forEach((core, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
-            TreeMap<Integer, Integer> runs = new TreeMap<>();
-            for (int first = needed.nextSetBit(0); first >= 0; first = needed.nextSetBit(runs.get(first))) {
-                runs.put(first, needed.nextClearBit(first));
+        List<List<Route>> sent = routes(network, byCore);
+        // By source, first element and destination; written out, as a core may send thousands of routes.
+        Comparator<Route> routeOrder = (a, b) -> {
+            if (!a.source().equals(b.source())) {
+                return Integer.compare(sourceOrder.get(a.source()), sourceOrder.get(b.source()));
             }
-            readers.computeIfAbsent(source, s -> new TreeMap<>()).put(core, runs);
-        }));
+            int byFirst = Integer.compare(a.sourceFirst(), b.sourceFirst());
+            return byFirst != 0 ? byFirst : Integer.compare(a.destinationCore(), b.destinationCore());
+        };
+        ResourceModel model = new ResourceModel(network, chip);
         List<CoreMapping> cores = new ArrayList<>();
         byCore.forEach((core, pieces) -> {
             List<Tile> tiles = pieces.stream().map(PieceDemand::tile).toList();
@@ -67,11 +74,10 @@ public final class Router {
             List<Piece> gatePieces = pieces.stream().flatMap(piece -> piece.gates().stream()).flatMap(g -> g.runs().stream())
                     .sorted(networkOrder)
                     .toList();
-            List<Piece> held = pieces.stream().flatMap(piece -> piece.held().stream()).sorted(networkOrder).toList();
-            List<Route> routes = new ArrayList<>();
-            held.forEach(piece -> routes.addAll(routes(piece, readers)));
-            routes.sort(routeOrder(sources));
-            List<AxonBlock> blocks = axonBlocks(network, chip, pieces);
+            // Taken out of sent, so that a core's routes are not held twice once its mapping has copied them.
+            List<Route> routes = sent.set(core - HOST, null);
+            routes.sort(routeOrder);
+            List<AxonBlock> blocks = axonBlocks(sources, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
             tiles.forEach(tile -> layers.computeIfAbsent(tile.unit(), layer -> new ArrayList<>()).add(tile));
             List<CoreUsage> layerCosts = layers.entrySet().stream()
@@ -81,86 +87,145 @@ public final class Router {
                     layerCosts.stream().mapToLong(CoreUsage::synapseMemory).sum(),
                     layerCosts.stream().mapToLong(CoreUsage::biasMemory).sum(),
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
-                    outputAxons(network, chip, routes),
-                    (int) routes.stream().mapToInt(Route::destinationCore).distinct().count());
+                    outputAxons(sources, chip, routes),
+                    destinations(routes));
             cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
         });
-        Piece wholeInput = new Piece(network.input().name(), 0, network.input().size());
-        List<Route> inputRoutes = new ArrayList<>();
-        inputRoutes.addAll(routes(wholeInput, readers));
-        inputRoutes.sort(routeOrder(sources));
+        List<Route> inputRoutes = sent.get(0);
+        inputRoutes.sort(routeOrder);
         return new Mapping(network, chip, allocator, cores, inputRoutes, CoreBounds.of(network, chip));
     }
 
     /**
-     * Σ over the sent elements of ⌈d/m⌉ output axons of their unit's slots, d the element's destination cores and m
-     * the chip's multicast width (1 without multicast, where the axons are the route counts).
+     * Every route, by sending core s at s − {@link #HOST} (the input's at 0, from the host): for each core Z, each source s and each maximal
+     * run of needed_Z(s), its overlap with each held run of s is one route into Z from the holder of that run. Held
+     * runs never overlap, so those a run meets follow the first that ends after its first element, and the work is
+     * the runs and the routes, not the pairs of senders and readers.
      */
-    private static long outputAxons(SynapticNetwork network, ChipSpec chip, List<Route> routes) {
-        Map<String, Map<Integer, Integer>> destinations = new LinkedHashMap<>();
-        for (Route route : routes) {
-            Map<Integer, Integer> perElement = destinations.computeIfAbsent(route.source(), s -> new HashMap<>());
-            for (int e = route.sourceFirst(); e < route.sourceFirst() + route.count(); e++) {
-                perElement.merge(e, 1, Integer::sum);
-            }
+    private static List<List<Route>> routes(SynapticNetwork network, TreeMap<Integer, List<PieceDemand>> byCore) {
+        Map<String, List<long[]>> heldRuns = new HashMap<>();
+        heldRuns.computeIfAbsent(network.input().name(), unit -> new ArrayList<>())
+                .add(new long[] {0, network.input().size(), HOST});
+        byCore.forEach((core, pieces) -> pieces.forEach(piece -> piece.held().forEach(held -> heldRuns
+                .computeIfAbsent(held.unit(), unit -> new ArrayList<>()).add(new long[] {held.first(), held.end(), core}))));
+        Map<String, Holders> holders = new HashMap<>();
+        heldRuns.forEach((unit, runs) -> holders.put(unit, Holders.of(runs)));
+        List<List<Route>> sent = new ArrayList<>();
+        for (int sender = HOST; sender <= (byCore.isEmpty() ? HOST : byCore.lastKey()); sender++) {
+            sent.add(new ArrayList<>());
         }
+        byCore.forEach((destination, pieces) -> union(pieces, PieceDemand::inputs).forEach((source, needed) -> {
+            Holders held = holders.getOrDefault(source, Holders.of(List.of()));
+            for (int run = 0; run < needed.runs(); run++) {
+                int first = needed.first(run);
+                int end = needed.end(run);
+                for (int h = held.firstEndingAfter(first); h < held.ends.length && held.firsts[h] < end; h++) {
+                    int routeFirst = Math.max(first, held.firsts[h]);
+                    int routeEnd = Math.min(end, held.ends[h]);
+                    sent.get(held.cores[h] - HOST).add(new Route(source, routeFirst, routeEnd - routeFirst, destination));
+                }
+            }
+        }));
+        return sent;
+    }
+
+    /** A unit's held runs [firsts[h], ends[h]) on cores[h], disjoint and ascending. */
+    private record Holders(int[] firsts, int[] ends, int[] cores) {
+
+        /** The runs {first, end, core} in any order. */
+        static Holders of(List<long[]> runs) {
+            List<long[]> ascending = new ArrayList<>(runs);
+            ascending.sort(Comparator.comparingLong(run -> run[0]));
+            return new Holders(ascending.stream().mapToInt(run -> (int) run[0]).toArray(),
+                    ascending.stream().mapToInt(run -> (int) run[1]).toArray(),
+                    ascending.stream().mapToInt(run -> (int) run[2]).toArray());
+        }
+
+        /** The first run that ends after {@code element} (ends ascend, as the runs are disjoint), or the run count. */
+        int firstEndingAfter(int element) {
+            int low = 0;
+            int high = ends.length;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (ends[middle] <= element) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+    }
+
+    /**
+     * Σ over the sent elements of ⌈d/m⌉ output axons of their unit's slots, d the element's destination cores and m
+     * the chip's multicast width (1 without multicast, where the axons are the route counts). A core's routes of one
+     * source never send an element twice to one core (its held runs are disjoint, and so are a reader's needed runs),
+     * so d is the number of routes covering the element. The routes come sorted by source.
+     */
+    private static long outputAxons(Map<String, Source> sources, ChipSpec chip, List<Route> routes) {
         long axons = 0;
-        for (Map.Entry<String, Map<Integer, Integer>> source : destinations.entrySet()) {
-            int slots = chip.routing().outputSlots(network.sources().get(source.getKey()).shape().rank());
-            axons += slots * source.getValue().values().stream().mapToLong(chip.routing()::outputAxons).sum();
+        int from = 0;
+        while (from < routes.size()) {
+            String source = routes.get(from).source();
+            int to = from + 1;
+            while (to < routes.size() && routes.get(to).source().equals(source)) {
+                to++;
+            }
+            int[] firsts = routes.subList(from, to).stream().mapToInt(Route::sourceFirst).sorted().toArray();
+            int[] ends = routes.subList(from, to).stream().mapToInt(route -> route.sourceFirst() + route.count())
+                    .sorted().toArray();
+            int slots = chip.routing().outputSlots(sources.get(source).shape().rank());
+            // Between two consecutive bounds every element has the same destinations: the routes covering it.
+            int destinations = 0;
+            int previous = 0;
+            for (int f = 0, e = 0; e < ends.length; ) {
+                int bound = f < firsts.length ? Math.min(firsts[f], ends[e]) : ends[e];
+                axons += (long) slots * (bound - previous) * chip.routing().outputAxons(destinations);
+                previous = bound;
+                if (f < firsts.length && firsts[f] == bound) {
+                    destinations++;
+                    f++;
+                } else {
+                    destinations--;
+                    e++;
+                }
+            }
+            from = to;
         }
         return axons;
     }
 
+    /** The distinct destination cores of {@code routes}. */
+    private static int destinations(List<Route> routes) {
+        BitSet cores = new BitSet();
+        routes.forEach(route -> cores.set(route.destinationCore()));
+        return cores.cardinality();
+    }
+
     /** For each source, in network order, the union of {@code part} of the pieces. */
-    private static Map<String, BitSet> union(List<PieceDemand> pieces, Function<PieceDemand, Map<String, BitSet>> part) {
-        Map<String, BitSet> union = new LinkedHashMap<>();
-        pieces.forEach(piece -> part.apply(piece).forEach((source, bits) -> union
-                .computeIfAbsent(source, s -> new BitSet()).or(bits)));
+    private static Map<String, ElementSet> union(List<PieceDemand> pieces,
+            Function<PieceDemand, Map<String, ElementSet>> part) {
+        Map<String, List<ElementSet>> sets = new LinkedHashMap<>();
+        pieces.forEach(piece -> part.apply(piece).forEach((source, elements) -> sets
+                .computeIfAbsent(source, s -> new ArrayList<>()).add(elements)));
+        Map<String, ElementSet> union = new LinkedHashMap<>();
+        sets.forEach((source, parts) -> union.put(source, ElementSet.union(parts)));
         return union;
     }
 
-    private static List<AxonBlock> axonBlocks(SynapticNetwork network, ChipSpec chip, List<PieceDemand> pieces) {
-        Map<String, BitSet> needed = union(pieces, PieceDemand::axons);
+    private static List<AxonBlock> axonBlocks(Map<String, Source> sources, ChipSpec chip, List<PieceDemand> pieces) {
+        Map<String, ElementSet> needed = union(pieces, PieceDemand::axons);
         List<AxonBlock> blocks = new ArrayList<>();
         int axon = 0;
-        for (String source : network.sources().keySet()) {
-            BitSet keys = needed.get(source);
-            if (keys == null) {
-                continue;
-            }
-            boolean positions = chip.routing().populationAxons(network.sources().get(source).shape().rank());
-            for (int first = keys.nextSetBit(0); first >= 0; first = keys.nextSetBit(first)) {
-                int end = keys.nextClearBit(first);
-                blocks.add(new AxonBlock(source, first, end - first, axon, positions));
-                axon += end - first;
-                first = end;
+        for (String source : sources.keySet()) {
+            ElementSet keys = needed.getOrDefault(source, ElementSet.EMPTY);
+            boolean positions = chip.routing().populationAxons(sources.get(source).shape().rank());
+            for (int run = 0; run < keys.runs(); run++) {
+                blocks.add(new AxonBlock(source, keys.first(run), keys.end(run) - keys.first(run), axon, positions));
+                axon += keys.end(run) - keys.first(run);
             }
         }
         return blocks;
-    }
-
-    /** The routes of the elements of {@code held} into every core that needs some: per core, its runs of needed. */
-    private static List<Route> routes(Piece held, Map<String, Map<Integer, TreeMap<Integer, Integer>>> readers) {
-        List<Route> routes = new ArrayList<>();
-        readers.getOrDefault(held.unit(), Map.of()).forEach((destination, runs) -> {
-            Integer from = runs.floorKey(held.first());
-            for (Map.Entry<Integer, Integer> run : runs.tailMap(from == null ? held.first() : from).entrySet()) {
-                if (run.getKey() >= held.end()) {
-                    break;
-                }
-                int first = Math.max(held.first(), run.getKey());
-                int end = Math.min(held.end(), run.getValue());
-                if (first < end) {
-                    routes.add(new Route(held.unit(), first, end - first, destination));
-                }
-            }
-        });
-        return routes;
-    }
-
-    private static Comparator<Route> routeOrder(List<String> sources) {
-        return Comparator.comparingInt((Route route) -> sources.indexOf(route.source()))
-                .thenComparingInt(Route::sourceFirst).thenComparingInt(Route::destinationCore);
     }
 }

@@ -3,7 +3,6 @@ package org.snnc.targets.mapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
@@ -112,17 +111,15 @@ class PartitionerTest {
                 + "memory 65536 and kernel memory 32768 [E0903]", error.getMessage());
     }
 
-    private static BitSet range(int first, int end) {
-        BitSet elements = new BitSet();
-        elements.set(first, end);
-        return elements;
+    private static ElementSet range(int first, int end) {
+        return new ElementSet.Builder().add(first, end).build();
     }
 
-    private static BitSet pixels(int... elements) {
-        BitSet set = new BitSet();
+    private static ElementSet pixels(int... elements) {
+        ElementSet.Builder set = new ElementSet.Builder();
         for (int element : elements) {
-            set.set(element);
+            set.add(element, element + 1);
         }
-        return set;
+        return set.build();
     }
 }
