@@ -35,7 +35,7 @@ class CorruptConfigurationTest {
                 Arguments.of("\"axons\":[{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0}]",
                         "\"axons\":[{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0},"
                                 + "{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0}]",
-                        "overlap axons [0, 1)"),
+                        "cores[0].axons[1].axon_first: axons [0, 1) overlap axons [0, 1) of cores[0].axons[0]"),
                 Arguments.of("\"count\":1,\"core\":0", "\"count\":1,\"core\":1", "core 1 is not in the configuration"),
                 Arguments.of("\"count\":1,\"core\":0", "\"count\":1,\"core\":7", "input_routes[0].core: 7 must be less than"),
                 Arguments.of("\"reset\":\"subtract\"", "\"reset\":\"sideways\"", "reset: string \"sideways\" must be one of"),
@@ -68,7 +68,7 @@ class CorruptConfigurationTest {
                         "cores[0].routes[0].core: element 0 of 'n0.1_Relu' is routed to core 0, which has no axon"),
                 Arguments.of("\"cols\" : [0,4],\n      \"axon_first\" : 255",
                         "\"cols\" : [0,4],\n      \"axon_first\" : 200,\n      \"population\" : true",
-                        "cores[1].axons[1].axon_first: axons [200, 216) overlap the axons of cores[1].axons[0]"),
+                        "cores[1].axons[1].axon_first: axons [200, 216) overlap axons [0, 255) of cores[1].axons[0]"),
                 Arguments.of("\"cols\" : [0,4],\n      \"axon_first\" : 255",
                         "\"cols\" : [0,4],\n      \"axon_first\" : 255,\n      \"population\" : 1",
                         "cores[1].axons[1].population: expected true or false, got number 1"),

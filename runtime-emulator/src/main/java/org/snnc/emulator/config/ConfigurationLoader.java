@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -279,18 +280,22 @@ public final class ConfigurationLoader {
     /**
      * The boxes with the axons the emulator keys its synapses by: the declared axons of a box of elements, and for a
      * population box one internal axon per (atom, position), numbered after every declared axon, since a population
-     * axon's synapses depend on the atom it carries. Declared axons of a population box must not overlap another box's.
+     * axon's synapses depend on the atom it carries. The declared axons of a core's boxes must be disjoint: sorted by
+     * their first axon, a box overlaps an earlier one exactly when it starts before the largest end so far.
      */
     private static List<AxonBox> internalAxons(List<DeclaredAxons> declared, Fields fields) {
         List<DeclaredAxons> byFirst = new ArrayList<>(declared);
-        byFirst.sort(java.util.Comparator.comparingInt(DeclaredAxons::axonFirst));
-        for (int i = 1; i < byFirst.size(); i++) {
-            DeclaredAxons previous = byFirst.get(i - 1);
-            DeclaredAxons next = byFirst.get(i);
-            if ((previous.population() || next.population())
-                    && (long) previous.axonFirst() + previous.count() > next.axonFirst()) {
-                fields.problem(Fields.at(next.path(), "axon_first"), "axons [" + next.axonFirst() + ", "
-                        + ((long) next.axonFirst() + next.count()) + ") overlap the axons of " + previous.path());
+        byFirst.sort(Comparator.comparingInt(DeclaredAxons::axonFirst));
+        DeclaredAxons reaching = null;
+        for (DeclaredAxons axons : byFirst) {
+            long end = (long) axons.axonFirst() + axons.count();
+            if (reaching != null && axons.axonFirst() < (long) reaching.axonFirst() + reaching.count()) {
+                fields.problem(Fields.at(axons.path(), "axon_first"), "axons [" + axons.axonFirst() + ", " + end
+                        + ") overlap axons [" + reaching.axonFirst() + ", "
+                        + ((long) reaching.axonFirst() + reaching.count()) + ") of " + reaching.path());
+            }
+            if (reaching == null || end > (long) reaching.axonFirst() + reaching.count()) {
+                reaching = axons;
             }
         }
         long next = declared.stream().mapToLong(axons -> (long) axons.axonFirst() + axons.count()).max().orElse(0);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Reads the fields of a parsed JSON tree, checking each one's type and bounds and collecting one message per problem,
@@ -129,17 +130,22 @@ final class Fields {
     }
 
     long integerValue(JsonNode value, String path, long min, long max) {
+        return integerValue(value, () -> path, min, max);
+    }
+
+    /** {@code value} as an integer in [min, max]; {@code path} is spelled only for a problem. */
+    private long integerValue(JsonNode value, Supplier<String> path, long min, long max) {
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            problem(path, "expected an integer, got " + describe(value));
+            problem(path.get(), "expected an integer, got " + describe(value));
             return min;
         }
         long number = value.longValue();
         if (number < min) {
-            problem(path, number + " must be at least " + min);
+            problem(path.get(), number + " must be at least " + min);
             return min;
         }
         if (number > max) {
-            problem(path, number + " must be at most " + max);
+            problem(path.get(), number + " must be at most " + max);
             return min;
         }
         return number;
@@ -159,11 +165,9 @@ final class Fields {
         long[] values = new long[elements.size()];
         int failedBefore = problems.size();
         for (int i = 0; i < values.length && problems.size() - failedBefore < 3; i++) {
-            JsonNode element = elements.get(i);
-            boolean valid = element.isIntegralNumber() && element.canConvertToLong() && element.longValue() >= min
-                    && element.longValue() <= max;
+            int index = i;
             // The path is spelled only for a problem: arrays of weights hold millions of valid numbers.
-            values[i] = valid ? element.longValue() : integerValue(element, at(arrayPath, i), min, max);
+            values[i] = integerValue(elements.get(i), () -> at(arrayPath, index), min, max);
         }
         return values;
     }
