@@ -176,18 +176,15 @@ public final class ConfigurationEmitter {
                 .collect(Collectors.groupingBy(AxonBlock::source, LinkedHashMap::new, Collectors.toList())).entrySet()) {
             List<Piece> keys = source.getValue().stream()
                     .map(block -> new Piece(block.source(), block.first(), block.count())).toList();
-            if (source.getValue().get(0).positions()) {
-                // Population axons: one per position of the box, every channel of the source arriving as its atom.
-                Shape shape = shapes.get(source.getKey());
-                for (Tile box : BoxCover.of(source.getKey(), shape.dim(1), shape.dim(2), keys)) {
-                    axons.add(new AxonConfig(box.unit(), List.of(0, shape.dim(0)), rows(box), cols(box), axon, true));
-                    axon += box.size();
-                }
-            } else {
-                for (Tile box : boxes(source.getKey(), shapes, keys)) {
-                    axons.add(new AxonConfig(box.unit(), channels(box), rows(box), cols(box), axon, false));
-                    axon += box.size();
-                }
+            // Population axons are keyed by position: one per position of a box, every channel arriving as its atom.
+            boolean positions = source.getValue().get(0).positions();
+            Shape shape = shapes.get(source.getKey());
+            List<Tile> boxes = positions ? BoxCover.of(source.getKey(), shape.dim(1), shape.dim(2), keys)
+                    : boxes(source.getKey(), shapes, keys);
+            for (Tile box : boxes) {
+                axons.add(new AxonConfig(box.unit(), positions ? List.of(0, shape.dim(0)) : channels(box), rows(box),
+                        cols(box), axon, positions));
+                axon += box.size();
             }
         }
         var usage = core.usage();
