@@ -76,11 +76,14 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                     continue;
                 }
                 int fitting = -1;
+                Optional<Cost> fittingCost = Optional.empty();
                 while (failing - fitting > 1) {
                     int middle = (fitting + failing) >>> 1;
-                    if (new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
-                            .representativeCost(fit, senderCores).isPresent()) {
+                    Optional<Cost> cost = new TileGrid(population, grouped, channels, rows, colExtents.get(middle))
+                            .representativeCost(fit, senderCores);
+                    if (cost.isPresent()) {
                         fitting = middle;
+                        fittingCost = cost;
                     } else {
                         failing = middle;
                     }
@@ -91,7 +94,9 @@ record TileGrid(Population population, boolean grouped, int tileChannels, int ti
                     if (bestCost != null && grid.count() > bestCost.cores()) {
                         break;
                     }
-                    Optional<Cost> cost = grid.representativeCost(fit, senderCores).map(grid::total);
+                    Optional<Cost> cost = (fittingCost.isPresent() ? fittingCost
+                            : grid.representativeCost(fit, senderCores)).map(grid::total);
+                    fittingCost = Optional.empty();
                     if (cost.isEmpty() || bestCost != null && !cost.get().beats(bestCost)) {
                         break;
                     }
