@@ -92,14 +92,9 @@ public record CoreBounds(List<LayerBound> layers, Bound total) {
             long cores = chip.memoryModel() == MemoryModel.ENTRIES ? readerCores(reader, synapseLimit) : 1;
             int axons = (int) Math.min(Integer.MAX_VALUE, (cores + multicast - 1) / multicast);
             for (Projection projection : reader.projections()) {
-                ElementSet read = Connectivity.of(projection.synapse(), Tile.whole(reader.name(), reader.shape()))
-                        .sourceElements();
                 int[] counts = least.get(projection.source());
-                for (int run = 0; run < read.runs(); run++) {
-                    for (int e = read.first(run); e < read.end(run); e++) {
-                        counts[e] = Math.max(counts[e], axons);
-                    }
-                }
+                Connectivity.of(projection.synapse(), Tile.whole(reader.name(), reader.shape())).sourceElements()
+                        .forEach(e -> counts[e] = Math.max(counts[e], axons));
             }
         }
         return least;

@@ -3,6 +3,7 @@ package org.snnc.targets.mapping;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -93,6 +94,15 @@ public final class ElementSet {
     /** One past the last member of run {@code run}. */
     public int end(int run) {
         return bounds()[2 * run + 1];
+    }
+
+    /** Gives {@code action} every member, ascending. */
+    public void forEach(IntConsumer action) {
+        for (int run = 0; run < runs(); run++) {
+            for (int e = first(run); e < end(run); e++) {
+                action.accept(e);
+            }
+        }
     }
 
     /** The number of members in [{@code first}, {@code end}). */

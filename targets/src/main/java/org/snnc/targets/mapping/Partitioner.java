@@ -124,12 +124,7 @@ public final class Partitioner {
             int[] counts = new int[network.sources().get(unit).size()];
             for (Projection projection : network.projectionsFrom(unit)) {
                 for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
-                    ElementSet read = Connectivity.of(projection.synapse(), reader.tile()).sourceElements();
-                    for (int run = 0; run < read.runs(); run++) {
-                        for (int e = read.first(run); e < read.end(run); e++) {
-                            counts[e]++;
-                        }
-                    }
+                    Connectivity.of(projection.synapse(), reader.tile()).sourceElements().forEach(e -> counts[e]++);
                 }
             }
             readers.put(unit, counts);
