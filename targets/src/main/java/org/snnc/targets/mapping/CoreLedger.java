@@ -19,8 +19,9 @@ import org.snnc.targets.spec.CoreResources;
 /**
  * The running account of every core while an allocator places pieces one at a time, in any order. For each core it
  * keeps the sums of the additive resources, the layers, the source elements its pieces need, the input axons they
- * arrive on (shared by the core's pieces: one per element, or per position with population axons) and the elements it holds (its population and gate pieces, indexed by unit as runs
- * with their core, and the cores reading each source, so that a plan looks only at the cores it concerns), and for
+ * arrive on (shared by the core's pieces: one per element, or per position with population axons) and the elements
+ * it holds (its population and gate pieces, indexed by unit as runs with their core, and the cores reading each
+ * source, so that a plan looks only at the cores it concerns), and for
  * each pair of cores how many elements one sends to the other: core X sends to core Z the elements of every source
  * s in needed_Z(s) ∩ held_X(s).
  *

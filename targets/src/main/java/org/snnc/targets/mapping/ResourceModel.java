@@ -41,8 +41,8 @@ import org.snnc.targets.spec.MemoryModel;
  * flat), and H' = W' = 1.
  *
  * <p><b>Sent elements</b>: the tile's and its gate tiles' elements that some projection reads, or, given the reader
- * tiles per element, Σ of those. Each takes {@link org.snnc.targets.spec.Routing#outputSlots} output-axon slots (a population axon's
- * slots for a [C, H, W] unit). <b>Traffic</b>: an estimate of the synaptic events per step if every element spikes
+ * tiles per element, Σ of those. Each takes {@link org.snnc.targets.spec.Routing#outputSlots} output-axon slots (a
+ * population axon's slots for a [C, H, W] unit). <b>Traffic</b>: an estimate of the synaptic events per step if every element spikes
  * alike, Σ over the projections reading the population (or its gate) of the tile's (or gate tile's) elements ×
  * ⌈synapses of the projection / source size⌉.
  */

@@ -20,8 +20,8 @@ import org.snnc.targets.net.Population;
  * a tile's demand only grows with its extents. No tile holds more than the most neurons n a core has, so t_w ≤
  * n/(t_c·t_h). Of the grids that fit, the search keeps the one that costs the fewest cores: its tiles
  * T = ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉ plus T times the sender cores of its largest tile, the output axons its senders spend on
- * the elements it reads (one per element and reader core) over a core's output axons, rounded up. A tile's core is one more
- * destination of every element it reads, so cutting a layer into channel groups sends each source element to every
+ * the elements it reads (one per element and reader core) over a core's output axons, rounded up. A tile's core is
+ * one more destination of every element it reads, so cutting a layer into channel groups sends each source element to every
  * group, and the senders may need more cores for their output axons than for their neurons; spatial tiles read only
  * their receptive field. On a tie, the largest full tile wins (so that what the grid leaves free of its cores gathers
  * on the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest
