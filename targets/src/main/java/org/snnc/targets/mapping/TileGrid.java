@@ -21,9 +21,9 @@ import org.snnc.targets.net.Population;
  * n/(t_c·t_h). Of the grids that fit, the search keeps the one that costs the fewest cores: its tiles
  * T = ⌈C/t_c⌉·⌈H/t_h⌉·⌈W/t_w⌉ plus T times the sender cores of its largest tile, the output axons its senders spend on
  * the elements it reads (one per element and reader core) over a core's output axons, rounded up. A tile's core is
- * one more destination of every element it reads, so cutting a layer into channel groups sends each source element to every
- * group, and the senders may need more cores for their output axons than for their neurons; spatial tiles read only
- * their receptive field. On a tie, the largest full tile wins (so that what the grid leaves free of its cores gathers
+ * one more destination of every element it reads, so cutting a layer into channel groups sends each source element
+ * to every group, and the senders may need more cores for their output axons than for their neurons; spatial tiles
+ * read only their receptive field. On a tie, the largest full tile wins (so that what the grid leaves free of its cores gathers
  * on the last tiles, where another layer's tiles can use it), then the fewest input axons (tiles × the largest
  * tile's). A pair whose grid has more tiles than the best cost even at its widest is skipped.
  * The binary search tests a grid by its {@link #representatives()}: every distinct kind of tile up to position,
