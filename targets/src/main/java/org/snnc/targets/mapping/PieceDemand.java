@@ -19,9 +19,10 @@ import java.util.stream.Stream;
  *                      the union of the receptive fields of its neurons over all its projections
  * @param axons         for each source of {@code inputs}, the input axons its needed elements arrive on: the elements
  *                      themselves, or their positions on a chip with population axons
- * @param sentElements  Σ over the tile's and its gate tiles' elements of the reader tiles that need each (one per
- *                      element read when the readers are not cut yet), times the output-axon slots an axon takes: the
- *                      most output axons they can take, one per destination core, wherever the reader tiles land
+ * @param sentElements  Σ over the tile's and its gate tiles' elements of the output axons their reader tiles take,
+ *                      ⌈readers/m⌉ with multicast width m (one per element read when the readers are not cut yet),
+ *                      times the output-axon slots an axon takes: the most output axons they can take, one per
+ *                      destination core or per m of them, wherever the reader tiles land
  * @param traffic       an estimate of the synaptic events the tile's spikes cause, for balancing cores
  */
 public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,

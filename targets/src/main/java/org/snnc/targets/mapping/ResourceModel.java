@@ -86,8 +86,8 @@ public final class ResourceModel {
 
     /**
      * The demand of {@code tile}, with {@code readers} giving for some units the number of reader tiles each element
-     * goes to (each at most a core): the tile's sent elements then count Σ readers(e), an upper bound of the output
-     * axons the tile takes, instead of one per element read. ({@link CoreBounds} gives the fewest output axons per
+     * goes to (each at most a core): the tile's sent elements then count Σ ⌈readers(e)/m⌉ (m the multicast width, 1
+     * without multicast), an upper bound of the output axons the tile takes, instead of one per element read. ({@link CoreBounds} gives the fewest output axons per
      * element instead, for a lower bound.)
      */
     PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles, Map<String, int[]> readers) {
@@ -239,7 +239,7 @@ public final class ResourceModel {
                 for (int y = tile.rowFirst(); y < tile.rowEnd(); y++) {
                     int row = (c * tile.height() + y) * tile.width();
                     for (int e = row + tile.colFirst(); e < row + tile.colEnd(); e++) {
-                        sent += counts[e];
+                        sent += chip.routing().outputAxons(counts[e]);
                     }
                 }
             }

@@ -127,6 +127,29 @@ class MapperTest {
     }
 
     /**
+     * The same network on cores of 4 neurons and 4 output axons: fc's two pieces each read all 16 of c1's elements,
+     * so an element costs 2 output axons without multicast and c1's tiles hold 2 neurons (8 tiles), or 1 with
+     * multicast 2 and they hold 4 (4 tiles). The partitioner sizes the senders' tiles by ⌈readers/m⌉.
+     */
+    @Test
+    void multicastLetsTheSendersTilesGrow() {
+        Net net = new Net("fanout", Shape.of(1, 4, 4), 1);
+        net.conv("c1", "x.enc", 1, Window2d.square(1, 1, 0), 1);
+        net.dense("fc", "c1", 8);
+        SynapticNetwork network = net.network("fc");
+        CoreResources narrow = new CoreResources(4, 4096, 4, 65536, 4);
+        for (int width : new int[] {1, 2}) {
+            Routing routing = new Routing(OptionalInt.empty(), true,
+                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width), OptionalInt.empty());
+            Mapping mapping = Mapper.map(network, TestChips.generic(16, narrow, routing), new GreedyAllocator());
+            long senderTiles = mapping.cores().stream().flatMap(core -> core.tiles().stream())
+                    .filter(tile -> tile.unit().equals("c1")).count();
+            assertEquals(8 / width, senderTiles, "multicast " + width);
+            MappingInvariants.check(network, mapping);
+        }
+    }
+
+    /**
      * x [1,4,4] → c1 = conv 1×1, 8 channels [8,4,4] → c2 = conv 3×3 pad 1, 2 channels [2,4,4], on cores of 32 neurons
      * and 4096 axons: c1 and c2 take one core each. c2's core reads all 128 elements of c1: 128 input axons with one
      * axon per element, 16 (one per position) with population axons. c1's core sends its 128 elements to one core:
