@@ -80,21 +80,20 @@ public record CoreBounds(List<LayerBound> layers, Bound total) {
     }
 
     /**
-     * Per source element, ⌈k(e)/m⌉ (see the class comment): the fewest output axons it takes; 0 for an element that
-     * no layer reads.
+     * Per source element, k(e) (see the class comment): the fewest cores that hold its readers, of which the
+     * {@link ResourceModel} makes ⌈k(e)/m⌉ output axons; 0 for an element that no layer reads.
      */
     private static Map<String, int[]> leastReaderCores(SynapticNetwork network, ChipSpec chip) {
         long synapseLimit = chip.coreResources().stream().mapToLong(CoreResources::synapseMemory).max().orElse(1);
-        int multicast = chip.routing().multicast().orElse(1);
         Map<String, int[]> least = new HashMap<>();
         network.sources().forEach((name, source) -> least.put(name, new int[source.size()]));
         for (Population reader : network.populations()) {
             long cores = chip.memoryModel() == MemoryModel.ENTRIES ? readerCores(reader, synapseLimit) : 1;
-            int axons = (int) Math.min(Integer.MAX_VALUE, (cores + multicast - 1) / multicast);
+            int atLeast = (int) Math.min(Integer.MAX_VALUE, cores);
             for (Projection projection : reader.projections()) {
                 int[] counts = least.get(projection.source());
                 Connectivity.of(projection.synapse(), Tile.whole(reader.name(), reader.shape())).sourceElements()
-                        .forEach(e -> counts[e] = Math.max(counts[e], axons));
+                        .forEach(e -> counts[e] = Math.max(counts[e], atLeast));
             }
         }
         return least;
