@@ -170,6 +170,46 @@ class Dilated(ConvDense):
         return self.fc(torch.flatten(x, 1))
 
 
+class InvertedResidual(nn.Module):
+    """mobilenet_v2's block: 1x1 expansion, BN, ReLU6; depthwise 3x3, BN, ReLU6; 1x1 projection, BN, no activation."""
+
+    def __init__(self, inputs, outputs, stride, expansion):
+        super().__init__()
+        hidden = inputs * expansion
+        self.residual = stride == 1 and inputs == outputs
+        self.body = nn.Sequential(
+            nn.Conv2d(inputs, hidden, 1, bias=False), nn.BatchNorm2d(hidden), nn.ReLU6(),
+            nn.Conv2d(hidden, hidden, 3, stride, 1, groups=hidden, bias=False), nn.BatchNorm2d(hidden), nn.ReLU6(),
+            nn.Conv2d(hidden, outputs, 1, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        return x + self.body(x) if self.residual else self.body(x)
+
+
+class LinearBottlenecks(nn.Module):
+    """A small mobilenet_v2: its linear bottlenecks (projections read by the next expansion and by residual sums with
+    no activation between) and a conv, BN, conv pair with no activation either (a padded 3x3 after a padded 3x3)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 4, 3, 2, 1, bias=False), nn.BatchNorm2d(4), nn.ReLU6())
+        self.blocks = nn.Sequential(InvertedResidual(4, 3, 1, 2), InvertedResidual(3, 3, 1, 3),
+                                    InvertedResidual(3, 5, 2, 3))
+        self.linear_pair = nn.Sequential(nn.Conv2d(5, 4, 3, padding=1), nn.BatchNorm2d(4),
+                                         nn.Conv2d(4, 6, 3, padding=1))
+        self.fc = nn.Linear(6, 3)
+        with torch.no_grad():
+            for bn in (m for m in self.modules() if isinstance(m, nn.BatchNorm2d)):
+                bn.weight.uniform_(0.5, 1.5)
+                bn.bias.uniform_(-0.5, 0.5)
+                bn.running_mean.uniform_(-0.2, 0.2)
+                bn.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        x = F.relu6(self.linear_pair(self.blocks(self.stem(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
 # name: (model, input shape, seed)
 MODELS = {
     "batch8": (Batched, (8, 1, 6, 6), 0),
@@ -182,6 +222,7 @@ MODELS = {
     "ceil_pools": (CeilPools, (4, 2, 10, 10), 7),
     "relu6": (Relu6Net, (4, 2, 5, 5), 8),
     "dilated": (Dilated, (4, 2, 7, 9), 9),
+    "linear_bottlenecks": (LinearBottlenecks, (4, 1, 12, 12), 10),
 }
 
 

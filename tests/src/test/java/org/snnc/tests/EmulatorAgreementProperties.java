@@ -1,7 +1,10 @@
 package org.snnc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -17,15 +20,26 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.snnc.compiler.intsim.FixedPointOverflowException;
+import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.intsim.IntegerReference;
 import org.snnc.compiler.intsim.IntegerResult;
 import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.GraphBuilder;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPool;
+import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.ir.Relu;
+import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.IrDumps;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.PassManager;
+import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.testing.RandomNetworks;
 import org.snnc.emulator.Emulator;
@@ -64,6 +78,8 @@ class EmulatorAgreementProperties {
     /** Networks tried per case for one with a max pooling. */
     private static final int GATED_SEARCH = 40;
     private static final double MIN_GATE_OVER_CORES_PERCENT = 25;
+    private static final int LINEAR_TRIES = 30;
+    private static final double MIN_LINEAR_KIND_PERCENT = 10;
 
     /** A compiled case with its inputs. */
     record Prepared(Case testCase, Compiled compiled, long[][] raw) {
@@ -89,6 +105,47 @@ class EmulatorAgreementProperties {
         agreeSpikeForSpike(prepare(seed, EmulatorAgreementProperties::gatedCase));
         Statistics.label(ConfigurationProperties.GATE_OVER_CORES).coverage(coverage -> coverage.check(true)
                 .percentage(p -> p >= MIN_GATE_OVER_CORES_PERCENT));
+    }
+
+    /**
+     * Random networks with the relu between two weighted layers removed ({@link #linearCase}), so that conversion
+     * composes them into one layer or splits the value between them into its positive and negative parts: the
+     * emulator still equals the reference spike for spike, and both rewrites occur.
+     */
+    @Property(tries = LINEAR_TRIES)
+    void linearChainsAgreeSpikeForSpike(@ForAll("seeds") long seed) {
+        Prepared prepared = prepare(seed, EmulatorAgreementProperties::linearCase);
+        boolean split = prepared.compiled().quantized().nodes().keySet().stream()
+                .anyMatch(name -> name.endsWith(".positive"));
+        Statistics.label("linear chain").collect(split ? "split" : "composed");
+        agreeSpikeForSpike(prepared);
+        Statistics.label("linear chain").coverage(coverage -> {
+            coverage.check("split").percentage(p -> p >= MIN_LINEAR_KIND_PERCENT);
+            coverage.check("composed").percentage(p -> p >= MIN_LINEAR_KIND_PERCENT);
+        });
+    }
+
+    /**
+     * The torch export of a small mobilenet_v2 (compiler/src/test/resources/onnx/linear_bottlenecks.onnx: linear
+     * bottlenecks read by expansions and residual sums, and a padded conv, batchnorm, padded conv pair) compiles for
+     * {@code generic} with u8 pixels: its projections compose into the layers that read them, the pair's value is
+     * split into its positive and negative parts, and the emulator equals the reference spike for spike.
+     */
+    @Example
+    void torchLinearBottlenecksAgreeSpikeForSpike() {
+        Path onnx = Locations.root().resolve("compiler/src/test/resources/onnx/linear_bottlenecks.onnx");
+        Graph ann = ModelLoader.load(onnx, PyTorchAgreementTest.MNIST_PIXELS).graph();
+        Case testCase = new Case(0, false, ann, ChipSpecs.load("generic"), "generic", ConversionOptions.defaults(),
+                ChipCompilation.ZERO_RESET_RATIO, Optional.empty());
+        Compiled compiled = ConfigurationProperties.attempt(testCase, 2).compiled().orElseThrow();
+        Set<String> populations = compiled.quantized().nodes().keySet();
+        assertTrue(populations.stream().anyMatch(name -> name.endsWith(".positive")), populations.toString());
+        Random random = new Random(3);
+        long[][] raw = new long[IMAGES][ann.input().shape().size()];
+        for (long[] image : raw) {
+            Arrays.setAll(image, i -> random.nextInt(256));
+        }
+        agreeSpikeForSpike(new Prepared(testCase, compiled, raw));
     }
 
     private static void agreeSpikeForSpike(Prepared prepared) {
@@ -220,6 +277,42 @@ class EmulatorAgreementProperties {
                 InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false);
         return new Case(seed, false, ann, chip, "generic, " + neurons + " neurons a core", options, 1,
                 Optional.empty());
+    }
+
+    /**
+     * {@link #randomCase} of the first seed derived from {@code seed} whose network has a relu between two weighted
+     * layers (a conv2d or dense read only by conv2d or dense layers), with every such relu removed; for an even seed
+     * one whose conversion splits a value, for an odd one a network whose linear layers all compose.
+     */
+    static Case linearCase(long seed) {
+        boolean wantSplit = (seed & 1) == 0;
+        for (int k = 0; ; k++) {
+            Case base = randomCase(seed + k);
+            Graph ann = base.ann();
+            GraphBuilder linear = ann.toBuilder();
+            for (Node node : ann.nodeList()) {
+                if (node instanceof Relu relu && weighted(ann.node(relu.input())) && !ann.users(relu.name()).isEmpty()
+                        && ann.users(relu.name()).stream().allMatch(user -> weighted(ann.node(user)))) {
+                    linear.replaceUses(relu.name(), relu.input()).remove(relu.name());
+                }
+            }
+            if (linear.nodes().size() < ann.nodes().size() && splits(linear.build()) == wantSplit) {
+                return new Case(base.seed(), base.plain(), linear.build(), base.chip(), base.chipLabel(),
+                        base.options(), base.zeroResetRatio(), base.allocator());
+            }
+        }
+    }
+
+    /** Whether the standard pipeline up to compose-linear splits a value of {@code ann}. */
+    private static boolean splits(Graph ann) {
+        List<Pass> prefix = Passes.parse("remove-dropout,canonicalize,fold-batchnorm,compose-linear",
+                ConversionOptions.defaults());
+        return new PassManager(prefix, IrDumps.NONE).run(ann, CompilationInputs.none()).graph().nodes().keySet()
+                .stream().anyMatch(name -> name.endsWith(".positive"));
+    }
+
+    private static boolean weighted(Node node) {
+        return node instanceof Conv2d || node instanceof Dense;
     }
 
     /** Like {@link ConfigurationProperties#randomCase}, with what the reference runs: analog input, no EMA gates. */
