@@ -52,26 +52,16 @@ import org.snnc.compiler.ir.Weights;
  * IR rank is r is IR axis a − 1, and a negative ONNX axis a means a + r + 1.
  *
  * <p>This class holds the value table (what each ONNX name stands for: {@link OnnxValue}), the parameters, shapes
- * and emission, and dispatches each node by operator type to its lowering: {@link WindowLowering} (Conv, pools, Pad,
- * ReduceMean), {@link DenseLowering} (Gemm, MatMul, Add), {@link AffineLowering} (per-channel maps by constants),
- * {@link ReshapeLowering} (Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat) and {@link ConstantLowering}
- * (operators evaluated on constants); the one-operand operators are here.
+ * and emission, and dispatches each node by operator type, through {@link OnnxOperators}' table, to its lowering:
+ * {@link WindowLowering} (Conv, pools, Pad, ReduceMean), {@link DenseLowering} (Gemm, MatMul, Add),
+ * {@link AffineLowering} (per-channel maps by constants), {@link ReshapeLowering} (Flatten, Reshape, Squeeze,
+ * Unsqueeze, Transpose, Concat) and {@link ConstantLowering} (operators evaluated on constants); the one-operand
+ * operators are here.
  *
  * <p>Every problem is collected: a node that cannot be lowered is reported, its outputs are marked broken, and the
  * nodes that read them are still checked for their own problems but not reported again for the broken operand.
  */
 final class OnnxLowering {
-
-    /** The operators the importer accepts, as the E0401 message lists them. */
-    static final String SUPPORTED = "Add, AveragePool, BatchNormalization, Concat, Constant, Conv, Dropout, Flatten, "
-            + "Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, ReduceMean, Relu, Clip(0, m), Reshape, Softmax, Squeeze "
-            + "(and Pad into a conv or pool; Add, Sub, Mul, Div by constants and Gather, Unsqueeze of channels, folded "
-            + "into the layer that reads them; Transpose of the input or before a flatten; Shape, Gather, Unsqueeze, "
-            + "ConstantOfShape, Slice, Transpose, Cast when they compute a constant)";
-
-    /** Activations that rate-coded conversion cannot reproduce, refused by name with the reason. */
-    private static final Set<String> NONLINEARITIES = Set.of("LeakyRelu", "PRelu", "Sigmoid", "HardSigmoid", "Tanh",
-            "Elu", "Selu", "Celu", "Gelu", "Erf", "Softplus", "Softsign", "HardSwish", "Mish", "ThresholdedRelu");
 
     /** The Transpose perm that takes N×H×W×C to N×C×H×W. */
     private static final long[] CHANNELS_FIRST = {0, 3, 1, 2};
@@ -240,46 +230,16 @@ final class OnnxLowering {
         errorsBeforeNode = errorCount();
         if (!isDefaultDomain(n.proto())) {
             diagnostics.report(DiagnosticCode.ONNX_UNSUPPORTED_OPERATOR, span, n.proto().getDomain() + "."
-                    + n.opType(), n.label(), SUPPORTED);
+                    + n.opType(), n.label(), OnnxOperators.supportedMessage());
         } else {
-            switch (n.opType()) {
-                case "Add" -> dense.add(n);
-                case "BatchNormalization" -> batchNorm(n);
-                case "Cast" -> constants.cast(n);
-                case "Concat" -> reshapes.concat(n);
-                case "Constant" -> constants.constantNode(n);
-                case "ConstantOfShape" -> constants.constantOfShape(n);
-                case "Conv" -> windows.conv(n);
-                case "Div" -> affine.arithmetic(n, AffineView.Arithmetic.DIV);
-                case "Dropout" -> dropout(n);
-                case "Flatten" -> reshapes.flatten(n);
-                case "Gather" -> constants.gather(n);
-                case "Gemm" -> dense.gemm(n);
-                case "GlobalAveragePool" -> windows.globalAveragePool(n);
-                case "Identity" -> identity(n);
-                case "MatMul" -> dense.matMul(n);
-                case "MaxPool", "AveragePool" -> windows.pool(n);
-                case "Mul" -> affine.arithmetic(n, AffineView.Arithmetic.MUL);
-                case "Pad" -> windows.pad(n);
-                case "ReduceMean" -> windows.reduceMean(n);
-                case "Relu" -> relu(n);
-                case "Clip" -> clip(n);
-                case "Reshape" -> reshapes.reshape(n);
-                case "Shape" -> constants.shapeOperator(n);
-                case "Slice" -> constants.slice(n);
-                case "Softmax" -> softmax(n);
-                case "Squeeze" -> reshapes.squeeze(n);
-                case "Sub" -> affine.arithmetic(n, AffineView.Arithmetic.SUB);
-                case "Transpose" -> reshapes.transpose(n);
-                case "Unsqueeze" -> reshapes.unsqueeze(n);
-                default -> {
-                    if (NONLINEARITIES.contains(n.opType())) {
-                        diagnostics.report(DiagnosticCode.ONNX_NONLINEARITY, span, n.opType(), n.label(), n.opType());
-                    } else {
-                        diagnostics.report(DiagnosticCode.ONNX_UNSUPPORTED_OPERATOR, span, n.opType(), n.label(),
-                                SUPPORTED);
-                    }
-                }
+            Optional<OnnxOperators.Operator> operator = OnnxOperators.of(n.opType());
+            if (operator.isPresent()) {
+                operator.get().lowering().accept(this, n);
+            } else if (OnnxOperators.NONLINEARITIES.contains(n.opType())) {
+                diagnostics.report(DiagnosticCode.ONNX_NONLINEARITY, span, n.opType(), n.label(), n.opType());
+            } else {
+                diagnostics.report(DiagnosticCode.ONNX_UNSUPPORTED_OPERATOR, span, n.opType(), n.label(),
+                        OnnxOperators.supportedMessage());
             }
         }
         for (String out : n.outputs()) {
@@ -292,7 +252,7 @@ final class OnnxLowering {
     // ---------------------------------------------------------------- operators of one activation
 
     /** Identity adds no node: its output becomes another name for its operand (activation or constant). */
-    private void identity(OnnxNode n) {
+    void identity(OnnxNode n) {
         if (n.input(0).isEmpty()) {
             n.unsupported("operand 1 is missing");
             return;
@@ -301,7 +261,7 @@ final class OnnxLowering {
         n.output(0).ifPresent(out -> values.put(out, value));
     }
 
-    private void relu(OnnxNode n) {
+    void relu(OnnxNode n) {
         String x = activation(n, 0);
         if (x != null) {
             emit(n, name -> new Relu(name, x, span));
@@ -314,7 +274,7 @@ final class OnnxLowering {
      * (earlier opsets). Any other lower bound is refused: a spiking neuron's rate is a relu's, never below 0 nor
      * above it.
      */
-    private void clip(OnnxNode n) {
+    void clip(OnnxNode n) {
         String x = activation(n, 0);
         double min = clipBound(n, 1, "min", Double.NEGATIVE_INFINITY);
         double max = clipBound(n, 2, "max", Double.POSITIVE_INFINITY);
@@ -347,7 +307,7 @@ final class OnnxLowering {
         return value.get(0);
     }
 
-    private void batchNorm(OnnxNode n) {
+    void batchNorm(OnnxNode n) {
         String x = activation(n, 0);
         Constant gamma = required(n, 1, "scale");
         Constant beta = required(n, 2, "bias B");
@@ -377,7 +337,7 @@ final class OnnxLowering {
         emit(n, name -> new BatchNorm(name, x, epsilon, g, bt, mu, var, span));
     }
 
-    private void softmax(OnnxNode n) {
+    void softmax(OnnxNode n) {
         String x = activation(n, 0);
         long axis = n.intAttribute("axis", opset >= 13 ? -1 : 1);
         if (x == null || failed()) {
@@ -400,7 +360,7 @@ final class OnnxLowering {
     }
 
     /** Dropout is the identity at inference; the IR keeps the node with its training ratio. */
-    private void dropout(OnnxNode n) {
+    void dropout(OnnxNode n) {
         String x = activation(n, 0);
         double ratio = 0.5;
         if (opset < 12) {
