@@ -170,6 +170,20 @@ class Dilated(ConvDense):
         return self.fc(torch.flatten(x, 1))
 
 
+class OptionAShortcut(ConvDense):
+    """He et al.'s option A shortcut: every other row and column, channels zero-padded on both sides, added to a
+    stride-2 conv; then a slice of every other channel from 1."""
+
+    def __init__(self):
+        super().__init__(nn.Conv2d(2, 4, 3, padding=1), 4 * 4 * 4, 3)
+        self.down = nn.Conv2d(4, 8, 3, stride=2, padding=1)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))                                          # 4 x 7 x 7
+        x = F.relu(self.down(x) + F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, 2, 2)))  # 8 x 4 x 4
+        return self.fc(torch.flatten(x[:, 1::2], 1))
+
+
 class InvertedResidual(nn.Module):
     """mobilenet_v2's block: 1x1 expansion, BN, ReLU6; depthwise 3x3, BN, ReLU6; 1x1 projection, BN, no activation."""
 
@@ -223,6 +237,7 @@ MODELS = {
     "relu6": (Relu6Net, (4, 2, 5, 5), 8),
     "dilated": (Dilated, (4, 2, 7, 9), 9),
     "linear_bottlenecks": (LinearBottlenecks, (4, 1, 12, 12), 10),
+    "option_a_shortcut": (OptionAShortcut, (4, 2, 7, 7), 11),
 }
 
 

@@ -31,8 +31,9 @@ import org.snnc.compiler.ir.Window2d;
  *       written in full (K[f,c,…] = 0 outside f's group):
  *       <ul>
  *         <li>dense ∘ dense: W = W_L·W_V, b = W_L·b_V + b_L;</li>
- *         <li>L a 1×1 conv of stride 1 and no padding: K[f,c,u,v] = Σ_m W_L[f,m]·K_V[m,c,u,v], V's window,
- *             b = W_L·b_V + b_L;</li>
+ *         <li>L a 1×1 conv with no padding, of stride (a, b): K[f,c,u,v] = Σ_m W_L[f,m]·K_V[m,c,u,v] with V's
+ *             kernel and padding and the stride (a·s_H, b·s_W), s V's (it reads every a-th row of V's output, which
+ *             is V's window moved a·s_H rows; ⌊⌊n/s⌋/a⌋ = ⌊n/(a·s)⌋ keeps the size), b = W_L·b_V + b_L;</li>
  *         <li>V a 1×1 conv of stride 1 and no padding: K[f,c,u,v] = Σ_m K_L[f,m,u,v]·W_V[m,c], L's window,
  *             b[f] = b_L[f] + Σ_{m,u,v} K_L[f,m,u,v]·b_V[m];</li>
  *         <li>V an affine a·x + s: K[f,c,…] = K_L[f,c,…]·a[c] in L's own grouping,
@@ -196,8 +197,13 @@ public final class ComposeLinear implements Pass {
             return composeAffine(builder, reader, affine);
         }
         if (reader instanceof Conv2d outer && value instanceof Conv2d inner) {
-            if (pointwise(outer.window())) {
-                return Optional.of(composeConv(builder, outer, inner, inner.window(), true));
+            Window2d outerWindow = outer.window();
+            boolean outerOneByOne = outerWindow.kernelH() == 1 && outerWindow.kernelW() == 1;
+            if (outerOneByOne && outerWindow.padding().equals(Padding.NONE)) {
+                Window2d window = inner.window();
+                return Optional.of(composeConv(builder, outer, inner, new Window2d(window.kernelH(), window.kernelW(),
+                        window.strideH() * outerWindow.strideH(), window.strideW() * outerWindow.strideW(),
+                        window.padding()), true));
             }
             if (pointwise(inner.window()) && (outer.window().padding().equals(Padding.NONE) || inner.bias().isEmpty()
                     || allZero(values(builder, inner.bias().get())))) {
@@ -238,9 +244,10 @@ public final class ComposeLinear implements Pass {
     }
 
     /**
-     * outer ∘ inner for two convolutions one of which is pointwise: with {@code outerPointwise} the outer one, so
-     * the result has inner's window, else the inner one, so it has outer's. The bias term sums the outer kernel over
-     * its taps, which the caller allows only when no tap reads padding or the inner bias is zero.
+     * outer ∘ inner for two convolutions one of which is 1×1: with {@code outerPointwise} the outer one, so the
+     * result has inner's kernel, else the inner one, so it has outer's; {@code window} is the result's. The bias
+     * term sums the outer kernel over its taps, which the caller allows only when no tap reads padding or the inner
+     * bias is zero.
      */
     private static Conv2d composeConv(GraphBuilder builder, Conv2d outer, Conv2d inner, Window2d window,
             boolean outerPointwise) {

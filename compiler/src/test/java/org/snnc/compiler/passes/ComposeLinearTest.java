@@ -129,6 +129,7 @@ class ComposeLinearTest {
             @ForAll boolean depthwise,
             @ForAll @IntRange(min = 1, max = 3) int outerKernel,
             @ForAll @IntRange(min = 0, max = 1) int outerPad,
+            @ForAll @IntRange(min = 1, max = 2) int outerStride,
             @ForAll boolean withBias,
             @ForAll long seed) {
         String bias = withBias ? ", bias=\"v.b\"" : "";
@@ -145,8 +146,8 @@ class ComposeLinearTest {
                 "c = conv2d(x, filters=4, kernel=1, weight=\"c.w\", bias=\"c.b\")",
                 "h = relu(c)",
                 value,
-                "o = conv2d(v, filters=3, kernel=" + outerKernel + ", padding=" + outerPad
-                        + ", weight=\"o.w\", bias=\"o.b\")",
+                "o = conv2d(v, filters=3, kernel=" + outerKernel + ", stride=" + outerStride + ", padding="
+                        + outerPad + ", weight=\"o.w\", bias=\"o.b\")",
                 "output r = relu(o)",
                 "")), seed);
         Graph rewritten = run(pass, graph);

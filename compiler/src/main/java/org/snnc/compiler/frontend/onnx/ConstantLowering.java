@@ -43,30 +43,41 @@ final class ConstantLowering {
     }
 
     /** Slice of a constant, with starts, ends, axes and steps as operands (opset 10 on) or attributes. */
-    void slice(OnnxNode n) {
-        Constant data = foldOperand(n, 0);
-        long[] starts;
-        long[] ends;
-        long[] axes;
-        long[] steps = null;
+    /** A Slice's operands: starts, ends, and the optional axes and steps (null when absent). */
+    record SliceRanges(long[] starts, long[] ends, long[] axes, long[] steps) {
+    }
+
+    /** The ranges of Slice node {@code n}: constant operands 1 to 4 (opset ≥ 10) or attributes; null when absent. */
+    SliceRanges sliceRanges(OnnxNode n) {
         if (lowering.opset >= 10) {
-            starts = lowering.longsOf(lowering.required(n, 1, "starts"));
-            ends = lowering.longsOf(lowering.required(n, 2, "ends"));
-            axes = n.input(3).isPresent() ? lowering.longsOf(lowering.constant(n, 3)) : null;
-            steps = n.input(4).isPresent() ? lowering.longsOf(lowering.constant(n, 4)) : null;
-        } else {
-            starts = n.intsAttribute("starts").orElse(null);
-            ends = n.intsAttribute("ends").orElse(null);
-            axes = n.intsAttribute("axes").orElse(null);
-            if (starts == null || ends == null) {
-                n.unsupported("it has no starts or ends");
-            }
+            return new SliceRanges(lowering.longsOf(lowering.required(n, 1, "starts")),
+                    lowering.longsOf(lowering.required(n, 2, "ends")),
+                    n.input(3).isPresent() ? lowering.longsOf(lowering.constant(n, 3)) : null,
+                    n.input(4).isPresent() ? lowering.longsOf(lowering.constant(n, 4)) : null);
         }
-        if (data == null || lowering.failed()) {
+        long[] starts = n.intsAttribute("starts").orElse(null);
+        long[] ends = n.intsAttribute("ends").orElse(null);
+        if (starts == null || ends == null) {
+            n.unsupported("it has no starts or ends");
+            return null;
+        }
+        return new SliceRanges(starts, ends, n.intsAttribute("axes").orElse(null), null);
+    }
+
+    /** A Slice of a constant, evaluated; one of an activation is a selection ({@link SelectionLowering}). */
+    void slice(OnnxNode n) {
+        if (n.input(0).map(in -> lowering.lookup(in, n)).orElse(OnnxValue.BROKEN) instanceof Activation) {
+            lowering.selections.slice(n);
+            return;
+        }
+        Constant data = foldOperand(n, 0);
+        SliceRanges ranges = sliceRanges(n);
+        if (data == null || ranges == null || lowering.failed()) {
             return;
         }
         try {
-            lowering.bindConstant(n, ConstantFolding.slice(data.data(), starts, ends, axes, steps));
+            lowering.bindConstant(n, ConstantFolding.slice(data.data(), ranges.starts(), ranges.ends(), ranges.axes(),
+                    ranges.steps()));
         } catch (ConstantFolding.FoldException e) {
             n.unsupported(e.getMessage());
         }

@@ -95,6 +95,7 @@ final class OnnxLowering {
     final AffineLowering affine = new AffineLowering(this);
     final DenseLowering dense = new DenseLowering(this);
     final ConstantLowering constants = new ConstantLowering(this);
+    final SelectionLowering selections = new SelectionLowering(this);
 
     OnnxLowering(ModelProto model, String graphName, SourceSpan span, OnnxImportOptions options) {
         this.graph = model.getGraph();

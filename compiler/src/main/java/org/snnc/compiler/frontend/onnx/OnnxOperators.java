@@ -74,13 +74,15 @@ final class OnnxOperators {
             new Operator("MaxPool", Fate.LAYER, "2-D, ceil_mode too", (l, n) -> l.windows.pool(n)),
             new Operator("Mul", Fate.FOLDED, "by a constant", (l, n) -> l.affine.arithmetic(n,
                     AffineView.Arithmetic.MUL)),
-            new Operator("Pad", Fate.FOLDED, "constant 0, into the conv or pool after it", (l, n) -> l.windows.pad(n)),
+            new Operator("Pad", Fate.FOLDED, "constant 0: of H and W into the conv or pool after it; of channels "
+                    + "alone, a selecting 1×1 conv", (l, n) -> l.windows.pad(n)),
             new Operator("ReduceMean", Fate.LAYER, "over H and W, a global average pool",
                     (l, n) -> l.windows.reduceMean(n)),
             new Operator("Relu", Fate.LAYER, "", OnnxLowering::relu),
             new Operator("Reshape", Fate.LAYER, "one that flattens", (l, n) -> l.reshapes.reshape(n)),
             new Operator("Shape", Fate.CONSTANT, "", (l, n) -> l.constants.shapeOperator(n)),
-            new Operator("Slice", Fate.CONSTANT, "", (l, n) -> l.constants.slice(n)),
+            new Operator("Slice", Fate.LAYER, "of an activation's channels, or of its rows and columns from 0 by a "
+                    + "step, a selecting 1×1 conv; of constants evaluated", (l, n) -> l.constants.slice(n)),
             new Operator("Softmax", Fate.LAYER, "the output", OnnxLowering::softmax),
             new Operator("Squeeze", Fate.LAYER, "a reshape", (l, n) -> l.reshapes.squeeze(n)),
             new Operator("Sub", Fate.FOLDED, "by a constant", (l, n) -> l.affine.arithmetic(n,

@@ -75,7 +75,8 @@ final class WindowLowering {
             return;
         }
         Optional<long[]> kernel = n.intsAttribute("kernel_shape");
-        if (kernel.isPresent() && !Arrays.equals(kernel.get(), new long[] {given.shape().dim(2), given.shape().dim(3)})) {
+        long[] weightKernel = {given.shape().dim(2), given.shape().dim(3)};
+        if (kernel.isPresent() && !Arrays.equals(kernel.get(), weightKernel)) {
             n.unsupported("kernel_shape " + Arrays.toString(kernel.get()) + " disagrees with weight '"
                     + w.onnxName() + "' of shape " + w.data().dimsText());
             return;
@@ -459,11 +460,14 @@ final class WindowLowering {
         String output = n.output(0).orElse("");
         List<Integer> users = lowering.readers.getOrDefault(output, List.of());
         NodeProto reader = users.size() == 1 ? lowering.graph.getNode(users.get(0)) : null;
-        if (begin[0] != 0 || end[0] != 0 || begin[1] != 0 || end[1] != 0) {
-            n.unsupported("pads " + Arrays.toString(pads) + " pad the batch or channel axis; snnc folds padding of "
-                    + "H and W only");
+        boolean channelsOnly = begin[2] == 0 && end[2] == 0 && begin[3] == 0 && end[3] == 0;
+        if (begin[0] != 0 || end[0] != 0 || !channelsOnly && (begin[1] != 0 || end[1] != 0)) {
+            n.unsupported("pads " + Arrays.toString(pads) + " pad the batch axis, or the channels with H or W; snnc "
+                    + "folds padding of H and W, and pads channels alone");
         } else if (Arrays.stream(pads).anyMatch(p -> p < 0 || p > Integer.MAX_VALUE)) {
             n.unsupported("pads " + Arrays.toString(pads) + " crop; snnc folds non-negative padding only");
+        } else if (begin[1] != 0 || end[1] != 0) {
+            lowering.selections.channelPad(n, x, in.get(), begin[1], end[1]);
         } else if (reader == null || lowering.graphOutputs.contains(output) || !lowering.isDefaultDomain(reader)
                 || !PADDED_WINDOWS.contains(reader.getOpType()) || !reader.getInput(0).equals(output)) {
             NodeProto first = users.isEmpty() ? null : lowering.graph.getNode(users.get(0));

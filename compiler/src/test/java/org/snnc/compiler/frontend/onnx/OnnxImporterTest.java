@@ -459,6 +459,28 @@ class OnnxImporterTest {
         assertTrue(errors.get(1).message().contains("Tanh (node 't')"), errors.get(1).message());
     }
 
+    /**
+     * A slice of an activation is a selecting 1×1 conv: x [2,5,5], rows 0, 2, 4 and channel 1 give weight [[0, 1]]
+     * at stride (2, 1). Keeping rows 1 … 4 crops, which no convolution does, and is refused naming the range.
+     */
+    @Test
+    void aSliceOfAnActivationSelectsByAStrideAndRefusesToCrop() {
+        OnnxModelBuilder strided = OnnxModelBuilder.model().input("x", 1, 2, 5, 5).output("y", 1, 1, 3, 5)
+                .int64s("starts", 0, 1).int64s("ends", Long.MAX_VALUE, 2).int64s("axes", 2, 1).int64s("steps", 2, 1);
+        Graph g = lower(strided.node("Slice", "s", List.of("x", "starts", "ends", "axes", "steps"), "y").done());
+        assertEquals(List.of("input", "conv2d"), operators(g));
+        Conv2d selection = (Conv2d) g.nodeList().get(1);
+        assertEquals(new Window2d(1, 1, 2, 1, Padding.NONE), selection.window());
+        assertArrayEquals(new double[] {0, 1}, values(g, selection.weight().key()), 0);
+
+        OnnxModelBuilder cropped = OnnxModelBuilder.model().input("x", 1, 2, 5, 5).output("y", 1, 2, 4, 5)
+                .int64s("starts", 1).int64s("ends", 5).int64s("axes", 2);
+        List<Diagnostic> errors = errors(cropped.node("Slice", "s", List.of("x", "starts", "ends", "axes"), "y")
+                .done());
+        assertEquals(List.of("E0402"), ids(errors));
+        assertTrue(errors.get(0).message().contains("keeps [1, 5) by 1 of axis 2"), errors.get(0).message());
+    }
+
     @Test
     void operatorsOfOtherDomainsAreUnsupported() {
         List<Diagnostic> errors = errors(OnnxModelBuilder.model().input("x", 1, 4).output("y", 1, 4)
@@ -593,10 +615,22 @@ class OnnxImporterTest {
         assertEquals(new Padding(1, 2, 0, 1), ((Conv2d) axes.node("y")).window().padding());
     }
 
+    /** One zero channel before two: output channel o reads input channel o − 1, weight [[0, 0], [1, 0], [0, 1]]. */
     @Test
-    void aPadOfChannelsIsRefused() {
-        assertRefused(padded(new long[] {0, 1, 0, 0, 0, 0, 0, 0}, b -> b, "Conv"), "/pad/Pad",
-                "pad the batch or channel axis");
+    void aPadOfChannelsAloneIsASelectingConv() {
+        Graph g = lower(OnnxModelBuilder.model().input("x", 1, 2, 4, 4).output("y", 1, 3, 4, 4)
+                .int64s("pads", 0, 1, 0, 0, 0, 0, 0, 0)
+                .node("Pad", "/pad/Pad", List.of("x", "pads"), "y").done());
+        assertEquals(List.of("input", "conv2d"), operators(g));
+        Conv2d selection = (Conv2d) g.nodeList().get(1);
+        assertEquals(3, selection.filters());
+        assertArrayEquals(new double[] {0, 0, 1, 0, 0, 1}, values(g, selection.weight().key()), 0);
+    }
+
+    @Test
+    void aPadOfChannelsWithRowsIsRefused() {
+        assertRefused(padded(new long[] {0, 1, 1, 0, 0, 0, 0, 0}, b -> b, "Conv"), "/pad/Pad",
+                "pad the batch axis, or the channels with H or W");
     }
 
     @Test

@@ -50,7 +50,8 @@ class OnnxTorchFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pad_conv_pools", "normalized", "normalized_padded", "transform_input", "nhwc",
-        "reduce_mean", "batch8", "ceil_pools", "relu6", "dilated", "linear_bottlenecks"})
+        "reduce_mean", "batch8", "ceil_pools", "relu6", "dilated", "linear_bottlenecks",
+        "option_a_shortcut"})
     void importedModelComputesTorchsOutputs(String model) {
         Graph graph = load(model);
         Map<String, NpyArray> recorded = NpzReader.read(fixture(model + ".npz"));
