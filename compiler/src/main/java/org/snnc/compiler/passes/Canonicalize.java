@@ -31,6 +31,12 @@ import org.snnc.compiler.ir.Window2d;
  *       max_w min(max(0, x), m) (m = +∞ for a plain relu). This
  *       puts the relu on the weighted layer, where it becomes an IF population, and the maxpool on spikes, where it
  *       becomes a gate.</li>
+ *   <li>{@code maxpool_b(maxpool_a(x)) → maxpool(x)}: a max over maxes is the max over the union of the windows, which
+ *       is one window per axis of kernel k_a + (k_b − 1)·s_a, stride s_a·s_b and leading padding p_a + p_b·s_a, its
+ *       trailing padding the least that keeps b's output size (GoogLeNet's branch pool reading the pool before its
+ *       inception block). The union is that whole window only when a's windows leave no gaps (k_a ≥ s_a), and when b
+ *       pads its end only if a's last window reaches x's end (else the union would skip rows the window holds); the
+ *       rule applies only then, and when the window needs no cropping.</li>
  *   <li>{@code maxpool(concat(a, b, …)) → concat(maxpool(a), maxpool(b), …)}, and alike for avgpool, since pooling
  *       works channel by channel and concat joins channels: each slice of the output pools its own operand. So a
  *       gate pools one population's spikes, as the chip's gate units do (GoogLeNet's and Inception's pools after
@@ -94,6 +100,14 @@ public final class Canonicalize implements Pass {
                     && graph.users(pool.name()).size() == 1) {
                 return Optional.of((g, ctx) -> swap(g, relu, pool, ctx));
             }
+            if (node instanceof MaxPool outer && graph.node(outer.input()) instanceof MaxPool inner) {
+                Shape x = shapes.get(inner.input());
+                Optional<Window2d> union = x == null ? Optional.empty()
+                        : unionWindow(inner.window(), outer.window(), x.dim(1), x.dim(2));
+                if (union.isPresent()) {
+                    return Optional.of((g, ctx) -> poolOnce(g, outer, inner, union.get(), ctx));
+                }
+            }
             if ((node instanceof MaxPool || node instanceof AvgPool)
                     && graph.node(node.inputs().get(0)) instanceof Concat concat) {
                 return Optional.of((g, ctx) -> poolEachOperand(g, node, concat, ctx));
@@ -111,6 +125,48 @@ public final class Canonicalize implements Pass {
         Window2d unit = new Window2d(1, 1, 1, 1, Padding.NONE);
         return node instanceof AvgPool pool && pool.window().equals(unit)
                 || node instanceof MaxPool maxPool && maxPool.window().equals(unit);
+    }
+
+    /** The window of maxpool_b(maxpool_a(·)) over an h × w map, when the class comment's conditions hold. */
+    static Optional<Window2d> unionWindow(Window2d a, Window2d b, int h, int w) {
+        int[] rows = unionAxis(a.kernelH(), a.strideH(), a.padding().top(), a.padding().bottom(), b.kernelH(),
+                b.strideH(), b.padding().top(), b.padding().bottom(), h);
+        int[] cols = unionAxis(a.kernelW(), a.strideW(), a.padding().left(), a.padding().right(), b.kernelW(),
+                b.strideW(), b.padding().left(), b.padding().right(), w);
+        if (rows == null || cols == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Window2d(rows[0], cols[0], rows[1], cols[1],
+                new Padding(rows[2], cols[2], rows[3], cols[3])));
+    }
+
+    /** {kernel, stride, leading pad, trailing pad} of the union along one axis of extent n, or null. */
+    private static int[] unionAxis(int ka, int sa, int pa, int qa, int kb, int sb, int pb, int qb, int n) {
+        int innerOut = Math.floorDiv(n + pa + qa - ka, sa) + 1;
+        int outerOut = Math.floorDiv(innerOut + pb + qb - kb, sb) + 1;
+        boolean reachesEnd = (innerOut - 1) * sa - pa + ka >= n;
+        if (ka < sa || innerOut < 1 || outerOut < 1 || qb > 0 && !reachesEnd) {
+            return null;
+        }
+        int kernel = ka + (kb - 1) * sa;
+        int stride = sa * sb;
+        int lead = pa + pb * sa;
+        int trail = (outerOut - 1) * stride + kernel - n - lead;
+        if (trail < 0 || Math.floorDiv(n + lead + trail - kernel, stride) + 1 != outerOut) {
+            return null;
+        }
+        return new int[] {kernel, stride, lead, trail};
+    }
+
+    /** Replaces maxpool_b(maxpool_a(x)) by one max pool over x, removing a if nothing else reads it. */
+    private static Graph poolOnce(Graph graph, MaxPool outer, MaxPool inner, Window2d union, PassContext context) {
+        context.count("max-pools-merged", 1);
+        GraphBuilder builder = graph.toBuilder();
+        builder.replace(new MaxPool(outer.name(), inner.input(), union, outer.span()));
+        if (graph.users(inner.name()).size() == 1) {
+            builder.remove(inner.name());
+        }
+        return builder.build();
     }
 
     /** Removes a one-operand identity, making its users read its operand. */

@@ -2,6 +2,7 @@ package org.snnc.compiler.passes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.snnc.compiler.passes.PassFixtures.assertSameFunction;
 import static org.snnc.compiler.passes.PassFixtures.lines;
 import static org.snnc.compiler.passes.PassFixtures.network;
@@ -12,8 +13,15 @@ import static org.snnc.compiler.passes.PassFixtures.statements;
 import static org.snnc.compiler.passes.PassFixtures.statistics;
 
 import java.util.Map;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.Padding;
+import org.snnc.compiler.ir.Window2d;
 
 class CanonicalizeTest {
 
@@ -128,5 +136,59 @@ class CanonicalizeTest {
         assertSameFunction(graph, result, 0, IMAGES);
         assertEquals(Map.of("identities-removed", 2L, "relus-moved-before-maxpool", 2L), statistics(pass, graph));
         assertEquals(result, run(pass, result));
+    }
+
+    /**
+     * GoogLeNet's pattern: maxpool 3×3 stride 2 in ceil mode (one row and column of end padding) over 9×9, then
+     * maxpool 3×3 stride 1 padding 1. The union window has kernel 3 + 2·2 = 7, stride 2, leading padding 0 + 1·2 = 2
+     * and the trailing padding that keeps the 4×4 output: (4 − 1)·2 + 7 − 9 − 2 = 2.
+     */
+    @Test
+    void aMaxPoolOverAMaxPoolIsOnePoolOverTheUnionOfWindows() {
+        Graph graph = network(
+                "input x: f64[1,9,9]",
+                "a = maxpool(x, kernel=3, stride=2, padding=[0,0,1,1])",
+                "output b = maxpool(a, kernel=3, stride=1, padding=1)").build();
+        Graph merged = run(pass, graph);
+        assertEquals(lines("input x: f64[1,9,9]", "output b = maxpool(x, kernel=7, stride=2, padding=2)"),
+                statements(merged));
+        assertSameFunction(graph, merged, 0, Networks.images(4, 81, 5));
+    }
+
+    /**
+     * Random pairs of max pools over random maps: when the rule applies the merged pool computes the same maxima
+     * (exactly, inputs of both signs), and it applies whenever a's windows leave no gaps and b pads no end, the
+     * cases the union window always covers.
+     */
+    @Property(tries = 200)
+    void mergedMaxPoolsComputeTheSameMaxima(
+            @ForAll @IntRange(min = 1, max = 4) int ka, @ForAll @IntRange(min = 1, max = 3) int sa,
+            @ForAll @IntRange(min = 0, max = 1) int pa, @ForAll @IntRange(min = 0, max = 2) int qa,
+            @ForAll @IntRange(min = 1, max = 3) int kb, @ForAll @IntRange(min = 1, max = 2) int sb,
+            @ForAll @IntRange(min = 0, max = 1) int pb, @ForAll @IntRange(min = 0, max = 1) int qb,
+            @ForAll @IntRange(min = 6, max = 11) int size) {
+        Assume.that(pa < ka && qa < ka && pb < kb && qb < kb);
+        Window2d a = new Window2d(ka, ka, sa, sa, new Padding(pa, pa, qa, qa));
+        Window2d b = new Window2d(kb, kb, sb, sb, new Padding(pb, pb, qb, qb));
+        Assume.that(a.outputHeight(size) >= 1 && b.outputHeight(a.outputHeight(size)) >= 1);
+        Graph graph = network(
+                "input x: f64[2," + size + "," + size + "]",
+                "a = maxpool(x, kernel=" + ka + ", stride=" + sa + ", padding=[" + pa + "," + pa + "," + qa + "," + qa
+                        + "])",
+                "output b = maxpool(a, kernel=" + kb + ", stride=" + sb + ", padding=[" + pb + "," + pb + "," + qb
+                        + "," + qb + "])").build();
+        Graph merged = run(pass, graph);
+        boolean applies = merged.nodes().size() == 2;
+        Statistics.collect(applies ? "merged" : "kept");
+        double[][] images = Networks.images(3, 2 * size * size, ka * 1000L + size);
+        for (double[] image : images) {
+            for (int k = 0; k < image.length; k += 2) {
+                image[k] = -image[k];
+            }
+        }
+        assertSameFunction(graph, merged, 0, images);
+        if (ka >= sa && qb == 0) {
+            assertTrue(applies || Canonicalize.unionWindow(a, b, size, size).isEmpty(), "no cropping needed");
+        }
     }
 }
