@@ -224,6 +224,39 @@ class LinearBottlenecks(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+class DenseBlock(nn.Module):
+    """densenet121's pattern, small: a stem, a dense block of three pre-activation layers (batchnorm, relu, 1x1 conv,
+    batchnorm, relu, 3x3 conv) each reading the concat of every feature before it, and a transition (batchnorm, relu,
+    1x1 conv, 2x2 average pool) whose output is a linear value again, then batchnorm, relu, global pool and dense."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 4, 3, padding=1)
+        self.layers = nn.ModuleList()
+        channels = 4
+        for _ in range(3):
+            self.layers.append(nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(), nn.Conv2d(channels, 6, 1),
+                                             nn.BatchNorm2d(6), nn.ReLU(), nn.Conv2d(6, 2, 3, padding=1)))
+            channels += 2
+        self.transition = nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU(), nn.Conv2d(channels, 5, 1),
+                                        nn.AvgPool2d(2))
+        self.norm = nn.BatchNorm2d(5)
+        self.fc = nn.Linear(5, 3)
+        with torch.no_grad():
+            for bn in (m for m in self.modules() if isinstance(m, nn.BatchNorm2d)):
+                bn.weight.uniform_(0.5, 1.5)
+                bn.bias.uniform_(-0.3, 0.3)
+                bn.running_mean.uniform_(-0.2, 0.2)
+                bn.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        features = [self.stem(x)]
+        for layer in self.layers:
+            features.append(layer(torch.cat(features, 1)))
+        x = F.relu(self.norm(self.transition(torch.cat(features, 1))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
 # name: (model, input shape, seed)
 MODELS = {
     "batch8": (Batched, (8, 1, 6, 6), 0),
@@ -238,6 +271,7 @@ MODELS = {
     "dilated": (Dilated, (4, 2, 7, 9), 9),
     "linear_bottlenecks": (LinearBottlenecks, (4, 1, 12, 12), 10),
     "option_a_shortcut": (OptionAShortcut, (4, 2, 7, 7), 11),
+    "dense_block": (DenseBlock, (4, 1, 8, 8), 12),
 }
 
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ConversionCliTest {
 
     private static final List<String> STANDARD_PIPELINE = List.of("remove-dropout", "canonicalize",
-            "fold-batchnorm", "compose-linear", "normalize", "to-spiking", "bias-as-current", "maxpool-gating",
-            "analog-input", "readout");
+            "fold-batchnorm", "fold-affine", "compose-linear", "normalize", "to-spiking", "bias-as-current",
+            "maxpool-gating", "analog-input", "readout");
 
     @TempDir
     Path temp;

@@ -126,26 +126,30 @@ class EmulatorAgreementProperties {
     }
 
     /**
-     * The torch export of a small mobilenet_v2 (compiler/src/test/resources/onnx/linear_bottlenecks.onnx: linear
-     * bottlenecks read by expansions and residual sums, and a padded conv, batchnorm, padded conv pair) compiles for
-     * {@code generic} with u8 pixels: its projections compose into the layers that read them, the pair's value is
-     * split into its positive and negative parts, and the emulator equals the reference spike for spike.
+     * Torch exports of the constructs the conversion rewrites (compiler/src/test/resources/onnx): a small
+     * mobilenet_v2 ({@code linear_bottlenecks}: linear bottlenecks read by expansions and residual sums, and a padded
+     * conv, batchnorm, padded conv pair, whose value is split into its positive and negative parts) and a small
+     * densenet ({@code dense_block}: batchnorms and relus over concats of convolution outputs). Each compiles for
+     * {@code generic} with u8 pixels, and the emulator equals the reference spike for spike.
      */
     @Example
-    void torchLinearBottlenecksAgreeSpikeForSpike() {
-        Path onnx = Locations.root().resolve("compiler/src/test/resources/onnx/linear_bottlenecks.onnx");
-        Graph ann = ModelLoader.load(onnx, PyTorchAgreementTest.MNIST_PIXELS).graph();
-        Case testCase = new Case(0, false, ann, ChipSpecs.load("generic"), "generic", ConversionOptions.defaults(),
-                ChipCompilation.ZERO_RESET_RATIO, Optional.empty());
-        Compiled compiled = ConfigurationProperties.attempt(testCase, 2).compiled().orElseThrow();
-        Set<String> populations = compiled.quantized().nodes().keySet();
-        assertTrue(populations.stream().anyMatch(name -> name.endsWith(".positive")), populations.toString());
-        Random random = new Random(3);
-        long[][] raw = new long[IMAGES][ann.input().shape().size()];
-        for (long[] image : raw) {
-            Arrays.setAll(image, i -> random.nextInt(256));
+    void torchExportsOfLinearChainsAgreeSpikeForSpike() {
+        for (String model : List.of("linear_bottlenecks", "dense_block")) {
+            Path onnx = Locations.root().resolve("compiler/src/test/resources/onnx/" + model + ".onnx");
+            Graph ann = ModelLoader.load(onnx, PyTorchAgreementTest.MNIST_PIXELS).graph();
+            Case testCase = new Case(0, false, ann, ChipSpecs.load("generic"), "generic",
+                    ConversionOptions.defaults(), ChipCompilation.ZERO_RESET_RATIO, Optional.empty());
+            Compiled compiled = ConfigurationProperties.attempt(testCase, 2).compiled().orElseThrow();
+            Set<String> populations = compiled.quantized().nodes().keySet();
+            assertTrue(!model.equals("linear_bottlenecks") || populations.stream()
+                    .anyMatch(name -> name.endsWith(".positive")), populations.toString());
+            Random random = new Random(3);
+            long[][] raw = new long[IMAGES][ann.input().shape().size()];
+            for (long[] image : raw) {
+                Arrays.setAll(image, i -> random.nextInt(256));
+            }
+            agreeSpikeForSpike(new Prepared(testCase, compiled, raw));
         }
-        agreeSpikeForSpike(new Prepared(testCase, compiled, raw));
     }
 
     private static void agreeSpikeForSpike(Prepared prepared) {

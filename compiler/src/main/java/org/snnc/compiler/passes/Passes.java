@@ -27,6 +27,7 @@ public final class Passes {
         passes.put("canonicalize", options -> new Canonicalize());
         passes.put(MAXPOOL_TO_AVGPOOL, options -> new MaxPoolToAvgPool());
         passes.put("fold-batchnorm", options -> new FoldBatchNorm());
+        passes.put("fold-affine", options -> new FoldAffine());
         passes.put("compose-linear", options -> new ComposeLinear());
         passes.put("normalize", options -> new Normalize(options.normalize()));
         passes.put("to-spiking", options -> new ToSpiking(options.reset()));

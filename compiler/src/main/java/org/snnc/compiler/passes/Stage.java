@@ -23,6 +23,8 @@ public enum Stage {
     DROPOUT_FREE("dropout-free", "remove-dropout", "the network holds no dropout"),
     CANONICAL("canonical", "canonicalize", "identities are gone and every relu follows its pooling"),
     BATCHNORM_FOLDED("batchnorm-folded", "fold-batchnorm", "every batchnorm is folded into its layer or made an affine"),
+    AFFINES_FOLDED("affines-folded", "fold-affine",
+            "no affine reads a linear value, and no relu a concat of one"),
     LINEAR_COMPOSED("linear-composed", "compose-linear",
             "no conv2d or dense layer reads a weighted layer, an affine or a sum with no relu between"),
     NORMALIZED("normalized", "normalize", "each layer's activations are scaled by 1/λ so that they rarely exceed 1"),
@@ -73,6 +75,9 @@ public enum Stage {
         }
         if (nodes.stream().noneMatch(BatchNorm.class::isInstance)) {
             stages.add(BATCHNORM_FOLDED);
+        }
+        if (FoldAffine.isFolded(graph)) {
+            stages.add(AFFINES_FOLDED);
         }
         if (ComposeLinear.isComposed(graph)) {
             stages.add(LINEAR_COMPOSED);

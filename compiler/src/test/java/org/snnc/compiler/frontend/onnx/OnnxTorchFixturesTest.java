@@ -51,7 +51,7 @@ class OnnxTorchFixturesTest {
     @ParameterizedTest
     @ValueSource(strings = {"pad_conv_pools", "normalized", "normalized_padded", "transform_input", "nhwc",
         "reduce_mean", "batch8", "ceil_pools", "relu6", "dilated", "linear_bottlenecks",
-        "option_a_shortcut"})
+        "option_a_shortcut", "dense_block"})
     void importedModelComputesTorchsOutputs(String model) {
         Graph graph = load(model);
         Map<String, NpyArray> recorded = NpzReader.read(fixture(model + ".npz"));
