@@ -25,6 +25,17 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def randomize_batchnorms(module, shift):
+    """Random statistics for every batchnorm of module, so that none is the identity torch initializes: gamma in
+    [0.5, 1.5], beta in [-shift, shift], mean in [-0.2, 0.2] and variance in [0.5, 1.5]."""
+    with torch.no_grad():
+        for bn in (m for m in module.modules() if isinstance(m, nn.BatchNorm2d)):
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-shift, shift)
+            bn.running_mean.uniform_(-0.2, 0.2)
+            bn.running_var.uniform_(0.5, 1.5)
+
+
 class ConvDense(nn.Module):
     """A conv and a dense layer, each with torch's seeded random initialization; subclasses add what runs around them."""
 
@@ -212,12 +223,7 @@ class LinearBottlenecks(nn.Module):
         self.linear_pair = nn.Sequential(nn.Conv2d(5, 4, 3, padding=1), nn.BatchNorm2d(4),
                                          nn.Conv2d(4, 6, 3, padding=1))
         self.fc = nn.Linear(6, 3)
-        with torch.no_grad():
-            for bn in (m for m in self.modules() if isinstance(m, nn.BatchNorm2d)):
-                bn.weight.uniform_(0.5, 1.5)
-                bn.bias.uniform_(-0.5, 0.5)
-                bn.running_mean.uniform_(-0.2, 0.2)
-                bn.running_var.uniform_(0.5, 1.5)
+        randomize_batchnorms(self, 0.5)
 
     def forward(self, x):
         x = F.relu6(self.linear_pair(self.blocks(self.stem(x))))
@@ -242,12 +248,7 @@ class DenseBlock(nn.Module):
                                         nn.AvgPool2d(2))
         self.norm = nn.BatchNorm2d(5)
         self.fc = nn.Linear(5, 3)
-        with torch.no_grad():
-            for bn in (m for m in self.modules() if isinstance(m, nn.BatchNorm2d)):
-                bn.weight.uniform_(0.5, 1.5)
-                bn.bias.uniform_(-0.3, 0.3)
-                bn.running_mean.uniform_(-0.2, 0.2)
-                bn.running_var.uniform_(0.5, 1.5)
+        randomize_batchnorms(self, 0.3)
 
     def forward(self, x):
         features = [self.stem(x)]

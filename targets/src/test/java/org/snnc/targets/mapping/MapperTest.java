@@ -106,15 +106,11 @@ class MapperTest {
      */
     @Test
     void multicastSpendsAnOutputAxonPerEventNotPerDestination() {
-        Net net = new Net("fanout", Shape.of(1, 4, 4), 1);
-        net.conv("c1", "x.enc", 1, Window2d.square(1, 1, 0), 1);
-        net.dense("fc", "c1", 8);
-        SynapticNetwork network = net.network("fc");
+        SynapticNetwork network = fanOut();
         CoreResources small = new CoreResources(4, 4096, 4096, 65536, 4);
         for (int width : new int[] {1, 2}) {
-            Routing routing = new Routing(OptionalInt.empty(), true,
-                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width), OptionalInt.empty());
-            Mapping mapping = Mapper.map(network, TestChips.generic(8, small, routing), new GreedyAllocator());
+            Mapping mapping = Mapper.map(network, TestChips.generic(8, small, multicast(width)),
+                    new GreedyAllocator());
             List<CoreMapping> senders = mapping.cores().stream()
                     .filter(core -> core.tiles().get(0).unit().equals("c1")).toList();
             assertEquals(4, senders.size());
@@ -133,20 +129,30 @@ class MapperTest {
      */
     @Test
     void multicastLetsTheSendersTilesGrow() {
-        Net net = new Net("fanout", Shape.of(1, 4, 4), 1);
-        net.conv("c1", "x.enc", 1, Window2d.square(1, 1, 0), 1);
-        net.dense("fc", "c1", 8);
-        SynapticNetwork network = net.network("fc");
+        SynapticNetwork network = fanOut();
         CoreResources narrow = new CoreResources(4, 4096, 4, 65536, 4);
         for (int width : new int[] {1, 2}) {
-            Routing routing = new Routing(OptionalInt.empty(), true,
-                    width == 1 ? OptionalInt.empty() : OptionalInt.of(width), OptionalInt.empty());
-            Mapping mapping = Mapper.map(network, TestChips.generic(16, narrow, routing), new GreedyAllocator());
+            Mapping mapping = Mapper.map(network, TestChips.generic(16, narrow, multicast(width)),
+                    new GreedyAllocator());
             long senderTiles = mapping.cores().stream().flatMap(core -> core.tiles().stream())
                     .filter(tile -> tile.unit().equals("c1")).count();
             assertEquals(8 / width, senderTiles, "multicast " + width);
             MappingInvariants.check(network, mapping);
         }
+    }
+
+    /** x [1,4,4] → c1 = conv 1×1×1 [1,4,4] → fc = dense 8: every element of c1 reaches every piece of fc. */
+    private static SynapticNetwork fanOut() {
+        Net net = new Net("fanout", Shape.of(1, 4, 4), 1);
+        net.conv("c1", "x.enc", 1, Window2d.square(1, 1, 0), 1);
+        net.dense("fc", "c1", 8);
+        return net.network("fc");
+    }
+
+    /** Routing with multicast {@code width}, none for 1. */
+    private static Routing multicast(int width) {
+        return new Routing(OptionalInt.empty(), true, width == 1 ? OptionalInt.empty() : OptionalInt.of(width),
+                OptionalInt.empty());
     }
 
     /**
