@@ -46,7 +46,17 @@ public final class SnncCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, err));
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError full) {
+            // What was allocated is garbage by now; every output file is written whole or not at all, so nothing is
+            // left half-written, and the user can only give the JVM more heap or the command less work.
+            err.printf("snnc: error: out of memory (%s) with a largest heap of %,d MiB; give the JVM more with "
+                    + "SNNC_JAVA_OPTS=-Xmx<size>, or the command less work%n", full.getMessage(),
+                    Runtime.getRuntime().maxMemory() >> 20);
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
     }
 
     private static int report(Exception exception, PrintWriter err) {
