@@ -49,6 +49,15 @@ public final class ChipCompilation {
 
     /** Converts and quantizes {@code graph} with {@code calibration}, then gives the quantized synaptic network. */
     public SynapticNetwork quantize(Graph graph, double[][] calibration, int threads) {
+        Graph quantized = quantizedGraph(graph, calibration, threads);
+        long start = System.nanoTime();
+        SynapticNetwork network = SynapticNetwork.of(quantized);
+        stages.add(new Stage("synaptic network", System.nanoTime() - start));
+        return network;
+    }
+
+    /** Converts and quantizes {@code graph} with {@code calibration}: quantized.snn's graph. */
+    public Graph quantizedGraph(Graph graph, double[][] calibration, int threads) {
         long start = System.nanoTime();
         TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, ConversionOptions.defaults(), graph);
         notes.addAll(adapted.notes());
@@ -62,9 +71,7 @@ public final class ChipCompilation {
         stages.add(new Stage("conversion (" + calibration.length + " calibration images)",
                 quantized - start - quantizeNanos));
         stages.add(new Stage("quantization", quantizeNanos));
-        SynapticNetwork network = SynapticNetwork.of(converted.graph());
-        stages.add(new Stage("synaptic network", System.nanoTime() - quantized));
-        return network;
+        return converted.graph();
     }
 
     /** Places {@code network} with the chip's default allocator; a refusal is a CompilationException. */

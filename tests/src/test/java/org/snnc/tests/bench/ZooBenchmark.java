@@ -26,9 +26,12 @@ import org.snnc.tests.ChipCompilation;
  * used against a lower bound, and config.json's size. A refusal (a {@link CompilationException}) is printed and the
  * next network compiled. Not a test: nothing is asserted.
  *
- * <p>Arguments are {@code NAME[@TARGET]}, NAME one of resnet_dev, vgg28, resnet20, vgg16-cifar, vgg16-imagenet and
- * TARGET a built-in chip, a chip spec path or {@code board} for {@code examples/boards/generic-board.json}
- * (default: {@code generic}, and {@code board} for vgg16-imagenet). Without arguments: resnet_dev, vgg28, resnet20
+ * <p>Arguments are {@code NAME[@TARGET]}, NAME one of resnet_dev, vgg28, resnet20, vgg16-cifar, vgg16-imagenet or
+ * {@code torch:MODEL} (a model of {@code tests/src/test/resources/zoo/export_zoo.py}, exported by
+ * {@code /usr/bin/python3} with torch and imported for u8 pixels), and TARGET a built-in chip, a chip spec path or
+ * {@code board} for {@code examples/boards/generic-board.json} (default: {@code generic}, and {@code board} for
+ * vgg16-imagenet). With {@code --emulate}, each compiled network also runs on the emulator against the float
+ * simulator ({@link EmulatorCheck}). Without arguments: resnet_dev, vgg28, resnet20
  * and vgg16-cifar on generic, and vgg16-cifar on the board. {@code vgg16-imagenet} is written as an ONNX file
  * (about 553 MB, in a temporary folder, deleted afterwards) and imported with the ONNX front end, as a user brings
  * it; give it {@code MAVEN_OPTS=-Xmx4g} or more. Run it from the repository root (DEVELOPERS.md):
@@ -42,6 +45,8 @@ import org.snnc.tests.ChipCompilation;
 public final class ZooBenchmark {
 
     private static final String BOARD = "examples/boards/generic-board.json";
+    private static final String TORCH = "torch:";
+    private static final String EXPORT_ZOO = "tests/src/test/resources/zoo/export_zoo.py";
     private static final List<String> DEFAULT = List.of("resnet_dev", "vgg28", "resnet20", "vgg16-cifar",
             "vgg16-cifar@board");
     private static final int CALIBRATION_IMAGES = 16;
@@ -55,20 +60,25 @@ public final class ZooBenchmark {
         System.out.printf(Locale.ROOT, "java %s, %d processors, max heap %,d MiB%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         List<String> summary = new ArrayList<>();
-        for (String argument : args.length > 0 ? List.of(args) : DEFAULT) {
+        List<String> arguments = new ArrayList<>(args.length > 0 ? List.of(args) : DEFAULT);
+        boolean emulate = arguments.remove("--emulate");
+        for (String argument : arguments) {
             int at = argument.indexOf('@');
             String name = at < 0 ? argument : argument.substring(0, at);
             String target = at >= 0 ? argument.substring(at + 1) : name.equals("vgg16-imagenet") ? "board" : "generic";
-            summary.add(run(name, target.equals("board") ? BOARD : target));
+            summary.add(run(name, target.equals("board") ? BOARD : target, emulate));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-15s %-14s %11s %12s %13s %12s %9s %9s  %s%n", "network", "target", "neurons",
+        System.out.printf(Locale.ROOT, "%-30s %-14s %11s %12s %13s %12s %9s %9s  %s%n", "network", "target", "neurons",
                 "parameters", "cores/bound", "config", "time s", "heap MiB", "result");
         summary.forEach(System.out::println);
     }
 
-    /** Compiles one network and gives its summary line. */
-    private static String run(String name, String target) throws IOException {
+    /**
+     * Compiles one network and gives its summary line; with {@code emulate}, the emulator then runs the configuration
+     * on one image against the float simulator on the quantized graph ({@link EmulatorCheck}).
+     */
+    private static String run(String name, String target, boolean emulate) throws IOException {
         System.out.printf(Locale.ROOT, "%n== %s on %s%n", name, target);
         HeapPeak.reset();
         ChipCompilation compilation = new ChipCompilation(ChipSpecs.load(target));
@@ -79,13 +89,22 @@ public final class ZooBenchmark {
         String config = "-";
         String result = "compiled";
         try {
-            SynapticNetwork network = compilation.quantize(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, SEED),
+            Graph quantized = compilation.quantizedGraph(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, SEED),
                     THREADS);
             graph = null;
+            long start = System.nanoTime();
+            SynapticNetwork network = SynapticNetwork.of(quantized);
+            compilation.record("synaptic network", System.nanoTime() - start);
             neurons = network.populations().stream().mapToLong(p -> p.shape().size()).sum();
             Mapping mapping = compilation.map(network);
+            network = null;
             cores = mapping.cores().size() + "/" + mapping.bounds().total().cores();
-            config = String.format(Locale.ROOT, "%,d", compilation.emit(mapping).length);
+            byte[] bytes = compilation.emit(mapping);
+            mapping = null;
+            config = String.format(Locale.ROOT, "%,d", bytes.length);
+            if (emulate) {
+                result = EmulatorCheck.run(quantized, bytes, compilation, THREADS, SEED);
+            }
         } catch (CompilationException refused) {
             result = "refused: " + refused.diagnostics().get(0).format();
             refused.diagnostics().forEach(diagnostic -> System.out.println("  " + diagnostic.format()));
@@ -102,14 +121,20 @@ public final class ZooBenchmark {
         compilation.notes().forEach(note -> System.out.println("  " + note));
         System.out.printf(Locale.ROOT, "  neurons %,d, parameters %,d, cores used/lower bound %s, "
                 + "config.json %s bytes, peak heap %,d MiB%n", neurons, parameters, cores, config, heap);
-        return String.format(Locale.ROOT, "%-15s %-14s %,11d %,12d %13s %12s %9.1f %,9d  %s", name,
+        return String.format(Locale.ROOT, "%-30s %-14s %,11d %,12d %13s %12s %9.1f %,9d  %s", name,
                 target.equals(BOARD) ? "generic-board" : target, neurons, parameters, cores, config, total / 1e9,
                 heap, result);
     }
 
-    /** The network: built in memory, or for vgg16-imagenet written as ONNX and imported, as a user would. */
+    /**
+     * The network: built in memory; for vgg16-imagenet written as ONNX and imported, as a user would; for
+     * {@code torch:MODEL} exported by torch ({@code export_zoo.py}) and imported.
+     */
     private static Graph build(String name, ChipCompilation compilation) throws IOException {
         long start = System.nanoTime();
+        if (name.startsWith(TORCH)) {
+            return exported(name.substring(TORCH.length()), compilation);
+        }
         if (!name.equals("vgg16-imagenet")) {
             Graph graph = ModelZoo.byName(name, SEED);
             compilation.record("build network", System.nanoTime() - start);
@@ -129,6 +154,36 @@ public final class ZooBenchmark {
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(folder);
+        }
+    }
+
+    /** A model of {@code tests/src/test/resources/zoo/export_zoo.py}, exported by torch and imported for u8 pixels. */
+    private static Graph exported(String model, ChipCompilation compilation) throws IOException {
+        long start = System.nanoTime();
+        Path folder = Files.createTempDirectory("snnc-zoo-benchmark");
+        try {
+            Path log = folder.resolve("export.log");
+            Process export = new ProcessBuilder("/usr/bin/python3", EXPORT_ZOO, folder.toString(), model)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (export.waitFor() != 0) {
+                throw new IOException(EXPORT_ZOO + " could not export " + model + ":\n" + Files.readString(log));
+            }
+            long written = System.nanoTime();
+            compilation.record("export by torch", written - start);
+            Graph graph = ModelLoader.load(folder.resolve(model + ".onnx"), new LoadOptions(false,
+                    new OnnxImportOptions(DType.U8, new Scale(1, 255)))).graph();
+            compilation.record("import ONNX", System.nanoTime() - written);
+            return graph;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while exporting " + model, e);
+        } finally {
+            try (var files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(folder);
         }
     }
 }
