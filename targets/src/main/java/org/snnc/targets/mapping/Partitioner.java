@@ -141,7 +141,7 @@ public final class Partitioner {
         if (!chip.features().splitLayers()) {
             PieceDemand whole = demand(layer, Tile.whole(population.name(), population.shape()));
             if (!fitsSomeCore(whole)) {
-                throw tooBig(population, "", whole);
+                throw tooBig(population, "", whole, "");
             }
             return List.of(whole);
         }
@@ -156,9 +156,14 @@ public final class Partitioner {
             TileGrid smallest = TileGrid.smallest(population, alignment);
             PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(layer, tile))
                     .filter(demand -> !fitsSomeCore(demand)).findFirst().orElseThrow();
+            Optional<GateUnit> uncut = layer.gates().stream().filter(gate -> !tiles(gate.window())).findFirst();
             String what = misfit.tile().size() == 1 ? "one neuron: "
                     : "its smallest tile " + misfit.tile() + ", which keeps the windows of its gate whole: ";
-            throw tooBig(population, what, misfit);
+            String hint = uncut.isEmpty() || misfit.tile().size() == 1 ? "" : "; the windows of max pooling '"
+                    + uncut.get().name() + "' (" + windowText(uncut.get().window()) + ") overlap or are padded, "
+                    + "so a tile holds whole maps: compile with --maxpool-to-avgpool, whose average pooling a tile "
+                    + "may cut";
+            throw tooBig(population, what, misfit, hint);
         }
         return tiles.get();
     }
@@ -276,7 +281,16 @@ public final class Partitioner {
         return true;
     }
 
-    private CompilationException tooBig(Population population, String what, PieceDemand demand) {
+    /** A window as a user wrote it: kernel, stride and padding when there is any. */
+    private static String windowText(Window2d window) {
+        Padding pad = window.padding();
+        return "kernel " + window.kernelH() + "×" + window.kernelW() + ", stride " + window.strideH() + "×"
+                + window.strideW() + (pad.equals(Padding.NONE) ? "" : ", padding " + pad.top() + "," + pad.left()
+                + "," + pad.bottom() + "," + pad.right());
+    }
+
+    /** E0903 for {@code population}: {@code what} did not fit, by the first resource over every core's, then hint. */
+    private CompilationException tooBig(Population population, String what, PieceDemand demand, String hint) {
         CoreUsage usage = demand.alone();
         for (Resource resource : Resource.values()) {
             long largest = chip.coreResources().stream().mapToLong(core -> resource.limit(core, chip.routing()))
@@ -284,7 +298,7 @@ public final class Partitioner {
             if (resource.of(usage) > largest) {
                 return CompilationException.of(DiagnosticCode.LAYER_TOO_BIG, population.span(), population.name(),
                         chip.name(), what + resource.label(chip.memoryModel()) + " " + resource.of(usage)
-                                + " exceeds the largest core's " + largest);
+                                + " exceeds the largest core's " + largest + hint);
             }
         }
         String needs = Arrays.stream(Resource.values())
@@ -293,7 +307,7 @@ public final class Partitioner {
                 .map(resource -> resource.label(chip.memoryModel()) + " " + resource.of(usage))
                 .collect(Collectors.joining(" and "));
         return CompilationException.of(DiagnosticCode.LAYER_TOO_BIG, population.span(), population.name(),
-                chip.name(), what + "no single core has room for " + needs);
+                chip.name(), what + "no single core has room for " + needs + hint);
     }
 
     /** Reports every way the projections into {@code population} break the chip's conv geometry limits. */

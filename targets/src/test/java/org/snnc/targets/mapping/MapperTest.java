@@ -204,7 +204,9 @@ class MapperTest {
         CompilationException tooSmall = assertThrows(CompilationException.class, () -> Mapper.map(network,
                 TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40)), new GreedyAllocator()));
         assertEquals("net.snn:1:1: error: layer 'c1' does not fit target generic: its smallest tile c1[0:1, 0:8, 0:8], "
-                + "which keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40 [E0903]",
+                + "which keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40; the windows of "
+                + "max pooling 'g' (kernel 3×3, stride 2×2, padding 1,1,1,1) overlap or are padded, so a tile holds "
+                + "whole maps: compile with --maxpool-to-avgpool, whose average pooling a tile may cut [E0903]",
                 tooSmall.getMessage());
     }
 
