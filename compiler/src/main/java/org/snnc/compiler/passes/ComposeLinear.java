@@ -2,7 +2,9 @@ package org.snnc.compiler.passes;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.snnc.compiler.ir.Add;
@@ -85,6 +87,7 @@ public final class ComposeLinear implements Pass {
     @Override
     public Graph run(Graph graph, PassContext context) {
         GraphBuilder builder = graph.toBuilder();
+        Map<String, List<String>> splits = new HashMap<>();
         for (Optional<Node> layer = nextLinearReader(builder); layer.isPresent(); layer = nextLinearReader(builder)) {
             Node reader = layer.get();
             Node value = builder.nodes().get(reader.inputs().get(0));
@@ -97,7 +100,7 @@ public final class ComposeLinear implements Pass {
                     builder.replace(composed.get());
                     context.count("layers-composed", 1);
                 } else {
-                    split(builder, reader, value);
+                    split(builder, reader, value, splits);
                     context.count("values-split", 1);
                 }
             }
@@ -141,16 +144,22 @@ public final class ComposeLinear implements Pass {
         builder.replace(new Add(reader.name(), terms, reader.span()));
     }
 
-    /** Replaces L(V) by L(relu(V)) + L₀⁻(relu(V⁻)), reusing V's relus when another reader made them. */
-    private static void split(GraphBuilder builder, Node reader, Node value) {
-        String positive = value.name() + ".positive";
-        String negated = value.name() + ".negated";
-        String negative = value.name() + ".negative";
-        if (!builder.contains(positive)) {
-            builder.insertBefore(reader.name(), new Relu(positive, value.name(), value.span()));
+    /**
+     * Replaces L(V) by L(relu(V)) + L₀⁻(relu(V⁻)), reusing V's relus when another reader made them ({@code parts}: per
+     * split value, its positive and negative relus).
+     */
+    private static void split(GraphBuilder builder, Node reader, Node value, Map<String, List<String>> parts) {
+        List<String> made = parts.computeIfAbsent(value.name(), name -> {
+            String positiveName = builder.freshName(name + ".positive");
+            builder.insertBefore(reader.name(), new Relu(positiveName, name, value.span()));
+            String negated = builder.freshName(name + ".negated");
             builder.insertBefore(reader.name(), copy(builder, value, negated, value.inputs().get(0), -1, true));
-            builder.insertBefore(reader.name(), new Relu(negative, negated, value.span()));
-        }
+            String negativeName = builder.freshName(name + ".negative");
+            builder.insertBefore(reader.name(), new Relu(negativeName, negated, value.span()));
+            return List.of(positiveName, negativeName);
+        });
+        String positive = made.get(0);
+        String negative = made.get(1);
         Node onPositive = copy(builder, reader, builder.freshName(reader.name() + ".positive"), positive, 1, true);
         Node onNegative = copy(builder, reader, builder.freshName(reader.name() + ".negative"), negative, -1, false);
         builder.insertBefore(reader.name(), onPositive);

@@ -11,6 +11,7 @@ import static org.snnc.compiler.passes.PassFixtures.run;
 import static org.snnc.compiler.passes.PassFixtures.shape;
 import static org.snnc.compiler.passes.PassFixtures.statistics;
 
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -79,6 +80,31 @@ class ComposeLinearTest {
         assertValues(new double[] {-2}, parameter(split, "c1.negated", "weight"), EXACT);
         assertValues(new double[] {-1}, parameter(split, "c1.negated", "bias"), EXACT);
         assertSameFunction(padded, split, EXACT, new double[] {1, 2}, new double[] {-1, 0.5});
+    }
+
+    /**
+     * A value two padded 3×3 convs read, whose name already has a ".positive" (a node of the user's): both readers
+     * read the same two new relus, named apart from the user's node.
+     */
+    @Test
+    void twoReadersOfASplitValueShareItsParts() {
+        Graph graph = Networks.withRandomWeights(Networks.parse(String.join("\n",
+                "network shared",
+                "input x: f64[2,4,4]",
+                "v = conv2d(x, filters=2, kernel=3, padding=1, weight=\"v.w\", bias=\"v.b\")",
+                "v.positive = relu(x)",
+                "a = conv2d(v, filters=2, kernel=3, padding=1, weight=\"a.w\", bias=\"a.b\")",
+                "b = conv2d(v, filters=2, kernel=3, padding=1, weight=\"b.w\", bias=\"b.b\")",
+                "s = add(a, b, v.positive)",
+                "output r = relu(s)",
+                "")), 11);
+        Graph split = run(pass, graph);
+        assertEquals(Map.of("values-split", 2L), statistics(pass, graph));
+        List<String> relusOfV = split.nodeList().stream().filter(node -> node instanceof Relu)
+                .map(node -> node.name()).filter(name -> name.startsWith("v.") && !name.equals("v.positive")).toList();
+        assertEquals(List.of("v.positive_1", "v.negative"), relusOfV);
+        assertEquals("x", split.node("v.positive").inputs().get(0));
+        assertSameFunction(graph, split, 1e-12, Networks.images(4, 32, 2));
     }
 
     /**
