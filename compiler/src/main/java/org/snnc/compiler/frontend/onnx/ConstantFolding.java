@@ -127,18 +127,19 @@ final class ConstantFolding {
     }
 
     /**
-     * Slice: along each of {@code axes} (default all, negative counting from the end) keep the indices start,
-     * start + step, … before end, with starts and ends clamped as the specification states (negative ones count
-     * from the end; for a negative step the range runs down to end + 1).
+     * What a Slice keeps along each axis of a tensor of {@code dims}: the first index, the step and the count, as
+     * {@code {first, step, count}} arrays indexed by axis. Along each of {@code axes} (default all, negative counting
+     * from the end) it keeps the indices start, start + step, … before end, with starts and ends clamped as the
+     * specification states (negative ones count from the end; for a negative step the range runs down to end + 1);
+     * every other axis is kept whole.
      */
-    static OnnxConstant slice(OnnxConstant data, long[] starts, long[] ends, long[] axes, long[] steps)
+    static long[][] sliceRanges(long[] dims, long[] starts, long[] ends, long[] axes, long[] steps)
             throws FoldException {
-        int rank = data.rank();
+        int rank = dims.length;
         if (starts.length != ends.length || (axes != null && axes.length != starts.length)
                 || (steps != null && steps.length != starts.length)) {
             throw new FoldException("starts, ends, axes and steps differ in length");
         }
-        long[] dims = data.dims().stream().mapToLong(Long::longValue).toArray();
         long[] first = new long[rank];
         long[] step = new long[rank];
         long[] count = dims.clone();
@@ -165,6 +166,18 @@ final class ConstantFolding {
             first[a] = start;
             step[a] = s;
         }
+        return new long[][] {first, step, count};
+    }
+
+    /** Slice of a constant: the indices {@link #sliceRanges} keeps. */
+    static OnnxConstant slice(OnnxConstant data, long[] starts, long[] ends, long[] axes, long[] steps)
+            throws FoldException {
+        int rank = data.rank();
+        long[] dims = data.dims().stream().mapToLong(Long::longValue).toArray();
+        long[][] ranges = sliceRanges(dims, starts, ends, axes, steps);
+        long[] first = ranges[0];
+        long[] step = ranges[1];
+        long[] count = ranges[2];
         long[] inStrides = strides(dims);
         long size = Arrays.stream(count).reduce(1, Math::multiplyExact);
         double[] out = new double[(int) size];

@@ -1,6 +1,5 @@
 package org.snnc.compiler.frontend.onnx;
 
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.snnc.compiler.ir.Conv2d;
@@ -39,45 +38,40 @@ final class SelectionLowering {
         if (shape.isEmpty() || !lowering.hasRank3(n, shape.get())) {
             return;
         }
-        int[] dims = {1, shape.get().dim(0), shape.get().dim(1), shape.get().dim(2)};
-        long[][] kept = new long[4][];
-        for (int axis = 0; axis < 4; axis++) {
-            kept[axis] = new long[] {0, dims[axis], 1};
-        }
-        long[] starts = ranges.starts();
-        if (ranges.ends().length != starts.length || ranges.axes() != null && ranges.axes().length != starts.length
-                || ranges.steps() != null && ranges.steps().length != starts.length) {
-            n.unsupported("starts, ends, axes and steps differ in length");
+        long[] dims = {1, shape.get().dim(0), shape.get().dim(1), shape.get().dim(2)};
+        long[][] kept;
+        try {
+            kept = ConstantFolding.sliceRanges(dims, ranges.starts(), ranges.ends(), ranges.axes(), ranges.steps());
+        } catch (ConstantFolding.FoldException e) {
+            n.unsupported(e.getMessage());
             return;
         }
-        for (int i = 0; i < starts.length; i++) {
-            long axis = ranges.axes() == null ? i : ranges.axes()[i] < 0 ? ranges.axes()[i] + 4 : ranges.axes()[i];
-            long step = ranges.steps() == null ? 1 : ranges.steps()[i];
-            if (axis < 0 || axis > 3 || step < 1) {
-                n.unsupported("axis " + axis + " with step " + step + "; snnc slices an activation by positive steps");
+        long[] first = kept[0];
+        long[] step = kept[1];
+        long[] count = kept[2];
+        for (int axis = 0; axis < 4; axis++) {
+            if (step[axis] < 1) {
+                n.unsupported("axis " + axis + " with step " + step[axis] + "; snnc slices an activation by "
+                        + "positive steps");
                 return;
             }
-            int d = dims[(int) axis];
-            kept[(int) axis] = new long[] {clamp(starts[i], d), clamp(ranges.ends()[i], d), step};
         }
         for (int axis : new int[] {0, 2, 3}) {
-            long[] range = kept[axis];
-            boolean strided = range[0] == 0 && ceilDiv(range[1], range[2]) == ceilDiv(dims[axis], range[2]);
-            if (axis == 0 ? !Arrays.equals(range, new long[] {0, 1, 1}) : !strided) {
-                n.unsupported("it keeps [" + range[0] + ", " + range[1] + ") by " + range[2] + " of axis " + axis
+            boolean strided = first[axis] == 0 && count[axis] == ceilDiv(dims[axis], step[axis]);
+            if (axis == 0 ? count[0] != 1 || step[0] != 1 : !strided) {
+                long end = count[axis] == 0 ? first[axis] : first[axis] + (count[axis] - 1) * step[axis] + 1;
+                n.unsupported("it keeps [" + first[axis] + ", " + end + ") by " + step[axis] + " of axis " + axis
                         + " (size " + dims[axis] + "); snnc slices an activation's rows and columns only from 0 to "
                         + "the end by a step, and its batch not at all");
                 return;
             }
         }
-        long[] channels = kept[1];
-        int[] source = IntStream.iterate((int) channels[0], c -> c < channels[1], c -> c + (int) channels[2])
-                .toArray();
+        int[] source = IntStream.range(0, (int) count[1]).map(k -> (int) (first[1] + k * step[1])).toArray();
         if (source.length == 0) {
             n.unsupported("it keeps no channel");
             return;
         }
-        select(n, x, shape.get(), source, (int) kept[2][2], (int) kept[3][2]);
+        select(n, x, shape.get(), source, (int) step[2], (int) step[3]);
     }
 
     /** A zero Pad of {@code before} and {@code after} channels of activation {@code x} of {@code shape}. */
@@ -101,11 +95,6 @@ final class SelectionLowering {
         Tensor kernel = Tensor.wrap(Shape.of(source.length, channels, 1, 1), weight);
         lowering.emit(n, name -> new Conv2d(name, x, source.length, new Window2d(1, 1, strideH, strideW,
                 Padding.NONE), 1, lowering.newParam(base + ".selection", kernel), Optional.empty(), lowering.span));
-    }
-
-    /** An ONNX slice bound: negative counts from the end, and the result lies in [0, d]. */
-    private static long clamp(long bound, int d) {
-        return Math.max(0, Math.min(d, bound < 0 ? bound + d : bound));
     }
 
     private static long ceilDiv(long a, long b) {
