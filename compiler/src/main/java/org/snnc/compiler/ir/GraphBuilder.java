@@ -147,6 +147,14 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Removes {@code nodeName} when no node reads it and it is not the output, as a rewrite may leave it. */
+    public GraphBuilder removeIfUnread(String nodeName) {
+        if (!nodeName.equals(output) && nodes.values().stream().noneMatch(node -> node.inputs().contains(nodeName))) {
+            nodes.remove(nodeName);
+        }
+        return this;
+    }
+
     public boolean contains(String nodeName) {
         return nodes.containsKey(nodeName);
     }

@@ -1,5 +1,7 @@
 package org.snnc.compiler.passes;
 
+import static org.snnc.compiler.passes.WeightedLayers.values;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -104,10 +106,7 @@ public final class ComposeLinear implements Pass {
                     context.count("values-split", 1);
                 }
             }
-            if (!value.name().equals(graph.output())
-                    && builder.nodes().values().stream().noneMatch(node -> node.inputs().contains(value.name()))) {
-                builder.remove(value.name());
-            }
+            builder.removeIfUnread(value.name());
         }
         return builder.pruneWeights().build();
     }
@@ -182,11 +181,7 @@ public final class ComposeLinear implements Pass {
         ParamRef weight = scaled(builder, layer.parameters().get("weight"), name + ".weight", sign);
         Optional<ParamRef> bias = Optional.ofNullable(layer.parameters().get("bias")).filter(b -> withBias)
                 .map(b -> scaled(builder, b, name + ".bias", sign));
-        if (layer instanceof Conv2d conv) {
-            return new Conv2d(name, operand, conv.filters(), conv.window(), conv.groups(), weight, bias, conv.span());
-        }
-        Dense dense = (Dense) layer;
-        return new Dense(name, operand, dense.units(), weight, bias, dense.span());
+        return WeightedLayers.rebuilt(layer, name, operand, weight, bias);
     }
 
     private static ParamRef scaled(GraphBuilder builder, ParamRef ref, String base, double sign) {
@@ -324,12 +319,7 @@ public final class ComposeLinear implements Pass {
                 reader.parameters().get("weight").span());
         Optional<ParamRef> newBias = Optional.of(builder.addWeight(reader.name() + ".bias",
                 Tensor.wrap(Shape.of(outputs), b), reader.span()));
-        if (reader instanceof Conv2d conv) {
-            return Optional.of(new Conv2d(conv.name(), affine.input(), conv.filters(), conv.window(), conv.groups(),
-                    newWeight, newBias, conv.span()));
-        }
-        Dense dense = (Dense) reader;
-        return Optional.of(new Dense(dense.name(), affine.input(), dense.units(), newWeight, newBias, dense.span()));
+        return Optional.of(WeightedLayers.rebuilt(reader, reader.name(), affine.input(), newWeight, newBias));
     }
 
     /** A conv's kernel as if ungrouped, [F, C, kH, kW] with zeros outside each filter's group. */
@@ -364,9 +354,5 @@ public final class ComposeLinear implements Pass {
 
     private static Tensor tensor(GraphBuilder builder, ParamRef ref) {
         return builder.weights().get(ref.key()).orElseThrow();
-    }
-
-    private static double[] values(GraphBuilder builder, ParamRef ref) {
-        return tensor(builder, ref).toArray();
     }
 }

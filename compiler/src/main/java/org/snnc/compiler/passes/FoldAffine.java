@@ -1,5 +1,7 @@
 package org.snnc.compiler.passes;
 
+import static org.snnc.compiler.passes.WeightedLayers.values;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -98,10 +100,7 @@ public final class FoldAffine implements Pass {
                 fold(builder, (Affine) node, value);
                 context.count("affines-folded", 1);
             }
-            if (!value.name().equals(graph.output())
-                    && builder.nodes().values().stream().noneMatch(user -> user.inputs().contains(value.name()))) {
-                builder.remove(value.name());
-            }
+            builder.removeIfUnread(value.name());
         }
         return builder.pruneWeights().build();
     }
@@ -212,12 +211,7 @@ public final class FoldAffine implements Pass {
         ParamRef newWeight = builder.addWeight(name + ".weight", Tensor.wrap(weight.shape(), w), weightRef.span());
         Optional<ParamRef> newBias = Optional.of(builder.addWeight(name + ".bias", Tensor.wrap(Shape.of(rows), b),
                 affine.span()));
-        if (layer instanceof Conv2d conv) {
-            return new Conv2d(name, conv.input(), conv.filters(), conv.window(), conv.groups(), newWeight, newBias,
-                    conv.span());
-        }
-        Dense dense = (Dense) layer;
-        return new Dense(name, dense.input(), dense.units(), newWeight, newBias, dense.span());
+        return WeightedLayers.rebuilt(layer, name, layer.inputs().get(0), newWeight, newBias);
     }
 
     /** The conv2d that computes avgpool(conv): see the class comment. */
@@ -284,9 +278,5 @@ public final class FoldAffine implements Pass {
         double[] part = new double[count];
         System.arraycopy(values, first, part, 0, count);
         return part;
-    }
-
-    private static double[] values(GraphBuilder builder, ParamRef ref) {
-        return builder.weights().get(ref.key()).orElseThrow().toArray();
     }
 }

@@ -1,5 +1,7 @@
 package org.snnc.compiler.passes;
 
+import static org.snnc.compiler.passes.WeightedLayers.values;
+
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -90,11 +92,7 @@ public final class FoldBatchNorm implements Pass {
         Optional<ParamRef> newBias = Optional.of(biasRef
                 .map(ref -> builder.rewriteWeight(ref, layer.name() + ".bias", biasTensor))
                 .orElseGet(() -> builder.addWeight(layer.name() + ".bias", biasTensor, bn.span())));
-        Node folded = layer instanceof Conv2d conv
-                ? new Conv2d(conv.name(), conv.input(), conv.filters(), conv.window(), conv.groups(), newWeight,
-                        newBias, conv.span())
-                : new Dense(layer.name(), ((Dense) layer).input(), ((Dense) layer).units(), newWeight, newBias,
-                        layer.span());
+        Node folded = WeightedLayers.rebuilt(layer, layer.name(), layer.inputs().get(0), newWeight, newBias);
         builder.replace(folded).replaceUses(bn.name(), layer.name()).remove(bn.name());
     }
 
@@ -122,9 +120,5 @@ public final class FoldBatchNorm implements Pass {
             s[c] = gamma[c] / Math.sqrt(variance[c] + bn.epsilon());
         }
         return s;
-    }
-
-    private static double[] values(GraphBuilder builder, ParamRef ref) {
-        return builder.weights().get(ref.key()).orElseThrow().toArray();
     }
 }
