@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +47,6 @@ class TorchZooTest {
             "inception_v3_transform_input", "googlenet", "squeezenet1_1", "mobilenet_v2", "densenet121", "alexnet",
             "resnet20_option_a", "resnet20_option_b", "vgg16_cifar");
 
-    private static final String PYTHON = "/usr/bin/python3";
     private static final double RELATIVE_TOLERANCE = 1e-4;
     /** Five times the 3 minutes an export of every model takes on 2 cores, so that only a hung export times out. */
     private static final long EXPORT_TIMEOUT_MINUTES = 15;
@@ -61,33 +57,21 @@ class TorchZooTest {
     @BeforeAll
     static void exportZoo() throws IOException, InterruptedException {
         requirePythonWithTorch();
-        List<String> command = new ArrayList<>(List.of(PYTHON,
-                Locations.testResources().resolve("zoo/export_zoo.py").toString(), zoo.toString()));
-        command.addAll(MODELS);
-        Path log = zoo.resolve("export.log");
-        Process export = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!export.waitFor(EXPORT_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-            export.destroyForcibly();
-            throw new IllegalStateException("export_zoo.py did not finish in " + EXPORT_TIMEOUT_MINUTES
-                    + " minutes; its output:\n" + Files.readString(log));
-        }
-        if (export.exitValue() != 0) {
-            throw new IllegalStateException("export_zoo.py exited with " + export.exitValue() + ":\n"
-                    + Files.readString(log));
-        }
+        ZooExport.export(Locations.testResources().resolve("zoo/export_zoo.py"), zoo, MODELS,
+                EXPORT_TIMEOUT_MINUTES);
     }
 
     /** Fails under CI, and otherwise skips the tests, when {@code /usr/bin/python3} cannot import the exporters. */
     private static void requirePythonWithTorch() throws InterruptedException {
         boolean importable;
         try {
-            Process check = new ProcessBuilder(PYTHON, "-c", "import torch, torchvision, onnx")
+            Process check = new ProcessBuilder(ZooExport.PYTHON, "-c", "import torch, torchvision, onnx")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             importable = check.waitFor() == 0;
         } catch (IOException noPython) {
             importable = false;
         }
-        String missing = PYTHON + " cannot import torch, torchvision and onnx (Debian: python3-torch "
+        String missing = ZooExport.PYTHON + " cannot import torch, torchvision and onnx (Debian: python3-torch "
                 + "python3-torchvision python3-onnx python3-numpy, which .ci/run installs)";
         if (System.getenv("CI") != null && !importable) {
             throw new IllegalStateException("CI needs TorchZooTest's exporter: " + missing);

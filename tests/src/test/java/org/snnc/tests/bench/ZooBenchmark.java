@@ -19,6 +19,7 @@ import org.snnc.targets.mapping.Mapping;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ChipCompilation;
+import org.snnc.tests.ZooExport;
 
 /**
  * Compiles the networks of {@link ModelZoo} for a chip as {@code snnc compile} does (through
@@ -47,6 +48,8 @@ public final class ZooBenchmark {
     private static final String BOARD = "examples/boards/generic-board.json";
     private static final String TORCH = "torch:";
     private static final String EXPORT_ZOO = "tests/src/test/resources/zoo/export_zoo.py";
+    /** vgg16's export, the slowest, takes about a minute. */
+    private static final long EXPORT_TIMEOUT_MINUTES = 10;
     private static final List<String> DEFAULT = List.of("resnet_dev", "vgg28", "resnet20", "vgg16-cifar",
             "vgg16-cifar@board");
     private static final int CALIBRATION_IMAGES = 16;
@@ -162,12 +165,7 @@ public final class ZooBenchmark {
         long start = System.nanoTime();
         Path folder = Files.createTempDirectory("snnc-zoo-benchmark");
         try {
-            Path log = folder.resolve("export.log");
-            Process export = new ProcessBuilder("/usr/bin/python3", EXPORT_ZOO, folder.toString(), model)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (export.waitFor() != 0) {
-                throw new IOException(EXPORT_ZOO + " could not export " + model + ":\n" + Files.readString(log));
-            }
+            ZooExport.export(Path.of(EXPORT_ZOO), folder, List.of(model), EXPORT_TIMEOUT_MINUTES);
             long written = System.nanoTime();
             compilation.record("export by torch", written - start);
             Graph graph = ModelLoader.load(folder.resolve(model + ".onnx"), new LoadOptions(false,
