@@ -158,7 +158,8 @@ class CanonicalizeTest {
     /**
      * Random pairs of max pools over random maps: when the rule applies the merged pool computes the same maxima
      * (exactly, inputs of both signs), and it applies whenever a's windows leave no gaps and b pads no end, the
-     * cases the union window always covers.
+     * cases the union window always covers. Two identity pools merge into one that is then removed, so a merge is
+     * any loss of nodes.
      */
     @Property(tries = 200)
     void mergedMaxPoolsComputeTheSameMaxima(
@@ -178,7 +179,7 @@ class CanonicalizeTest {
                 "output b = maxpool(a, kernel=" + kb + ", stride=" + sb + ", padding=[" + pb + "," + pb + "," + qb
                         + "," + qb + "])").build();
         Graph merged = run(pass, graph);
-        boolean applies = merged.nodes().size() == 2;
+        boolean applies = merged.nodes().size() < graph.nodes().size();
         Statistics.collect(applies ? "merged" : "kept");
         double[][] images = Networks.images(3, 2 * size * size, ka * 1000L + size);
         for (double[] image : images) {
