@@ -184,7 +184,7 @@ public final class Chip {
             int segment = destination.axonSegment[axon];
             boolean single = destination.axonSegment[axon + 1] == segment + 1
                     && plan.packedCount[segment] == 0 && plan.tail[segment] == 0;
-            routeSynapses[c][r] = destination.synapses(axon);
+            routeSynapses[c][r] = destination.operations(axon);
             routeWord[c][r] = single ? plan.word[segment] : -1;
             routeValue[c][r] = single ? plan.head[segment] : 0;
         }

@@ -81,7 +81,7 @@ final class ChipBuilder {
         for (int c = 0; c < coreList.size(); c++) {
             int local = 0;
             for (NeuronBlock block : coreList.get(c).neurons()) {
-                if (block.layer().equals(population)) {
+                if (block.layer().equals(population) && !block.replica()) {
                     for (int k = 0; k < block.count(); k++) {
                         readoutCore[block.first() + k] = c;
                         readoutNeuron[block.first() + k] = tables[c].internalOf[local + k];
@@ -183,6 +183,7 @@ final class ChipBuilder {
             long[] threshold = new long[neurons];
             long[] bias = new long[neurons];
             boolean[] resetToZero = new boolean[neurons];
+            boolean[] replica = new boolean[neurons];
             int blocks = core.neurons().size();
             String[] blockLayer = new String[Math.max(1, blocks)];
             int[] blockFirst = new int[Math.max(1, blocks)];
@@ -201,6 +202,7 @@ final class ChipBuilder {
                     int at = internal[local + k];
                     threshold[at] = block.threshold();
                     resetToZero[at] = block.resetToZero();
+                    replica[at] = block.replica();
                     int mantissa = block.biasPerChannel() ? (block.first() + k) / perChannel - firstChannel : k;
                     bias[at] = block.biasMantissas()[mantissa] << block.biasExponent();
                 }
@@ -208,7 +210,7 @@ final class ChipBuilder {
             }
             String[] layerName = layerStart.keySet().toArray(String[]::new);
             int[] layerFirst = layerStart.values().stream().mapToInt(Integer::intValue).toArray();
-            tables.neurons(threshold, bias, resetToZero).blocks(blockLayer, blockFirst, blockLocal, internal)
+            tables.neurons(threshold, bias, resetToZero, replica).blocks(blockLayer, blockFirst, blockLocal, internal)
                     .layers(layerName, layerFirst);
         }
 
@@ -221,6 +223,17 @@ final class ChipBuilder {
                 }
             }
             return -1;
+        }
+
+        /** The stored slot of element {@code index} of {@code name} when this core owns it (no replica), or -1. */
+        private int ownedSlot(String name, int index) {
+            for (NeuronBlock block : core.neurons()) {
+                if (block.replica() && block.layer().equals(name) && index >= block.first()
+                        && index < block.first() + block.count()) {
+                    return -1;
+                }
+            }
+            return localSlot(name, index);
         }
 
         /** Per element of {@code source}: the first axon of this core that carries it, or −1. */
@@ -446,10 +459,10 @@ final class ChipBuilder {
             for (Route route : core.routes()) {
                 int destination = coreIndex.get(route.core());
                 for (int k = 0; k < route.count(); k++) {
-                    int slot = localSlot(route.source(), route.sourceFirst() + k);
+                    int slot = ownedSlot(route.source(), route.sourceFirst() + k);
                     if (slot < 0) {
                         throw error(path + ".routes", "core " + core.id() + " routes " + route.source() + "["
-                                + (route.sourceFirst() + k) + "], which it does not hold");
+                                + (route.sourceFirst() + k) + "], which it does not own");
                     }
                     slotOf.add(slot);
                     destinationCore.add(destination);

@@ -25,6 +25,10 @@ final class CoreTables {
     final long[] threshold;
     final long[] bias;
     final boolean[] resetToZero;
+    /** Per stored neuron: whether it is a replica, a copy of another core's neuron that this core's gates read. */
+    final boolean[] replica;
+    /** ownedBefore[n]: how many of stored neurons 0 .. n−1 are not replicas; ownedBefore[neurons] counts them all. */
+    final int[] ownedBefore;
     /** Per neuron block of the configuration: its layer, first neuron in the layer and first local number. */
     final String[] blockLayer;
     final int[] blockFirst;
@@ -61,6 +65,11 @@ final class CoreTables {
         this.gateOutputs = builder.gateStart.length - 1;
         this.bias = builder.bias;
         this.resetToZero = builder.resetToZero;
+        this.replica = builder.replica;
+        this.ownedBefore = new int[neurons + 1];
+        for (int n = 0; n < neurons; n++) {
+            ownedBefore[n + 1] = ownedBefore[n] + (replica[n] ? 0 : 1);
+        }
         this.blockLayer = builder.blockLayer;
         this.blockFirst = builder.blockFirst;
         this.blockLocal = builder.blockLocal;
@@ -102,6 +111,18 @@ final class CoreTables {
         return count;
     }
 
+    /**
+     * The synaptic operations of one event on axon a: its synapses onto the neurons the core owns. A replica's
+     * synapses are the chip's extra work for a gate's overlapping windows, not the network's operations.
+     */
+    long operations(int axon) {
+        long count = 0;
+        for (int s = axonSegment[axon]; s < axonSegment[axon + 1]; s++) {
+            count += ownedBefore[segmentNeuron[s] + segmentCount[s]] - ownedBefore[segmentNeuron[s]];
+        }
+        return count;
+    }
+
     /** The weight segment s gives its k-th target. */
     long weight(int segment, int k) {
         return weights[segmentSource[segment]][segmentOffset[segment] + k];
@@ -135,6 +156,7 @@ final class CoreTables {
         private long[] threshold;
         private long[] bias;
         private boolean[] resetToZero;
+        private boolean[] replica;
         private String[] blockLayer;
         private int[] blockFirst;
         private int[] blockLocal;
@@ -162,11 +184,12 @@ final class CoreTables {
             return this;
         }
 
-        /** Per stored neuron: θ, b and the reset mode. */
-        Builder neurons(long[] threshold, long[] bias, boolean[] resetToZero) {
+        /** Per stored neuron: θ, b, the reset mode and whether it is a replica. */
+        Builder neurons(long[] threshold, long[] bias, boolean[] resetToZero, boolean[] replica) {
             this.threshold = threshold;
             this.bias = bias;
             this.resetToZero = resetToZero;
+            this.replica = replica;
             return this;
         }
 

@@ -12,8 +12,8 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * <p>Step t: (1) q holds the events of step t−1; per neuron, in core order and local order, (2) a = fit(q + c, A),
  * q ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f]; (7) v ← v − θ or 0 where s, n ← n + s;
  * then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
- * its synapses' weights into their targets' q, one synaptic operation each. Strict mode stops at the first register
- * that does not fit, in that order.
+ * its synapses' weights into their targets' q, one synaptic operation each (none into a replica). Strict mode stops
+ * at the first register that does not fit, in that order.
  */
 public final class CycleStepper {
     private final Chip chip;
@@ -76,7 +76,7 @@ public final class CycleStepper {
                 for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
                     for (int t = 0; t < core.segmentCount[s]; t++) {
                         analogInput[c][core.segmentNeuron[s] + t] += core.weight(s, t) * x;
-                        synapticOps++;
+                        synapticOps += core.replica[core.segmentNeuron[s] + t] ? 0 : 1;
                     }
                 }
             }
@@ -147,7 +147,7 @@ public final class CycleStepper {
                 for (int s = destination.axonSegment[axon]; s < destination.axonSegment[axon + 1]; s++) {
                     for (int t = 0; t < destination.segmentCount[s]; t++) {
                         pending[d][destination.segmentNeuron[s] + t] += destination.weight(s, t);
-                        synapticOps++;
+                        synapticOps += destination.replica[destination.segmentNeuron[s] + t] ? 0 : 1;
                     }
                 }
             }

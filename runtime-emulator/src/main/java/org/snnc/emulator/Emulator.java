@@ -146,7 +146,7 @@ public final class Emulator {
             for (int k = 0; k < core.inputAxons.length; k++) {
                 int axon = core.inputAxons[k];
                 long x = input[core.inputElements[k]];
-                synapticOps += core.synapses(axon);
+                synapticOps += core.operations(axon);
                 if (x == 0) {
                     continue; // counted, as the chip multiplies it too, but it adds nothing
                 }

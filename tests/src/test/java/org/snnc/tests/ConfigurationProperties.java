@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -584,11 +585,13 @@ class ConfigurationProperties {
         Statistics.label("gates").collect(!config.get("gates").isEmpty());
         Statistics.label(SPATIAL_TILES).collect(hasSpatialTiles(config));
         Statistics.label(GATE_OVER_CORES).collect(hasGateOverSeveralCores(config));
+        Statistics.label(REPLICAS).collect(hasReplicas(config));
         Statistics.label(SEVERAL_SOURCES).collect(hasLayerOfSeveralSources(config));
     }
 
     static final String SPATIAL_TILES = "a conv layer cut into spatial tiles";
     static final String GATE_OVER_CORES = "a gate over several cores";
+    static final String REPLICAS = "a core updating replicas for its gates' overlapping windows";
     static final String SEVERAL_SOURCES = "a layer fed by several sources (add, concat)";
 
     /** Whether some core holds part of a [C, H, W] layer's map: a block that is not whole channel maps. */
@@ -615,6 +618,17 @@ class ConfigurationProperties {
             }
         }
         return coresOfGate.values().stream().anyMatch(cores -> cores.size() > 1);
+    }
+
+    private static boolean hasReplicas(JsonNode config) {
+        for (JsonNode core : config.get("cores")) {
+            for (JsonNode block : core.get("neurons")) {
+                if (block.path("replica").asBoolean(false)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean hasLayerOfSeveralSources(JsonNode config) {
@@ -793,8 +807,9 @@ class ConfigurationProperties {
     /**
      * The multiset of synapses the configuration holds: every core's synapse entries, conv ones through their kernel
      * over the core's neuron blocks of the target layer, dense ones as rows × inputs. Each synapse's target must be
-     * one of the core's neurons and its source element one the core's axons deliver, zero weights included; the
-     * multiset leaves zero weights out, as {@link #expandGraph} does, since a conv over a concat is stored as
+     * one of the core's neurons and its source element one the core's axons deliver, zero weights included, a
+     * replica's too; the multiset holds the synapses into owned neurons, the network's, and leaves
+     * zero weights out, as {@link #expandGraph} does, since a conv over a concat is stored as
      * ungrouped kernels whose cross-group taps are zeros the IR does not have.
      */
     static Map<Syn, Integer> expandConfiguration(JsonNode config) {
@@ -813,6 +828,7 @@ class ConfigurationProperties {
         for (JsonNode core : config.get("cores")) {
             int id = core.get("id").asInt();
             Map<String, BitSet> held = heldNeurons(core);
+            Map<String, BitSet> owned = ownedNeurons(core);
             Map<String, BitSet> delivered = new HashMap<>();
             for (JsonNode axon : core.get("axons")) {
                 int first = axon.get("source_first").asInt();
@@ -827,13 +843,14 @@ class ConfigurationProperties {
                 assertTrue(!targets.isEmpty(), () -> where + " feed layer " + target + ", which the core does not hold");
                 assertTrue(sizes.containsKey(source), () -> where + " read unknown source " + source);
                 BitSet sourceDelivered = delivered.getOrDefault(source, new BitSet());
+                BitSet ownedTargets = owned.getOrDefault(target, new BitSet());
                 int[] neuronOf = new int[1];
                 TapSink sink = (element, weight) -> {
                     assertTrue(element >= 0 && element < sizes.get(source), () -> where + ": element " + element
                             + " is outside " + source);
                     assertTrue(sourceDelivered.get(element), () -> where + ": neuron " + neuronOf[0] + " reads "
                             + source + "[" + element + "], which no axon of core " + id + " delivers");
-                    if (weight != 0) {
+                    if (weight != 0 && ownedTargets.get(neuronOf[0])) {
                         synapses.merge(new Syn(source, element, target, neuronOf[0], weight), 1, Integer::sum);
                     }
                 };
@@ -1001,7 +1018,10 @@ class ConfigurationProperties {
 
     // ------------------------------------------------------------------------------------------------ neurons
 
-    /** Every neuron of every layer and every gate output lies on exactly one core; layers[].cores says which. */
+    /**
+     * Every neuron of every layer and every gate output is owned by exactly one core; layers[].cores says which. A
+     * replica copies a neuron of the layer that its core does not own.
+     */
     static void checkNeuronsPartitioned(JsonNode config) {
         Map<String, int[]> owner = new HashMap<>();
         Map<String, Integer> sizes = sourceSizes(config);
@@ -1011,9 +1031,18 @@ class ConfigurationProperties {
             List<JsonNode> blocks = new ArrayList<>();
             core.get("neurons").forEach(blocks::add);
             core.get("gates").forEach(blocks::add);
+            Map<String, BitSet> owned = ownedNeurons(core);
             for (JsonNode block : blocks) {
                 String unit = block.has("layer") ? block.get("layer").asText() : block.get("unit").asText();
                 assertTrue(sizes.containsKey(unit), () -> "core " + id + " holds unknown " + unit);
+                if (isReplica(block)) {
+                    int first = block.get("first").asInt();
+                    int end = first + block.get("count").asInt();
+                    assertTrue(end <= sizes.get(unit) && owned.getOrDefault(unit, new BitSet()).get(first, end)
+                            .isEmpty(), () -> "core " + id + " replicates " + unit + "[" + first + ", " + end
+                            + "), beyond the layer or of its own neurons");
+                    continue;
+                }
                 int size = sizes.get(unit);
                 int[] owners = owner.computeIfAbsent(unit, u -> filled(size, -1));
                 int first = block.get("first").asInt();
@@ -1163,7 +1192,7 @@ class ConfigurationProperties {
         }
         for (JsonNode core : config.get("cores")) {
             int id = core.get("id").asInt();
-            Map<String, BitSet> held = heldNeurons(core);
+            Map<String, BitSet> held = ownedNeurons(core);
             for (JsonNode gate : core.get("gates")) {
                 int first = gate.get("first").asInt();
                 held.computeIfAbsent(gate.get("unit").asText(), u -> new BitSet())
@@ -1175,7 +1204,7 @@ class ConfigurationProperties {
                 int end = first + route.get("count").asInt();
                 BitSet own = held.getOrDefault(source, new BitSet());
                 assertTrue(own.get(first, end).cardinality() == end - first, () -> "core " + id + " routes "
-                        + source + "[" + first + ", " + end + "), which it does not hold");
+                        + source + "[" + first + ", " + end + "), which it does not own");
                 assertTrue(coreIds.contains(route.get("core").asInt()), () -> "core " + id
                         + " routes to unused core " + route.get("core").asInt());
                 reach(route, reached);
@@ -1225,7 +1254,7 @@ class ConfigurationProperties {
         }
     }
 
-    /** A gate output's window (its valid positions) reads only neurons of the core that computes it. */
+    /** A gate output's window (its valid positions) reads only neurons the core that computes it updates. */
     static void checkGateWindowsAreLocal(JsonNode config) {
         Map<String, JsonNode> gates = byName(config.get("gates"));
         Map<String, int[]> shapes = new HashMap<>();
@@ -1594,9 +1623,26 @@ class ConfigurationProperties {
     }
 
     /** The neurons a core holds, by layer. */
+    /** The neurons {@code core} updates, per layer: its own and its replicas. */
     static Map<String, BitSet> heldNeurons(JsonNode core) {
+        return neuronBlocks(core, block -> true);
+    }
+
+    /** The neurons {@code core} owns, per layer: not its replicas, which it never routes nor counts. */
+    static Map<String, BitSet> ownedNeurons(JsonNode core) {
+        return neuronBlocks(core, block -> !isReplica(block));
+    }
+
+    static boolean isReplica(JsonNode block) {
+        return block.path("replica").asBoolean(false);
+    }
+
+    private static Map<String, BitSet> neuronBlocks(JsonNode core, Predicate<JsonNode> kept) {
         Map<String, BitSet> held = new HashMap<>();
         for (JsonNode block : core.get("neurons")) {
+            if (!kept.test(block)) {
+                continue;
+            }
             int first = block.get("first").asInt();
             held.computeIfAbsent(block.get("layer").asText(), l -> new BitSet())
                     .set(first, first + block.get("count").asInt());

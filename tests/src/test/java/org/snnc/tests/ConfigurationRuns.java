@@ -84,6 +84,9 @@ final class ConfigurationRuns {
                     run.set("threshold", block.get("threshold"));
                     run.set("reset", block.get("reset"));
                     run.set("weight_exponent", block.get("weight_exponent"));
+                    if (block.has("replica")) {
+                        run.set("replica", block.get("replica"));
+                    }
                     ObjectNode runBias = run.putObject("bias").put("per", bias.get("per").asText())
                             .put("exponent", bias.get("exponent").asInt());
                     ArrayNode mantissas = runBias.putArray("mantissas");

@@ -78,6 +78,8 @@ class EmulatorAgreementProperties {
     /** Networks tried per case for one with a max pooling. */
     private static final int GATED_SEARCH = 40;
     private static final double MIN_GATE_OVER_CORES_PERCENT = 25;
+    /** Of those, the cases where a core updates replicas for a gate's overlapping windows (about half). */
+    private static final double MIN_REPLICAS_PERCENT = 20;
     private static final int LINEAR_TRIES = 30;
     private static final double MIN_LINEAR_KIND_PERCENT = 10;
 
@@ -98,13 +100,16 @@ class EmulatorAgreementProperties {
 
     /**
      * Networks with a max pooling on a generic chip of small cores, so that a gate's windows are spread over the
-     * several cores that hold its population's tiles: the emulator still equals the reference spike for spike.
+     * several cores that hold its population's tiles, and overlapping windows make cores update replicas of their
+     * neighbours' neurons: the emulator still equals the reference spike for spike, operations included.
      */
     @Property(tries = GATED_TRIES)
     void gatesSpreadOverCoresAgreeSpikeForSpike(@ForAll("seeds") long seed) {
         agreeSpikeForSpike(prepare(seed, EmulatorAgreementProperties::gatedCase));
         Statistics.label(ConfigurationProperties.GATE_OVER_CORES).coverage(coverage -> coverage.check(true)
                 .percentage(p -> p >= MIN_GATE_OVER_CORES_PERCENT));
+        Statistics.label(ConfigurationProperties.REPLICAS).coverage(coverage -> coverage.check(true)
+                .percentage(p -> p >= MIN_REPLICAS_PERCENT));
     }
 
     /**

@@ -70,7 +70,10 @@ public record Configuration(
             List<Synapse> synapses,
             List<Route> routes) {}
 
-    /** Neurons [first, first+count) of {@code layer}, with their threshold, reset and bias. */
+    /**
+     * Neurons [first, first+count) of {@code layer}, with their threshold, reset and bias; a {@code replica} block
+     * copies neurons another core owns, for this core's gates to read, and is never routed.
+     */
     public record NeuronBlock(
             String layer,
             int first,
@@ -80,7 +83,8 @@ public record Configuration(
             int weightExponent,
             boolean biasPerChannel,
             int biasExponent,
-            long[] biasMantissas) {}
+            long[] biasMantissas,
+            boolean replica) {}
 
     /** Gate outputs [first, first+count) of gate unit {@code unit}. */
     public record GateBlock(String unit, int first, int count) {}

@@ -399,13 +399,14 @@ public final class ConfigurationLoader {
         int biasExponent = fields.integer(bias, biasPath, "exponent", 0, format.biasExponentMax());
         long limit = 1L << (format.biasBits() - 1);
         long[] mantissas = fields.integers(bias, biasPath, "mantissas", 0, Integer.MAX_VALUE, -limit, limit - 1);
+        boolean replica = fields.flag(node, path, "replica", false);
         if (box == null) {
             return List.of();
         }
         List<BoxRuns.Run> runs = box.runs();
         if (runs.size() == 1) {
             return List.of(new NeuronBlock(layer, runs.get(0).first(), runs.get(0).count(), threshold,
-                    reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas));
+                    reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas, replica));
         }
         long expected = perChannel ? box.channels() : box.size();
         if (mantissas.length != expected) {
@@ -421,7 +422,7 @@ public final class ConfigurationLoader {
                             (run.first() + run.count() - 1) / map - box.channelFirst() + 1)
                     : Arrays.copyOfRange(mantissas, run.rank(), run.rank() + run.count());
             blocks.add(new NeuronBlock(layer, run.first(), run.count(), threshold, reset.equals("zero"),
-                    weightExponent, perChannel, biasExponent, slice));
+                    weightExponent, perChannel, biasExponent, slice, replica));
         }
         return blocks;
     }

@@ -301,7 +301,10 @@ final class ConsistencyCheck {
         }
     }
 
-    /** Every population neuron and gate output is on exactly one core, and each layer lists the cores holding it. */
+    /**
+     * Every population neuron and gate output is owned by exactly one core (replicas own nothing), and each layer lists
+     * the cores owning its neurons.
+     */
     private void checkCoverage() {
         Map<String, List<long[]>> spans = new HashMap<>();
         Map<String, Set<Integer>> holders = new HashMap<>();
@@ -309,6 +312,9 @@ final class ConsistencyCheck {
             Core core = configuration.cores().get(c);
             for (int i = 0; i < core.neurons().size(); i++) {
                 NeuronBlock block = core.neurons().get(i);
+                if (block.replica()) {
+                    continue;
+                }
                 spans.computeIfAbsent(block.layer(), k -> new ArrayList<>()).add(new long[] {block.first(),
                         block.first() + (long) block.count(), c, i});
                 holders.computeIfAbsent(block.layer(), k -> new TreeSet<>()).add(core.id());

@@ -159,9 +159,7 @@ public final class ConfigurationEmitter {
             Population population = network.population(tile.unit());
             int biasExponent = biasExponents.computeIfAbsent(population.name(),
                     name -> biasExponent(population.current(), mapping.chip().neurons().maxBiasMantissa()));
-            neurons.add(new NeuronBlock(population.name(), channels(tile), rows(tile), cols(tile), population.threshold(),
-                    population.reset().spelling(), population.fixed().weightExponent(),
-                    bias(population, tile, biasExponent)));
+            neurons.add(neuronBlock(population, tile, biasExponent, false));
             for (Projection projection : population.projections()) {
                 // A conv entry applies its kernel to all of the core's neurons of its target, so a core holding
                 // several tiles of one layer lists it once; a dense entry holds one tile's rows.
@@ -170,6 +168,12 @@ public final class ConfigurationEmitter {
                 }
             }
         }
+        bySource(core.replicas()).forEach((layer, runs) -> {
+            Population population = network.population(layer);
+            int biasExponent = biasExponents.computeIfAbsent(layer,
+                    name -> biasExponent(population.current(), mapping.chip().neurons().maxBiasMantissa()));
+            boxes(layer, shapes, runs).forEach(box -> neurons.add(neuronBlock(population, box, biasExponent, true)));
+        });
         List<AxonConfig> axons = new ArrayList<>();
         int axon = 0;
         for (Map.Entry<String, List<AxonBlock>> source : core.axons().stream()
@@ -194,6 +198,12 @@ public final class ConfigurationEmitter {
                 axons, synapses, routes(core.routes(), shapes),
                 new UsageConfig(usage.neurons(), usage.synapseMemory(), usage.biasMemory(), usage.inputAxons(),
                         usage.outputAxons(), usage.destinations()));
+    }
+
+    private static NeuronBlock neuronBlock(Population population, Tile box, int biasExponent, boolean replica) {
+        return new NeuronBlock(population.name(), channels(box), rows(box), cols(box), population.threshold(),
+                population.reset().spelling(), population.fixed().weightExponent(),
+                bias(population, box, biasExponent), replica);
     }
 
     private static List<Integer> channels(Tile box) {

@@ -72,6 +72,31 @@ public final class ElementSet {
         return builder.build();
     }
 
+    /** The members of {@code runs}, which may overlap and come in any order. */
+    static ElementSet ofRuns(Collection<Piece> runs) {
+        Builder builder = new Builder();
+        runs.forEach(run -> builder.add(run.first(), run.end()));
+        return builder.build();
+    }
+
+    /** The members not in {@code other}: each run with {@code other}'s runs that meet it cut out. */
+    ElementSet minus(ElementSet other) {
+        Builder builder = new Builder();
+        int next = 0;
+        for (int run = 0; run < runs(); run++) {
+            int from = first(run);
+            while (next < other.runs() && other.end(next) <= from) {
+                next++;
+            }
+            for (int cut = next; cut < other.runs() && other.first(cut) < end(run); cut++) {
+                builder.add(from, other.first(cut));
+                from = Math.max(from, other.end(cut));
+            }
+            builder.add(from, end(run));
+        }
+        return builder.build();
+    }
+
     /** The number of members. */
     public long size() {
         return size;

@@ -36,10 +36,14 @@ import org.snnc.targets.spec.CoreResources;
  * its core); a layer outside the chip's {@link ConvLimits} is E0907 (a dense projection counts as a conv whose kernel
  * is its whole input: kernel H×W of a [C, H, W] source, or 1×1 with C = its size for a flat one).
  *
- * <p><b>Alignment.</b> A gate's windows must stay within one tile: when they tile the map (kernel = stride, no
- * padding) tiles start on rows and columns that are multiples of the stride (of every gate's, their least common
- * multiple), otherwise tiles hold whole maps. The gate outputs whose windows lie in a tile, rows [r0/s, min(⌈r1/s⌉,
- * H_g)) and columns alike, ride on the same core.
+ * <p><b>Alignment.</b> A gate's windows must lie on one core: tiles start on rows and columns that are multiples of
+ * the stride (of every gate's, their least common multiple). The gate outputs of a tile of rows [r0, r1) are rows
+ * [r0/s, ⌈r1/s⌉), or through H_g for the last tile (r1 = H), and columns alike: the outputs whose window starts at a
+ * tiled row r·s, clamped into the map, so the tiles' gate outputs partition the gate. When the windows tile the map
+ * (kernel = stride, no padding) they lie in the tile. Otherwise (overlapping or padded windows, as in ResNet's and
+ * AlexNet's 3×3 stride-2 pools) the core also updates replicas of the neighbouring rows and columns its windows
+ * read, [r0/s·s − p, (⌈r1/s⌉ − 1)·s − p + k) clipped to the map: the tile's computed box, the bounding box of the
+ * tile and its windows over every gate ({@link PieceDemand#computed()}).
  *
  * <p><b>Cutting.</b> Populations are cut from the last to the first, so that each knows its readers' tiles: an
  * element read by k reader tiles costs up to k output axons (one per destination core), and a tile's sent elements
@@ -124,7 +128,7 @@ public final class Partitioner {
             int[] counts = new int[network.sources().get(unit).size()];
             for (Projection projection : network.projectionsFrom(unit)) {
                 for (PieceDemand reader : cut.getOrDefault(projection.target(), List.of())) {
-                    Connectivity.of(projection.synapse(), reader.tile()).sourceElements().forEach(e -> counts[e]++);
+                    Connectivity.of(projection.synapse(), reader.computed()).sourceElements().forEach(e -> counts[e]++);
                 }
             }
             readers.put(unit, counts);
@@ -141,7 +145,7 @@ public final class Partitioner {
         if (!chip.features().splitLayers()) {
             PieceDemand whole = demand(layer, Tile.whole(population.name(), population.shape()));
             if (!fitsSomeCore(whole)) {
-                throw tooBig(population, "", whole, "");
+                throw tooBig(population, "", whole);
             }
             return List.of(whole);
         }
@@ -156,14 +160,9 @@ public final class Partitioner {
             TileGrid smallest = TileGrid.smallest(population, alignment);
             PieceDemand misfit = smallest.representatives().stream().map(tile -> demand(layer, tile))
                     .filter(demand -> !fitsSomeCore(demand)).findFirst().orElseThrow();
-            Optional<GateUnit> uncut = layer.gates().stream().filter(gate -> !tiles(gate.window())).findFirst();
             String what = misfit.tile().size() == 1 ? "one neuron: "
                     : "its smallest tile " + misfit.tile() + ", which keeps the windows of its gate whole: ";
-            String hint = uncut.isEmpty() || misfit.tile().size() == 1 ? "" : "; the windows of max pooling '"
-                    + uncut.get().name() + "' (" + windowText(uncut.get().window()) + ") overlap or are padded, "
-                    + "so a tile holds whole maps: compile with --maxpool-to-avgpool, whose average pooling a tile "
-                    + "may cut";
-            throw tooBig(population, what, misfit, hint);
+            throw tooBig(population, what, misfit);
         }
         return tiles.get();
     }
@@ -192,10 +191,7 @@ public final class Partitioner {
         return Optional.of(demand(layer, tile)).filter(fits);
     }
 
-    /**
-     * The rows and columns a tile may start at: multiples of every gate's stride when the gate's windows tile the map,
-     * and whole maps when some gate's windows overlap or are padded.
-     */
+    /** The rows and columns a tile may start at: multiples of every gate's stride. */
     private static TileGrid.Alignment alignment(Shape shape, List<GateUnit> gates) {
         if (shape.rank() != 3) {
             return new TileGrid.Alignment(1, 1);
@@ -203,9 +199,6 @@ public final class Partitioner {
         int rows = 1;
         int cols = 1;
         for (GateUnit gate : gates) {
-            if (!tiles(gate.window())) {
-                return new TileGrid.Alignment(shape.dim(1), shape.dim(2));
-            }
             rows = lcm(rows, gate.window().strideH());
             cols = lcm(cols, gate.window().strideW());
         }
@@ -224,37 +217,49 @@ public final class Partitioner {
     private record Layer(Population population, List<GateUnit> gates, Map<String, int[]> readers) {
     }
 
+    /** The demand of {@code tile}, its gate tiles, and the box its core updates for their windows. */
     private PieceDemand demand(Layer layer, Tile tile) {
         List<Tile> gateTiles = new ArrayList<>();
+        int rowFirst = tile.rowFirst();
+        int rowEnd = tile.rowEnd();
+        int colFirst = tile.colFirst();
+        int colEnd = tile.colEnd();
         for (GateUnit gate : layer.gates()) {
-            gateTile(gate, tile).ifPresent(gateTiles::add);
+            Optional<Tile> gateTile = gateTile(gate, tile);
+            if (gateTile.isPresent()) {
+                Window2d window = gate.window();
+                Tile outputs = gateTile.get();
+                rowFirst = Math.min(rowFirst, Math.max(0, outputs.rowFirst() * window.strideH()
+                        - window.padding().top()));
+                rowEnd = Math.max(rowEnd, Math.min(tile.height(), (outputs.rowEnd() - 1) * window.strideH()
+                        - window.padding().top() + window.kernelH()));
+                colFirst = Math.min(colFirst, Math.max(0, outputs.colFirst() * window.strideW()
+                        - window.padding().left()));
+                colEnd = Math.max(colEnd, Math.min(tile.width(), (outputs.colEnd() - 1) * window.strideW()
+                        - window.padding().left() + window.kernelW()));
+                gateTiles.add(outputs);
+            }
         }
-        return model.demand(layer.population(), tile, gateTiles, layer.readers());
-    }
-
-    /** Whether windows tile the map they pool: kernel = stride and no padding. */
-    private static boolean tiles(Window2d window) {
-        return window.kernelH() == window.strideH() && window.kernelW() == window.strideW()
-                && window.padding().equals(Padding.NONE);
+        Tile computed = new Tile(tile.unit(), tile.height(), tile.width(), tile.channelFirst(), tile.channels(),
+                rowFirst, rowEnd - rowFirst, colFirst, colEnd - colFirst);
+        return model.demand(layer.population(), tile, computed, gateTiles, layer.readers());
     }
 
     /**
-     * The gate outputs whose windows lie in {@code tile} (an aligned tile): the same channels, and rows
-     * [r0/s, min(⌈r1/s⌉, H_g)) and columns alike; a tile of whole maps holds the whole maps of the gate.
+     * The gate outputs of {@code tile} (an aligned tile): the same channels, rows [r0/s, ⌈r1/s⌉), through H_g for the
+     * last tile, and columns alike (see the class comment).
      */
     private static Optional<Tile> gateTile(GateUnit gate, Tile tile) {
         int gateRows = gate.shape().dim(1);
         int gateCols = gate.shape().dim(2);
-        if (!tiles(gate.window())) {
-            return Optional.of(new Tile(gate.name(), gateRows, gateCols, tile.channelFirst(), tile.channels(), 0,
-                    gateRows, 0, gateCols));
-        }
         int strideH = gate.window().strideH();
         int strideW = gate.window().strideW();
         int rowFirst = tile.rowFirst() / strideH;
-        int rowEnd = Math.min((tile.rowEnd() + strideH - 1) / strideH, gateRows);
+        int rowEnd = tile.rowEnd() == tile.height() ? gateRows
+                : Math.min((tile.rowEnd() + strideH - 1) / strideH, gateRows);
         int colFirst = tile.colFirst() / strideW;
-        int colEnd = Math.min((tile.colEnd() + strideW - 1) / strideW, gateCols);
+        int colEnd = tile.colEnd() == tile.width() ? gateCols
+                : Math.min((tile.colEnd() + strideW - 1) / strideW, gateCols);
         if (rowEnd <= rowFirst || colEnd <= colFirst) {
             return Optional.empty();
         }
@@ -281,16 +286,8 @@ public final class Partitioner {
         return true;
     }
 
-    /** A window as a user wrote it: kernel, stride and padding when there is any. */
-    private static String windowText(Window2d window) {
-        Padding pad = window.padding();
-        return "kernel " + window.kernelH() + "×" + window.kernelW() + ", stride " + window.strideH() + "×"
-                + window.strideW() + (pad.equals(Padding.NONE) ? "" : ", padding " + pad.top() + "," + pad.left()
-                + "," + pad.bottom() + "," + pad.right());
-    }
-
-    /** E0903 for {@code population}: {@code what} did not fit, by the first resource over every core's, then hint. */
-    private CompilationException tooBig(Population population, String what, PieceDemand demand, String hint) {
+    /** E0903 for {@code population}: {@code what} did not fit, by the first resource over every core's. */
+    private CompilationException tooBig(Population population, String what, PieceDemand demand) {
         CoreUsage usage = demand.alone();
         for (Resource resource : Resource.values()) {
             long largest = chip.coreResources().stream().mapToLong(core -> resource.limit(core, chip.routing()))
@@ -298,7 +295,7 @@ public final class Partitioner {
             if (resource.of(usage) > largest) {
                 return CompilationException.of(DiagnosticCode.LAYER_TOO_BIG, population.span(), population.name(),
                         chip.name(), what + resource.label(chip.memoryModel()) + " " + resource.of(usage)
-                                + " exceeds the largest core's " + largest + hint);
+                                + " exceeds the largest core's " + largest);
             }
         }
         String needs = Arrays.stream(Resource.values())
@@ -307,7 +304,7 @@ public final class Partitioner {
                 .map(resource -> resource.label(chip.memoryModel()) + " " + resource.of(usage))
                 .collect(Collectors.joining(" and "));
         return CompilationException.of(DiagnosticCode.LAYER_TOO_BIG, population.span(), population.name(),
-                chip.name(), what + "no single core has room for " + needs + hint);
+                chip.name(), what + "no single core has room for " + needs);
     }
 
     /** Reports every way the projections into {@code population} break the chip's conv geometry limits. */

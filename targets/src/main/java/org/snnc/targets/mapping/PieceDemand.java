@@ -9,8 +9,12 @@ import java.util.stream.Stream;
 /**
  * What one tile of a population asks of the core that holds it, as the {@link ResourceModel} costs it. The tile
  * carries the tiles of the gate units on its population's output whose windows it holds; they live on the same core.
+ * A gate whose windows overlap or are padded reads rows and columns beyond the tile: the core then also updates
+ * <em>replicas</em> of those neighbouring neurons, the box {@code computed} less the tile. A replica receives the
+ * same synapses and bias as the neuron it copies, so it spikes alike; it feeds the local gate and is never routed.
  *
- * @param tile          the population tile
+ * @param tile          the population tile: the neurons this core owns and sends
+ * @param computed      the box of neurons the core updates: the tile and the windows of its gate tiles
  * @param gates         the gate tiles on its output (none when the population has no gate)
  * @param neurons       neuron memory, in the memory model's unit
  * @param synapseMemory synapse or kernel memory, in the memory model's unit
@@ -25,7 +29,7 @@ import java.util.stream.Stream;
  *                      destination core or per m of them, wherever the reader tiles land
  * @param traffic       an estimate of the synaptic events the tile's spikes cause, for balancing cores
  */
-public record PieceDemand(Tile tile, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,
+public record PieceDemand(Tile tile, Tile computed, List<Tile> gates, long neurons, long synapseMemory, long biasMemory,
         Map<String, ElementSet> inputs, Map<String, ElementSet> axons, long sentElements, long traffic) {
 
     public PieceDemand {

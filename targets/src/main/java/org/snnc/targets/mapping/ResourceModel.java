@@ -17,7 +17,7 @@ import org.snnc.targets.spec.MemoryModel;
 
 /**
  * The cost of a tile of a population on a core, or of a core's tiles of one population together
- * ({@link #held}), under the chip's {@link MemoryModel}. n is the tiles' neurons and F' their distinct output channels
+ * ({@link #held}), under the chip's {@link MemoryModel}. n is the tiles' distinct neurons (their replicas included) and F' their distinct output channels
  * (a flat population's units).
  *
  * <p><b>Input axons</b>, every model: the distinct source elements whose events the tiles need, the union over their
@@ -91,19 +91,29 @@ public final class ResourceModel {
      * element instead, for a lower bound.)
      */
     PieceDemand demand(Population population, Tile tile, List<Tile> gateTiles, Map<String, int[]> readers) {
-        Memory memory = memory(population, List.of(tile));
+        return demand(population, tile, tile, gateTiles, readers);
+    }
+
+    /**
+     * The demand of {@code tile} whose core updates the box {@code computed} ⊇ tile, its replicas included: the
+     * neurons, synapses, biases and inputs are the box's, what it sends is the tile's and its gate tiles'.
+     */
+    PieceDemand demand(Population population, Tile tile, Tile computed, List<Tile> gateTiles,
+            Map<String, int[]> readers) {
+        Memory memory = memory(population, List.of(computed));
         long sent = sentElements(tile, readers);
         long traffic = traffic(tile);
         for (Tile gate : gateTiles) {
             sent += sentElements(gate, readers);
             traffic += traffic(gate);
         }
-        return new PieceDemand(tile, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
+        return new PieceDemand(tile, computed, gateTiles, memory.neurons(), memory.synapses(), memory.bias(), memory.inputs(),
                 memory.axons(), sent, traffic);
     }
 
     /**
-     * Neuron, synapse and bias memory of one core's {@code tiles} of {@code population} together, with the source
+     * Neuron, synapse and bias memory of one core's {@code tiles} (the boxes it updates, replicas included) of
+     * {@code population} together, with the source
      * elements they read: a core stores a kernel's rows once for all its channels of the layer, and a Loihi axon's
      * row counts its synapses onto all of them. No more than the tiles' demands summed.
      */
@@ -143,11 +153,12 @@ public final class ResourceModel {
                     : inputs.get(source));
         });
         BitSet channels = new BitSet();
-        long size = 0;
         for (Tile tile : tiles) {
             channels.set(tile.channelFirst(), tile.channelEnd());
-            size += tile.size();
         }
+        // The boxes of one core's tiles overlap where their replicas meet; the core updates each neuron once.
+        long size = tiles.size() == 1 ? tiles.get(0).size()
+                : ElementSet.ofRuns(tiles.stream().flatMap(tile -> tile.runs().stream()).toList()).size();
         long synapses = 0;
         MemoryModel model = chip.memoryModel();
         if (model == MemoryModel.SPECK_PADDED) {

@@ -30,7 +30,7 @@ import org.snnc.targets.spec.ChipSpec;
  * (network order), first element and destination core.
  *
  * <p><b>Usage.</b> Neurons, synapse memory and bias memory are the sums over the core's layers of the cost of all its
- * tiles of the layer together ({@link ResourceModel#held}; the allocators count each tile apart, an upper bound);
+ * tiles' computed boxes of the layer together, replicas included ({@link ResourceModel#held}; the allocators count each tile apart, an upper bound);
  * input axons are the core's axons; output axons are Σ over its sent elements of ⌈destination cores / multicast
  * width⌉ ({@link org.snnc.targets.spec.Routing#outputAxons}) times the slots an output axon of the element's unit
  * takes ({@link org.snnc.targets.spec.Routing#outputSlots}); destinations are the distinct destination cores of its
@@ -79,7 +79,8 @@ public final class Router {
             routes.sort(routeOrder);
             List<AxonBlock> blocks = axonBlocks(sources, chip, pieces);
             Map<String, List<Tile>> layers = new LinkedHashMap<>();
-            tiles.forEach(tile -> layers.computeIfAbsent(tile.unit(), layer -> new ArrayList<>()).add(tile));
+            pieces.forEach(piece -> layers.computeIfAbsent(piece.layer(), layer -> new ArrayList<>())
+                    .add(piece.computed()));
             List<CoreUsage> layerCosts = layers.entrySet().stream()
                     .map(layer -> model.held(network.population(layer.getKey()), layer.getValue())).toList();
             CoreUsage usage = new CoreUsage(
@@ -89,7 +90,7 @@ public final class Router {
                     blocks.stream().mapToLong(AxonBlock::count).sum(),
                     outputAxons(sources, chip, routes),
                     destinations(routes));
-            cores.add(new CoreMapping(core, tiles, populationPieces, gatePieces, blocks, routes, usage));
+            cores.add(new CoreMapping(core, tiles, populationPieces, replicas(pieces), gatePieces, blocks, routes, usage));
         });
         List<Route> inputRoutes = sent.get(0);
         inputRoutes.sort(routeOrder);
@@ -155,6 +156,30 @@ public final class Router {
             }
             return low;
         }
+    }
+
+    /**
+     * The replicas a core updates, in network order: per population, the elements of its pieces' computed boxes that
+     * none of its tiles owns (a replica its neighbouring tile of the same core owns is that neuron itself).
+     */
+    private static List<Piece> replicas(List<PieceDemand> pieces) {
+        Map<String, List<PieceDemand>> byLayer = new LinkedHashMap<>();
+        pieces.stream().filter(piece -> !piece.computed().equals(piece.tile()))
+                .forEach(piece -> byLayer.computeIfAbsent(piece.layer(), layer -> new ArrayList<>()));
+        pieces.stream().filter(piece -> byLayer.containsKey(piece.layer()))
+                .forEach(piece -> byLayer.get(piece.layer()).add(piece));
+        List<Piece> replicas = new ArrayList<>();
+        byLayer.forEach((layer, layerPieces) -> {
+            ElementSet computed = ElementSet.ofRuns(layerPieces.stream()
+                    .flatMap(piece -> piece.computed().runs().stream()).toList());
+            ElementSet owned = ElementSet.ofRuns(layerPieces.stream().flatMap(piece -> piece.pieces().stream())
+                    .toList());
+            ElementSet copies = computed.minus(owned);
+            for (int run = 0; run < copies.runs(); run++) {
+                replicas.add(new Piece(layer, copies.first(run), copies.end(run) - copies.first(run)));
+            }
+        });
+        return replicas;
     }
 
     /**

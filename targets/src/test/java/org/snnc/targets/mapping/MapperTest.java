@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -184,30 +185,39 @@ class MapperTest {
         }
     }
 
-    /** Overlapping 3×3 windows (stride 2, padding 1) allow cuts between channels only: one channel per core. */
+    /**
+     * Overlapping 3×3 windows (stride 2, padding 1) over an 8×8 map: gate output column j pools columns 2j − 1 ..
+     * 2j + 1. With 70 neurons a core holds one channel; with 40 each channel is cut at column 4 (a multiple of the
+     * stride), each tile of 32 neurons owning the gate columns whose windows start in it (0..1 and 2..3) and
+     * updating replicas of the columns beyond it that those windows read: none for the left tile (gate column 1
+     * reads 1..3), column 3 for the right one (gate column 2 reads 3..5), 40 neurons.
+     */
     @Test
-    void overlappingGateWindowsAreCutBetweenChannels() {
+    void overlappingGateWindowsAreCutWithReplicas() {
         Net net = new Net("gated", Shape.of(1, 8, 8), 1);
         net.conv("c1", "x.enc", 2, Window2d.square(1, 1, 0), 1);
         net.gate("g", "c1", Window2d.square(3, 2, 1));
         net.dense("fc", "g", 4);
         SynapticNetwork network = net.network("fc");
 
-        Mapping mapping = Mapper.map(network, TestChips.generic(8, new CoreResources(70, 4096, 4096, 65536, 70)),
+        Mapping byChannel = Mapper.map(network, TestChips.generic(8, new CoreResources(70, 4096, 4096, 65536, 70)),
                 new GreedyAllocator());
+        assertEquals(List.of(new Piece("c1", 0, 64)), byChannel.cores().get(0).pieces());
+        assertEquals(List.of(), byChannel.cores().get(0).replicas());
+        assertEquals(List.of(new Piece("g", 0, 16)), byChannel.cores().get(0).gates());
+        MappingInvariants.check(network, byChannel);
 
-        assertEquals(List.of(new Piece("c1", 0, 64)), mapping.cores().get(0).pieces());
-        assertEquals(List.of(new Piece("g", 0, 16)), mapping.cores().get(0).gates());
-        assertEquals(List.of(new Piece("g", 16, 16)), mapping.cores().get(1).gates());
-        MappingInvariants.check(network, mapping);
-
-        CompilationException tooSmall = assertThrows(CompilationException.class, () -> Mapper.map(network,
-                TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40)), new GreedyAllocator()));
-        assertEquals("net.snn:1:1: error: layer 'c1' does not fit target generic: its smallest tile c1[0:1, 0:8, 0:8], "
-                + "which keeps the windows of its gate whole: neurons 64 exceeds the largest core's 40; the windows of "
-                + "max pooling 'g' (kernel 3×3, stride 2×2, padding 1,1,1,1) overlap or are padded, so a tile holds "
-                + "whole maps: compile with --maxpool-to-avgpool, whose average pooling a tile may cut [E0903]",
-                tooSmall.getMessage());
+        Mapping byColumns = Mapper.map(network, TestChips.generic(8, new CoreResources(40, 4096, 4096, 65536, 40)),
+                new GreedyAllocator());
+        CoreMapping left = byColumns.cores().get(0);
+        CoreMapping right = byColumns.cores().get(1);
+        assertEquals(new Tile("c1", 8, 8, 0, 1, 0, 8, 0, 4), left.tiles().get(0));
+        assertEquals(List.of(), left.replicas());
+        assertEquals(new Tile("c1", 8, 8, 0, 1, 0, 8, 4, 4), right.tiles().get(0));
+        assertEquals(IntStream.range(0, 8).mapToObj(y -> new Piece("c1", 8 * y + 3, 1)).toList(), right.replicas());
+        assertEquals(IntStream.range(0, 4).mapToObj(i -> new Piece("g", 4 * i + 2, 2)).toList(), right.gates());
+        assertEquals(40, right.usage().neurons());
+        MappingInvariants.check(network, byColumns);
     }
 
     /**
@@ -351,7 +361,7 @@ class MapperTest {
         net.dense("fc", "x.enc", 3);
         Mapping mapping = Mapper.map(net.network("fc"), TestChips.speck(), new MaxFlowAllocator());
         CoreMapping core = mapping.cores().get(0);
-        CoreMapping overfull = new CoreMapping(core.core(), core.tiles(), core.pieces(), core.gates(), core.axons(),
+        CoreMapping overfull = new CoreMapping(core.core(), core.tiles(), core.pieces(), core.replicas(), core.gates(), core.axons(),
                 List.of(new Route("fc", 0, 3, 0)), new CoreUsage(70000, 20000, 3, 16, 3, 3));
         Mapping broken = new Mapping(mapping.network(), mapping.chip(), mapping.allocator(), List.of(overfull),
                 mapping.inputRoutes(), mapping.bounds());

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.net.ConvSynapse;
 import org.snnc.targets.net.DenseSynapse;
+import org.snnc.targets.net.GateUnit;
 import org.snnc.targets.net.Population;
 import org.snnc.targets.net.Projection;
 import org.snnc.targets.net.SynapticNetwork;
@@ -47,12 +49,13 @@ final class MappingInvariants {
     private MappingInvariants() {
     }
 
-    /** (a), (b) and (c) at once. */
+    /** (a), (b), (c) and (d) at once. */
     static void check(SynapticNetwork network, Mapping mapping) {
         piecesCoverEveryNeuronOnce(network, mapping);
         everySynapseOnceOnItsCore(network, mapping);
         withinLimits(mapping);
         routesReachExactlyTheReaders(network, mapping);
+        gateWindowsReadTheirCore(network, mapping);
     }
 
     /** The synapses into target neuron {@code n} of a projection, from its connectivity formula. */
@@ -138,6 +141,19 @@ final class MappingInvariants {
                 }
             }
         }
+        for (CoreMapping core : mapping.cores()) {
+            Map<Arrival, Element> axons = arriving.getOrDefault(core.core(), Map.of());
+            for (Piece replica : core.replicas()) {
+                for (Projection projection : network.population(replica.unit()).projections()) {
+                    for (int n = replica.first(); n < replica.end(); n++) {
+                        for (Synapse synapse : synapsesInto(projection, n)) {
+                            assertEquals(synapse.from(), axons.get(arrivalOf(network, core, synapse.from())),
+                                    "core " + core.core() + " replica " + replica.unit() + "[" + n + "] reads");
+                        }
+                    }
+                }
+            }
+        }
         Map<Synapse, Integer> expected = new HashMap<>();
         for (Population population : network.populations()) {
             for (Projection projection : population.projections()) {
@@ -158,6 +174,10 @@ final class MappingInvariants {
             long neurons = 0;
             for (Piece piece : core.pieces()) {
                 neurons += neuronMemory(network.population(piece.unit()).shape(), piece, chip.memoryModel());
+            }
+            // Speck's neuron memory is per channel of the whole padded map, which a replica's channel already takes.
+            if (chip.memoryModel() != MemoryModel.SPECK_PADDED) {
+                neurons += core.replicas().stream().mapToLong(Piece::count).sum();
             }
             String at = "core " + core.core() + " of " + chip.name();
             assertTrue(neurons <= chip.core(core.core()).neurons(), at + ": neurons " + neurons);
@@ -182,7 +202,10 @@ final class MappingInvariants {
         }
     }
 
-    /** (c) For every source element, the cores its routes reach are the cores with a neuron that reads it. */
+    /**
+     * (c) For every source element, the cores its routes reach are the cores with a neuron that reads it, a replica
+     * included.
+     */
     static void routesReachExactlyTheReaders(SynapticNetwork network, Mapping mapping) {
         Map<Element, Set<Integer>> reached = new TreeMap<>();
         List<Route> all = new ArrayList<>(mapping.inputRoutes());
@@ -195,7 +218,7 @@ final class MappingInvariants {
         }
         Map<Element, Set<Integer>> readers = new TreeMap<>();
         for (CoreMapping core : mapping.cores()) {
-            for (Piece piece : core.pieces()) {
+            for (Piece piece : Stream.concat(core.pieces().stream(), core.replicas().stream()).toList()) {
                 for (Projection projection : network.population(piece.unit()).projections()) {
                     for (int n = piece.first(); n < piece.end(); n++) {
                         synapsesInto(projection, n).forEach(s -> readers.computeIfAbsent(s.from(),
@@ -205,6 +228,48 @@ final class MappingInvariants {
             }
         }
         assertEquals(readers, reached, "routes reach exactly the cores that read each element");
+    }
+
+    /**
+     * (d) Every gate output a core holds pools neurons the core updates, its own or replicas, and no replica is a
+     * neuron the core owns.
+     */
+    static void gateWindowsReadTheirCore(SynapticNetwork network, Mapping mapping) {
+        for (CoreMapping core : mapping.cores()) {
+            for (Piece replica : core.replicas()) {
+                for (int n = replica.first(); n < replica.end(); n++) {
+                    int element = n;
+                    assertTrue(core.pieces().stream().noneMatch(p -> holds(p, replica.unit(), element)),
+                            "core " + core.core() + " owns its replica " + replica.unit() + "[" + n + "]");
+                }
+            }
+            for (Piece gatePiece : core.gates()) {
+                GateUnit gate = network.gates().stream().filter(g -> g.name().equals(gatePiece.unit())).findFirst()
+                        .orElseThrow();
+                Shape in = network.sources().get(gate.population()).shape();
+                Shape out = gate.shape();
+                Window2d w = gate.window();
+                for (int o = gatePiece.first(); o < gatePiece.end(); o++) {
+                    int c = o / (out.dim(1) * out.dim(2));
+                    int i = o / out.dim(2) % out.dim(1);
+                    int j = o % out.dim(2);
+                    for (int y = i * w.strideH() - w.padding().top(); y < i * w.strideH() - w.padding().top()
+                            + w.kernelH(); y++) {
+                        for (int x = j * w.strideW() - w.padding().left(); x < j * w.strideW() - w.padding().left()
+                                + w.kernelW(); x++) {
+                            if (y < 0 || y >= in.dim(1) || x < 0 || x >= in.dim(2)) {
+                                continue;
+                            }
+                            int element = (c * in.dim(1) + y) * in.dim(2) + x;
+                            assertTrue(Stream.concat(core.pieces().stream(), core.replicas().stream())
+                                    .anyMatch(p -> holds(p, gate.population(), element)), "core " + core.core()
+                                    + ": " + gate.name() + "[" + o + "] pools " + gate.population() + "[" + element
+                                    + "], which the core does not update");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /**
