@@ -1,9 +1,7 @@
 package org.snnc.tests;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.snnc.compiler.testing.SharedData;
 
 /** Where the tests find the repository and the shared models and digits. */
 public final class Locations {
@@ -21,17 +19,8 @@ public final class Locations {
         return root().resolve("tests/src/test/resources");
     }
 
-    /**
-     * The shared folder with the trained models and MNIST digits. CI always has it, so there a missing folder fails
-     * the test; on a user's clone, which has no {@code ../shared}, tests that need it are skipped.
-     */
+    /** The shared folder with the trained models and MNIST digits ({@link SharedData#folder}). */
     public static Path shared() {
-        Path shared = Path.of(System.getProperty("snnc.shared", root().resolve("../shared").toString()))
-                .toAbsolutePath().normalize();
-        if (System.getenv("CI") != null && !Files.isDirectory(shared)) {
-            throw new IllegalStateException("CI needs the shared folder at " + shared);
-        }
-        assumeTrue(Files.isDirectory(shared), "no shared folder at " + shared);
-        return shared;
+        return SharedData.folder();
     }
 }

@@ -2,9 +2,7 @@ package org.snnc.targets.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +26,7 @@ import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.sim.Schedule;
 import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SpikingSimulator;
+import org.snnc.compiler.testing.SharedData;
 
 /**
  * The shared MNIST models, converted with the standard pipeline and quantized for the generic chip: every layer
@@ -49,7 +48,7 @@ class QuantizedModelsTest {
     @ParameterizedTest
     @ValueSource(strings = {"lenet", "small_bn_maxpool"})
     void quantizedModelKeepsItsWeightsAndItsAccuracy(String model) {
-        Path models = shared().resolve("models");
+        Path models = SharedData.models();
         Path data = Path.of(System.getProperty("snnc.root", "..")).resolve("examples/data");
         Graph ann = ModelLoader.load(models.resolve(model + ".onnx"),
                 new LoadOptions(false, new OnnxImportOptions(DType.U8, new Scale(1, 255)))).graph();
@@ -101,14 +100,5 @@ class QuantizedModelsTest {
 
     private static String format(Double value, String pattern) {
         return value == null ? "-" : String.format(Locale.ROOT, pattern, value);
-    }
-
-    /** {@code shared/} from the build (-Dsnnc.shared); skipped outside CI if absent. */
-    private static Path shared() {
-        Path shared = Path.of(System.getProperty("snnc.shared", "../../shared"));
-        if (System.getenv("CI") == null) {
-            assumeTrue(Files.isDirectory(shared.resolve("models")), "no shared models at " + shared.toAbsolutePath());
-        }
-        return shared;
     }
 }

@@ -2,8 +2,6 @@ package org.snnc.compiler.frontend.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,26 +27,15 @@ import org.snnc.compiler.ir.ShapeInference;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.testing.SharedData;
 
 /** Imports the three PyTorch-exported MNIST models of {@code shared/models} and checks structure and weights. */
 class OnnxSharedModelsTest {
 
     private static final OnnxImportOptions MNIST = new OnnxImportOptions(DType.U8, new Scale(1, 255));
 
-    /** {@code shared/} from the build (-Dsnnc.shared), else beside the repository; skipped outside CI if absent. */
-    static Path models() {
-        String property = System.getProperty("snnc.shared");
-        Path shared = property != null ? Path.of(property) : Path.of("../../shared");
-        Path models = shared.resolve("models");
-        if (System.getenv("CI") == null) {
-            assumeTrue(Files.isDirectory(models), "shared/models not found at " + models.toAbsolutePath());
-        }
-        assertTrue(Files.isDirectory(models), "shared/models not found at " + models.toAbsolutePath());
-        return models;
-    }
-
     private static Graph load(String model) {
-        return OnnxImporter.importModel(models().resolve(model + ".onnx"), MNIST);
+        return OnnxImporter.importModel(SharedData.models().resolve(model + ".onnx"), MNIST);
     }
 
     private static List<String> operators(Graph graph) {
@@ -177,7 +163,7 @@ class OnnxSharedModelsTest {
     void everyInitializerIsImportedExactly() throws IOException {
         for (String model : List.of("lenet", "small_bn_maxpool", "resnet_dev")) {
             Graph g = load(model);
-            ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(models().resolve(model + ".onnx")));
+            ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(SharedData.models().resolve(model + ".onnx")));
             assertEquals(proto.getGraph().getInitializerCount(), g.weights().tensors().size(), model);
             for (TensorProto init : proto.getGraph().getInitializerList()) {
                 assertEquals(TensorProto.DataType.FLOAT_VALUE, init.getDataType());
