@@ -500,7 +500,12 @@ public final class Emulator {
 
     /** Whether local neuron {@code neuron} of the core at {@code coreIndex} spiked in the last step, for probes. */
     public boolean spiked(int coreIndex, int neuron) {
-        return spikedLastStep(coreIndex, chip.cores[coreIndex].internalOf[neuron]);
+        return advanced > 0 && spiked(coreIndex, neuron, advanced - 1);
+    }
+
+    /** Whether local neuron {@code neuron} of the core at {@code coreIndex} spiked in step k of the last advance. */
+    public boolean spiked(int coreIndex, int neuron, int k) {
+        return spikedAt(coreIndex, chip.cores[coreIndex].internalOf[neuron], k);
     }
 
     /**
@@ -508,11 +513,19 @@ public final class Emulator {
      * {@code gates} blocks, from 0) of the core at {@code coreIndex} spiked in the last step, for probes.
      */
     public boolean gateSpiked(int coreIndex, int gateOutput) {
-        return spikedLastStep(coreIndex, chip.cores[coreIndex].neurons + gateOutput);
+        return advanced > 0 && gateSpiked(coreIndex, gateOutput, advanced - 1);
     }
 
-    private boolean spikedLastStep(int coreIndex, int slot) {
-        return advanced > 0 && (spikeBits[coreIndex][slot] >>> (advanced - 1) & 1) != 0;
+    /** Whether gate output {@code gateOutput} of the core at {@code coreIndex} spiked in step k of the last advance. */
+    public boolean gateSpiked(int coreIndex, int gateOutput, int k) {
+        return spikedAt(coreIndex, chip.cores[coreIndex].neurons + gateOutput, k);
+    }
+
+    private boolean spikedAt(int coreIndex, int slot, int k) {
+        if (k < 0 || k >= advanced) {
+            throw new IllegalArgumentException("step " + k + " of an advance of " + advanced);
+        }
+        return (spikeBits[coreIndex][slot] >>> k & 1) != 0;
     }
 
     /** The pending input q (delivered for the next step) of a local neuron, for probes and readouts. */

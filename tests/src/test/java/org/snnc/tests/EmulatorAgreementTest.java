@@ -141,18 +141,18 @@ class EmulatorAgreementTest {
                     name + ".json"), name + ".json"));
         }
 
-        /** This step's spikes of every population and gate, by name, as flat indices. */
-        Map<String, BitSet> spikes(Emulator emulator) {
+        /** The spikes of every population and gate in step k of the last advance, by name, as flat indices. */
+        Map<String, BitSet> spikes(Emulator emulator, int k) {
             Map<String, BitSet> spikes = new HashMap<>();
             for (int c = 0; c < neuronNode.length; c++) {
                 for (int i = 0; i < neuronNode[c].length; i++) {
-                    if (emulator.spiked(c, i)) {
-                        spikes.computeIfAbsent(neuronNode[c][i], k -> new BitSet()).set(neuronIndex[c][i]);
+                    if (emulator.spiked(c, i, k)) {
+                        spikes.computeIfAbsent(neuronNode[c][i], node -> new BitSet()).set(neuronIndex[c][i]);
                     }
                 }
                 for (int g = 0; g < gateNode[c].length; g++) {
-                    if (emulator.gateSpiked(c, g)) {
-                        spikes.computeIfAbsent(gateNode[c][g], k -> new BitSet()).set(gateIndex[c][g]);
+                    if (emulator.gateSpiked(c, g, k)) {
+                        spikes.computeIfAbsent(gateNode[c][g], node -> new BitSet()).set(gateIndex[c][g]);
                     }
                 }
             }
@@ -187,50 +187,70 @@ class EmulatorAgreementTest {
     }
 
     /**
-     * Runs image {@code image} on the emulator and compares, step by step, every traced node's spikes, the
-     * prediction and the cumulative event operations with the reference's; returns the spikes seen.
+     * Runs image {@code image} on the emulator twice, step by step ({@link Emulator#step}) and in chunks of up to
+     * {@link Emulator#chunk} steps as {@code snnc run} does ({@link Emulator#advance}), and compares both at every
+     * step with the integer reference's {@code result}: the spikes of every traced node, the prediction and the event
+     * synaptic operations (exactly when {@code exactOps}, else at least the reference's). Returns the spikes seen on
+     * the step path.
      */
     static long compareImage(Probe probe, IntegerReference reference, IntegerResult result, long[][] raw, int image,
             int steps, boolean strict, boolean exactOps, String context) {
-        Emulator emulator = new Emulator(probe.chip, strict);
-        emulator.load(ints(raw[image]));
-        long analogOps = emulator.synapticOps();
-        SpikeTrace trace = result.trace(image).orElseThrow();
-        long[] referenceOps = result.eventOps()[image];
+        Emulator stepped = new Emulator(probe.chip, strict);
+        stepped.load(ints(raw[image]));
+        long analogOps = stepped.synapticOps();
         long seen = 0;
         for (int t = 1; t <= steps; t++) {
-            emulator.step();
-            Map<String, BitSet> spikes = probe.spikes(emulator);
-            for (String node : reference.tracedNodes()) {
-                BitSet expected = trace.spikes(node, t);
-                BitSet actual = spikes.getOrDefault(node, new BitSet());
-                if (!expected.equals(actual)) {
-                    BitSet missing = (BitSet) expected.clone();
-                    missing.andNot(actual);
-                    BitSet extra = (BitSet) actual.clone();
-                    extra.andNot(expected);
-                    fail(context + ", image " + image + ", step " + t + ", '" + node + "': the reference spikes "
-                            + "and the emulator does not at " + missing + "; the emulator spikes and the reference "
-                            + "does not at " + extra);
-                }
-                seen += actual.cardinality();
+            stepped.step();
+            seen += compareStep(probe.spikes(stepped, 0), stepped.prediction(), stepped.synapticOps() - analogOps,
+                    reference, result, image, t, exactOps, context + " (step by step)");
+        }
+        Emulator chunked = new Emulator(probe.chip, strict);
+        chunked.load(ints(raw[image]));
+        for (int t = 0; t < steps; ) {
+            int length = Math.min(chunked.chunk(), steps - t);
+            chunked.advance(length);
+            for (int k = 0; k < length; k++) {
+                compareStep(probe.spikes(chunked, k), chunked.prediction(k), chunked.synapticOps(k) - analogOps,
+                        reference, result, image, t + k + 1, exactOps, context + " (in chunks)");
             }
-            Set<String> unknown = new java.util.HashSet<>(spikes.keySet());
-            reference.tracedNodes().forEach(unknown::remove);
-            assertTrue(unknown.isEmpty(), () -> context + ": the emulator spikes in nodes the reference does not "
-                    + "trace: " + unknown);
-            int step = t;
-            assertEquals(result.predictions()[t - 1][image], emulator.prediction(),
-                    () -> context + ", image " + image + ", step " + step + ": prediction");
-            long emulatorOps = emulator.synapticOps() - analogOps;
-            if (exactOps) {
-                assertEquals(referenceOps[t - 1], emulatorOps,
-                        () -> context + ", image " + image + ", step " + step + ": event synaptic operations");
-            } else {
-                assertTrue(emulatorOps >= referenceOps[t - 1], () -> context + ", image " + image + ", step "
-                        + step + ": the emulator counts " + emulatorOps + " event operations, fewer than the "
-                        + "reference's " + referenceOps[step - 1] + " although its kernels only add zero taps");
+            t += length;
+        }
+        return seen;
+    }
+
+    /** One step's spikes, prediction and event operations against the reference's; returns the spikes. */
+    private static long compareStep(Map<String, BitSet> spikes, int prediction, long emulatorOps,
+            IntegerReference reference, IntegerResult result, int image, int t, boolean exactOps, String context) {
+        SpikeTrace trace = result.trace(image).orElseThrow();
+        long seen = 0;
+        for (String node : reference.tracedNodes()) {
+            BitSet expected = trace.spikes(node, t);
+            BitSet actual = spikes.getOrDefault(node, new BitSet());
+            if (!expected.equals(actual)) {
+                BitSet missing = (BitSet) expected.clone();
+                missing.andNot(actual);
+                BitSet extra = (BitSet) actual.clone();
+                extra.andNot(expected);
+                fail(context + ", image " + image + ", step " + t + ", '" + node + "': the reference spikes "
+                        + "and the emulator does not at " + missing + "; the emulator spikes and the reference "
+                        + "does not at " + extra);
             }
+            seen += actual.cardinality();
+        }
+        Set<String> unknown = new java.util.HashSet<>(spikes.keySet());
+        reference.tracedNodes().forEach(unknown::remove);
+        assertTrue(unknown.isEmpty(), () -> context + ": the emulator spikes in nodes the reference does not "
+                + "trace: " + unknown);
+        assertEquals(result.predictions()[t - 1][image], prediction,
+                () -> context + ", image " + image + ", step " + t + ": prediction");
+        long referenceOps = result.eventOps()[image][t - 1];
+        if (exactOps) {
+            assertEquals(referenceOps, emulatorOps,
+                    () -> context + ", image " + image + ", step " + t + ": event synaptic operations");
+        } else {
+            assertTrue(emulatorOps >= referenceOps, () -> context + ", image " + image + ", step " + t
+                    + ": the emulator counts " + emulatorOps + " event operations, fewer than the reference's "
+                    + referenceOps + " although its kernels only add zero taps");
         }
         return seen;
     }
