@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
@@ -44,6 +48,9 @@ import org.snnc.tests.ZooExport;
  * org.snnc.targets.mapping.CoreBounds}: the largest over resources of ⌈demand / per-core limit⌉.
  */
 public final class ZooBenchmark {
+
+    /** How many of the layers taking the most cores each run lists. */
+    private static final int WIDEST_LAYERS = 8;
 
     private static final String BOARD = "examples/boards/generic-board.json";
     private static final String TORCH = "torch:";
@@ -102,6 +109,7 @@ public final class ZooBenchmark {
             Mapping mapping = compilation.map(network);
             network = null;
             cores = mapping.cores().size() + "/" + mapping.bounds().total().cores();
+            printWidestLayers(mapping);
             byte[] bytes = compilation.emit(mapping);
             mapping = null;
             config = String.format(Locale.ROOT, "%,d", bytes.length);
@@ -127,6 +135,19 @@ public final class ZooBenchmark {
         return String.format(Locale.ROOT, "%-30s %-14s %,11d %,12d %13s %12s %9.1f %,9d  %s", name,
                 target.equals(BOARD) ? "generic-board" : target, neurons, parameters, cores, config, total / 1e9,
                 heap, result);
+    }
+
+    /** The layers whose tiles take the most cores, each with its lower bound, where a mapping's cores go. */
+    private static void printWidestLayers(Mapping mapping) {
+        Map<String, Set<Integer>> coresOf = new HashMap<>();
+        mapping.cores().forEach(core -> core.tiles().forEach(tile -> coresOf
+                .computeIfAbsent(tile.unit(), layer -> new HashSet<>()).add(core.core())));
+        Map<String, Long> bounds = new HashMap<>();
+        mapping.bounds().layers().forEach(layer -> bounds.put(layer.layer(), layer.bound().cores()));
+        coresOf.entrySet().stream().sorted((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()))
+                .limit(WIDEST_LAYERS).forEach(layer -> System.out.printf(Locale.ROOT,
+                        "  layer %-40s on %,6d cores (lower bound %,d)%n", layer.getKey(), layer.getValue().size(),
+                        bounds.getOrDefault(layer.getKey(), 0L)));
     }
 
     /**
