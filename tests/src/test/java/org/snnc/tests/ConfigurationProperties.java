@@ -69,20 +69,14 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
-import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.NormalizeOptions;
-import org.snnc.compiler.passes.Pass;
-import org.snnc.compiler.passes.PassManager;
-import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.Progress;
-import org.snnc.targets.TargetPipeline;
+import org.snnc.targets.ChipCompiler.CompiledChip;
+import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.emit.ConfigurationEmitter;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.mapping.Mapper;
-import org.snnc.targets.mapping.Mapping;
 import org.snnc.targets.net.SynapticNetwork;
-import org.snnc.targets.quant.Quantize;
-import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.targets.spec.ConvLimits;
@@ -519,18 +513,16 @@ class ConfigurationProperties {
 
     /** The CLI's sequence: adapt → standard conversion + quantize → synaptic network → mapper → emitter. */
     static Compiled compile(Case testCase, int threads) {
-        ChipSpec chip = testCase.chip();
-        TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, testCase.options(), testCase.ann());
-        List<Pass> passes = new ArrayList<>(Passes.standard(adapted.options()));
-        passes.add(new Quantize(new QuantizeOptions(chip, testCase.zeroResetRatio())));
-        Graph quantized = new PassManager(passes, IrDumps.NONE).run(testCase.ann(), new CompilationInputs(
-                Optional.of(calibration(testCase.ann(), testCase.seed())), threads, Progress.NONE)).graph();
-        CoreAllocator allocator = testCase.allocator().map(name -> CoreAllocator.byName(name).orElseThrow())
-                .orElseGet(() -> CoreAllocator.defaultFor(chip));
-        Mapping mapping = Mapper.map(SynapticNetwork.of(quantized), chip, allocator);
-        byte[] bytes = ConfigurationEmitter.toBytes(ConfigurationEmitter.configuration(mapping));
+        ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(testCase.options())
+                .withZeroResetRatio(testCase.zeroResetRatio());
+        if (testCase.allocator().isPresent()) {
+            options = options.withAllocator(CoreAllocator.byName(testCase.allocator().get()).orElseThrow());
+        }
+        CompiledChip compiled = ChipCompiler.compile(testCase.ann(), testCase.chip(), options, new CompilationInputs(
+                Optional.of(calibration(testCase.ann(), testCase.seed())), threads, Progress.NONE));
+        byte[] bytes = compiled.configurationBytes();
         try {
-            return new Compiled(quantized, bytes, ConfigurationRuns.expand(JSON.readTree(bytes)));
+            return new Compiled(compiled.quantized(), bytes, ConfigurationRuns.expand(JSON.readTree(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException("the emitted configuration is not JSON", e);
         }

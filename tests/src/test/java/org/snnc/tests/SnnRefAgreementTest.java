@@ -18,6 +18,7 @@ import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.IrDumps;
+import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.PipelineResult;
@@ -51,7 +52,7 @@ class SnnRefAgreementTest {
 
         PipelineResult converted = new PassManager(Passes.standard(ConversionOptions.defaults()), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 2, Progress.NONE));
-        assertLambdasAgree(reference.get("lambdas"), (Map<?, ?>) converted.records().get("lambdas"));
+        assertLambdasAgree(reference.get("lambdas"), converted.record(Normalize.LAMBDAS).orElseThrow());
 
         int steps = reference.get("steps").asInt();
         SimulationResult result = new SpikingSimulator(converted.graph(),
@@ -74,7 +75,7 @@ class SnnRefAgreementTest {
     }
 
     /** The reference names layers its own way; λs are compared in layer order. */
-    private static void assertLambdasAgree(JsonNode reference, Map<?, ?> ours) {
+    private static void assertLambdasAgree(JsonNode reference, Map<String, Object> ours) {
         List<Double> theirs = new ArrayList<>();
         reference.elements().forEachRemaining(lambda -> theirs.add(lambda.asDouble()));
         List<Double> mine = ours.values().stream().map(lambda -> ((Number) lambda).doubleValue()).toList();

@@ -17,6 +17,7 @@ import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.testing.ModelZoo;
+import org.snnc.targets.ChipCompiler.CompiledChip;
 import org.snnc.targets.mapping.CoreMapping;
 import org.snnc.targets.mapping.CoreUsage;
 import org.snnc.targets.mapping.LimitCheck;
@@ -47,7 +48,7 @@ class ZooCompileTest {
 
     @Test
     void resnet20IsTooBigForOneGenericChip() {
-        CompilationException refused = assertThrows(CompilationException.class, () -> map("resnet20", "generic"));
+        CompilationException refused = assertThrows(CompilationException.class, () -> compile("resnet20", "generic"));
         assertTrue(refused.getMessage().contains("by neurons alone it needs at least 185 cores: 188490 in all, at "
                 + "most 1024 per core [E0904]"), refused.getMessage());
     }
@@ -57,20 +58,20 @@ class ZooCompileTest {
                 : Locations.root().resolve(target).toString()));
     }
 
-    private static Mapping map(String name, String target) {
-        ChipCompilation compilation = compilation(target);
+    private static CompiledChip compile(String name, String target) {
         Graph graph = ModelZoo.byName(name, 5);
-        return compilation.map(compilation.quantize(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, 6), 2));
+        return compilation(target).compile(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, 6), 2);
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({"vgg28, generic", "resnet20, examples/boards/generic-board.json",
             "vgg16-cifar, examples/boards/generic-board.json"})
     void compilesOntoGenericCores(String name, String target) throws IOException {
-        Mapping mapping = map(name, target);
+        CompiledChip compiled = compile(name, target);
+        Mapping mapping = compiled.mapping();
 
         Path config = temp.resolve(name + "-config.json");
-        AtomicFiles.write(config, compilation(target).emit(mapping));
+        AtomicFiles.write(config, compiled.configurationBytes());
         assertTrue(Files.size(config) > 0, name);
         assertEquals(List.of(), ConfigurationSchema.validate(new ObjectMapper().readTree(config.toFile())), name);
 

@@ -63,6 +63,13 @@ import org.snnc.compiler.ir.Verifier;
  */
 public final class Normalize implements Pass {
 
+    /** Each normalized layer's λ, by the value it scales: a number, or a list of one per channel. */
+    public static final RecordKey<Map<String, Object>> LAMBDAS = new RecordKey<>("lambdas");
+    /** The percentile p the λs are of. */
+    public static final RecordKey<Double> PERCENTILE = new RecordKey<>("percentile");
+    /** How many calibration images the λs were measured on. */
+    public static final RecordKey<Integer> CALIBRATION_IMAGES = new RecordKey<>("calibration_images");
+
     private final NormalizeOptions options;
 
     public Normalize(NormalizeOptions options) {
@@ -114,9 +121,9 @@ public final class Normalize implements Pass {
                 options.perChannel() ? Arrays.stream(lambda).boxed().toList() : lambda[0]));
         lambdas.put(rescaling.logitsValue(), measured.output()[0]);
         context.count("layers-normalized", lambdas.size());
-        context.record("lambdas", lambdas);
-        context.record("percentile", options.percentile());
-        context.record("calibration_images", images.length);
+        context.record(LAMBDAS, lambdas);
+        context.record(PERCENTILE, options.percentile());
+        context.record(CALIBRATION_IMAGES, images.length);
         return result;
     }
 

@@ -34,9 +34,9 @@ public final class PassContext {
         statistics.merge(name, amount, Long::sum);
     }
 
-    /** Stores a structured result under {@code key} (snake_case, as reports spell it). */
-    public void record(String key, Object value) {
-        records.put(key, value);
+    /** Stores a structured result under {@code key}. */
+    public <T> void record(RecordKey<T> key, T value) {
+        records.put(key.name(), value);
     }
 
     public Map<String, Long> statistics() {

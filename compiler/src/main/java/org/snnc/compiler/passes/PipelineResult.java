@@ -3,6 +3,7 @@ package org.snnc.compiler.passes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snnc.compiler.ir.Graph;
 
 /** The graph a pipeline produced and a record of every pass run, in order. */
@@ -12,7 +13,13 @@ public record PipelineResult(Graph graph, List<PassRun> runs) {
         runs = List.copyOf(runs);
     }
 
-    /** Every pass's records merged in pipeline order (a later pass's record wins). */
+    /** The record of {@code key} (the last pass's that made it), if a pass made it. */
+    @SuppressWarnings("unchecked") // PassContext#record stores a RecordKey<T>'s value only as a T
+    public <T> Optional<T> record(RecordKey<T> key) {
+        return Optional.ofNullable((T) records().get(key.name()));
+    }
+
+    /** Every pass's records by name, merged in pipeline order (a later pass's record wins), for reports. */
     public Map<String, Object> records() {
         Map<String, Object> merged = new LinkedHashMap<>();
         runs.forEach(run -> merged.putAll(run.records()));

@@ -22,6 +22,8 @@ import org.snnc.compiler.ir.Relu;
 
 class PassManagerTest {
 
+    private static final RecordKey<String> PROBED_BY = new RecordKey<>("probed_by");
+
     /**
      * A test-only pass that leaves the graph as it is, with the order constraints it is given. It counts its runs
      * and records its name, so that tests can see the manager collect both.
@@ -45,7 +47,7 @@ class PassManagerTest {
         @Override
         public Graph run(Graph graph, PassContext context) {
             context.count("probes", 1);
-            context.record("probed_by", name);
+            context.record(PROBED_BY, name);
             return graph;
         }
     }

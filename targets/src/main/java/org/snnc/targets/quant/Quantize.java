@@ -31,6 +31,7 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassContext;
+import org.snnc.compiler.passes.RecordKey;
 import org.snnc.compiler.passes.Stage;
 import org.snnc.targets.spec.ChipSpec;
 
@@ -106,6 +107,13 @@ import org.snnc.targets.spec.ChipSpec;
  */
 public final class Quantize implements Pass {
 
+    /** The pass's name in pipelines and reports. */
+    public static final String NAME = "quantize";
+    /** Each quantized layer's figures, in network order. */
+    public static final RecordKey<List<LayerQuantization>> QUANTIZATION = new RecordKey<>("quantization");
+    /** The threshold ratio of a zero-reset chip, when the chip resets to zero. */
+    public static final RecordKey<Integer> ZERO_RESET_RATIO = new RecordKey<>("zero_reset_ratio");
+
     private final QuantizeOptions options;
 
     public Quantize(QuantizeOptions options) {
@@ -114,7 +122,7 @@ public final class Quantize implements Pass {
 
     @Override
     public String name() {
-        return "quantize";
+        return NAME;
     }
 
     @Override
@@ -170,7 +178,7 @@ public final class Quantize implements Pass {
             context.count("populations-quantized", 1);
             context.count("clipped", result.layer().clipped() ? 1 : 0);
         }
-        context.record("quantization", List.copyOf(layers));
+        context.record(QUANTIZATION, List.copyOf(layers));
         return builder.pruneWeights().build();
     }
 
@@ -250,7 +258,7 @@ public final class Quantize implements Pass {
         }
         if (zeroReset > 0) {
             context.count("zero-reset-populations", zeroReset);
-            context.record("zero_reset_ratio", options.zeroResetRatio());
+            context.record(ZERO_RESET_RATIO, options.zeroResetRatio());
         }
         Input input = rewritten.input();
         boolean analog = rewritten.nodes().values().stream()

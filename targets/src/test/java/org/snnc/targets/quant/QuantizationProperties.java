@@ -97,8 +97,7 @@ class QuantizationProperties {
         Graph quantized = result.graph();
         Map<String, Shape> shapes = Verifier.verify(quantized).shapes();
         Quantize.Prepared prepared = new Quantize(options).prepare(spiking, new PassContext(inputs));
-        @SuppressWarnings("unchecked")
-        List<LayerQuantization> layers = (List<LayerQuantization>) result.records().get("quantization");
+        List<LayerQuantization> layers = result.record(Quantize.QUANTIZATION).orElseThrow();
         Map<String, LayerQuantization> byPopulation = new HashMap<>();
         layers.forEach(layer -> byPopulation.put(layer.population(), layer));
         for (Node node : quantized.nodes().values()) {

@@ -388,7 +388,8 @@ class QuantizeTest {
     // ---- fixtures
 
     /** What one run of the pass through a {@link PassManager} (which verifies the result) produced. */
-    private record Run(Graph graph, Map<String, Long> statistics, Map<String, Object> records) {
+    private record Run(Graph graph, Map<String, Long> statistics, Map<String, Object> records,
+            List<LayerQuantization> layers) {
     }
 
     private static Run quantize(Graph graph, ChipSpec chip, CompilationInputs inputs) {
@@ -398,7 +399,8 @@ class QuantizeTest {
     private static Run quantize(Graph graph, QuantizeOptions options, CompilationInputs inputs) {
         PipelineResult result = new PassManager(List.of(new Quantize(options)), IrDumps.NONE).run(graph, inputs);
         PassRun run = result.runs().get(0);
-        return new Run(result.graph(), run.statistics(), run.records());
+        return new Run(result.graph(), run.statistics(), run.records(),
+                result.record(Quantize.QUANTIZATION).orElseThrow());
     }
 
     /** The single diagnostic of quantizing {@code graph} for {@code chip}, which must fail. */
@@ -409,9 +411,8 @@ class QuantizeTest {
         return error.diagnostics().get(0);
     }
 
-    @SuppressWarnings("unchecked")
     private static List<LayerQuantization> layers(Run run) {
-        return (List<LayerQuantization>) run.records().get("quantization");
+        return run.layers();
     }
 
     private static IfNeurons population(Graph graph, String name) {

@@ -59,8 +59,7 @@ class QuantizedModelsTest {
                 .run(ann, inputs).graph();
         PipelineResult result = new PassManager(List.of(new Quantize(QuantizeOptions.of(TestChips.generic()))),
                 IrDumps.NONE).run(spiking, inputs);
-        @SuppressWarnings("unchecked")
-        List<LayerQuantization> layers = (List<LayerQuantization>) result.records().get("quantization");
+        List<LayerQuantization> layers = result.record(Quantize.QUANTIZATION).orElseThrow();
         System.out.println(table(model, layers));
         for (LayerQuantization layer : layers) {
             assertEquals(8, layer.weightBits(), layer.population());

@@ -71,13 +71,11 @@ public final class EmissionBenchmark {
         stage("build network + load chip", built - start);
 
         ChipCompilation compilation = new ChipCompilation(chip);
-        SynapticNetwork network;
         Mapping mapping;
         try {
-            network = compilation.quantize(graph, calibration, THREADS);
+            mapping = compilation.compile(graph, calibration, THREADS).mapping();
             compilation.notes().forEach(System.out::println);
-            printNetwork(network);
-            mapping = compilation.map(network);
+            printNetwork(mapping.network());
         } catch (CompilationException refused) {
             compilation.stages().forEach(done -> stage(done.name(), done.nanos()));
             System.out.println("compilation failed:");

@@ -19,8 +19,8 @@ import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.testing.HeapPeak;
 import org.snnc.compiler.testing.ModelZoo;
+import org.snnc.targets.ChipCompiler.CompiledChip;
 import org.snnc.targets.mapping.Mapping;
-import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ChipCompilation;
 import org.snnc.tests.ZooExport;
@@ -99,20 +99,17 @@ public final class ZooBenchmark {
         String config = "-";
         String result = "compiled";
         try {
-            Graph quantized = compilation.quantizedGraph(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, SEED),
+            CompiledChip compiled = compilation.compile(graph, ModelZoo.images(graph, CALIBRATION_IMAGES, SEED),
                     THREADS);
             graph = null;
-            long start = System.nanoTime();
-            SynapticNetwork network = SynapticNetwork.of(quantized);
-            compilation.record("synaptic network", System.nanoTime() - start);
-            neurons = network.populations().stream().mapToLong(p -> p.shape().size()).sum();
-            Mapping mapping = compilation.map(network);
-            network = null;
-            cores = mapping.cores().size() + "/" + mapping.bounds().total().cores();
-            printWidestLayers(mapping);
-            byte[] bytes = compilation.emit(mapping);
-            mapping = null;
+            neurons = compiled.mapping().network().populations().stream().mapToLong(p -> p.shape().size()).sum();
+            cores = compiled.mapping().cores().size() + "/" + compiled.mapping().bounds().total().cores();
+            printWidestLayers(compiled.mapping());
+            byte[] bytes = compiled.configurationBytes();
             config = String.format(Locale.ROOT, "%,d", bytes.length);
+            Graph quantized = compiled.quantized();
+            // Only the quantized graph and the bytes are needed from here: the mapping and configuration may go.
+            compiled = null;
             if (emulate) {
                 result = EmulatorCheck.run(quantized, bytes, compilation, THREADS, SEED);
             }
