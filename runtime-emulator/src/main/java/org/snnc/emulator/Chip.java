@@ -20,6 +20,8 @@ public final class Chip {
 
     final Configuration configuration;
     final CoreTables[] cores;
+    /** Each layer's place in network order, the order of the configuration's {@code layers}. */
+    private final java.util.Map<String, Integer> layerOrder;
     final int inputSize;
     final int[] readoutCore;
     final int[] readoutNeuron;
@@ -77,6 +79,8 @@ public final class Chip {
         this.inputSize = (int) product(configuration.input().shape());
         this.readoutCore = readoutCore;
         this.readoutNeuron = readoutNeuron;
+        this.layerOrder = new java.util.HashMap<>();
+        configuration.layers().forEach(layer -> layerOrder.put(layer.name(), layerOrder.size()));
         long neurons = 0;
         for (CoreTables core : cores) {
             neurons += core.neurons;
@@ -239,6 +243,30 @@ public final class Chip {
     }
 
     /** The strict-mode error of a register of local neuron {@code local} of the core at index c that does not fit. */
+    /**
+     * Where a register of local neuron {@code local} of the core at index {@code c} overflowing ranks among the
+     * overflows of one step, as docs/configuration.md defines the first overflow: by layer in network order (the
+     * order of {@code layers}), then element, then the accumulator before the membrane; of a neuron and its replicas,
+     * the owner first, then by core.
+     */
+    OverflowRank overflowRank(int c, int local, boolean accumulator) {
+        CoreTables core = cores[c];
+        return new OverflowRank(layerOrder.get(core.layerOf(local)), core.elementOf(local), accumulator ? 0 : 1,
+                core.replica[core.internalOf[local]] ? 1 : 0, c);
+    }
+
+    /** The sort key of {@link #overflowRank}. */
+    record OverflowRank(int layer, int element, int register, int replica, int core)
+            implements Comparable<OverflowRank> {
+
+        @Override
+        public int compareTo(OverflowRank other) {
+            return java.util.Comparator.comparingInt(OverflowRank::layer).thenComparingInt(OverflowRank::element)
+                    .thenComparingInt(OverflowRank::register).thenComparingInt(OverflowRank::replica)
+                    .thenComparingInt(OverflowRank::core).compare(this, other);
+        }
+    }
+
     String overflowMessage(int c, int local, int step, String register, long value, int bits) {
         return "strict mode: core " + cores[c].id + ", neuron " + cores[c].neuronName(local) + ", step " + step
                 + ": the " + register + " value " + value + " does not fit in " + bits + " signed bits";

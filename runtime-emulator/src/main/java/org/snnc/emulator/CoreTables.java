@@ -130,11 +130,27 @@ final class CoreTables {
 
     /** A local neuron named as the layer's element, e.g. {@code probs[4]}. */
     String neuronName(int local) {
+        return blockLayer[blockOf(local)] + "[" + elementOf(local) + "]";
+    }
+
+    /** The layer of a local neuron. */
+    String layerOf(int local) {
+        return blockLayer[blockOf(local)];
+    }
+
+    /** The layer element a local neuron updates (its own, or the one it replicates). */
+    int elementOf(int local) {
+        int block = blockOf(local);
+        return blockFirst[block] + local - blockLocal[block];
+    }
+
+    /** The neuron block of a local neuron: blocks number their neurons in order. */
+    private int blockOf(int local) {
         int block = blockLocal.length - 1;
         while (blockLocal[block] > local) {
             block--;
         }
-        return blockLayer[block] + "[" + (blockFirst[block] + local - blockLocal[block]) + "]";
+        return block;
     }
 
     /**

@@ -31,6 +31,9 @@ public final class CycleStepper {
     private int step;
     private long synapticOps;
     private int prediction;
+    /** In strict mode, the step's first overflow so far and its message, or null. */
+    private Chip.OverflowRank firstRank;
+    private String firstOverflow;
 
     public CycleStepper(Chip chip, boolean strict) {
         this.chip = chip;
@@ -63,6 +66,8 @@ public final class CycleStepper {
         }
         step = 0;
         synapticOps = 0;
+        firstRank = null;
+        firstOverflow = null;
         for (int c = 0; c < chip.cores.length; c++) {
             CoreTables core = chip.cores[c];
             Arrays.fill(membrane[c], 0);
@@ -88,6 +93,9 @@ public final class CycleStepper {
         step++;
         for (int c = 0; c < chip.cores.length; c++) {
             updateNeurons(c);
+        }
+        if (firstOverflow != null) {
+            throw new EmulatorException(firstOverflow);
         }
         for (int c = 0; c < chip.cores.length; c++) {
             updateGates(c);
@@ -154,14 +162,21 @@ public final class CycleStepper {
         }
     }
 
-    /** The chip's overflow rule on a {@code bits}-bit signed register; strict mode stops at the first overflow. */
+    /**
+     * The chip's overflow rule on a {@code bits}-bit signed register; strict mode keeps the step's first overflow
+     * ({@link Chip#overflowRank}), to stop once every neuron has updated.
+     */
     private long fit(long value, int bits, int c, int local, String register) {
         long max = (1L << (bits - 1)) - 1;
         if (value <= max && value >= ~max) {
             return value;
         }
         if (strict) {
-            throw new EmulatorException(chip.overflowMessage(c, local, step, register, value, bits));
+            Chip.OverflowRank rank = chip.overflowRank(c, local, register.equals("accumulator"));
+            if (firstOverflow == null || rank.compareTo(firstRank) < 0) {
+                firstRank = rank;
+                firstOverflow = chip.overflowMessage(c, local, step, register, value, bits);
+            }
         }
         if (saturate) {
             return value > max ? max : ~max;

@@ -64,16 +64,10 @@ public final class Emulator {
      */
     private boolean settled = true;
 
-    /** The first register to overflow in cycle order: by step, then core, then neuron, accumulator before membrane. */
-    private record Overflow(int step, int core, int neuron, int register, String message) {
+    /** The first register to overflow: by step, then by {@link Chip#overflowRank} within the step. */
+    private record Overflow(int step, Chip.OverflowRank rank, String message) {
         boolean before(Overflow other) {
-            if (step != other.step) {
-                return step < other.step;
-            }
-            if (core != other.core) {
-                return core < other.core;
-            }
-            return neuron != other.neuron ? neuron < other.neuron : register < other.register;
+            return step != other.step ? step < other.step : rank.compareTo(other.rank) < 0;
         }
     }
 
@@ -417,14 +411,15 @@ public final class Emulator {
     }
 
     /**
-     * The chip's overflow rule on a {@code bits}-bit signed register; in strict mode the first overflow in cycle order
-     * is kept, to be reported when the chunk ends.
+     * The chip's overflow rule on a {@code bits}-bit signed register; in strict mode the first overflow
+     * (docs/configuration.md) is kept, to be reported when the chunk ends.
      */
     private long overflow(long value, int bits, int core, int neuron, int k, String register) {
         if (strict) {
             int local = chip.cores[core].localOf[neuron];
-            Overflow candidate = new Overflow(step + k + 1, core, local, register.equals(ACCUMULATOR) ? 0 : 1,
-                    chip.overflowMessage(core, local, step + k + 1, register, value, bits));
+            Overflow candidate = new Overflow(step + k + 1, chip.overflowRank(core, local,
+                    register.equals(ACCUMULATOR)), chip.overflowMessage(core, local, step + k + 1, register, value,
+                    bits));
             if (firstOverflow == null || candidate.before(firstOverflow)) {
                 firstOverflow = candidate;
             }
