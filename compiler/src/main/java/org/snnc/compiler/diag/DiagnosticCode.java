@@ -68,6 +68,7 @@ public enum DiagnosticCode {
     DATA_MISSING_ARRAY(501, Severity.ERROR, "%s holds no array '%s'; a data set has 'x' (images) and 'y' (labels)"),
     DATA_SHAPE_MISMATCH(502, Severity.ERROR, "%s: %s"),
     DATA_DTYPE_MISMATCH(503, Severity.ERROR, "%s: array '%s' is %s but network input '%s' expects %s%s"),
+    EMPTY_DATA_SET(504, Severity.ERROR, "%s holds no images; %s needs at least one"),
 
     // E06xx: files and paths
     PATH_ESCAPES_FOLDER(601, Severity.ERROR, "path \"%s\" leaves the folder of %s; pass --allow-outside-paths to permit it"),
@@ -75,6 +76,9 @@ public enum DiagnosticCode {
     FILE_UNREADABLE(603, Severity.ERROR, "cannot read %s: %s"),
     FILE_UNWRITABLE(604, Severity.ERROR, "cannot write %s: %s"),
     UNKNOWN_FILE_KIND(605, Severity.ERROR, "%s: unknown file kind; expected %s"),
+    MEMORY_LIMIT(606, Severity.ERROR, "%s needs %,d bytes of memory, more than the %,d the heap has free; give the "
+            + "JVM more with SNNC_JAVA_OPTS=-Xmx<size>, or %s"),
+    INVALID_PATH(607, Severity.ERROR, "\"%s\" is not a valid path: %s"),
 
     // E07xx: conversion pipelines and passes
     UNKNOWN_PASS(701, Severity.ERROR, "unknown pass '%s'; the passes are %s"),

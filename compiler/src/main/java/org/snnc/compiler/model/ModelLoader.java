@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
@@ -81,7 +82,14 @@ public final class ModelLoader {
      */
     static Path resolveBeside(Path file, String relative, SourceSpan span, boolean allowOutside) {
         Path folder = file.toAbsolutePath().normalize().getParent();
-        Path resolved = folder.resolve(relative).normalize();
+        Path resolved;
+        try {
+            resolved = folder.resolve(relative).normalize();
+        } catch (InvalidPathException e) {
+            // A NUL, for one, cannot be in any path; the file system's reason is the message.
+            throw CompilationException.of(DiagnosticCode.INVALID_PATH, span, relative.replace("\0", "\\0"),
+                    e.getReason());
+        }
         if (!allowOutside && !realPath(resolved).startsWith(realPath(folder))) {
             throw CompilationException.of(DiagnosticCode.PATH_ESCAPES_FOLDER, span, relative, file.getFileName());
         }
