@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import org.snnc.compiler.diag.CompilationException;
@@ -59,9 +58,7 @@ public final class ModelLoader {
         }
         SourceSpan declaration = network.weightsDeclaration().orElse(graph.span());
         Path weightsPath = resolveBeside(file, graph.weightsFile().get(), declaration, options.allowOutsidePaths());
-        if (!Files.isRegularFile(weightsPath)) {
-            throw CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MISSING, declaration, weightsPath);
-        }
+        InputFiles.requireRegularFile(weightsPath, declaration, DiagnosticCode.WEIGHTS_FILE_MISSING);
         return graph.toBuilder().weights(readWeights(weightsPath, declaration)).build();
     }
 

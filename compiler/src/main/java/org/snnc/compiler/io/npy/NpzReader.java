@@ -157,6 +157,12 @@ public final class NpzReader {
         }
 
         @Override
+        public Set<String> keySet() {
+            return Collections.unmodifiableSet(entryNames.keySet());
+        }
+
+        /** Entries decode their array when their value is asked for, so iterating the keys decodes nothing. */
+        @Override
         public Set<Entry<String, NpyArray>> entrySet() {
             return new AbstractSet<>() {
                 @Override
@@ -171,7 +177,22 @@ public final class NpzReader {
                         @Override
                         public Entry<String, NpyArray> next() {
                             String key = keys.next();
-                            return new SimpleImmutableEntry<>(key, get(key));
+                            return new Entry<>() {
+                                @Override
+                                public String getKey() {
+                                    return key;
+                                }
+
+                                @Override
+                                public NpyArray getValue() {
+                                    return get(key);
+                                }
+
+                                @Override
+                                public NpyArray setValue(NpyArray value) {
+                                    throw new UnsupportedOperationException("the archive is read-only");
+                                }
+                            };
                         }
                     };
                 }
