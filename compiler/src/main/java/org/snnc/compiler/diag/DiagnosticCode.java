@@ -43,6 +43,8 @@ public enum DiagnosticCode {
     PARTLY_QUANTIZED(216, Severity.ERROR, "if '%s' has no fixed-point arithmetic but '%s' has; a quantized network is "
             + "quantized throughout"),
     NOT_FIXED_POINT(217, Severity.ERROR, "%s '%s' in a quantized network: %s"),
+    SHAPE_TOO_LARGE(218, Severity.ERROR, "%s '%s' has shape %s, more than 2^31-1 elements; snnc stores at most "
+            + "2^31-1 values per layer"),
 
     // E03xx: parameters and weights files
     MISSING_PARAMETER(301, Severity.ERROR, "%s '%s' is not in %s"),

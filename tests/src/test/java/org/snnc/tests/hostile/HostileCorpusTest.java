@@ -130,6 +130,11 @@ class HostileCorpusTest {
                 hostile("an ONNX input of 3x30000x30000, over 2^31 elements", "E0405",
                         f -> args("import", f.onnx("m.onnx", new long[] {1, 3, 30_000, 30_000}, "Relu"), "-o",
                                 f.path("m.snn"))),
+                hostile("a network input of 1x100000x100000", "E0218", f -> args("check", f.text("big.snn",
+                        "network big\ninput x: u8[1,100000,100000]\noutput y = flatten(x)\n"))),
+                hostile("a convolution whose output exceeds 2^31 elements", "E0218", f -> args("check",
+                        f.text("big.snn", "network big\ninput x: u8[1,30000,30000]\nc = conv2d(x, filters=3, "
+                                + "kernel=1, weight=\"w\")\noutput y = flatten(c)\n"))),
                 hostile("an empty ONNX file", "E0403", f -> args("check", f.bytes("m.onnx", new byte[0]))),
                 hostile("an ONNX file of noise", "E0403",
                         f -> args("check", f.bytes("m.onnx", new byte[] {(byte) 0xff, 0x7f, 3, 1, 0, 9, 9, 9}))),
