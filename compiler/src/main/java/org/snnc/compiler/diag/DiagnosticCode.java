@@ -7,7 +7,7 @@ import java.util.Locale;
  * so that scripts, tests and bug reports can rely on it. Templates are {@link String#format} patterns.
  *
  * <p>Ranges: E01xx text syntax and names, E02xx shapes and attributes, E03xx parameters and weights files,
- * E04xx ONNX import, E05xx data and inputs, E06xx files and paths, E07xx conversion pipelines and passes.
+ * E04xx ONNX import, E05xx data and inputs, E06xx files, paths and memory, E07xx conversion pipelines and passes.
  */
 public enum DiagnosticCode {
     // E01xx: syntax and names
@@ -72,7 +72,7 @@ public enum DiagnosticCode {
     DATA_DTYPE_MISMATCH(503, Severity.ERROR, "%s: array '%s' is %s but network input '%s' expects %s%s"),
     EMPTY_DATA_SET(504, Severity.ERROR, "%s holds no images; %s needs at least one"),
 
-    // E06xx: files and paths
+    // E06xx: files, paths and memory
     PATH_ESCAPES_FOLDER(601, Severity.ERROR, "path \"%s\" leaves the folder of %s; pass --allow-outside-paths to permit it"),
     FILE_NOT_FOUND(602, Severity.ERROR, "file %s does not exist"),
     FILE_UNREADABLE(603, Severity.ERROR, "cannot read %s: %s"),
