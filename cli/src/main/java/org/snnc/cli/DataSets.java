@@ -73,12 +73,13 @@ final class DataSets {
 
     /**
      * Refuses {@code steps} over {@code images} whose per-step results the heap cannot hold, before the run
-     * allocates them: steps · (images · {@value #BYTES_PER_STEP_AND_IMAGE} + workers ·
-     * {@value #BYTES_PER_STEP_AND_WORKER} + {@value #BYTES_PER_STEP}) bytes, in overflow-checked arithmetic.
+     * allocates them: steps · (images · {@value #BYTES_PER_STEP_AND_IMAGE} + min(workers, images) ·
+     * {@value #BYTES_PER_STEP_AND_WORKER} + {@value #BYTES_PER_STEP}) bytes, in overflow-checked arithmetic. A
+     * worker beyond the images has no image to trace.
      */
     static void requireStepMemory(int steps, int images, int workers, Path file) {
         long perStep = MemoryBudget.sum(MemoryBudget.product(images, BYTES_PER_STEP_AND_IMAGE),
-                MemoryBudget.product(workers, BYTES_PER_STEP_AND_WORKER), BYTES_PER_STEP);
+                MemoryBudget.product(Math.min(workers, images), BYTES_PER_STEP_AND_WORKER), BYTES_PER_STEP);
         MemoryBudget.require(MemoryBudget.product(steps, perStep), "running " + images + " image(s) of " + file
                 + " for " + steps + " steps", SourceSpan.ofFile(file.toString()), "fewer --steps or a smaller --limit");
     }
