@@ -41,7 +41,7 @@ final class DataSets {
 
     /** The first {@code limit} labelled images of {@code file} for {@code graph}, refused if there are none. */
     static Dataset load(Path file, Graph graph, int limit) {
-        return requireImages(Dataset.load(file, graph.input(), limit), file, "a labelled data set");
+        return requireImages(Dataset.load(file, graph.input(), limit), file, "evaluation");
     }
 
     /** {@code dataset} itself, if it has an image; {@code use} says what it is for, e.g. "calibration". */
