@@ -32,6 +32,9 @@ import org.snnc.tests.CliRun;
  * lie or exhaust the heap, empty or mislabelled data, outputs that must not be replaced), each with the diagnostic
  * it must get. Every case must exit 1 with its code in the message, print no stack trace, no Jackson advice and no
  * temporary file's name, and leave its folder exactly as it was: nothing new, nothing changed.
+ *
+ * <p>Devices are named through links in the case's folder, never directly: run as root, a regression that replaces
+ * its target would then replace the link, not {@code /dev/null} itself.
  */
 class HostileCorpusTest {
 
@@ -189,18 +192,19 @@ class HostileCorpusTest {
                         f.path("out"))),
 
                 // Outputs replace only regular files, and a command that fails leaves none of its files.
-                hostile("--report /dev/null", "E0604",
-                        f -> args("ann-eval", lenet(), "--data", digits(), "--report", "/dev/null")),
+                hostile("--report a link to /dev/null", "E0604", f -> args("ann-eval", lenet(), "--data", digits(),
+                        "--report", f.link("r.json", "/dev/null"))),
                 hostile("--report naming a directory", "E0604",
                         f -> args("ann-eval", lenet(), "--data", digits(), "--report", f.folder("r.json"))),
-                hostile("import -o /dev/full", "E0604", f -> args("import", lenet(), "-o", "/dev/full")),
+                hostile("import -o a link to /dev/full", "E0604",
+                        f -> args("import", lenet(), "-o", f.link("m.snn", "/dev/full"))),
                 hostile("import -o a directory", "E0604", f -> args("import", lenet(), "-o", f.folder("m.snn"))),
                 hostile("import whose .npz is a directory leaves no .snn", "E0604", f -> {
                     f.folder("m.npz");
                     return args("import", lenet(), "-o", f.path("m.snn"));
                 }),
-                hostile("compile -o /dev/full", "E0604", f -> args("compile", lenet(), "--target", "generic",
-                        "--calibration", calibration(), "-o", "/dev/full")),
+                hostile("compile -o a link to /dev/full", "E0604", f -> args("compile", lenet(), "--target", "generic",
+                        "--calibration", calibration(), "-o", f.link("out", "/dev/full"))),
                 hostile("compile -o an existing file", "E0604", f -> args("compile", lenet(), "--target", "generic",
                         "--calibration", calibration(), "-o", f.text("out", "not a folder"))),
                 hostile("compile whose resources.json is a directory leaves no config.json", "E0604", f -> {
@@ -210,13 +214,14 @@ class HostileCorpusTest {
                 }),
                 hostile("convert -o a directory", "E0604", f -> args("convert", lenet(), "--calibration",
                         calibration(), "-o", f.folder("s.snn"))),
-                hostile("infer -o /dev/null", "E0604", f -> args("infer", lenet(), "--input",
-                        f.imagesNpy("x.npy", 1), "-o", "/dev/null")),
-                hostile("simulate --plot /dev/full leaves no report", "E0604", f -> args("simulate", lenet(),
+                hostile("infer -o a link to /dev/null", "E0604", f -> args("infer", lenet(), "--input",
+                        f.imagesNpy("x.npy", 1), "-o", f.link("y.npz", "/dev/null"))),
+                hostile("simulate --plot a link to /dev/full leaves no report", "E0604", f -> args("simulate", lenet(),
                         "--data", digits(), "--calibration", calibration(), "--calibration-limit", "20", "--limit",
-                        "2", "--steps", "5", "--report", f.path("r.json"), "--plot", "/dev/full")),
-                hostile("run --probe-file /dev/null", "E0604", f -> args("run", f.compiledCopy("out"), "--data",
-                        digits(), "--limit", "1", "--steps", "5", "--probe", "0:0", "--probe-file", "/dev/null")));
+                        "2", "--steps", "5", "--report", f.path("r.json"), "--plot", f.link("plots", "/dev/full"))),
+                hostile("run --probe-file a link to /dev/null", "E0604", f -> args("run", f.compiledCopy("out"),
+                        "--data", digits(), "--limit", "1", "--steps", "5", "--probe", "0:0", "--probe-file",
+                        f.link("p.json", "/dev/null"))));
     }
 
     /** Images of a data set's x whose u8 data, read and widened to float64, exceed the heap. */
