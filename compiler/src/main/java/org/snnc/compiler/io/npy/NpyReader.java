@@ -39,11 +39,14 @@ import org.snnc.compiler.io.MemoryBudget;
  * {@code (2**40, 2**40)} is {@link DiagnosticCode#WEIGHTS_FILE_TRUNCATED}, not an out-of-memory error. From a stream
  * of unknown length (a zip entry) it reads at most what the header declares, allocating as bytes arrive. Headers
  * are limited to {@value #MAX_HEADER_BYTES} bytes and data to {@value #MAX_DATA_BYTES} bytes, which also keeps the
- * element count within {@code int}.
+ * element count within {@code int}; before the data is read, what reading it takes at its peak is checked against
+ * the heap ({@link MemoryBudget}, {@link DiagnosticCode#MEMORY_LIMIT}), so an entry that inflates to gigabytes is
+ * refused before it is inflated. Only a regular file is opened ({@link InputFiles#requireRegularFile}).
  *
  * <p>Every failure is a {@link CompilationException} naming the file: {@link DiagnosticCode#WEIGHTS_FILE_MISSING},
  * {@link DiagnosticCode#WEIGHTS_FILE_TRUNCATED}, {@link DiagnosticCode#WEIGHTS_FILE_MALFORMED},
- * {@link DiagnosticCode#UNSUPPORTED_DTYPE} or, for an I/O error, {@link DiagnosticCode#FILE_UNREADABLE}.
+ * {@link DiagnosticCode#UNSUPPORTED_DTYPE}, {@link DiagnosticCode#MEMORY_LIMIT} or, for an I/O error or a file that
+ * is not a regular file, {@link DiagnosticCode#FILE_UNREADABLE}.
  */
 public final class NpyReader {
 
