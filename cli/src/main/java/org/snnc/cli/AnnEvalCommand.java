@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
-import org.snnc.compiler.diag.CompilationException;
-import org.snnc.compiler.diag.DiagnosticCode;
-import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.interp.Activations;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Graph;
@@ -64,9 +61,11 @@ final class AnnEvalCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--limit and --repeat must be at least 1");
         }
+        JsonReports.requireReplaceable(report);
         Graph graph = model.load().graph();
         AnnInterpreter interpreter = new AnnInterpreter(graph);
-        Dataset dataset = Dataset.load(data, graph.input(), limit);
+        Dataset dataset = DataSets.load(data, graph, limit);
+        DataSets.requireLabelsWithin(dataset, graph, data);
         int workers = Threads.resolve(threads, spec);
         Activations activations = null;
         double seconds = 0;
@@ -79,7 +78,6 @@ final class AnnEvalCommand implements Callable<Integer> {
             bestSeconds = Math.min(bestSeconds, elapsed);
         }
         int[] predictions = activations.predictions();
-        checkClassCount(activations, dataset);
         int correct = dataset.correct(predictions);
         EvalReport figures = new EvalReport(model.file.toString(), data.toString(), dataset.size(), correct,
                 (double) correct / dataset.size(), seconds, dataset.size() / seconds, repeat, bestSeconds,
@@ -98,15 +96,5 @@ final class AnnEvalCommand implements Callable<Integer> {
             JsonReports.write(report, figures);
         }
         return 0;
-    }
-
-    private void checkClassCount(Activations activations, Dataset dataset) {
-        int classes = activations.shape(activations.output()).size();
-        for (int label : dataset.labels()) {
-            if (label >= classes) {
-                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(data.toString()),
-                        data, "label " + label + " is not one of the network's " + classes + " classes");
-            }
-        }
     }
 }

@@ -62,10 +62,12 @@ final class BenchCommand implements Callable<Integer> {
                     "--steps, --limit and --repeat must be at least 1, --warmup at least 0");
         }
         int workers = Threads.resolve(threads, spec);
-        Chip chip = Chip.load(directory.resolve(CompileCommand.CONFIGURATION_FILE));
+        Chip chip = RunCommand.EmulationOptions.loadChip(directory.resolve(CompileCommand.CONFIGURATION_FILE));
         Graph quantized = ModelLoader.load(directory.resolve(CompileCommand.QUANTIZED_NETWORK), LoadOptions.DEFAULT)
                 .graph();
-        int[][] images = Arrays.stream(Dataset.load(data, quantized.input(), limit).inputs())
+        Dataset dataset = DataSets.load(data, quantized, limit);
+        DataSets.requireStepMemory(steps, dataset.size(), workers, data);
+        int[][] images = Arrays.stream(dataset.inputs())
                 .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "chip tables: %d bytes (%.1f MiB) for %d synapses%n", chip.tableBytes(),

@@ -2,7 +2,6 @@ package org.snnc.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.io.AtomicFiles;
+import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.ModelWriter;
 import org.snnc.compiler.passes.PassManager;
@@ -94,6 +94,19 @@ final class CompileCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--zero-reset-ratio must be a power of two, got " + zeroResetRatio);
         }
+        try (OutputBatch compiled = OutputBatch.open()) {
+            // The folder is checked and made first, so that a wrong -o fails before the work; the batch removes it
+            // again if the compile fails.
+            OutputBatch.createFolders(outputDir);
+            compile(out, err);
+            compiled.commit();
+        }
+        // compile's files are in place now, for --run to read; --run's own files wait for the command's batch.
+        return run ? emulation.run(outputDir, model.file.toString(), spec) : 0;
+    }
+
+    /** Everything but the run; the files it writes wait in the open batch. */
+    private void compile(PrintWriter out, PrintWriter err) throws Exception {
         long start = System.nanoTime();
         ChipSpec chip = ChipSpecs.load(target);
         CoreAllocator placement = allocator == null ? CoreAllocator.defaultFor(chip)
@@ -117,7 +130,6 @@ final class CompileCommand implements Callable<Integer> {
         ResourceReport resources = ResourceReport.of(mapping);
         long emitted = System.nanoTime();
 
-        Files.createDirectories(outputDir);
         AtomicFiles.write(outputDir.resolve(CONFIGURATION_FILE), configurationBytes);
         AtomicFiles.write(outputDir.resolve(RESOURCES_TEXT), resources.toText().getBytes(StandardCharsets.UTF_8));
         ModelWriter.write(converted.graph(), outputDir.resolve(QUANTIZED_NETWORK));
@@ -143,7 +155,6 @@ final class CompileCommand implements Callable<Integer> {
 
         PassTable.print(converted, err);
         printSummary(out, chip, resources, layers, stageMillis, configurationBytes.length);
-        return run ? emulation.run(outputDir, model.file.toString(), spec) : 0;
     }
 
     @SuppressWarnings("unchecked")

@@ -136,7 +136,8 @@ final class ConversionMixin {
     /** The calibration images, scaled for {@code graph}'s input, if {@code --calibration} was given. */
     CompilationInputs inputs(Graph graph, int threads, Progress.Factory progress) {
         Optional<double[][]> images = Optional.ofNullable(calibration)
-                .map(file -> Dataset.load(file, graph.input(), calibrationLimit).inputs());
+                .map(file -> DataSets.requireImages(Dataset.load(file, graph.input(), calibrationLimit), file,
+                        "calibration").inputs());
         return new CompilationInputs(images, threads, progress);
     }
 

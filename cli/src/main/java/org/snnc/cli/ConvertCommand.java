@@ -43,6 +43,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        JsonReports.requireReplaceable(output, report);
         Graph graph = model.load().graph();
         PassManager manager = conversion.passManager(out);
         int workers = Threads.resolve(threads, spec);

@@ -2,6 +2,7 @@ package org.snnc.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.ModelWriter;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.requireReplaceable(output);
         Graph written = ModelWriter.write(model.load().graph(), output);
         spec.commandLine().getOut().printf("wrote %s and %s (%d values, %d weight tensors)%n", output,
                 output.resolveSibling(written.weightsFile().orElseThrow()), written.nodes().size(),

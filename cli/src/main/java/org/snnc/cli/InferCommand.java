@@ -11,6 +11,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.interp.Activations;
 import org.snnc.compiler.interp.AnnInterpreter;
+import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpyElementType;
 import org.snnc.compiler.io.npy.NpyReader;
@@ -51,9 +52,11 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        AtomicFiles.requireReplaceable(output);
         Graph graph = model.load().graph();
         AnnInterpreter interpreter = new AnnInterpreter(graph);
         double[][] inputs = InputArrays.toInputs(readInput(), graph.input(), input.toString(), Integer.MAX_VALUE);
+        DataSets.requireImages(inputs.length, input, "infer");
         Activations activations = interpreter.evaluateBatch(inputs, all ? interpreter.nodeNames() : Set.of(),
                 Runtime.getRuntime().availableProcessors());
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
@@ -80,7 +83,7 @@ final class InferCommand implements Callable<Integer> {
             throw CompilationException.of(DiagnosticCode.UNKNOWN_FILE_KIND, SourceSpan.ofFile(input.toString()),
                     input, "an array (.npy) or an archive (.npz)");
         }
-        Map<String, NpyArray> arrays = NpzReader.read(input);
+        Map<String, NpyArray> arrays = NpzReader.open(input);
         if (arrays.containsKey("x")) {
             return arrays.get("x");
         }

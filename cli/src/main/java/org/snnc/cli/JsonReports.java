@@ -19,6 +19,18 @@ final class JsonReports {
     private JsonReports() {
     }
 
+    /**
+     * Refuses, before the command does its work, report files that could not be written at its end (a directory,
+     * {@code /dev/null}); null stands for a report not asked for.
+     */
+    static void requireReplaceable(Path... files) {
+        for (Path file : files) {
+            if (file != null) {
+                AtomicFiles.requireReplaceable(file);
+            }
+        }
+    }
+
     static void write(Path file, Object report) throws JsonProcessingException {
         AtomicFiles.write(file, JSON.writeValueAsBytes(report));
     }

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.snnc.compiler.io.AtomicFiles;
+import org.snnc.compiler.io.OutputBatch;
 
 /**
  * The two figures of a simulation, as PNG: accuracy against the step t (both readouts, with the ANN as a line), and
@@ -25,7 +26,7 @@ final class Plots {
     static void write(SimulationReport report, Path directory) throws IOException {
         // Charts are drawn off screen; without this a machine with no display could try to open one.
         System.setProperty("java.awt.headless", "true");
-        java.nio.file.Files.createDirectories(directory);
+        OutputBatch.createFolders(directory);
         double[] steps = IntStream.rangeClosed(1, report.steps()).asDoubleStream().toArray();
         XYChart accuracy = chart(report.model() + ": accuracy over time", "step t", "accuracy (%)");
         series(accuracy, "SNN, " + report.readout() + " readout", steps, percent(report.accuracy()));

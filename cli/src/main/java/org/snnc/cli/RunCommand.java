@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
-import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.interp.AnnInterpreter;
+import org.snnc.compiler.io.InputFiles;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
@@ -105,13 +105,13 @@ final class RunCommand implements Callable<Integer> {
             }
             int workers = Threads.resolve(threads, spec);
             PrintWriter out = spec.commandLine().getOut();
+            JsonReports.requireReplaceable(report, probeFile);
             Path configuration = directory.resolve(CompileCommand.CONFIGURATION_FILE);
-            if (!Files.isRegularFile(configuration)) {
-                throw CompilationException.of(DiagnosticCode.FILE_NOT_FOUND, SourceSpan.GENERATED, configuration);
-            }
-            Chip chip = Chip.load(configuration);
+            Chip chip = loadChip(configuration);
             Graph quantized = load(directory.resolve(CompileCommand.QUANTIZED_NETWORK));
-            Dataset dataset = Dataset.load(data, quantized.input(), limit);
+            Dataset dataset = DataSets.load(data, quantized, limit);
+            DataSets.requireLabelsWithin(dataset, quantized, data);
+            DataSets.requireStepMemory(steps, dataset.size(), workers, data);
             Double annAccuracy = annAccuracy(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
             int[][] images = Arrays.stream(dataset.inputs())
                     .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
@@ -130,6 +130,16 @@ final class RunCommand implements Callable<Integer> {
                     chipFigures(target, chip, result, dataset.size()));
             figures.publish(out, report, plotDirectory);
             return 0;
+        }
+
+        /**
+         * Loads a configuration, which must be a regular file: the emulator reads what it is given to the end, and
+         * {@code /dev/zero} has none.
+         */
+        static Chip loadChip(Path configuration) {
+            InputFiles.requireRegularFile(configuration, SourceSpan.ofFile(configuration.toString()),
+                    DiagnosticCode.FILE_NOT_FOUND);
+            return Chip.load(configuration);
         }
 
         private void writeProbes(Chip chip, int[] image, CommandSpec spec) throws IOException {
@@ -158,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
                 return null;
             }
             Graph graph = load(ann);
-            Dataset images = Dataset.load(data, graph.input(), limit);
+            Dataset images = DataSets.load(data, graph, limit);
             int[] predictions = new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers)
                     .predictions();
             return (double) images.correct(predictions) / images.size();

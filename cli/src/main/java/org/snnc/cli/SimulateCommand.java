@@ -75,9 +75,12 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps and --limit must be at least 1");
         }
         int workers = Threads.resolve(threads, spec);
+        JsonReports.requireReplaceable(report);
         Progress.Factory progress = ConsoleProgress.forTerminal();
         Graph graph = model.load().graph();
-        Dataset dataset = Dataset.load(data, graph.input(), limit);
+        Dataset dataset = DataSets.load(data, graph, limit);
+        DataSets.requireLabelsWithin(dataset, graph, data);
+        DataSets.requireStepMemory(steps, dataset.size(), workers, data);
         boolean converted = Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
         Double annAccuracy = null;
         Object lambdas = null;

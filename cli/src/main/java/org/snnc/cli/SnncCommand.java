@@ -2,8 +2,9 @@ package org.snnc.cli;
 
 import java.io.PrintWriter;
 import org.snnc.compiler.diag.CompilationException;
-import org.snnc.emulator.EmulatorException;
 import org.snnc.compiler.diag.Diagnostic;
+import org.snnc.compiler.io.OutputBatch;
+import org.snnc.emulator.EmulatorException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,6 +47,7 @@ public final class SnncCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, err));
+        commandLine.setExecutionStrategy(SnncCommand::executeWholeOrNothing);
         try {
             return commandLine.execute(args);
         } catch (OutOfMemoryError full) {
@@ -56,6 +58,26 @@ public final class SnncCommand implements Runnable {
                     Runtime.getRuntime().maxMemory() >> 20);
             err.flush();
             return EXIT_USER_ERROR;
+        }
+    }
+
+    /**
+     * Runs the command inside an {@link OutputBatch}, so that the files it writes appear only if it succeeds: a
+     * command that fails, at any stage, leaves no new or changed file behind.
+     */
+    private static int executeWholeOrNothing(CommandLine.ParseResult parseResult) {
+        try (OutputBatch batch = OutputBatch.open()) {
+            int exitCode = new CommandLine.RunLast().execute(parseResult);
+            if (exitCode == 0) {
+                try {
+                    batch.commit();
+                } catch (CompilationException unwritable) {
+                    // Outside the command's own call, so picocli would not pass it to the handler by itself.
+                    throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(),
+                            "writing the outputs", unwritable);
+                }
+            }
+            return exitCode;
         }
     }
 

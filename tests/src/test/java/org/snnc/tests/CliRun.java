@@ -5,9 +5,9 @@ import java.io.StringWriter;
 import org.snnc.cli.SnncCommand;
 
 /** One run of the {@code snnc} command line, in process, with its exit code and both streams. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SnncCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -15,7 +15,7 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** Whether stderr looks like a Java stack trace, which a user error must never print. */
-    boolean printedStackTrace() {
+    public boolean printedStackTrace() {
         return err.contains("\tat ") || err.contains("Exception in thread") || err.matches("(?s).*\\w+Exception:.*");
     }
 }

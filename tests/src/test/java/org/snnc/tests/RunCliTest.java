@@ -79,7 +79,10 @@ class RunCliTest {
         assertTrue(missing.err().contains("config.json") && missing.err().contains("[E0602]"), missing.err());
     }
 
-    /** Work too large for the heap (a per-step table of 2^31 − 1 steps) is a clean error, not a stack trace. */
+    /**
+     * Work too large for the heap (a per-step table of 2^31 − 1 steps) is refused before it is allocated, with the
+     * figures and the remedies, not a stack trace.
+     */
     @Test
     void runningOutOfHeapIsACleanError() {
         Path out = temp.resolve("lenet");
@@ -87,7 +90,8 @@ class RunCliTest {
         CliRun huge = CliRun.of("run", out.toString(), "--data", root("examples/data/mnist_dev.npz"), "--limit", "5",
                 "--steps", String.valueOf(Integer.MAX_VALUE));
         assertEquals(1, huge.exitCode(), huge.err());
-        assertTrue(huge.err().startsWith("snnc: error: out of memory") && huge.err().contains("-Xmx"), huge.err());
+        assertTrue(huge.err().contains("mnist_dev.npz: error: running 5 image(s)") && huge.err().contains("-Xmx")
+                && huge.err().contains("[E0606]"), huge.err());
         assertFalse(huge.printedStackTrace(), huge.err());
     }
 

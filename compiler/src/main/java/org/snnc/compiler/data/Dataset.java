@@ -22,7 +22,7 @@ public record Dataset(double[][] inputs, int[] labels) {
     /** Reads at most {@code limit} images of {@code file} as inputs for {@code input}. */
     public static Dataset load(Path file, Input input, int limit) {
         String source = file.toString();
-        Map<String, NpyArray> arrays = NpzReader.read(file);
+        Map<String, NpyArray> arrays = NpzReader.open(file);
         NpyArray x = require(arrays, "x", source);
         NpyArray y = require(arrays, "y", source);
         double[][] inputs = InputArrays.toInputs(x, input, source + "[x]", limit);

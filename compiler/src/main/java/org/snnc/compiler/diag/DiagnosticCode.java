@@ -7,7 +7,7 @@ import java.util.Locale;
  * so that scripts, tests and bug reports can rely on it. Templates are {@link String#format} patterns.
  *
  * <p>Ranges: E01xx text syntax and names, E02xx shapes and attributes, E03xx parameters and weights files,
- * E04xx ONNX import, E05xx data and inputs, E06xx files and paths, E07xx conversion pipelines and passes.
+ * E04xx ONNX import, E05xx data and inputs, E06xx files, paths and memory, E07xx conversion pipelines and passes.
  */
 public enum DiagnosticCode {
     // E01xx: syntax and names
@@ -43,6 +43,8 @@ public enum DiagnosticCode {
     PARTLY_QUANTIZED(216, Severity.ERROR, "if '%s' has no fixed-point arithmetic but '%s' has; a quantized network is "
             + "quantized throughout"),
     NOT_FIXED_POINT(217, Severity.ERROR, "%s '%s' in a quantized network: %s"),
+    SHAPE_TOO_LARGE(218, Severity.ERROR, "%s '%s' has shape %s, more than 2^31-1 elements; snnc stores at most "
+            + "2^31-1 values per layer"),
 
     // E03xx: parameters and weights files
     MISSING_PARAMETER(301, Severity.ERROR, "%s '%s' is not in %s"),
@@ -68,13 +70,17 @@ public enum DiagnosticCode {
     DATA_MISSING_ARRAY(501, Severity.ERROR, "%s holds no array '%s'; a data set has 'x' (images) and 'y' (labels)"),
     DATA_SHAPE_MISMATCH(502, Severity.ERROR, "%s: %s"),
     DATA_DTYPE_MISMATCH(503, Severity.ERROR, "%s: array '%s' is %s but network input '%s' expects %s%s"),
+    EMPTY_DATA_SET(504, Severity.ERROR, "%s holds no images; %s needs at least one"),
 
-    // E06xx: files and paths
+    // E06xx: files, paths and memory
     PATH_ESCAPES_FOLDER(601, Severity.ERROR, "path \"%s\" leaves the folder of %s; pass --allow-outside-paths to permit it"),
     FILE_NOT_FOUND(602, Severity.ERROR, "file %s does not exist"),
     FILE_UNREADABLE(603, Severity.ERROR, "cannot read %s: %s"),
     FILE_UNWRITABLE(604, Severity.ERROR, "cannot write %s: %s"),
     UNKNOWN_FILE_KIND(605, Severity.ERROR, "%s: unknown file kind; expected %s"),
+    MEMORY_LIMIT(606, Severity.ERROR, "%s needs %,d bytes of memory, more than the %,d the heap has free; give the "
+            + "JVM more with SNNC_JAVA_OPTS=-Xmx<size>, or %s"),
+    INVALID_PATH(607, Severity.ERROR, "\"%s\" is not a valid path: %s"),
 
     // E07xx: conversion pipelines and passes
     UNKNOWN_PASS(701, Severity.ERROR, "unknown pass '%s'; the passes are %s"),

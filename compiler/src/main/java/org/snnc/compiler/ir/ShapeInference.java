@@ -24,7 +24,8 @@ import org.snnc.compiler.diag.DiagnosticCode;
  *   <li>add: every operand has one shape, which is the result's.</li>
  *   <li>concat: operands agree on every axis but 0; axis 0 is the sum.</li>
  * </ul>
- * A value whose operands have no shape (because of an earlier error) gets none either, so one mistake is reported
+ * Every value has at most 2^31-1 elements. A value whose operands have no shape (because of an earlier error) gets
+ * none either, so one mistake is reported
  * once, not once per downstream value.
  */
 public final class ShapeInference {
@@ -69,8 +70,26 @@ public final class ShapeInference {
             return;
         }
         List<Shape> in = operands.stream().map(Optional::get).toList();
-        Optional<Shape> out = outputShape(node, in);
+        Optional<Shape> out = outputShape(node, in).filter(shape -> fitsAnArray(node, shape));
         out.ifPresent(shape -> shapes.put(node.name(), shape));
+    }
+
+    /**
+     * Whether a value of {@code shape} fits the int-indexed arrays every stage stores values in: at most 2^31-1
+     * elements. A larger one (an input declared 1×100000×100000) is an error at the node that makes it, found
+     * before anything sizes an array by it.
+     */
+    private boolean fitsAnArray(Node node, Shape shape) {
+        long elements = 1;
+        for (int d : shape.dims()) {
+            // Both factors are below 2^31, so the product cannot overflow a long before it is compared.
+            elements *= d;
+            if (elements > Integer.MAX_VALUE) {
+                diagnostics.report(DiagnosticCode.SHAPE_TOO_LARGE, node.span(), node.operator(), node.name(), shape);
+                return false;
+            }
+        }
+        return true;
     }
 
     private Optional<Shape> outputShape(Node node, List<Shape> in) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
@@ -58,9 +58,7 @@ public final class ModelLoader {
         }
         SourceSpan declaration = network.weightsDeclaration().orElse(graph.span());
         Path weightsPath = resolveBeside(file, graph.weightsFile().get(), declaration, options.allowOutsidePaths());
-        if (!Files.isRegularFile(weightsPath)) {
-            throw CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MISSING, declaration, weightsPath);
-        }
+        InputFiles.requireRegularFile(weightsPath, declaration, DiagnosticCode.WEIGHTS_FILE_MISSING);
         return graph.toBuilder().weights(readWeights(weightsPath, declaration)).build();
     }
 
@@ -81,7 +79,14 @@ public final class ModelLoader {
      */
     static Path resolveBeside(Path file, String relative, SourceSpan span, boolean allowOutside) {
         Path folder = file.toAbsolutePath().normalize().getParent();
-        Path resolved = folder.resolve(relative).normalize();
+        Path resolved;
+        try {
+            resolved = folder.resolve(relative).normalize();
+        } catch (InvalidPathException e) {
+            // A NUL, for one, cannot be in any path; the file system's reason is the message.
+            throw CompilationException.of(DiagnosticCode.INVALID_PATH, span, relative.replace("\0", "\\0"),
+                    e.getReason());
+        }
         if (!allowOutside && !realPath(resolved).startsWith(realPath(folder))) {
             throw CompilationException.of(DiagnosticCode.PATH_ESCAPES_FOLDER, span, relative, file.getFileName());
         }

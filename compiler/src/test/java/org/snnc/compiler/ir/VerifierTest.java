@@ -64,6 +64,19 @@ class VerifierTest {
         assertEquals("net.snn:3:1: error: add: shapes [2,8,8] and [2,4,4] do not match [E0206]", d.format());
     }
 
+    /** Values live in int-indexed arrays: a shape of more than 2^31-1 elements is reported where it is made. */
+    @Test
+    void aValueOfMoreThan2To31ElementsIsAnErrorAtItsNode() {
+        Graph graph = Graph.builder("huge")
+                .add(new Input("x", DType.U8, Shape.of(1, 100_000, 100_000), Scale.ONE, at(1)))
+                .add(new Flatten("f", "x", at(2)))
+                .output("f").build();
+        List<Diagnostic> diagnostics = Verifier.check(graph).diagnostics();
+        assertEquals(1, diagnostics.size(), diagnostics::toString);
+        assertEquals("net.snn:1:1: error: input 'x' has shape [1,100000,100000], more than 2^31-1 elements; snnc "
+                + "stores at most 2^31-1 values per layer [E0218]", diagnostics.get(0).format());
+    }
+
     @Test
     void aDownstreamValueOfABrokenOneIsNotReportedAgain() {
         Graph graph = Graph.builder("cascade")

@@ -91,22 +91,59 @@ record OnnxConstant(List<Long> dims, double[] values) {
             }
         }
         int n = (int) count;
+        // The dims are only a claim: the values must be there before n of them are allocated.
+        requireStoredValues(tensor, n);
         return new OnnxConstant(dims, values(tensor, n));
     }
 
-    private static double[] values(TensorProto tensor, int n) throws DecodeException {
+    /**
+     * Checks that {@code tensor} stores exactly {@code n} values, in {@code raw_data} or in its typed field, so that
+     * dims claiming 2·10⁹ elements over 4 bytes of data are refused before anything is allocated for them.
+     */
+    private static void requireStoredValues(TensorProto tensor, int n) throws DecodeException {
+        int type = tensor.getDataType();
+        if (tensor.hasRawData()) {
+            int width = switch (type) {
+                case DataType.FLOAT_VALUE, DataType.INT32_VALUE -> Float.BYTES;
+                case DataType.DOUBLE_VALUE, DataType.INT64_VALUE -> Double.BYTES;
+                case DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.BOOL_VALUE -> 1;
+                default -> throw unsupportedType(type);
+            };
+            int size = tensor.getRawData().size();
+            if ((long) n * width != size) {
+                throw new DecodeException("raw_data holds " + size + " bytes, but " + n + " values of "
+                        + typeName(type) + " need " + (long) n * width);
+            }
+            return;
+        }
+        switch (type) {
+            case DataType.FLOAT_VALUE -> expectCount(tensor.getFloatDataCount(), n, "float_data");
+            case DataType.DOUBLE_VALUE -> expectCount(tensor.getDoubleDataCount(), n, "double_data");
+            case DataType.INT64_VALUE -> expectCount(tensor.getInt64DataCount(), n, "int64_data");
+            case DataType.INT32_VALUE, DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.BOOL_VALUE ->
+                    expectCount(tensor.getInt32DataCount(), n, "int32_data");
+            default -> throw unsupportedType(type);
+        }
+    }
+
+    private static DecodeException unsupportedType(int type) {
+        return new DecodeException("its data type " + typeName(type)
+                + " is not supported; snnc reads FLOAT, DOUBLE, INT64, INT32, INT8, UINT8 and BOOL");
+    }
+
+    /** The {@code n} values of a tensor that {@link #requireStoredValues} has checked, as float64. */
+    private static double[] values(TensorProto tensor, int n) {
         int type = tensor.getDataType();
         boolean raw = tensor.hasRawData();
         double[] out = new double[n];
         switch (type) {
             case DataType.FLOAT_VALUE -> {
                 if (raw) {
-                    ByteBuffer bytes = rawBytes(tensor, n, Float.BYTES);
+                    ByteBuffer bytes = rawBytes(tensor);
                     for (int i = 0; i < n; i++) {
                         out[i] = bytes.getFloat();
                     }
                 } else {
-                    expectCount(tensor.getFloatDataCount(), n, "float_data");
                     for (int i = 0; i < n; i++) {
                         out[i] = tensor.getFloatData(i);
                     }
@@ -114,12 +151,11 @@ record OnnxConstant(List<Long> dims, double[] values) {
             }
             case DataType.DOUBLE_VALUE -> {
                 if (raw) {
-                    ByteBuffer bytes = rawBytes(tensor, n, Double.BYTES);
+                    ByteBuffer bytes = rawBytes(tensor);
                     for (int i = 0; i < n; i++) {
                         out[i] = bytes.getDouble();
                     }
                 } else {
-                    expectCount(tensor.getDoubleDataCount(), n, "double_data");
                     for (int i = 0; i < n; i++) {
                         out[i] = tensor.getDoubleData(i);
                     }
@@ -127,12 +163,11 @@ record OnnxConstant(List<Long> dims, double[] values) {
             }
             case DataType.INT64_VALUE -> {
                 if (raw) {
-                    ByteBuffer bytes = rawBytes(tensor, n, Long.BYTES);
+                    ByteBuffer bytes = rawBytes(tensor);
                     for (int i = 0; i < n; i++) {
                         out[i] = bytes.getLong();
                     }
                 } else {
-                    expectCount(tensor.getInt64DataCount(), n, "int64_data");
                     for (int i = 0; i < n; i++) {
                         out[i] = tensor.getInt64Data(i);
                     }
@@ -140,8 +175,7 @@ record OnnxConstant(List<Long> dims, double[] values) {
             }
             case DataType.INT32_VALUE, DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.BOOL_VALUE -> {
                 if (raw) {
-                    int width = type == DataType.INT32_VALUE ? Integer.BYTES : 1;
-                    ByteBuffer bytes = rawBytes(tensor, n, width);
+                    ByteBuffer bytes = rawBytes(tensor);
                     for (int i = 0; i < n; i++) {
                         out[i] = switch (type) {
                             case DataType.INT32_VALUE -> bytes.getInt();
@@ -150,24 +184,17 @@ record OnnxConstant(List<Long> dims, double[] values) {
                         };
                     }
                 } else {
-                    expectCount(tensor.getInt32DataCount(), n, "int32_data");
                     for (int i = 0; i < n; i++) {
                         out[i] = tensor.getInt32Data(i);
                     }
                 }
             }
-            default -> throw new DecodeException("its data type " + typeName(type)
-                    + " is not supported; snnc reads FLOAT, DOUBLE, INT64, INT32, INT8, UINT8 and BOOL");
+            default -> throw new IllegalStateException("requireStoredValues admits no type " + typeName(type));
         }
         return out;
     }
 
-    private static ByteBuffer rawBytes(TensorProto tensor, int n, int width) throws DecodeException {
-        int size = tensor.getRawData().size();
-        if ((long) n * width != size) {
-            throw new DecodeException("raw_data holds " + size + " bytes, but " + n + " values of "
-                    + typeName(tensor.getDataType()) + " need " + (long) n * width);
-        }
+    private static ByteBuffer rawBytes(TensorProto tensor) {
         return tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 

@@ -32,6 +32,7 @@ import org.snnc.compiler.frontend.onnx.OnnxValue.PendingTranspose;
 import org.snnc.compiler.frontend.onnx.OnnxValue.Reshaped;
 import org.snnc.compiler.frontend.onnx.OnnxValue.View;
 import org.snnc.compiler.frontend.text.Numbers;
+import org.snnc.compiler.io.MemoryBudget;
 import org.snnc.compiler.ir.BatchNorm;
 import org.snnc.compiler.ir.Dropout;
 import org.snnc.compiler.ir.Graph;
@@ -182,6 +183,14 @@ final class OnnxLowering {
                 return;
             }
             shape[i - 1] = (int) d.getDimValue();
+        }
+        // Every later stage sizes arrays by the element count, so it must be an int; checked here, where the
+        // shape is still the user's and can be named, not as an overflow deep in a pass.
+        long elements = MemoryBudget.product(Arrays.stream(shape).asLongStream().toArray());
+        if (elements > Integer.MAX_VALUE) {
+            graphError("input '" + name + "' has shape " + shapeText + ", " + elements + " elements per sample; "
+                    + "snnc takes at most 2^31-1");
+            return;
         }
         if (dims.size() == 4 && readsChannelsLast(name)) {
             shape = new int[] {shape[2], shape[0], shape[1]};

@@ -18,6 +18,8 @@ import java.util.zip.ZipException;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.InputFiles;
+import org.snnc.compiler.io.MemoryBudget;
 
 /**
  * Reads one array in the NumPy {@code .npy} format (NEP 1, {@code numpy.lib.format}), versions 1.0, 2.0 and 3.0.
@@ -37,18 +39,21 @@ import org.snnc.compiler.diag.SourceSpan;
  * {@code (2**40, 2**40)} is {@link DiagnosticCode#WEIGHTS_FILE_TRUNCATED}, not an out-of-memory error. From a stream
  * of unknown length (a zip entry) it reads at most what the header declares, allocating as bytes arrive. Headers
  * are limited to {@value #MAX_HEADER_BYTES} bytes and data to {@value #MAX_DATA_BYTES} bytes, which also keeps the
- * element count within {@code int}.
+ * element count within {@code int}; before the data is read, what reading it takes at its peak is checked against
+ * the heap ({@link MemoryBudget}, {@link DiagnosticCode#MEMORY_LIMIT}), so an entry that inflates to gigabytes is
+ * refused before it is inflated. Only a regular file is opened ({@link InputFiles#requireRegularFile}).
  *
  * <p>Every failure is a {@link CompilationException} naming the file: {@link DiagnosticCode#WEIGHTS_FILE_MISSING},
  * {@link DiagnosticCode#WEIGHTS_FILE_TRUNCATED}, {@link DiagnosticCode#WEIGHTS_FILE_MALFORMED},
- * {@link DiagnosticCode#UNSUPPORTED_DTYPE} or, for an I/O error, {@link DiagnosticCode#FILE_UNREADABLE}.
+ * {@link DiagnosticCode#UNSUPPORTED_DTYPE}, {@link DiagnosticCode#MEMORY_LIMIT} or, for an I/O error or a file that
+ * is not a regular file, {@link DiagnosticCode#FILE_UNREADABLE}.
  */
 public final class NpyReader {
 
     /** The largest header snnc reads; NumPy writes under 200 bytes for any array it supports. */
     public static final int MAX_HEADER_BYTES = 65_536;
     /** The largest data block snnc reads: the largest Java array. */
-    public static final int MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
+    public static final int MAX_DATA_BYTES = MemoryBudget.MAX_ARRAY_BYTES;
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int SCRATCH_BYTES = 64 * 1024;
@@ -59,10 +64,7 @@ public final class NpyReader {
     /** Reads a {@code .npy} file; diagnostics name it as {@code file.toString()}. */
     public static NpyArray read(Path file) {
         String source = file.toString();
-        if (Files.isDirectory(file)) {
-            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, SourceSpan.ofFile(source), source,
-                    "it is a directory");
-        }
+        InputFiles.requireRegularFile(file, SourceSpan.ofFile(source), DiagnosticCode.WEIGHTS_FILE_MISSING);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             return read(in, Files.size(file), source);
         } catch (IOException e) {
@@ -214,11 +216,24 @@ public final class NpyReader {
             throw input.malformed("the array needs " + header.dataBytesText() + " bytes of data; snnc reads at most "
                     + MAX_DATA_BYTES);
         }
+        MemoryBudget.require(readingBytes(header), "reading " + input.source + ", shape " + header.shapeText()
+                + " of '" + header.descr() + "',", SourceSpan.ofFile(input.source), "a smaller array");
         byte[] data = input.readUpTo((int) expected);
         if (data.length < expected) {
             throw input.truncated(shortData(header, data.length));
         }
         return data;
+    }
+
+    /**
+     * The heap that reading an array takes at its peak: the data twice (a stream of unknown length is read in
+     * pieces and then joined) and the values as float64 three times (decoded, reordered from Fortran order, and
+     * copied by {@link NpyArray}'s constructor).
+     */
+    private static long readingBytes(NpyHeader header) {
+        long elements = header.dataBytes() / header.elementType().itemSize();
+        return MemoryBudget.sum(MemoryBudget.product(2, header.dataBytes()),
+                MemoryBudget.product(3, Double.BYTES, elements));
     }
 
     private static String shortData(NpyHeader header, long available) {
@@ -278,7 +293,7 @@ public final class NpyReader {
     private static final class Input {
         private final InputStream in;
         private final long length;
-        private final String source;
+        final String source;
         private long consumed;
 
         Input(InputStream in, long length, String source) {

@@ -3,12 +3,16 @@ package org.snnc.compiler.io.npy;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -18,6 +22,7 @@ import java.util.zip.ZipFile;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.InputFiles;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Weights;
 
@@ -26,9 +31,14 @@ import org.snnc.compiler.ir.Weights;
  * stored or deflated, are {@code .npy} files; entry {@code conv1.weight.npy} holds array {@code conv1.weight}.
  *
  * <p>Each entry is read by {@link NpyReader} as a stream of unknown length: the entry sizes the archive declares are
- * not trusted, and no more than an entry's header declares is ever read. Each entry's CRC-32 is checked.
- * Diagnostics name an entry as {@code weights.npz[conv1.weight]}. Directory entries are skipped; an entry whose name
- * does not end in {@code .npy}, or a name that appears twice, is {@link DiagnosticCode#WEIGHTS_FILE_MALFORMED}.
+ * not trusted, no more than an entry's header declares is ever read, and that declared size is checked against the
+ * heap before it is allocated. Each entry's CRC-32 is checked. Diagnostics name an entry as
+ * {@code weights.npz[conv1.weight]}. Directory entries are skipped; an entry whose name does not end in {@code .npy},
+ * or a name that appears twice, is {@link DiagnosticCode#WEIGHTS_FILE_MALFORMED}. Only a regular file is opened
+ * ({@link InputFiles#requireRegularFile}).
+ *
+ * <p>{@link #open} reads only the archive's directory and decodes an entry when it is first asked for, so that a
+ * data set's unused entries, however large they inflate, cost nothing; {@link #read} decodes every entry at once.
  */
 public final class NpzReader {
 
@@ -37,17 +47,21 @@ public final class NpzReader {
     private NpzReader() {
     }
 
-    /** The arrays of an archive, in archive order; the map is unmodifiable. */
+    /** The arrays of an archive, in archive order, every one decoded now; the map is unmodifiable. */
     public static Map<String, NpyArray> read(Path file) {
-        String source = file.toString();
-        if (!Files.exists(file)) {
-            throw CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MISSING, SourceSpan.ofFile(source), source);
-        }
-        if (Files.isDirectory(file)) {
-            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, SourceSpan.ofFile(source), source,
-                    "it is a directory");
-        }
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        open(file).forEach(arrays::put);
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    /**
+     * The arrays of an archive, in archive order, each decoded when first asked for (and then kept); the map is
+     * unmodifiable. The directory is checked now; a broken entry is reported when it is asked for.
+     */
+    public static Map<String, NpyArray> open(Path file) {
+        String source = file.toString();
+        InputFiles.requireRegularFile(file, SourceSpan.ofFile(source), DiagnosticCode.WEIGHTS_FILE_MISSING);
+        Map<String, String> entryNames = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -60,20 +74,10 @@ public final class NpzReader {
                     throw malformed(source, "entry '" + name + "' is not a .npy array");
                 }
                 String key = name.substring(0, name.length() - SUFFIX.length());
-                if (arrays.containsKey(key)) {
+                if (entryNames.containsKey(key)) {
                     throw malformed(source, "entry '" + name + "' appears twice");
                 }
-                String entrySource = source + "[" + key + "]";
-                // ZipFile does not check an entry's CRC; a corrupt entry could otherwise inflate to wrong values.
-                try (CheckedInputStream checked = new CheckedInputStream(zip.getInputStream(entry), new CRC32());
-                        InputStream in = new BufferedInputStream(checked)) {
-                    arrays.put(key, NpyReader.read(in, entrySource));
-                    if (entry.getCrc() != -1 && checked.getChecksum().getValue() != entry.getCrc()) {
-                        throw malformed(entrySource, "the entry's CRC-32 does not match its data");
-                    }
-                } catch (IOException e) {
-                    throw NpyReader.failure(e, entrySource);
-                }
+                entryNames.put(key, name);
             }
         } catch (ZipException e) {
             throw malformed(source, "not a zip archive (" + NpyReader.reason(e) + ")");
@@ -83,7 +87,7 @@ public final class NpzReader {
             // ZipFile rejects some malformed entry names this way.
             throw malformed(source, NpyReader.reason(e));
         }
-        return Collections.unmodifiableMap(arrays);
+        return new LazyArchive(file, entryNames);
     }
 
     /**
@@ -96,7 +100,108 @@ public final class NpzReader {
         return Weights.of(tensors);
     }
 
+    /** Decodes one entry, checking its CRC-32; ZipFile does not, and a corrupt entry could inflate to wrong values. */
+    private static NpyArray readEntry(Path file, String key, String entryName) {
+        String entrySource = file + "[" + key + "]";
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(entryName);
+            if (entry == null) {
+                throw malformed(file.toString(), "entry '" + entryName + "' disappeared while the archive was read");
+            }
+            try (CheckedInputStream checked = new CheckedInputStream(zip.getInputStream(entry), new CRC32());
+                    InputStream in = new BufferedInputStream(checked)) {
+                NpyArray array = NpyReader.read(in, entrySource);
+                if (entry.getCrc() != -1 && checked.getChecksum().getValue() != entry.getCrc()) {
+                    throw malformed(entrySource, "the entry's CRC-32 does not match its data");
+                }
+                return array;
+            }
+        } catch (ZipException e) {
+            throw malformed(entrySource, NpyReader.reason(e));
+        } catch (IOException e) {
+            throw NpyReader.failure(e, entrySource);
+        }
+    }
+
     private static CompilationException malformed(String source, String reason) {
         return CompilationException.of(DiagnosticCode.WEIGHTS_FILE_MALFORMED, SourceSpan.ofFile(source), source, reason);
+    }
+
+    /** An archive's arrays by name, each decoded on first access; reopening the file for each keeps no handle open. */
+    private static final class LazyArchive extends AbstractMap<String, NpyArray> {
+        private final Path file;
+        private final Map<String, String> entryNames;
+        private final Map<String, NpyArray> decoded = new HashMap<>();
+
+        LazyArchive(Path file, Map<String, String> entryNames) {
+            this.file = file;
+            this.entryNames = entryNames;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entryNames.containsKey(key);
+        }
+
+        @Override
+        public synchronized NpyArray get(Object key) {
+            if (!(key instanceof String name) || !entryNames.containsKey(name)) {
+                return null;
+            }
+            return decoded.computeIfAbsent(name, k -> readEntry(file, k, entryNames.get(k)));
+        }
+
+        @Override
+        public int size() {
+            return entryNames.size();
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return Collections.unmodifiableSet(entryNames.keySet());
+        }
+
+        /** Entries decode their array when their value is asked for, so iterating the keys decodes nothing. */
+        @Override
+        public Set<Entry<String, NpyArray>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, NpyArray>> iterator() {
+                    Iterator<String> keys = entryNames.keySet().iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return keys.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, NpyArray> next() {
+                            String key = keys.next();
+                            return new Entry<>() {
+                                @Override
+                                public String getKey() {
+                                    return key;
+                                }
+
+                                @Override
+                                public NpyArray getValue() {
+                                    return get(key);
+                                }
+
+                                @Override
+                                public NpyArray setValue(NpyArray value) {
+                                    throw new UnsupportedOperationException("the archive is read-only");
+                                }
+                            };
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return entryNames.size();
+                }
+            };
+        }
     }
 }

@@ -73,6 +73,12 @@ final class OnnxModelBuilder {
         return this;
     }
 
+    /** An initializer as given, for tensors the other methods do not build (such as ones whose dims lie). */
+    OnnxModelBuilder initializer(TensorProto tensor) {
+        graph.addInitializer(tensor);
+        return this;
+    }
+
     OnnxModelBuilder int64s(String name, long... values) {
         graph.addInitializer(int64Tensor(name, values));
         return this;

@@ -2,6 +2,7 @@ package org.snnc.compiler.io.npy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.snnc.compiler.io.npy.Fixtures.assertFails;
 import static org.snnc.compiler.io.npy.Fixtures.header;
 import static org.snnc.compiler.io.npy.Fixtures.npy;
@@ -91,6 +92,47 @@ class NpzReaderTest {
         assertTrue(Files.size(file) < 64 * 1024);
         assertFails(DiagnosticCode.WEIGHTS_FILE_TRUNCATED, file + "[x]", () -> NpzReader.read(file),
                 "1099511627776 bytes", "only 4194304 bytes");
+    }
+
+    /**
+     * open reads only the directory: an entry that claims 2^40 bytes and inflates to megabytes costs nothing until
+     * it is asked for, so a data set's unused entries cannot exhaust the heap; read decodes it and refuses it.
+     */
+    @Test
+    void openDecodesOnlyTheEntriesAskedFor() throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("x.npy", npy(header("|u1", "(2,)"), new byte[] {7, 8}));
+        entries.put("unused.npy", npy(header("|u1", "(1099511627776,)"), new byte[4 << 20]));
+        Path file = zip("data.npz", entries, true);
+        Map<String, NpyArray> archive = NpzReader.open(file);
+        assertEquals(List.of("x", "unused"), List.copyOf(archive.keySet()));
+        assertEquals(8.0, archive.get("x").get(1));
+        assertTrue(archive.containsKey("unused"));
+        assertFails(DiagnosticCode.WEIGHTS_FILE_TRUNCATED, file + "[unused]", () -> archive.get("unused"));
+        assertFails(DiagnosticCode.WEIGHTS_FILE_TRUNCATED, file + "[unused]", () -> NpzReader.read(file));
+    }
+
+    /**
+     * An entry whose declared array the heap cannot hold (data read twice and widened to float64 three times) is
+     * refused before a byte of it is inflated or allocated.
+     */
+    @Test
+    void anEntryLargerThanTheHeapIsRefusedBeforeAllocating() throws IOException {
+        long elements = 268_000_000; // 2.1 GB of f8: within a Java array, beyond what 3 float64 copies leave free
+        assumeTrue(elements * 8 * 5 > org.snnc.compiler.io.MemoryBudget.free());
+        Path file = zip("big.npz", Map.of("x.npy", npy(header("<f8", "(" + elements + ",)"), new byte[64])), true);
+        assertFails(DiagnosticCode.MEMORY_LIMIT, file + "[x]", () -> NpzReader.open(file).get("x"),
+                "reading " + file + "[x], shape (268000000,) of '<f8', needs 10,720,000,000 bytes");
+    }
+
+    @Test
+    void aSpecialFileIsNotAnArchive() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("data.npz"));
+        assertFails(DiagnosticCode.FILE_UNREADABLE, folder.toString(), () -> NpzReader.open(folder),
+                "it is a directory");
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.npz"), Path.of("/dev/zero"));
+        assertFails(DiagnosticCode.FILE_UNREADABLE, zero.toString(), () -> NpzReader.open(zero),
+                "it is a character device");
     }
 
     @Test

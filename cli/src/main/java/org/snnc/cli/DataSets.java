@@ -1,0 +1,86 @@
+package org.snnc.cli;
+
+import java.nio.file.Path;
+import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticBag;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.MemoryBudget;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.ShapeInference;
+
+/**
+ * The checks every command makes on a data set before it spends time on it, so that each command refuses the same
+ * data with the same code:
+ * <ul>
+ *   <li>at least one image ({@link DiagnosticCode#EMPTY_DATA_SET}): an accuracy over no images is 0/0;</li>
+ *   <li>every label one of the network's classes, 0 ≤ y &lt; the output's size
+ *       ({@link DiagnosticCode#DATA_SHAPE_MISMATCH}): a label no prediction can equal would count silently as an
+ *       error;</li>
+ *   <li>the per-step results of T steps over N images within the heap ({@link #requireStepMemory}).</li>
+ * </ul>
+ */
+final class DataSets {
+
+    /**
+     * Heap per step and image that a simulation or an emulation keeps to the end: the default and spike-count
+     * predictions (int) and the synaptic operations (long).
+     */
+    private static final long BYTES_PER_STEP_AND_IMAGE = 16;
+    /** Heap per step and worker: its trace of the image it is on (two predictions and the operations). */
+    private static final long BYTES_PER_STEP_AND_WORKER = 16;
+    /**
+     * Heap per step besides images and workers: the per-step rows' array headers and the report's figures at every
+     * step (accuracies, operations and their ratio to the MACs).
+     */
+    private static final long BYTES_PER_STEP = 128;
+
+    private DataSets() {
+    }
+
+    /** The first {@code limit} labelled images of {@code file} for {@code graph}, refused if there are none. */
+    static Dataset load(Path file, Graph graph, int limit) {
+        return requireImages(Dataset.load(file, graph.input(), limit), file, "evaluation");
+    }
+
+    /** {@code dataset} itself, if it has an image; {@code use} says what it is for, e.g. "calibration". */
+    static Dataset requireImages(Dataset dataset, Path file, String use) {
+        requireImages(dataset.size(), file, use);
+        return dataset;
+    }
+
+    /** Refuses 0 images of {@code file}. */
+    static void requireImages(int images, Path file, String use) {
+        if (images == 0) {
+            throw CompilationException.of(DiagnosticCode.EMPTY_DATA_SET, SourceSpan.ofFile(file.toString()), file,
+                    use);
+        }
+    }
+
+    /** Refuses a label that is not one of the classes of {@code graph}'s output. */
+    static void requireLabelsWithin(Dataset dataset, Graph graph, Path file) {
+        int classes = ShapeInference.infer(graph, new DiagnosticBag()).shape(graph.output()).size();
+        int[] labels = dataset.labels();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= classes) {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(file.toString()),
+                        file, "label " + labels[i] + " of image " + i + " is not one of the network's " + classes
+                                + " classes");
+            }
+        }
+    }
+
+    /**
+     * Refuses {@code steps} over {@code images} whose per-step results the heap cannot hold, before the run
+     * allocates them: steps · (images · {@value #BYTES_PER_STEP_AND_IMAGE} + min(workers, images) ·
+     * {@value #BYTES_PER_STEP_AND_WORKER} + {@value #BYTES_PER_STEP}) bytes, in overflow-checked arithmetic. A
+     * worker beyond the images has no image to trace.
+     */
+    static void requireStepMemory(int steps, int images, int workers, Path file) {
+        long perStep = MemoryBudget.sum(MemoryBudget.product(images, BYTES_PER_STEP_AND_IMAGE),
+                MemoryBudget.product(Math.min(workers, images), BYTES_PER_STEP_AND_WORKER), BYTES_PER_STEP);
+        MemoryBudget.require(MemoryBudget.product(steps, perStep), "running " + images + " image(s) of " + file
+                + " for " + steps + " steps", SourceSpan.ofFile(file.toString()), "fewer --steps or a smaller --limit");
+    }
+}
