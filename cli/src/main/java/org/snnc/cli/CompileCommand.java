@@ -3,6 +3,7 @@ package org.snnc.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,19 +13,12 @@ import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.ModelWriter;
-import org.snnc.compiler.passes.PassManager;
-import org.snnc.compiler.passes.PassRun;
-import org.snnc.compiler.passes.PipelineResult;
-import org.snnc.targets.TargetPipeline;
-import org.snnc.targets.emit.Configuration;
-import org.snnc.targets.emit.ConfigurationEmitter;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.targets.ChipCompiler.CompiledChip;
+import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.mapping.CoreAllocator;
-import org.snnc.targets.mapping.Mapper;
-import org.snnc.targets.mapping.Mapping;
-import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.quant.LayerQuantization;
 import org.snnc.targets.quant.Quantize;
-import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.report.ResourceReport;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -115,51 +109,42 @@ final class CompileCommand implements Callable<Integer> {
                                 + allocator + "'"));
         Graph graph = model.load().graph();
         long imported = System.nanoTime();
-        TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, conversion.options(), graph);
-        adapted.notes().forEach(err::println);
-        PassManager manager = conversion.passManager(out, adapted.options(),
-                List.of(new Quantize(new QuantizeOptions(chip, zeroResetRatio))));
+        List<String> passNames = new ArrayList<>(conversion.pipeline().apply(conversion.options()).stream()
+                .map(Pass::name).toList());
+        passNames.add(Quantize.NAME);
+        ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
+                .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
+                .withZeroResetRatio(zeroResetRatio).withListener(new ChipCompiler.Listener() {
+                    @Override
+                    public void note(String note) {
+                        err.println(note);
+                    }
+                });
         int workers = Threads.resolve(emulation.threads, spec);
-        PipelineResult converted = manager.run(graph, conversion.inputs(graph, workers,
-                ConsoleProgress.forTerminal()));
-        long quantized = System.nanoTime();
-        Mapping mapping = Mapper.map(SynapticNetwork.of(converted.graph()), chip, placement);
-        long mapped = System.nanoTime();
-        Configuration configuration = ConfigurationEmitter.configuration(mapping);
-        byte[] configurationBytes = ConfigurationEmitter.toBytes(configuration);
-        ResourceReport resources = ResourceReport.of(mapping);
-        long emitted = System.nanoTime();
+        CompiledChip compiled = ChipCompiler.compile(graph, chip, options,
+                conversion.inputs(graph, workers, ConsoleProgress.forTerminal()));
+        byte[] configurationBytes = compiled.configurationBytes();
+        ResourceReport resources = ResourceReport.of(compiled.mapping());
 
         AtomicFiles.write(outputDir.resolve(CONFIGURATION_FILE), configurationBytes);
         AtomicFiles.write(outputDir.resolve(RESOURCES_TEXT), resources.toText().getBytes(StandardCharsets.UTF_8));
-        ModelWriter.write(converted.graph(), outputDir.resolve(QUANTIZED_NETWORK));
+        ModelWriter.write(compiled.quantized(), outputDir.resolve(QUANTIZED_NETWORK));
         ModelWriter.write(graph, outputDir.resolve(SOURCE_NETWORK));
         Map<String, Double> stageMillis = new LinkedHashMap<>();
         stageMillis.put("import", (imported - start) / 1e6);
-        long quantizeNanos = converted.runs().stream().filter(run -> run.pass().equals("quantize"))
-                .mapToLong(PassRun::wallNanos).sum();
-        stageMillis.put("conversion", (quantized - imported - quantizeNanos) / 1e6);
-        stageMillis.put("quantization", quantizeNanos / 1e6);
-        stageMillis.put("mapping", (mapped - quantized) / 1e6);
-        stageMillis.put("emission", (emitted - mapped) / 1e6);
-        List<LayerQuantization> layers = quantization(converted);
+        compiled.stages().forEach(stage -> stageMillis.put(stage.name(), stage.nanos() / 1e6));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model.file.toString());
         report.put("target", chip.name());
         report.put("configuration_bytes", configurationBytes.length);
         report.put("stage_ms", stageMillis);
-        report.put("passes", PassTable.records(converted));
+        report.put("passes", PassTable.records(compiled.conversion()));
         report.put("resources", resources);
-        report.put("quantization", layers);
+        report.put("quantization", compiled.quantization());
         JsonReports.write(outputDir.resolve(RESOURCES_JSON), report);
 
-        PassTable.print(converted, err);
-        printSummary(out, chip, resources, layers, stageMillis, configurationBytes.length);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<LayerQuantization> quantization(PipelineResult result) {
-        return (List<LayerQuantization>) result.records().getOrDefault("quantization", List.of());
+        PassTable.print(compiled.conversion(), err);
+        printSummary(out, chip, resources, compiled.quantization(), stageMillis, configurationBytes.length);
     }
 
     private static void printSummary(PrintWriter out, ChipSpec chip, ResourceReport resources,

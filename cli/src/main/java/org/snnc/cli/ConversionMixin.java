@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
@@ -111,26 +112,28 @@ final class ConversionMixin {
                 encoding, readout, seed, maxPoolToAvgPool);
     }
 
-    /** The pass manager for the chosen pipeline, with the IR dumps going to {@code out}. */
+    /** The pass manager for the conversion pipeline with these options. */
     PassManager passManager(PrintWriter out) {
-        return passManager(out, options(), List.of());
+        List<Pass> pipeline = pipeline().apply(options());
+        return new PassManager(pipeline, dumps(out, pipeline.stream().map(Pass::name).toList()));
     }
 
-    /** The pass manager for the conversion pipeline with {@code options}, then {@code after}. */
-    PassManager passManager(PrintWriter out, ConversionOptions options, List<Pass> after) {
-        List<Pass> pipeline = new ArrayList<>(passes == null ? Passes.standard(options) : Passes.parse(passes, options));
-        pipeline.addAll(after);
+    /** The conversion passes for some options: {@code --passes}, or the standard pipeline. */
+    Function<ConversionOptions, List<Pass>> pipeline() {
+        return options -> passes == null ? Passes.standard(options) : Passes.parse(passes, options);
+    }
+
+    /** The IR dumps the flags ask for, printed to {@code out}; every {@code --print-ir-after} must name a pass. */
+    IrDumps dumps(PrintWriter out, List<String> passNames) {
         for (String name : printAfter) {
-            if (pipeline.stream().noneMatch(pass -> pass.name().equals(name))) {
-                throw usage("--print-ir-after names '" + name + "', which is not in the pipeline "
-                        + pipeline.stream().map(Pass::name).toList());
+            if (!passNames.contains(name)) {
+                throw usage("--print-ir-after names '" + name + "', which is not in the pipeline " + passNames);
             }
         }
-        IrDumps dumps = new IrDumps(printAfterAll, java.util.Set.copyOf(printAfter), printAfterChange, text -> {
+        return new IrDumps(printAfterAll, java.util.Set.copyOf(printAfter), printAfterChange, text -> {
             out.print(text);
             out.flush();
         });
-        return new PassManager(pipeline, dumps);
     }
 
     /** The calibration images, scaled for {@code graph}'s input, if {@code --calibration} was given. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.PipelineResult;
 
@@ -23,9 +24,9 @@ final class PassTable {
                     run.verifyNanos() / 1e6, run.changed() ? "yes" : "no", statistics);
         }
         out.printf("%-16s %7.1f ms%n", "total", result.totalNanos() / 1e6);
-        Object lambdas = result.records().get("lambdas");
-        if (lambdas instanceof Map<?, ?> byLayer && !byLayer.isEmpty()) {
-            out.println("λ: " + byLayer.entrySet().stream().map(e -> e.getKey() + " " + formatLambda(e.getValue()))
+        Map<String, Object> lambdas = result.record(Normalize.LAMBDAS).orElse(Map.of());
+        if (!lambdas.isEmpty()) {
+            out.println("λ: " + lambdas.entrySet().stream().map(e -> e.getKey() + " " + formatLambda(e.getValue()))
                     .collect(Collectors.joining(", ")));
         }
         out.flush();

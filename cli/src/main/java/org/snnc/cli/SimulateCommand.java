@@ -10,6 +10,7 @@ import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.passes.Stage;
@@ -83,7 +84,7 @@ final class SimulateCommand implements Callable<Integer> {
         DataSets.requireStepMemory(steps, dataset.size(), workers, data);
         boolean converted = Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
         Double annAccuracy = null;
-        Object lambdas = null;
+        Map<String, Object> lambdas = null;
         Graph spiking = graph;
         PrintWriter out = spec.commandLine().getOut();
         if (!converted) {
@@ -93,7 +94,7 @@ final class SimulateCommand implements Callable<Integer> {
             PipelineResult pipeline = conversion.passManager(out)
                     .run(graph, conversion.inputs(graph, workers, progress));
             spiking = pipeline.graph();
-            lambdas = pipeline.records().get("lambdas");
+            lambdas = pipeline.record(Normalize.LAMBDAS).orElse(null);
         }
         SpikingSimulator simulator = new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers));
         SimulationResult result = simulator.run(dataset.inputs(), progress);
@@ -102,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Object lambdas,
+    private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Map<String, Object> lambdas,
             SimulationResult result, int workers) {
         String readout = ((Readout) spiking.node(spiking.output())).mode().spelling();
         SimulationReport.Measurements measured = new SimulationReport.Measurements(result.predictions(),

@@ -53,7 +53,8 @@ record SimulationReport(String model, String data, int images, int steps, String
         @JsonProperty("converge_within_1pp") Integer convergeWithin1pp,
         @JsonProperty("converge_within_0_1pp") Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
         long annMacsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
-        Map<String, Double> spikesPerLayer, Object lambdas, double wallSeconds, double imagesStepsPerSecond,
+        Map<String, Double> spikesPerLayer, Map<String, Object> lambdas, double wallSeconds,
+        double imagesStepsPerSecond,
         double synapticEventsPerSecond, int threads, Map<String, int[]> predictions, int[] labels,
         @JsonInclude(JsonInclude.Include.NON_NULL) String target,
         @JsonInclude(JsonInclude.Include.NON_NULL) Integer coresUsed,
@@ -84,8 +85,8 @@ record SimulationReport(String model, String data, int images, int steps, String
      * {@code annAccuracy} (when known), operations against {@code macs}, speed, and the chip's figures if any.
      */
     static SimulationReport of(String model, String data, Dataset dataset, int steps, String schedule,
-            String readout, Double annAccuracy, Measurements measured, Map<String, Long> macs, Object lambdas,
-            int threads, ChipFigures chip) {
+            String readout, Double annAccuracy, Measurements measured, Map<String, Long> macs,
+            Map<String, Object> lambdas, int threads, ChipFigures chip) {
         int n = dataset.size();
         int[] correct = new int[steps];
         for (int t = 0; t < steps; t++) {

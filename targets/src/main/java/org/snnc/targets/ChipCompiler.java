@@ -60,35 +60,47 @@ public final class ChipCompiler {
      * @param dumps          which IR dumps to print between passes
      * @param allocator      the core allocator, else the chip's default ({@link CoreAllocator#defaultFor})
      * @param zeroResetRatio the threshold ratio of a zero-reset chip ({@link QuantizeOptions})
-     * @param onStage        told of each stage as it ends, so that a caller sees the stages before a refusal
+     * @param listener       told of each note and stage as it comes, so that a caller sees them before a refusal
      */
     public record Options(ConversionOptions conversion, Function<ConversionOptions, List<Pass>> pipeline,
-            IrDumps dumps, Optional<CoreAllocator> allocator, int zeroResetRatio, Consumer<Stage> onStage) {
+            IrDumps dumps, Optional<CoreAllocator> allocator, int zeroResetRatio, Listener listener) {
 
         /** The standard pipeline with default options, no dumps, the chip's allocator. */
         public static Options defaults() {
             return new Options(ConversionOptions.defaults(), Passes::standard, IrDumps.NONE, Optional.empty(),
-                    DEFAULT_ZERO_RESET_RATIO, stage -> { });
+                    DEFAULT_ZERO_RESET_RATIO, new Listener() { });
         }
 
         public Options withConversion(ConversionOptions options) {
-            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, onStage);
+            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener);
         }
 
         public Options withPipeline(Function<ConversionOptions, List<Pass>> passes, IrDumps irDumps) {
-            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, onStage);
+            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener);
         }
 
         public Options withAllocator(CoreAllocator chosen) {
-            return new Options(conversion, pipeline, dumps, Optional.of(chosen), zeroResetRatio, onStage);
+            return new Options(conversion, pipeline, dumps, Optional.of(chosen), zeroResetRatio, listener);
         }
 
         public Options withZeroResetRatio(int ratio) {
-            return new Options(conversion, pipeline, dumps, allocator, ratio, onStage);
+            return new Options(conversion, pipeline, dumps, allocator, ratio, listener);
         }
 
-        public Options withStageListener(Consumer<Stage> listener) {
-            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener);
+        public Options withListener(Listener told) {
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told);
+        }
+    }
+
+    /** Hears of a compilation as it goes. */
+    public interface Listener {
+
+        /** What the chip forced on the conversion, one line each ({@link TargetPipeline.TargetOptions#notes}). */
+        default void note(String note) {
+        }
+
+        /** A stage that has ended. */
+        default void stage(Stage stage) {
         }
     }
 
@@ -103,7 +115,7 @@ public final class ChipCompiler {
      * @param conversion    every pass run of the conversion and quantization, with its statistics and timing
      * @param notes         what the chip forced on the conversion ({@link TargetPipeline.TargetOptions#notes})
      * @param quantization  each layer's quantization
-     * @param lambdas       each normalized layer's λ: a number, or a list of one per channel ({@link Normalize#LAMBDAS})
+     * @param lambdas       each normalized layer's λ: a number, or one per channel ({@link Normalize#LAMBDAS})
      * @param mapping       the placement on cores and the routes
      * @param configuration the chip configuration
      * @param stages        the four stages, in order
@@ -128,10 +140,11 @@ public final class ChipCompiler {
         List<Stage> stages = new ArrayList<>();
         Consumer<Stage> record = stage -> {
             stages.add(stage);
-            options.onStage().accept(stage);
+            options.listener().stage(stage);
         };
         long start = System.nanoTime();
         TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, options.conversion(), graph);
+        adapted.notes().forEach(options.listener()::note);
         List<Pass> passes = new ArrayList<>(options.pipeline().apply(adapted.options()));
         passes.add(new Quantize(new QuantizeOptions(chip, options.zeroResetRatio())));
         PipelineResult converted = new PassManager(passes, options.dumps()).run(graph, inputs);

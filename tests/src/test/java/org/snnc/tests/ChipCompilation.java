@@ -34,13 +34,20 @@ public final class ChipCompilation {
      * is a CompilationException.
      */
     public CompiledChip compile(Graph graph, double[][] calibration, int threads) {
-        ChipCompiler.Options options = ChipCompiler.Options.defaults().withStageListener(stage -> stages.add(
-                new Stage(stage.name().equals("conversion") ? "conversion (" + calibration.length
-                        + " calibration images)" : stage.name(), stage.nanos())));
-        CompiledChip compiled = ChipCompiler.compile(graph, chip, options,
+        ChipCompiler.Options options = ChipCompiler.Options.defaults().withListener(new ChipCompiler.Listener() {
+            @Override
+            public void note(String note) {
+                notes.add(note);
+            }
+
+            @Override
+            public void stage(ChipCompiler.Stage stage) {
+                stages.add(new Stage(stage.name().equals("conversion") ? "conversion (" + calibration.length
+                        + " calibration images)" : stage.name(), stage.nanos()));
+            }
+        });
+        return ChipCompiler.compile(graph, chip, options,
                 new CompilationInputs(Optional.of(calibration), threads, Progress.NONE));
-        notes.addAll(compiled.notes());
-        return compiled;
     }
 
     /** Records a stage timed outside, such as building or importing the network. */
