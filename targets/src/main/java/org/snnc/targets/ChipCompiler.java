@@ -46,9 +46,6 @@ import org.snnc.targets.spec.ChipSpec;
  */
 public final class ChipCompiler {
 
-    /** {@code snnc compile}'s default {@code --zero-reset-ratio}. */
-    public static final int DEFAULT_ZERO_RESET_RATIO = 8;
-
     private ChipCompiler() {
     }
 
@@ -68,7 +65,7 @@ public final class ChipCompiler {
         /** The standard pipeline with default options, no dumps, the chip's allocator. */
         public static Options defaults() {
             return new Options(ConversionOptions.defaults(), Passes::standard, IrDumps.NONE, Optional.empty(),
-                    DEFAULT_ZERO_RESET_RATIO, new Listener() { });
+                    QuantizeOptions.DEFAULT_ZERO_RESET_RATIO, new Listener() { });
         }
 
         public Options withConversion(ConversionOptions options) {

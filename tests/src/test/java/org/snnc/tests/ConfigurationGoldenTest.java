@@ -1,29 +1,15 @@
 package org.snnc.tests;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.passes.CompilationInputs;
-import org.snnc.compiler.passes.ConversionOptions;
-import org.snnc.compiler.passes.IrDumps;
-import org.snnc.compiler.passes.Pass;
-import org.snnc.compiler.passes.PassManager;
-import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.Progress;
-import org.snnc.targets.TargetPipeline;
-import org.snnc.targets.emit.ConfigurationEmitter;
-import org.snnc.targets.mapping.CoreAllocator;
-import org.snnc.targets.mapping.Mapper;
-import org.snnc.targets.net.SynapticNetwork;
-import org.snnc.targets.quant.Quantize;
-import org.snnc.targets.quant.QuantizeOptions;
+import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
 
@@ -44,13 +30,8 @@ class ConfigurationGoldenTest {
             ChipSpec chip = ChipSpecs.load(c.label().substring(0, c.label().indexOf('-')));
             Graph ann = PassGoldenTest.withDeterministicWeights(
                     SnnTextFrontEnd.parse(c.input(), c.label() + ".snn").graph());
-            ConversionOptions options = TargetPipeline.adapt(chip, ConversionOptions.defaults(), ann).options();
-            List<Pass> pipeline = new ArrayList<>(Passes.standard(options));
-            pipeline.add(new Quantize(QuantizeOptions.of(chip)));
-            Graph quantized = new PassManager(pipeline, IrDumps.NONE).run(ann, calibration(ann)).graph();
-            var mapping = Mapper.map(SynapticNetwork.of(quantized), chip, CoreAllocator.defaultFor(chip));
-            return new String(ConfigurationEmitter.toBytes(ConfigurationEmitter.configuration(mapping)),
-                    StandardCharsets.UTF_8);
+            return ChipCompiler.compile(ann, chip, ChipCompiler.Options.defaults(), calibration(ann))
+                    .configurationText();
         });
     }
 

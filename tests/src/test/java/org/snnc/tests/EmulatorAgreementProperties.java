@@ -44,8 +44,8 @@ import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.testing.RandomNetworks;
 import org.snnc.emulator.Emulator;
 import org.snnc.emulator.EmulatorException;
-import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.mapping.CoreAllocator;
+import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.tests.ConfigurationProperties.Case;
@@ -146,7 +146,7 @@ class EmulatorAgreementProperties {
             Path onnx = Locations.root().resolve("compiler/src/test/resources/onnx/" + model + ".onnx");
             Graph ann = ModelLoader.load(onnx, PyTorchAgreementTest.MNIST_PIXELS).graph();
             Case testCase = new Case(0, false, ann, ChipSpecs.load("generic"), "generic",
-                    ConversionOptions.defaults(), ChipCompiler.DEFAULT_ZERO_RESET_RATIO, Optional.empty());
+                    ConversionOptions.defaults(), QuantizeOptions.DEFAULT_ZERO_RESET_RATIO, Optional.empty());
             Compiled compiled = ConfigurationProperties.attempt(testCase, 2).compiled().orElseThrow();
             Set<String> populations = compiled.quantized().nodes().keySet();
             assertTrue(!model.equals("linear_bottlenecks") || populations.stream()

@@ -31,7 +31,6 @@ import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.testing.HeapPeak;
 import org.snnc.compiler.testing.ModelZoo;
-import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.TargetPipeline;
 import org.snnc.targets.quant.Quantize;
 import org.snnc.targets.quant.QuantizeOptions;
@@ -93,7 +92,7 @@ public final class ConversionBenchmark {
         long converting = System.nanoTime();
         List<Pass> pipeline = new ArrayList<>(Passes.standard(TargetPipeline.adapt(compilation.chip(),
                 ConversionOptions.defaults(), graph).options()));
-        pipeline.add(new Quantize(new QuantizeOptions(compilation.chip(), ChipCompiler.DEFAULT_ZERO_RESET_RATIO)));
+        pipeline.add(new Quantize(QuantizeOptions.of(compilation.chip())));
         PipelineResult converted = new PassManager(pipeline, IrDumps.NONE)
                 .run(graph, new CompilationInputs(Optional.of(images), THREADS, Progress.NONE));
         long quantized = System.nanoTime();
