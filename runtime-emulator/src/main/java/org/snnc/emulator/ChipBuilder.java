@@ -20,6 +20,7 @@ import org.snnc.emulator.config.Configuration.Kernel;
 import org.snnc.emulator.config.Configuration.NeuronBlock;
 import org.snnc.emulator.config.Configuration.Route;
 import org.snnc.emulator.config.Configuration.Synapse;
+import org.snnc.emulator.config.ConfigurationError;
 
 /**
  * Builds a checked {@link Configuration} into a {@link Chip}'s tables, core by core: neuron parameters in the stored
@@ -65,7 +66,7 @@ final class ChipBuilder {
     }
 
     private EmulatorException error(String path, String message) {
-        return new EmulatorException(fileName + ": " + path + ": " + message);
+        return new EmulatorException(ConfigurationError.INCONSISTENT.at(fileName, path, message));
     }
 
     Chip build() {

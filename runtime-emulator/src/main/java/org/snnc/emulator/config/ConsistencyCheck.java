@@ -1,5 +1,8 @@
 package org.snnc.emulator.config;
 
+import static org.snnc.emulator.config.ConfigurationError.INCONSISTENT;
+import static org.snnc.emulator.config.ConfigurationError.OVER_BUDGET;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,14 +24,10 @@ import org.snnc.emulator.config.Configuration.Route;
 import org.snnc.emulator.config.Configuration.Synapse;
 
 /**
- * Checks that the parts of a configuration whose fields are each valid fit together: names resolve, sizes are within
- * the emulator's budget, every neuron and gate output sits on exactly one core, kernel and matrix sizes match their
+ * Checks that the parts of a configuration whose fields are each valid fit together: names resolve, every neuron and gate output sits on exactly one core, kernel and matrix sizes match their
  * geometry, axon blocks do not overlap, and every route lands on axons that carry the elements it sends.
  */
 final class ConsistencyCheck {
-    /** The most neurons plus gate outputs plus synapse table entries the emulator allocates for. */
-    static final long ELEMENT_BUDGET = 1L << 31;
-
     private final Configuration configuration;
     private final Fields fields;
     private final Map<String, int[]> sourceShapes = new HashMap<>();
@@ -42,7 +41,7 @@ final class ConsistencyCheck {
     }
 
     void run() {
-        checkNamesAndSizes();
+        checkNames();
         if (fields.failed()) {
             return;
         }
@@ -56,11 +55,14 @@ final class ConsistencyCheck {
         checkRoutes();
         String readout = configuration.readout().population();
         if (!isLayer(readout)) {
-            fields.problem("readout.population", "'" + readout + "' is not a population of this configuration");
+            fields.problem(INCONSISTENT, "readout.population", "'" + readout + "' is not a population of this configuration");
         }
     }
 
-    /** The number of elements of a shape, or -1 when the product exceeds an int. */
+    /**
+     * The number of elements of a shape, or -1 when the product exceeds an int (the loader refuses such a shape, so
+     * every shape of a read configuration has its size).
+     */
     static long size(int[] shape) {
         long size = 1;
         for (int extent : shape) {
@@ -72,16 +74,14 @@ final class ConsistencyCheck {
         return size;
     }
 
-    private void checkNamesAndSizes() {
-        long elements = 0;
+    private void checkNames() {
         declare(configuration.input().name(), configuration.input().shape(), "input.name");
         for (int i = 0; i < configuration.layers().size(); i++) {
             Layer layer = configuration.layers().get(i);
             declare(layer.name(), layer.shape(), Fields.at(Fields.at("layers", i), "name"));
-            elements += Math.max(0, size(layer.shape()));
             for (int core : layer.cores()) {
                 if (core >= configuration.chipCores()) {
-                    fields.problem(Fields.at(Fields.at("layers", i), "cores"), "core " + core
+                    fields.problem(INCONSISTENT, Fields.at(Fields.at("layers", i), "cores"), "core " + core
                             + " does not exist on a chip of " + configuration.chipCores() + " cores");
                 }
             }
@@ -89,33 +89,22 @@ final class ConsistencyCheck {
         for (int i = 0; i < configuration.gates().size(); i++) {
             GateUnit gate = configuration.gates().get(i);
             declare(gate.name(), gate.shape(), Fields.at(Fields.at("gates", i), "name"));
-            elements += Math.max(0, size(gate.shape()));
         }
         for (int i = 0; i < configuration.cores().size(); i++) {
             Core core = configuration.cores().get(i);
             String path = Fields.at("cores", i);
             if (core.id() >= configuration.chipCores()) {
-                fields.problem(Fields.at(path, "id"), core.id() + " must be less than chip.cores = "
+                fields.problem(INCONSISTENT, Fields.at(path, "id"), core.id() + " must be less than chip.cores = "
                         + configuration.chipCores());
             } else if (coresById.putIfAbsent(core.id(), core) != null) {
-                fields.problem(Fields.at(path, "id"), "core " + core.id() + " is listed twice");
+                fields.problem(INCONSISTENT, Fields.at(path, "id"), "core " + core.id() + " is listed twice");
             }
-            for (Synapse synapse : core.synapses()) {
-                elements += (long) synapse.mantissas().length;
-            }
-        }
-        if (elements > ELEMENT_BUDGET) {
-            fields.problem("layers", "the configuration declares " + elements
-                    + " neurons, gate outputs and matrix entries, more than the emulator's budget of " + ELEMENT_BUDGET);
         }
     }
 
     private void declare(String name, int[] shape, String path) {
-        if (size(shape) < 0) {
-            fields.problem(path, "'" + name + "' has " + Arrays.toString(shape)
-                    + " elements, more than the emulator's limit of " + Integer.MAX_VALUE + " per population");
-        } else if (sourceShapes.putIfAbsent(name, shape) != null) {
-            fields.problem(path, "the name '" + name + "' is used twice");
+        if (sourceShapes.putIfAbsent(name, shape) != null) {
+            fields.problem(INCONSISTENT, path, "the name '" + name + "' is used twice");
         }
     }
 
@@ -136,37 +125,37 @@ final class ConsistencyCheck {
             Kernel kernel = configuration.kernels().get(i);
             String path = Fields.at("kernels", i);
             if (!sourceShapes.containsKey(kernel.source())) {
-                fields.problem(Fields.at(path, "source"), "'" + kernel.source() + "' is not a population, gate or input");
+                fields.problem(INCONSISTENT, Fields.at(path, "source"), "'" + kernel.source() + "' is not a population, gate or input");
                 continue;
             }
             if (!isLayer(kernel.target())) {
-                fields.problem(Fields.at(path, "target"), "'" + kernel.target() + "' is not a population");
+                fields.problem(INCONSISTENT, Fields.at(path, "target"), "'" + kernel.target() + "' is not a population");
                 continue;
             }
             int[] in = kernel.inputShape();
             int[] out = kernel.outputShape();
             if (!Arrays.equals(in, sourceShapes.get(kernel.source()))) {
-                fields.problem(Fields.at(path, "input_shape"), Arrays.toString(in) + " is not the shape of '"
+                fields.problem(INCONSISTENT, Fields.at(path, "input_shape"), Arrays.toString(in) + " is not the shape of '"
                         + kernel.source() + "', " + Arrays.toString(sourceShapes.get(kernel.source())));
             }
             if (!Arrays.equals(out, sourceShapes.get(kernel.target()))) {
-                fields.problem(Fields.at(path, "output_shape"), Arrays.toString(out) + " is not the shape of '"
+                fields.problem(INCONSISTENT, Fields.at(path, "output_shape"), Arrays.toString(out) + " is not the shape of '"
                         + kernel.target() + "', " + Arrays.toString(sourceShapes.get(kernel.target())));
             }
             if (in.length != 3 || out.length != 3) {
-                fields.problem(path, "a convolution needs [C,H,W] input and output shapes");
+                fields.problem(INCONSISTENT, path, "a convolution needs [C,H,W] input and output shapes");
                 continue;
             }
             int groups = kernel.groups();
             if (in[0] % groups != 0 || out[0] % groups != 0) {
-                fields.problem(Fields.at(path, "groups"), groups + " must divide the input channels " + in[0]
+                fields.problem(INCONSISTENT, Fields.at(path, "groups"), groups + " must divide the input channels " + in[0]
                         + " and the output channels " + out[0]);
                 continue;
             }
             checkWindow(path, in, out, kernel.kernel(), kernel.stride(), kernel.padding());
             long expected = (long) out[0] * (in[0] / groups) * kernel.kernel()[0] * kernel.kernel()[1];
             if (kernel.mantissas().length != expected) {
-                fields.problem(Fields.at(path, "mantissas"), "holds " + kernel.mantissas().length
+                fields.problem(INCONSISTENT, Fields.at(path, "mantissas"), "holds " + kernel.mantissas().length
                         + " mantissas; F·C/groups·kh·kw = " + expected);
             }
         }
@@ -177,7 +166,7 @@ final class ConsistencyCheck {
             long padded = (long) in[axis + 1] + padding[axis] + padding[axis + 2];
             long extent = padded < window[axis] ? 0 : (padded - window[axis]) / stride[axis] + 1;
             if (extent != out[axis + 1]) {
-                fields.problem(Fields.at(path, "output_shape"), "extent " + out[axis + 1] + " along "
+                fields.problem(INCONSISTENT, Fields.at(path, "output_shape"), "extent " + out[axis + 1] + " along "
                         + (axis == 0 ? "H" : "W") + " does not follow from the input, kernel, stride and padding ("
                         + extent + ")");
             }
@@ -189,12 +178,12 @@ final class ConsistencyCheck {
             GateUnit gate = configuration.gates().get(i);
             String path = Fields.at("gates", i);
             if (!isLayer(gate.population())) {
-                fields.problem(Fields.at(path, "population"), "'" + gate.population() + "' is not a population");
+                fields.problem(INCONSISTENT, Fields.at(path, "population"), "'" + gate.population() + "' is not a population");
                 continue;
             }
             int[] in = sourceShapes.get(gate.population());
             if (in.length != 3 || gate.shape().length != 3 || in[0] != gate.shape()[0]) {
-                fields.problem(Fields.at(path, "shape"), "a gate needs [C,H,W] shapes with the population's channels");
+                fields.problem(INCONSISTENT, Fields.at(path, "shape"), "a gate needs [C,H,W] shapes with the population's channels");
                 continue;
             }
             checkWindow(path, in, gate.shape(), gate.kernel(), gate.stride(), gate.padding());
@@ -212,7 +201,7 @@ final class ConsistencyCheck {
                 GateBlock gate = core.gates().get(i);
                 String gatePath = Fields.at(Fields.at(path, "gates"), i);
                 if (!isGate(gate.unit())) {
-                    fields.problem(Fields.at(gatePath, "unit"), "'" + gate.unit() + "' is not a gate unit");
+                    fields.problem(INCONSISTENT, Fields.at(gatePath, "unit"), "'" + gate.unit() + "' is not a gate unit");
                 } else {
                     checkRange(() -> gatePath, gate.first(), gate.count(), sourceSize(gate.unit()), gate.unit());
                 }
@@ -226,7 +215,7 @@ final class ConsistencyCheck {
 
     private void checkNeuronBlock(NeuronBlock block, String path) {
         if (!isLayer(block.layer())) {
-            fields.problem(Fields.at(path, "layer"), "'" + block.layer() + "' is not a population");
+            fields.problem(INCONSISTENT, Fields.at(path, "layer"), "'" + block.layer() + "' is not a population");
             return;
         }
         if (!checkRange(() -> path, block.first(), block.count(), sourceSize(block.layer()), block.layer())) {
@@ -239,7 +228,7 @@ final class ConsistencyCheck {
             expected = (block.first() + block.count() - 1) / perChannel - block.first() / perChannel + 1;
         }
         if (block.biasMantissas().length != expected) {
-            fields.problem(Fields.at(Fields.at(path, "bias"), "mantissas"), "holds " + block.biasMantissas().length
+            fields.problem(INCONSISTENT, Fields.at(Fields.at(path, "bias"), "mantissas"), "holds " + block.biasMantissas().length
                     + " mantissas; the block needs " + expected + " (one per " + (block.biasPerChannel()
                     ? "channel" : "neuron") + ")");
         }
@@ -247,7 +236,7 @@ final class ConsistencyCheck {
 
     private boolean checkRange(Supplier<String> path, long first, long count, long size, String of) {
         if (first + count > size) {
-            fields.problem(Fields.at(path.get(), "count"), "[" + first + ", " + (first + count) + ") exceeds the "
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "count"), "[" + first + ", " + (first + count) + ") exceeds the "
                     + size + " elements of '" + of + "'");
             return false;
         }
@@ -260,11 +249,11 @@ final class ConsistencyCheck {
             AxonBlock axon = core.axons().get(i);
             String axonPath = Fields.at(Fields.at(path, "axons"), i);
             if (!sourceShapes.containsKey(axon.source())) {
-                fields.problem(Fields.at(axonPath, "source"), "'" + axon.source() + "' is not a population, gate or input");
+                fields.problem(INCONSISTENT, Fields.at(axonPath, "source"), "'" + axon.source() + "' is not a population, gate or input");
                 continue;
             }
             if ((long) axon.axonFirst() + axon.count() > Integer.MAX_VALUE) {
-                fields.problem(Fields.at(axonPath, "axon_first"), axon.axonFirst() + " + count overflows");
+                fields.problem(OVER_BUDGET, Fields.at(axonPath, "axon_first"), axon.axonFirst() + " + count overflows");
                 continue;
             }
             checkRange(() -> axonPath, axon.sourceFirst(), axon.count(), sourceSize(axon.source()), axon.source());
@@ -273,30 +262,30 @@ final class ConsistencyCheck {
 
     private void checkSynapse(Core core, Synapse synapse, String path) {
         if (!sourceShapes.containsKey(synapse.source())) {
-            fields.problem(Fields.at(path, "source"), "'" + synapse.source() + "' is not a population, gate or input");
+            fields.problem(INCONSISTENT, Fields.at(path, "source"), "'" + synapse.source() + "' is not a population, gate or input");
             return;
         }
         if (!isLayer(synapse.target())) {
-            fields.problem(Fields.at(path, "target"), "'" + synapse.target() + "' is not a population");
+            fields.problem(INCONSISTENT, Fields.at(path, "target"), "'" + synapse.target() + "' is not a population");
             return;
         }
         if (!synapse.dense()) {
             Kernel kernel = configuration.kernels().stream().filter(k -> k.name().equals(synapse.kernel()))
                     .findFirst().orElse(null);
             if (kernel == null) {
-                fields.problem(Fields.at(path, "kernel"), "'" + synapse.kernel() + "' is not a kernel");
+                fields.problem(INCONSISTENT, Fields.at(path, "kernel"), "'" + synapse.kernel() + "' is not a kernel");
             } else if (!kernel.source().equals(synapse.source()) || !kernel.target().equals(synapse.target())) {
-                fields.problem(Fields.at(path, "kernel"), "'" + synapse.kernel() + "' connects '" + kernel.source()
+                fields.problem(INCONSISTENT, Fields.at(path, "kernel"), "'" + synapse.kernel() + "' connects '" + kernel.source()
                         + "' to '" + kernel.target() + "', not '" + synapse.source() + "' to '" + synapse.target() + "'");
             }
             return;
         }
         checkRange(() -> path, synapse.rowsFirst(), synapse.rows(), sourceSize(synapse.target()), synapse.target());
         if (synapse.inputs() != sourceSize(synapse.source())) {
-            fields.problem(Fields.at(path, "inputs"), synapse.inputs() + " is not the size of '" + synapse.source()
+            fields.problem(INCONSISTENT, Fields.at(path, "inputs"), synapse.inputs() + " is not the size of '" + synapse.source()
                     + "', " + sourceSize(synapse.source()));
         } else if (synapse.mantissas().length != (long) synapse.rows() * synapse.inputs()) {
-            fields.problem(Fields.at(path, "mantissas"), "holds " + synapse.mantissas().length
+            fields.problem(INCONSISTENT, Fields.at(path, "mantissas"), "holds " + synapse.mantissas().length
                     + " mantissas; rows·inputs = " + (long) synapse.rows() * synapse.inputs());
         }
     }
@@ -336,16 +325,16 @@ final class ConsistencyCheck {
                 String path = Fields.at(Fields.at("cores", (int) block[2]), block[3] >= 0 ? "neurons" : "gates");
                 path = Fields.at(path, (int) (block[3] >= 0 ? block[3] : -1 - block[3]));
                 if (block[0] < covered) {
-                    fields.problem(path, "'" + name + "' elements [" + block[0] + ", " + Math.min(covered, block[1])
+                    fields.problem(INCONSISTENT, path, "'" + name + "' elements [" + block[0] + ", " + Math.min(covered, block[1])
                             + ") are placed on more than one core");
                 } else if (block[0] > covered) {
-                    fields.problem(path, "'" + name + "' elements [" + covered + ", " + block[0]
+                    fields.problem(INCONSISTENT, path, "'" + name + "' elements [" + covered + ", " + block[0]
                             + ") are on no core");
                 }
                 covered = Math.max(covered, block[1]);
             }
             if (covered < sourceSize(name)) {
-                fields.problem("cores", "'" + name + "' elements [" + covered + ", " + sourceSize(name)
+                fields.problem(INCONSISTENT, "cores", "'" + name + "' elements [" + covered + ", " + sourceSize(name)
                         + ") are on no core");
             }
         }
@@ -355,7 +344,7 @@ final class ConsistencyCheck {
             Arrays.stream(layer.cores()).forEach(listed::add);
             Set<Integer> held = holders.getOrDefault(layer.name(), Set.of());
             if (!listed.equals(held)) {
-                fields.problem(Fields.at(Fields.at("layers", i), "cores"), listed + " are not the cores holding '"
+                fields.problem(INCONSISTENT, Fields.at(Fields.at("layers", i), "cores"), listed + " are not the cores holding '"
                         + layer.name() + "', " + held);
             }
         }
@@ -373,7 +362,7 @@ final class ConsistencyCheck {
                 int i = r;
                 Route route = core.routes().get(i);
                 if (!held.contains(route.source())) {
-                    fields.problem(Fields.at(Fields.at(routes, i), "source"), "core " + core.id()
+                    fields.problem(INCONSISTENT, Fields.at(Fields.at(routes, i), "source"), "core " + core.id()
                             + " holds no element of '" + route.source() + "'");
                     continue;
                 }
@@ -383,7 +372,7 @@ final class ConsistencyCheck {
         for (int i = 0; i < configuration.inputRoutes().size(); i++) {
             Route route = configuration.inputRoutes().get(i);
             if (!route.source().equals(configuration.input().name())) {
-                fields.problem(Fields.at(Fields.at("input_routes", i), "source"), "'" + route.source()
+                fields.problem(INCONSISTENT, Fields.at(Fields.at("input_routes", i), "source"), "'" + route.source()
                         + "' is not the input '" + configuration.input().name() + "'");
                 continue;
             }
@@ -399,12 +388,12 @@ final class ConsistencyCheck {
         }
         Core target = coresById.get(route.core());
         if (route.core() >= configuration.chipCores()) {
-            fields.problem(Fields.at(path.get(), "core"), route.core() + " must be less than chip.cores = "
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"), route.core() + " must be less than chip.cores = "
                     + configuration.chipCores());
             return;
         }
         if (target == null) {
-            fields.problem(Fields.at(path.get(), "core"), "core " + route.core() + " is not in the configuration");
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"), "core " + route.core() + " is not in the configuration");
             return;
         }
         long axon = route.axonFirst();
@@ -414,7 +403,7 @@ final class ConsistencyCheck {
             AxonBlock block = blockHolding(target, axon);
             if (block == null || !block.source().equals(route.source())
                     || block.sourceFirst() + (axon - block.axonFirst()) != element) {
-                fields.problem(Fields.at(path.get(), "axon_first"), "axon " + axon + " of core " + route.core()
+                fields.problem(INCONSISTENT, Fields.at(path.get(), "axon_first"), "axon " + axon + " of core " + route.core()
                         + (block == null ? " does not exist" : " does not carry element " + element + " of '"
                         + route.source() + "'"));
                 return;
