@@ -561,8 +561,8 @@ public final class ConfigurationLoader {
     }
 
     /**
-     * Routes of boxes, each cut into runs that land on consecutive axons: a run of the box goes, from its first element
-     * on, to the axon block of the destination core that holds that element, for as many elements as both still hold.
+     * The routes under {@code key}: a version 1 route as it is, a box cut into runs that land on consecutive axons
+     * ({@link #resolveRoute}).
      */
     private static List<Route> readRoutes(JsonNode node, String path, String key, Fields fields,
                                           Map<String, int[]> shapes, Map<Integer, AxonIndex> axonIndex) {
@@ -588,23 +588,33 @@ public final class ConfigurationLoader {
                     || !fields.budget().spend(routePath, box.size(), "its routed elements")) {
                 continue;
             }
-            AxonIndex destination = axonIndex.get(core);
-            for (BoxRuns.Run run : box.runs()) {
-                long runEnd = (long) run.first() + run.count();
-                for (int e = run.first(); e < runEnd; ) {
-                    AxonBlock target = destination == null ? null : destination.holding(source, e);
-                    if (target == null) {
-                        fields.problem(INCONSISTENT, Fields.at(routePath, "core"), "element " + e + " of '" + source
-                                + "' is routed to core " + core + ", which has no axon for it");
-                        break;
-                    }
-                    int count = (int) (Math.min(runEnd, (long) target.sourceFirst() + target.count()) - e);
-                    routes.add(new Route(source, e, count, core, target.axonFirst() + (e - target.sourceFirst())));
-                    e += count;
-                }
-            }
+            resolveRoute(box, core, axonIndex.get(core), routePath, fields, routes);
         }
         return routes;
+    }
+
+    /**
+     * Adds the routes of {@code box} to {@code core}: each run of the box, from its first element on, goes to the
+     * axon block of {@code destination} (null when the core has no axon) that holds that element, for as many
+     * elements as both still hold. The first element without an axon is reported, and ends the box's routes.
+     */
+    private static void resolveRoute(BoxRuns box, int core, AxonIndex destination, String routePath, Fields fields,
+                                     List<Route> routes) {
+        String source = box.unit();
+        for (BoxRuns.Run run : box.runs()) {
+            long runEnd = (long) run.first() + run.count();
+            for (int e = run.first(); e < runEnd; ) {
+                AxonBlock target = destination == null ? null : destination.holding(source, e);
+                if (target == null) {
+                    fields.problem(INCONSISTENT, Fields.at(routePath, "core"), "element " + e + " of '" + source
+                            + "' is routed to core " + core + ", which has no axon for it");
+                    return;
+                }
+                int count = (int) (Math.min(runEnd, (long) target.sourceFirst() + target.count()) - e);
+                routes.add(new Route(source, e, count, core, target.axonFirst() + (e - target.sourceFirst())));
+                e += count;
+            }
+        }
     }
 
     private static Readout readReadout(JsonNode node, Fields fields) {
