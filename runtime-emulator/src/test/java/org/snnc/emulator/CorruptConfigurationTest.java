@@ -103,14 +103,21 @@ class CorruptConfigurationTest {
      */
     static Stream<Arguments> hostileSizes() throws Exception {
         String axons = "\"axons\":[{\"source\":\"x.encoded\",\"source_first\":0,\"count\":1,\"axon_first\":0}]";
+        String inputRoute = "\"count\":1,\"core\":0,\"axon_first\":0}";
+        String secondNeuron = "\"first\":1,\"count\":1,\"threshold\":15,\"reset\":\"subtract\",\"weight_exponent\":0,"
+                + "\"bias\":{\"per\":\"neuron\"";
         return Stream.of(
-                Arguments.of(edit(VALID, axons, axons.replace("\"axon_first\":0", "\"axon_first\":2147483000")),
+                // Consistent but for its size: the input arrives on axon 2147483000 of a core whose table has a row per axon.
+                Arguments.of(edit(edit(VALID, axons, axons.replace("\"axon_first\":0", "\"axon_first\":2147483000")),
+                        inputRoute, inputRoute.replace("\"axon_first\":0", "\"axon_first\":2147483000")),
                         "cores[0].axons[0].axon_first: axons 0 to 2147483000 of core 0 take the configuration to",
                         "E1005"),
                 Arguments.of(edit(VALID, axons, axons.replace("\"axon_first\":0", "\"axon_first\":2147483647")),
                         "cores[0].axons[0].axon_first: axons beyond 2^31 - 1", "E1005"),
-                Arguments.of(edit(edit(VALID, "\"shape\":[2],\"cores\"", "\"shape\":[2000000000],\"cores\""),
-                        "\"first\":1,\"count\":1", "\"first\":1,\"count\":1999999999"),
+                // Consistent but for its size: 2·10^9 neurons sharing one channel's bias, within the int range.
+                Arguments.of(edit(edit(VALID, "\"shape\":[2],\"cores\"", "\"shape\":[1,40000,50000],\"cores\""),
+                        secondNeuron, secondNeuron.replace("\"count\":1,", "\"count\":1999999999,")
+                                .replace("\"neuron\"", "\"channel\"")),
                         "layers[0].shape: the neurons of 'p' take the configuration to 2000000001 table entries, "
                                 + "more than the emulator's budget", "E1005"),
                 Arguments.of(edit(VALID, "\"count\":1,\"core\":0", "\"count\":2147483647,\"core\":0"),
