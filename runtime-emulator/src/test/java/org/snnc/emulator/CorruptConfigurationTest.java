@@ -48,7 +48,11 @@ class CorruptConfigurationTest {
                 Arguments.of("\"state_bits\":6", "\"state_bits\":63", "state_bits: 63 must be at most 62", "E1003"),
                 Arguments.of("\"population\":\"p\"", "\"population\":\"q\"", "readout.population: 'q' is not", "E1004"),
                 Arguments.of("\"cores\":2,", "\"cores\":1e3,", "chip.cores: expected an integer", "E1003"),
-                Arguments.of("\"layers\":[{", "\"layers\":[7,{", "layers[0]: expected an object", "E1003"));
+                Arguments.of("\"layers\":[{", "\"layers\":[7,{", "layers[0]: expected an object", "E1003"),
+                Arguments.of("\"neurons\":[{", "\"neurons\":[{\"layer\":\"p\",\"first\":0,\"count\":1,\"threshold\":5,"
+                        + "\"reset\":\"subtract\",\"weight_exponent\":0,\"bias\":{\"per\":\"neuron\",\"exponent\":0,"
+                        + "\"mantissas\":[0]},\"replica\":true},{", "cores[0].neurons: 'p' neurons [0, 1) are held twice by "
+                        + "core 0, at least once as replicas", "E1004"));
     }
 
     @ParameterizedTest(name = "{2} [{3}]")

@@ -5,6 +5,7 @@ import static org.snnc.emulator.config.ConfigurationError.OVER_BUDGET;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,9 +36,17 @@ final class ConsistencyCheck {
     /** Per core id, its axon blocks by first axon, for finding the block that holds an axon. */
     private final Map<Integer, TreeMap<Long, AxonBlock>> blocksByAxon = new HashMap<>();
 
+    /** The names, for lookups that take constant time: a configuration may have many units and many blocks. */
+    private final Set<String> layerNames = new HashSet<>();
+    private final Set<String> gateNames = new HashSet<>();
+    private final Map<String, Kernel> kernelsByName = new HashMap<>();
+
     ConsistencyCheck(Configuration configuration, Fields fields) {
         this.configuration = configuration;
         this.fields = fields;
+        configuration.layers().forEach(layer -> layerNames.add(layer.name()));
+        configuration.gates().forEach(gate -> gateNames.add(gate.name()));
+        configuration.kernels().forEach(kernel -> kernelsByName.putIfAbsent(kernel.name(), kernel));
     }
 
     void run() {
@@ -109,11 +118,11 @@ final class ConsistencyCheck {
     }
 
     private boolean isLayer(String name) {
-        return configuration.layers().stream().anyMatch(layer -> layer.name().equals(name));
+        return layerNames.contains(name);
     }
 
     private boolean isGate(String name) {
-        return configuration.gates().stream().anyMatch(gate -> gate.name().equals(name));
+        return gateNames.contains(name);
     }
 
     private int sourceSize(String name) {
@@ -270,8 +279,7 @@ final class ConsistencyCheck {
             return;
         }
         if (!synapse.dense()) {
-            Kernel kernel = configuration.kernels().stream().filter(k -> k.name().equals(synapse.kernel()))
-                    .findFirst().orElse(null);
+            Kernel kernel = kernelsByName.get(synapse.kernel());
             if (kernel == null) {
                 fields.problem(INCONSISTENT, Fields.at(path, "kernel"), "'" + synapse.kernel() + "' is not a kernel");
             } else if (!kernel.source().equals(synapse.source()) || !kernel.target().equals(synapse.target())) {
@@ -299,6 +307,7 @@ final class ConsistencyCheck {
         Map<String, Set<Integer>> holders = new HashMap<>();
         for (int c = 0; c < configuration.cores().size(); c++) {
             Core core = configuration.cores().get(c);
+            checkHeldOnce(core, Fields.at("cores", c));
             for (int i = 0; i < core.neurons().size(); i++) {
                 NeuronBlock block = core.neurons().get(i);
                 if (block.replica()) {
@@ -346,6 +355,31 @@ final class ConsistencyCheck {
             if (!listed.equals(held)) {
                 fields.problem(INCONSISTENT, Fields.at(Fields.at("layers", i), "cores"), listed + " are not the cores holding '"
                         + layer.name() + "', " + held);
+            }
+        }
+    }
+
+    /**
+     * A core holds each neuron at most once, as its owner or as a replica: sorted by first neuron, a block overlaps an
+     * earlier one exactly when it starts before the largest end so far. Owned neurons held twice are left to the
+     * coverage, which finds them across cores too.
+     */
+    private void checkHeldOnce(Core core, String path) {
+        Map<String, List<NeuronBlock>> blocksByLayer = new HashMap<>();
+        core.neurons().forEach(block -> blocksByLayer.computeIfAbsent(block.layer(), k -> new ArrayList<>()).add(block));
+        for (List<NeuronBlock> blocks : blocksByLayer.values()) {
+            blocks.sort(Comparator.comparingInt(NeuronBlock::first));
+            NeuronBlock reaching = null;
+            for (NeuronBlock block : blocks) {
+                long reachingEnd = reaching == null ? 0 : reaching.first() + (long) reaching.count();
+                if (block.first() < reachingEnd && (block.replica() || reaching.replica())) {
+                    fields.problem(INCONSISTENT, Fields.at(path, "neurons"), "'" + block.layer() + "' neurons ["
+                            + block.first() + ", " + Math.min(reachingEnd, block.first() + (long) block.count())
+                            + ") are held twice by core " + core.id() + ", at least once as replicas");
+                }
+                if (reaching == null || block.first() + (long) block.count() > reachingEnd) {
+                    reaching = block;
+                }
             }
         }
     }
