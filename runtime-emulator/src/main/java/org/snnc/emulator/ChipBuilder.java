@@ -110,6 +110,8 @@ final class ChipBuilder {
          * sorted by first element, for a binary search (a core holds each element once: the configuration's checks).
          */
         private final Map<String, List<int[]>> held = new HashMap<>();
+        /** Per name in {@link #held}: the first elements of its blocks, in their order, for the search. */
+        private final Map<String, int[]> heldFirsts = new HashMap<>();
         /** Per layer held, in order of first appearance: its first stored neuron. */
         private final Map<String, Integer> layerStart = new LinkedHashMap<>();
         private final SegmentList segments = new SegmentList();
@@ -131,7 +133,10 @@ final class ChipBuilder {
                         .add(new int[] {block.first(), block.count(), gateSlot, 0});
                 gateSlot += block.count();
             }
-            held.values().forEach(blocks -> blocks.sort(Comparator.comparingInt(block -> block[0])));
+            held.forEach((name, blocks) -> {
+                blocks.sort(Comparator.comparingInt(block -> block[0]));
+                heldFirsts.put(name, blocks.stream().mapToInt(block -> block[0]).toArray());
+            });
         }
 
         /**
@@ -230,18 +235,13 @@ final class ChipBuilder {
 
         /** The held block of {@code name} holding element {@code index}, or null when it is elsewhere. */
         private int[] heldBlock(String name, int index) {
-            List<int[]> blocks = held.getOrDefault(name, List.of());
-            int low = 0;
-            int high = blocks.size() - 1;
-            while (low <= high) {
-                int middle = (low + high) >>> 1;
-                if (blocks.get(middle)[0] <= index) {
-                    low = middle + 1;
-                } else {
-                    high = middle - 1;
-                }
+            int[] firsts = heldFirsts.get(name);
+            if (firsts == null) {
+                return null;
             }
-            int[] block = high < 0 ? null : blocks.get(high);
+            int found = Arrays.binarySearch(firsts, index);
+            int last = found >= 0 ? found : -found - 2;
+            int[] block = last < 0 ? null : held.get(name).get(last);
             return block != null && index < (long) block[0] + block[1] ? block : null;
         }
 

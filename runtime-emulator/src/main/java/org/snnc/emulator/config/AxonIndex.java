@@ -3,6 +3,7 @@ package org.snnc.emulator.config;
 import static org.snnc.emulator.config.ConfigurationError.INCONSISTENT;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -17,8 +18,9 @@ import org.snnc.emulator.config.Configuration.AxonBlock;
  * source arrives on one axon of a core.
  */
 final class AxonIndex {
-    /** Per source, its blocks by first element. */
+    /** Per source, its blocks by first element, and their first elements for the search. */
     private final Map<String, AxonBlock[]> blocksBySource = new HashMap<>();
+    private final Map<String, int[]> firstsBySource = new HashMap<>();
 
     /** A block and the path of the axon box it was cut from. */
     record Placed(AxonBlock block, String path) {
@@ -43,6 +45,7 @@ final class AxonIndex {
                 }
             }
             blocksBySource.put(source.getKey(), sorted.stream().map(Placed::block).toArray(AxonBlock[]::new));
+            firstsBySource.put(source.getKey(), sorted.stream().mapToInt(p -> p.block().sourceFirst()).toArray());
         }
     }
 
@@ -52,21 +55,13 @@ final class AxonIndex {
 
     /** The block holding element {@code element} of {@code source}, or null when no axon of the core carries it. */
     AxonBlock holding(String source, int element) {
-        AxonBlock[] blocks = blocksBySource.get(source);
-        if (blocks == null) {
+        int[] firsts = firstsBySource.get(source);
+        if (firsts == null) {
             return null;
         }
-        int low = 0;
-        int high = blocks.length - 1;
-        while (low <= high) {
-            int middle = (low + high) >>> 1;
-            if (blocks[middle].sourceFirst() <= element) {
-                low = middle + 1;
-            } else {
-                high = middle - 1;
-            }
-        }
-        AxonBlock floor = high < 0 ? null : blocks[high];
+        int found = Arrays.binarySearch(firsts, element);
+        int last = found >= 0 ? found : -found - 2;
+        AxonBlock floor = last < 0 ? null : blocksBySource.get(source)[last];
         return floor != null && element < end(floor) ? floor : null;
     }
 }

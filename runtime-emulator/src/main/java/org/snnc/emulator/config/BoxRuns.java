@@ -47,7 +47,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
             return null;
         }
         if (shape == null) {
-            fields.problem(INCONSISTENT, path, "'" + unit + "' is not the input, a population or a gate of this configuration");
+            fields.problem(INCONSISTENT, path,
+                    "'" + unit + "' is not the input, a population or a gate of this configuration");
             return null;
         }
         int[] extents = shape.length == 3 ? shape : new int[] {(int) ConsistencyCheck.size(shape), 1, 1};
@@ -56,7 +57,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
         for (int axis = 0; axis < 3; axis++) {
             int[] range = ranges[axis];
             if (range[1] < 1 || (long) range[0] + range[1] > extents[axis]) {
-                fields.problem(BAD_FIELD, Fields.at(path, keys[axis]), "[" + range[0] + ", " + range[1] + "] is not a range of "
+                fields.problem(BAD_FIELD, Fields.at(path, keys[axis]),
+                        "[" + range[0] + ", " + range[1] + "] is not a range of "
                         + "at least one of the " + extents[axis] + " " + keys[axis] + " of '" + unit + "'");
                 return null;
             }
@@ -83,7 +85,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
             return null;
         }
         if (shape == null) {
-            fields.problem(INCONSISTENT, path, "'" + unit + "' is not the input, a population or a gate of this configuration");
+            fields.problem(INCONSISTENT, path,
+                    "'" + unit + "' is not the input, a population or a gate of this configuration");
             return null;
         }
         return new BoxRuns(unit, 1, 1, first, count, 0, 1, 0, 1);

@@ -180,12 +180,14 @@ public final class ConfigurationLoader {
     private static Configuration read(JsonNode root, Fields fields) {
         String format = fields.text(root, "", "format");
         if (!fields.failed() && !format.equals("snnc-config")) {
-            fields.problem(NOT_A_CONFIGURATION, "format", "'" + format + "' is not a chip configuration; expected 'snnc-config'");
+            fields.problem(NOT_A_CONFIGURATION, "format",
+                    "'" + format + "' is not a chip configuration; expected 'snnc-config'");
         }
         JsonNode versionNode = fields.required(root, "", "version");
         if (versionNode != null && !(versionNode.isIntegralNumber() && versionNode.asLong() >= 1
                 && versionNode.asLong() <= VERSION)) {
-            fields.problem(NOT_A_CONFIGURATION, "version", versionNode + " is not supported; this emulator reads versions 1 to " + VERSION);
+            fields.problem(NOT_A_CONFIGURATION, "version",
+                    versionNode + " is not supported; this emulator reads versions 1 to " + VERSION);
         }
         if (fields.failed()) {
             throw new EmulatorException(fields.problems());
@@ -352,10 +354,12 @@ public final class ConfigurationLoader {
         String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson"));
         fields.integer(node, "input", "seed", 0L, Long.MAX_VALUE);
         if (encoding.equals("poisson")) {
-            fields.problem(BAD_FIELD, "input.encoding", "'poisson' input is not supported by the emulator; compile with analog input");
+            fields.problem(BAD_FIELD, "input.encoding",
+                    "'poisson' input is not supported by the emulator; compile with analog input");
         }
         if (!dtype.isEmpty() && !dtype.equals("u8") && !dtype.equals("i8") && !dtype.equals("i32")) {
-            fields.problem(BAD_FIELD, "input.dtype", "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
+            fields.problem(BAD_FIELD, "input.dtype",
+                    "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
         }
         return new InputSpec(name, shape, dtype);
     }
@@ -384,7 +388,8 @@ public final class ConfigurationLoader {
         for (DeclaredAxons axons : byFirst) {
             long end = (long) axons.axonFirst() + axons.count();
             if (reaching != null && axons.axonFirst() < (long) reaching.axonFirst() + reaching.count()) {
-                fields.problem(INCONSISTENT, Fields.at(axons.path(), "axon_first"), "axons [" + axons.axonFirst() + ", " + end
+                fields.problem(INCONSISTENT, Fields.at(axons.path(), "axon_first"),
+                        "axons [" + axons.axonFirst() + ", " + end
                         + ") overlap axons [" + reaching.axonFirst() + ", "
                         + ((long) reaching.axonFirst() + reaching.count()) + ") of " + reaching.path());
             }
@@ -498,7 +503,8 @@ public final class ConfigurationLoader {
         long maxThreshold = ((1L << format.thresholdBits()) - 1) * unit;
         long threshold = fields.integer(node, path, "threshold", 1, maxThreshold);
         if (threshold % unit != 0) {
-            fields.problem(BAD_FIELD, Fields.at(path, "threshold"), threshold + " must be a multiple of 2^threshold_shift = "
+            fields.problem(BAD_FIELD, Fields.at(path, "threshold"),
+                    threshold + " must be a multiple of 2^threshold_shift = "
                     + unit);
         }
         String reset = fields.choice(node, path, "reset", Set.of("subtract", "zero"));

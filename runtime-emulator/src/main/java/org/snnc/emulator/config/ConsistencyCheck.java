@@ -64,7 +64,8 @@ final class ConsistencyCheck {
         checkRoutes();
         String readout = configuration.readout().population();
         if (!isLayer(readout)) {
-            fields.problem(INCONSISTENT, "readout.population", "'" + readout + "' is not a population of this configuration");
+            fields.problem(INCONSISTENT, "readout.population",
+                    "'" + readout + "' is not a population of this configuration");
         }
     }
 
@@ -134,21 +135,25 @@ final class ConsistencyCheck {
             Kernel kernel = configuration.kernels().get(i);
             String path = Fields.at("kernels", i);
             if (!sourceShapes.containsKey(kernel.source())) {
-                fields.problem(INCONSISTENT, Fields.at(path, "source"), "'" + kernel.source() + "' is not a population, gate or input");
+                fields.problem(INCONSISTENT, Fields.at(path, "source"),
+                        "'" + kernel.source() + "' is not a population, gate or input");
                 continue;
             }
             if (!isLayer(kernel.target())) {
-                fields.problem(INCONSISTENT, Fields.at(path, "target"), "'" + kernel.target() + "' is not a population");
+                fields.problem(INCONSISTENT, Fields.at(path, "target"),
+                        "'" + kernel.target() + "' is not a population");
                 continue;
             }
             int[] in = kernel.inputShape();
             int[] out = kernel.outputShape();
             if (!Arrays.equals(in, sourceShapes.get(kernel.source()))) {
-                fields.problem(INCONSISTENT, Fields.at(path, "input_shape"), Arrays.toString(in) + " is not the shape of '"
+                fields.problem(INCONSISTENT, Fields.at(path, "input_shape"),
+                        Arrays.toString(in) + " is not the shape of '"
                         + kernel.source() + "', " + Arrays.toString(sourceShapes.get(kernel.source())));
             }
             if (!Arrays.equals(out, sourceShapes.get(kernel.target()))) {
-                fields.problem(INCONSISTENT, Fields.at(path, "output_shape"), Arrays.toString(out) + " is not the shape of '"
+                fields.problem(INCONSISTENT, Fields.at(path, "output_shape"),
+                        Arrays.toString(out) + " is not the shape of '"
                         + kernel.target() + "', " + Arrays.toString(sourceShapes.get(kernel.target())));
             }
             if (in.length != 3 || out.length != 3) {
@@ -157,7 +162,8 @@ final class ConsistencyCheck {
             }
             int groups = kernel.groups();
             if (in[0] % groups != 0 || out[0] % groups != 0) {
-                fields.problem(INCONSISTENT, Fields.at(path, "groups"), groups + " must divide the input channels " + in[0]
+                fields.problem(INCONSISTENT, Fields.at(path, "groups"),
+                        groups + " must divide the input channels " + in[0]
                         + " and the output channels " + out[0]);
                 continue;
             }
@@ -187,12 +193,14 @@ final class ConsistencyCheck {
             GateUnit gate = configuration.gates().get(i);
             String path = Fields.at("gates", i);
             if (!isLayer(gate.population())) {
-                fields.problem(INCONSISTENT, Fields.at(path, "population"), "'" + gate.population() + "' is not a population");
+                fields.problem(INCONSISTENT, Fields.at(path, "population"),
+                        "'" + gate.population() + "' is not a population");
                 continue;
             }
             int[] in = sourceShapes.get(gate.population());
             if (in.length != 3 || gate.shape().length != 3 || in[0] != gate.shape()[0]) {
-                fields.problem(INCONSISTENT, Fields.at(path, "shape"), "a gate needs [C,H,W] shapes with the population's channels");
+                fields.problem(INCONSISTENT, Fields.at(path, "shape"),
+                        "a gate needs [C,H,W] shapes with the population's channels");
                 continue;
             }
             checkWindow(path, in, gate.shape(), gate.kernel(), gate.stride(), gate.padding());
@@ -210,7 +218,8 @@ final class ConsistencyCheck {
                 GateBlock gate = core.gates().get(i);
                 String gatePath = Fields.at(Fields.at(path, "gates"), i);
                 if (!isGate(gate.unit())) {
-                    fields.problem(INCONSISTENT, Fields.at(gatePath, "unit"), "'" + gate.unit() + "' is not a gate unit");
+                    fields.problem(INCONSISTENT, Fields.at(gatePath, "unit"),
+                            "'" + gate.unit() + "' is not a gate unit");
                 } else {
                     checkRange(() -> gatePath, gate.first(), gate.count(), sourceSize(gate.unit()), gate.unit());
                 }
@@ -237,7 +246,8 @@ final class ConsistencyCheck {
             expected = (block.first() + block.count() - 1) / perChannel - block.first() / perChannel + 1;
         }
         if (block.biasMantissas().length != expected) {
-            fields.problem(INCONSISTENT, Fields.at(Fields.at(path, "bias"), "mantissas"), "holds " + block.biasMantissas().length
+            fields.problem(INCONSISTENT, Fields.at(Fields.at(path, "bias"), "mantissas"),
+                    "holds " + block.biasMantissas().length
                     + " mantissas; the block needs " + expected + " (one per " + (block.biasPerChannel()
                     ? "channel" : "neuron") + ")");
         }
@@ -245,7 +255,8 @@ final class ConsistencyCheck {
 
     private boolean checkRange(Supplier<String> path, long first, long count, long size, String of) {
         if (first + count > size) {
-            fields.problem(INCONSISTENT, Fields.at(path.get(), "count"), "[" + first + ", " + (first + count) + ") exceeds the "
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "count"),
+                    "[" + first + ", " + (first + count) + ") exceeds the "
                     + size + " elements of '" + of + "'");
             return false;
         }
@@ -258,7 +269,8 @@ final class ConsistencyCheck {
             AxonBlock axon = core.axons().get(i);
             String axonPath = Fields.at(Fields.at(path, "axons"), i);
             if (!sourceShapes.containsKey(axon.source())) {
-                fields.problem(INCONSISTENT, Fields.at(axonPath, "source"), "'" + axon.source() + "' is not a population, gate or input");
+                fields.problem(INCONSISTENT, Fields.at(axonPath, "source"),
+                        "'" + axon.source() + "' is not a population, gate or input");
                 continue;
             }
             if ((long) axon.axonFirst() + axon.count() > Integer.MAX_VALUE) {
@@ -271,7 +283,8 @@ final class ConsistencyCheck {
 
     private void checkSynapse(Core core, Synapse synapse, String path) {
         if (!sourceShapes.containsKey(synapse.source())) {
-            fields.problem(INCONSISTENT, Fields.at(path, "source"), "'" + synapse.source() + "' is not a population, gate or input");
+            fields.problem(INCONSISTENT, Fields.at(path, "source"),
+                    "'" + synapse.source() + "' is not a population, gate or input");
             return;
         }
         if (!isLayer(synapse.target())) {
@@ -283,14 +296,16 @@ final class ConsistencyCheck {
             if (kernel == null) {
                 fields.problem(INCONSISTENT, Fields.at(path, "kernel"), "'" + synapse.kernel() + "' is not a kernel");
             } else if (!kernel.source().equals(synapse.source()) || !kernel.target().equals(synapse.target())) {
-                fields.problem(INCONSISTENT, Fields.at(path, "kernel"), "'" + synapse.kernel() + "' connects '" + kernel.source()
+                fields.problem(INCONSISTENT, Fields.at(path, "kernel"),
+                        "'" + synapse.kernel() + "' connects '" + kernel.source()
                         + "' to '" + kernel.target() + "', not '" + synapse.source() + "' to '" + synapse.target() + "'");
             }
             return;
         }
         checkRange(() -> path, synapse.rowsFirst(), synapse.rows(), sourceSize(synapse.target()), synapse.target());
         if (synapse.inputs() != sourceSize(synapse.source())) {
-            fields.problem(INCONSISTENT, Fields.at(path, "inputs"), synapse.inputs() + " is not the size of '" + synapse.source()
+            fields.problem(INCONSISTENT, Fields.at(path, "inputs"),
+                    synapse.inputs() + " is not the size of '" + synapse.source()
                     + "', " + sourceSize(synapse.source()));
         } else if (synapse.mantissas().length != (long) synapse.rows() * synapse.inputs()) {
             fields.problem(INCONSISTENT, Fields.at(path, "mantissas"), "holds " + synapse.mantissas().length
@@ -334,7 +349,8 @@ final class ConsistencyCheck {
                 String path = Fields.at(Fields.at("cores", (int) block[2]), block[3] >= 0 ? "neurons" : "gates");
                 path = Fields.at(path, (int) (block[3] >= 0 ? block[3] : -1 - block[3]));
                 if (block[0] < covered) {
-                    fields.problem(INCONSISTENT, path, "'" + name + "' elements [" + block[0] + ", " + Math.min(covered, block[1])
+                    fields.problem(INCONSISTENT, path,
+                            "'" + name + "' elements [" + block[0] + ", " + Math.min(covered, block[1])
                             + ") are placed on more than one core");
                 } else if (block[0] > covered) {
                     fields.problem(INCONSISTENT, path, "'" + name + "' elements [" + covered + ", " + block[0]
@@ -353,7 +369,8 @@ final class ConsistencyCheck {
             Arrays.stream(layer.cores()).forEach(listed::add);
             Set<Integer> held = holders.getOrDefault(layer.name(), Set.of());
             if (!listed.equals(held)) {
-                fields.problem(INCONSISTENT, Fields.at(Fields.at("layers", i), "cores"), listed + " are not the cores holding '"
+                fields.problem(INCONSISTENT, Fields.at(Fields.at("layers", i), "cores"),
+                        listed + " are not the cores holding '"
                         + layer.name() + "', " + held);
             }
         }
@@ -422,12 +439,14 @@ final class ConsistencyCheck {
         }
         Core target = coresById.get(route.core());
         if (route.core() >= configuration.chipCores()) {
-            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"), route.core() + " must be less than chip.cores = "
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"),
+                    route.core() + " must be less than chip.cores = "
                     + configuration.chipCores());
             return;
         }
         if (target == null) {
-            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"), "core " + route.core() + " is not in the configuration");
+            fields.problem(INCONSISTENT, Fields.at(path.get(), "core"),
+                    "core " + route.core() + " is not in the configuration");
             return;
         }
         long axon = route.axonFirst();
@@ -437,7 +456,8 @@ final class ConsistencyCheck {
             AxonBlock block = blockHolding(target, axon);
             if (block == null || !block.source().equals(route.source())
                     || block.sourceFirst() + (axon - block.axonFirst()) != element) {
-                fields.problem(INCONSISTENT, Fields.at(path.get(), "axon_first"), "axon " + axon + " of core " + route.core()
+                fields.problem(INCONSISTENT, Fields.at(path.get(), "axon_first"),
+                        "axon " + axon + " of core " + route.core()
                         + (block == null ? " does not exist" : " does not carry element " + element + " of '"
                         + route.source() + "'"));
                 return;

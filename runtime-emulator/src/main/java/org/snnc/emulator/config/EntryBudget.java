@@ -30,12 +30,13 @@ final class EntryBudget {
     }
 
     /**
-     * Counts {@code entries} (at most 2^62) for what {@code path} declares, {@code what} saying what they are; false,
-     * and reported the first time, once the count is over the budget, so that the caller allocates nothing for them.
+     * Counts {@code entries} (at most 2^62; a negative count, the −1 of a size already refused, counts nothing) for
+     * what {@code path} declares, {@code what} saying what they are; false, and reported the first time, once the
+     * count is over the budget, so that the caller allocates nothing for them.
      */
     boolean spend(String path, long entries, String what) {
         boolean wasWithin = spent <= limit;
-        spent = Math.min(spent + entries, Long.MAX_VALUE / 2);
+        spent = Math.min(spent + Math.max(0, entries), Long.MAX_VALUE / 2);
         if (spent <= limit) {
             return true;
         }

@@ -124,7 +124,8 @@ final class Fields {
             return "";
         }
         if (!value.isTextual() || !allowed.contains(value.textValue())) {
-            problem(BAD_FIELD, at(path, key), describe(value) + " must be one of " + String.join(", ", new TreeSet<>(allowed)));
+            problem(BAD_FIELD, at(path, key),
+                    describe(value) + " must be one of " + String.join(", ", new TreeSet<>(allowed)));
             return "";
         }
         return value.textValue();
