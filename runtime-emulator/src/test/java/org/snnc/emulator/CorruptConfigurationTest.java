@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,7 +21,7 @@ import org.snnc.emulator.config.ConfigurationLoader;
  * {@link EmulatorException} naming the problem; no other exception may escape.
  */
 class CorruptConfigurationTest {
-    private static final String VALID = StepTest.tiny("saturate", "", "ge", "subtract", new long[] {2, 1},
+    static final String VALID = StepTest.tiny("saturate", "", "ge", "subtract", new long[] {2, 1},
             new long[] {0, 0}, new long[] {5, 15});
 
     static Stream<Arguments> corruptions() {
@@ -49,6 +50,15 @@ class CorruptConfigurationTest {
                 Arguments.of("\"population\":\"p\"", "\"population\":\"q\"", "readout.population: 'q' is not", "E1004"),
                 Arguments.of("\"cores\":2,", "\"cores\":1e3,", "chip.cores: expected an integer", "E1003"),
                 Arguments.of("\"layers\":[{", "\"layers\":[7,{", "layers[0]: expected an object", "E1003"),
+                Arguments.of("\"neurons\":[{", "\"neurons\":[7,{", "cores[0].neurons[0]: expected an object", "E1003"),
+                Arguments.of("\"axons\":[{", "\"axons\":[7,{", "cores[0].axons[0]: expected an object", "E1003"),
+                Arguments.of("\"synapses\":[{", "\"synapses\":[7,{", "cores[0].synapses[0]: expected an object",
+                        "E1003"),
+                Arguments.of("\"input_routes\":[{", "\"input_routes\":[7,{", "input_routes[0]: expected an object",
+                        "E1003"),
+                Arguments.of("\"cores\":[{", "\"cores\":[7,{", "cores[0]: expected an object", "E1003"),
+                Arguments.of("}}],\"gates\":[]", "}}],\"gates\":[7]",
+                        "cores[0].gates[0]: expected an object", "E1003"),
                 Arguments.of("\"neurons\":[{", "\"neurons\":[{\"layer\":\"p\",\"first\":0,\"count\":1,\"threshold\":5,"
                         + "\"reset\":\"subtract\",\"weight_exponent\":0,\"bias\":{\"per\":\"neuron\",\"exponent\":0,"
                         + "\"mantissas\":[0]},\"replica\":true},{", "cores[0].neurons: 'p' neurons [0, 1) are held twice by "
@@ -98,6 +108,13 @@ class CorruptConfigurationTest {
     static String edit(String text, String valid, String corrupt) {
         assertTrue(text.contains(valid), "the edit must apply: " + valid);
         return text.replaceFirst(Pattern.quote(valid), Matcher.quoteReplacement(corrupt));
+    }
+
+    /** A population no core holds is reported as such (its coverage once sorted an immutable empty list). */
+    @Test
+    void aPopulationOnNoCoreIsReported() {
+        assertRejected(VALID.replaceFirst("\"neurons\":\\[.*?}}]", "\"neurons\":[]"),
+                "tiny.json: cores: 'p' elements [0, 2) are on no core", "E1004");
     }
 
     /**

@@ -33,9 +33,13 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
 
     /**
      * Reads {@code channels}, {@code rows} and {@code cols} of {@code node}, each [first, count] with count ≥ 1, and
-     * checks that they lie within the shape of {@code unit} in {@code shapes} ([C, H, W] or flat); null after a problem.
+     * checks that they lie within the shape of {@code unit} in {@code shapes} ([C, H, W] or flat); null after a problem,
+     * or for a null node (an array element that was no object, already reported).
      */
     static BoxRuns read(JsonNode node, String path, String unit, Map<String, int[]> shapes, Fields fields) {
+        if (node == null) {
+            return null;
+        }
         if (node.has(FIRST) || node.has(SOURCE_FIRST)) {
             return readRun(node, path, unit, shapes, fields);
         }

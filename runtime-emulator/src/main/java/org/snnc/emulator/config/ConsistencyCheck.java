@@ -342,7 +342,7 @@ final class ConsistencyCheck {
         configuration.layers().forEach(layer -> names.add(layer.name()));
         configuration.gates().forEach(gate -> names.add(gate.name()));
         for (String name : names) {
-            List<long[]> blocks = spans.getOrDefault(name, List.of());
+            List<long[]> blocks = spans.getOrDefault(name, new ArrayList<>());
             blocks.sort((a, b) -> Long.compare(a[0], b[0]));
             long covered = 0;
             for (long[] block : blocks) {
