@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.snnc.emulator.config.ConfigurationLoader;
 
 /**
- * Configurations of a quarter million boxes load: every check and table that relates one kind of box to another
+ * Configurations of 200,000 boxes of each kind load: every check and table that relates one kind of box to another
  * (routes to axon boxes, routed elements to neuron boxes) sorts or indexes them instead of comparing each with each,
  * which took minutes at this size.
  */
 class ManyAxonBoxesTest {
-    private static final int BOXES = 250_000;
+    private static final int BOXES = 200_000;
 
     /** {@code "source":"unit","channels":[i,1],"rows":[0,1],"cols":[0,1]}: element i of a flat unit. */
     private static String element(String unit, int i) {
@@ -66,7 +66,7 @@ class ManyAxonBoxesTest {
     }
 
     @Test
-    void aQuarterMillionBoxesOfEachKindLoad() {
+    void twoHundredThousandBoxesOfEachKindLoad() {
         Chip chip = Chip.build(ConfigurationLoader.parse(oneBoxPerElement(BOXES), "wide.json"), "wide.json");
         assertEquals(1, chip.inputSize());
         assertEquals(1, chip.classes());

@@ -47,8 +47,10 @@ import org.snnc.emulator.config.Configuration.WeightFormat;
 
 /**
  * Reads a `config.json` and checks all of it, field by field and then for consistency (see {@link ConsistencyCheck}),
- * before anything is sized from it. Every problem found is reported in one {@link EmulatorException} whose lines name
- * the field by its JSON path.
+ * before anything is sized from it: every declared size is counted against the emulator's {@link EntryBudget} as it is
+ * read, before a box is cut into runs or a table is built. Every problem found is reported in one
+ * {@link EmulatorException}, one line each, naming the field by its JSON path (or a syntax error by line:column) and
+ * ending with its {@link ConfigurationError} code.
  */
 public final class ConfigurationLoader {
     /** The newest configuration format version this emulator reads; version 1 wrote runs where 2 writes boxes. */

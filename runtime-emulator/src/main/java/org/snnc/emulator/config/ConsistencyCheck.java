@@ -25,8 +25,12 @@ import org.snnc.emulator.config.Configuration.Route;
 import org.snnc.emulator.config.Configuration.Synapse;
 
 /**
- * Checks that the parts of a configuration whose fields are each valid fit together: names resolve, every neuron and gate output sits on exactly one core, kernel and matrix sizes match their
- * geometry, axon blocks do not overlap, and every route lands on axons that carry the elements it sends.
+ * Checks that the parts of a configuration whose fields are each valid fit together
+ * ({@link ConfigurationError#INCONSISTENT}): names resolve, every neuron and gate output sits on exactly one core, a
+ * core holds each neuron once (as its owner or as a replica), kernel and matrix sizes match their geometry, and every
+ * route lands on axons that carry the elements it sends. (The loader has already checked the sizes against the
+ * emulator's budget, and that a core's axon boxes overlap in neither axons nor elements.) Every check sorts or looks
+ * up by name, so that it takes O(n log n) in the number n of blocks.
  */
 final class ConsistencyCheck {
     private final Configuration configuration;
