@@ -2,10 +2,12 @@ package org.snnc.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -157,6 +159,38 @@ class CorruptConfigurationTest {
     @MethodSource("hostileSizes")
     void aHostileSizeIsRefusedWhereItIsDeclared(String text, String expected, String code) {
         assertRejected(text, expected, code);
+    }
+
+    /**
+     * A 500×500 kernel over a 1000×1000 input, half a megabyte of weights, would be 6·10^10 synapse segments on the
+     * core holding its 501×501 outputs: refused by the synapse before the tables are built (which took hours).
+     */
+    @Test
+    void aConvolutionOfMoreSegmentsThanTheHeapHoldsIsRefused() {
+        String weights = String.join(",", java.util.Collections.nCopies(500 * 500, "1"));
+        String whole = "\"channels\":[0,1],\"rows\":[0,%1$d],\"cols\":[0,%1$d]";
+        String text = """
+                {"format":"snnc-config","version":2,"network":"wide",
+                 "chip":{"format":"snnc-chip/1","name":"wide","cores":1,
+                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
+                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
+                     "accumulator_bits":40,"state_bits":40,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
+                 "allocator":"greedy",
+                 "input":{"name":"x","input":"x","shape":[1,1000,1000],"dtype":"u8","encoding":"analog","seed":0},
+                 "layers":[{"name":"c","shape":[1,501,501],"cores":[0]}],
+                 "kernels":[{"name":"k","source":"x","target":"c","input_shape":[1,1000,1000],
+                   "output_shape":[1,501,501],"kernel":[500,500],"stride":[1,1],"padding":[0,0,0,0],"groups":1,
+                   "exponent":0,"mantissas":[%s]}],
+                 "gates":[],
+                 "cores":[{"id":0,"neurons":[{"layer":"c",%s,"threshold":5,"reset":"subtract","weight_exponent":0,
+                     "bias":{"per":"channel","exponent":0,"mantissas":[0]}}],
+                   "gates":[],"axons":[{"source":"x",%s,"axon_first":0}],
+                   "synapses":[{"kind":"conv","name":"k","source":"x","target":"c","kernel":"k"}],"routes":[]}],
+                 "input_routes":[{"source":"x",%s,"core":0}],
+                 "readout":{"name":"c.readout","population":"c","mode":"membrane","seed":0}}
+                """.formatted(weights, whole.formatted(501), whole.formatted(1000), whole.formatted(1000));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertRejected(text,
+                "tiny.json: cores[0].synapses[0]: its synapse segments take the configuration to", "E1005"));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.eclipse.collections.impl.set.mutable.primitive.LongHashSet;
 import org.snnc.emulator.config.Configuration.AxonBlock;
 import org.snnc.emulator.config.Configuration.Core;
 import org.snnc.emulator.config.Configuration.GateBlock;
@@ -66,6 +67,9 @@ final class ConsistencyCheck {
         }
         checkCoverage();
         checkRoutes();
+        if (!fields.failed()) {
+            spendConvolutionSegments();
+        }
         String readout = configuration.readout().population();
         if (!isLayer(readout)) {
             fields.problem(INCONSISTENT, "readout.population",
@@ -378,6 +382,47 @@ final class ConsistencyCheck {
                         + layer.name() + "', " + held);
             }
         }
+    }
+
+    /**
+     * Counts, against the budget, the synapse segments the chip builder will make for each convolution on a core, a
+     * number no declared size bounds (a 500×500 kernel over 1000×1000 inputs is half a megabyte of file and 10^10
+     * segments): at most one per input tap, (C/groups)·kh·kw, of each (position, filter group) the core holds of the
+     * target, replicas included. The distinct pairs are counted once per core, target and group size.
+     */
+    private void spendConvolutionSegments() {
+        for (int c = 0; c < configuration.cores().size(); c++) {
+            Core core = configuration.cores().get(c);
+            Map<String, Integer> heldPairs = new HashMap<>();
+            for (int i = 0; i < core.synapses().size(); i++) {
+                Synapse synapse = core.synapses().get(i);
+                if (synapse.dense()) {
+                    continue;
+                }
+                Kernel kernel = kernelsByName.get(synapse.kernel());
+                int[] out = kernel.outputShape();
+                int filtersPerGroup = out[0] / kernel.groups();
+                int pairs = heldPairs.computeIfAbsent(kernel.target() + "/" + filtersPerGroup,
+                        key -> positionGroupPairs(core, kernel.target(), out[1] * out[2], filtersPerGroup));
+                long taps = EntryBudget.product((long) kernel.inputShape()[0] / kernel.groups(), kernel.kernel()[0],
+                        kernel.kernel()[1]);
+                fields.budget().spend(Fields.at(Fields.at(Fields.at("cores", c), "synapses"), i),
+                        EntryBudget.product(pairs, taps), "its synapse segments");
+            }
+        }
+    }
+
+    /** The distinct (position, filter group) pairs of the neurons of {@code target} on {@code core}. */
+    private static int positionGroupPairs(Core core, String target, int plane, int filtersPerGroup) {
+        LongHashSet pairs = new LongHashSet();
+        for (NeuronBlock block : core.neurons()) {
+            if (block.layer().equals(target)) {
+                for (int e = block.first(); e < block.first() + block.count(); e++) {
+                    pairs.add((long) (e / plane / filtersPerGroup) * plane + e % plane);
+                }
+            }
+        }
+        return pairs.size();
     }
 
     /**
