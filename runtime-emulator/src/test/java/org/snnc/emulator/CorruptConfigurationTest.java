@@ -194,6 +194,36 @@ class CorruptConfigurationTest {
     }
 
     /**
+     * A 2500×2500 max-pool gate over 5000×5000 neurons, a few lines of file, would be 6·10^6 windows of 6·10^6 inputs:
+     * refused by the gate box before the windows are built.
+     */
+    @Test
+    void aGateOfMoreWindowEntriesThanTheHeapHoldsIsRefused() {
+        String text = """
+                {"format":"snnc-config","version":2,"network":"wide",
+                 "chip":{"format":"snnc-chip/1","name":"wide","cores":1,
+                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
+                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
+                     "accumulator_bits":40,"state_bits":40,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
+                 "allocator":"greedy",
+                 "input":{"name":"x","input":"x","shape":[1],"dtype":"u8","encoding":"analog","seed":0},
+                 "layers":[{"name":"c","shape":[1,5000,5000],"cores":[0]}],
+                 "kernels":[],
+                 "gates":[{"name":"g","population":"c","shape":[1,2501,2501],"kernel":[2500,2500],"stride":[1,1],
+                   "padding":[0,0,0,0],"estimator":"count"}],
+                 "cores":[{"id":0,"neurons":[{"layer":"c","channels":[0,1],"rows":[0,5000],"cols":[0,5000],
+                     "threshold":5,"reset":"subtract","weight_exponent":0,
+                     "bias":{"per":"channel","exponent":0,"mantissas":[0]}}],
+                   "gates":[{"unit":"g","channels":[0,1],"rows":[0,2501],"cols":[0,2501]}],
+                   "axons":[],"synapses":[],"routes":[]}],
+                 "input_routes":[],
+                 "readout":{"name":"c.readout","population":"c","mode":"membrane","seed":0}}
+                """;
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertRejected(text,
+                "tiny.json: cores[0].gates[0]: its gate windows take the configuration to", "E1005"));
+    }
+
+    /**
      * Syntax errors are located by line:column and given a plain reason: none of Jackson's advice on its parser
      * features, its source excerpts or its internal names.
      */

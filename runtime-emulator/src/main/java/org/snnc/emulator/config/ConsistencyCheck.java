@@ -69,6 +69,7 @@ final class ConsistencyCheck {
         checkRoutes();
         if (!fields.failed()) {
             spendConvolutionSegments();
+            spendGateWindows();
         }
         String readout = configuration.readout().population();
         if (!isLayer(readout)) {
@@ -408,6 +409,24 @@ final class ConsistencyCheck {
                         kernel.kernel()[1]);
                 fields.budget().spend(Fields.at(Fields.at(Fields.at("cores", c), "synapses"), i),
                         EntryBudget.product(pairs, taps), "its synapse segments");
+            }
+        }
+    }
+
+    /**
+     * Counts, against the budget, the window entries of the gate outputs each core computes: kh·kw each, a number no
+     * declared size bounds either (a 2500×2500 pool over 5000×5000 neurons has 6·10^6 outputs of 6·10^6 inputs).
+     */
+    private void spendGateWindows() {
+        Map<String, GateUnit> units = new HashMap<>();
+        configuration.gates().forEach(gate -> units.putIfAbsent(gate.name(), gate));
+        for (int c = 0; c < configuration.cores().size(); c++) {
+            List<GateBlock> gates = configuration.cores().get(c).gates();
+            for (int i = 0; i < gates.size(); i++) {
+                GateUnit unit = units.get(gates.get(i).unit());
+                fields.budget().spend(Fields.at(Fields.at(Fields.at("cores", c), "gates"), i),
+                        EntryBudget.product(gates.get(i).count(), unit.kernel()[0], unit.kernel()[1]),
+                        "its gate windows");
             }
         }
     }

@@ -6,7 +6,8 @@ import static org.snnc.emulator.config.ConfigurationError.OVER_BUDGET;
  * The table entries the emulator will allocate for one configuration, counted while the file is read and before
  * anything is sized from it: each element of the input, a population or a gate; each replica neuron; each axon of a
  * core up to its highest; each synapse matrix entry and, per synapse, a slot per element of its source; each element a
- * route sends; each run a box is cut into; and each synapse segment a convolution may take on a core. An entry takes at most {@link #BYTES_PER_ENTRY} bytes across the chip's
+ * route sends; each run a box is cut into; each synapse segment a convolution may take on a core; and each entry of
+ * a gate output's window. An entry takes at most {@link #BYTES_PER_ENTRY} bytes across the chip's
  * tables and one emulator's state, so the budget is the heap's size over that, and never more than an int indexes.
  * The declaration that takes the count over the budget is reported, once, by its JSON path
  * ({@link ConfigurationError#OVER_BUDGET}); a count of entries is a long, so no declared size can overflow it.
