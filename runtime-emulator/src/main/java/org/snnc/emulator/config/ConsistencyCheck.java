@@ -177,7 +177,7 @@ final class ConsistencyCheck {
                 continue;
             }
             checkWindow(path, in, out, kernel.kernel(), kernel.stride(), kernel.padding());
-            long expected = (long) out[0] * (in[0] / groups) * kernel.kernel()[0] * kernel.kernel()[1];
+            long expected = EntryBudget.product(out[0], in[0] / groups, kernel.kernel()[0], kernel.kernel()[1]);
             if (kernel.mantissas().length != expected) {
                 fields.problem(INCONSISTENT, Fields.at(path, "mantissas"), "holds " + kernel.mantissas().length
                         + " mantissas; F·C/groups·kh·kw = " + expected);
