@@ -3,6 +3,7 @@ package org.snnc.emulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -57,6 +58,20 @@ class UnreadableConfigurationTest {
         assumeTrue(mkfifo != null && mkfifo.waitFor() == 0, "a system with mkfifo");
         assertRefused(fifo, "config.json: is not a regular file (a device, FIFO or socket); give the configuration "
                 + "file itself [E1006]");
+    }
+
+    /** Bytes that are not UTF-8, or NULs as /dev/zero would give, are a located syntax error in plain words. */
+    @Test
+    void aBinaryFileIsNotJson() throws IOException {
+        Path file = temp.resolve("config.json");
+        Files.write(file, new byte[] {'{', '"', (byte) 0xC3, 0x28, '"', ':', '1', '}'});
+        EmulatorException error = assertThrows(EmulatorException.class, () -> Chip.load(file));
+        assertTrue(error.getMessage().matches("config\\.json:1:\\d+: not valid JSON: invalid UTF-8 .* \\[E1001]"),
+                error.getMessage());
+        Files.write(file, new byte[64]);
+        error = assertThrows(EmulatorException.class, () -> Chip.load(file));
+        assertEquals("config.json:1:2: not valid JSON: illegal character (control character 0): only regular white "
+                + "space (\\r, \\n, \\t) is allowed between tokens [E1001]", error.getMessage());
     }
 
     @Test
