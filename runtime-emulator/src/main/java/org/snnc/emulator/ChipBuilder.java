@@ -2,6 +2,7 @@ package org.snnc.emulator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import org.snnc.emulator.config.Configuration.Kernel;
 import org.snnc.emulator.config.Configuration.NeuronBlock;
 import org.snnc.emulator.config.Configuration.Route;
 import org.snnc.emulator.config.Configuration.Synapse;
+import org.snnc.emulator.config.ConfigurationError;
 
 /**
  * Builds a checked {@link Configuration} into a {@link Chip}'s tables, core by core: neuron parameters in the stored
@@ -33,6 +35,7 @@ final class ChipBuilder {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<Integer, Integer> coreIndex = new HashMap<>();
     private final Map<String, Kernel> kernels = new HashMap<>();
+    private final Map<String, GateUnit> gateUnits = new HashMap<>();
     /** Every kernel slice any core applies, by kernel name and filter list, each made once. */
     private final Map<List<Object>, KernelSlice> slices = new LinkedHashMap<>();
 
@@ -46,6 +49,7 @@ final class ChipBuilder {
             coreIndex.put(configuration.cores().get(i).id(), i);
         }
         configuration.kernels().forEach(kernel -> kernels.put(kernel.name(), kernel));
+        configuration.gates().forEach(gate -> gateUnits.put(gate.name(), gate));
     }
 
     /** The slice of {@code kernel}'s {@code filters}, made on first use. */
@@ -65,7 +69,7 @@ final class ChipBuilder {
     }
 
     private EmulatorException error(String path, String message) {
-        return new EmulatorException(fileName + ": " + path + ": " + message);
+        return new EmulatorException(ConfigurationError.INCONSISTENT.at(fileName, path, message));
     }
 
     Chip build() {
@@ -101,8 +105,13 @@ final class ChipBuilder {
         /** Local number → stored number, and the layer element of each stored neuron. */
         private final int[] internal;
         private final int[] elementAt;
-        /** Per layer or gate unit held: blocks {first element, count, first stored slot}. */
+        /**
+         * Per layer or gate unit held: its blocks {first element, count, first local slot, 1 for a replica block}
+         * sorted by first element, for a binary search (a core holds each element once: the configuration's checks).
+         */
         private final Map<String, List<int[]>> held = new HashMap<>();
+        /** Per name in {@link #held}: the first elements of its blocks, in their order, for the search. */
+        private final Map<String, int[]> heldFirsts = new HashMap<>();
         /** Per layer held, in order of first appearance: its first stored neuron. */
         private final Map<String, Integer> layerStart = new LinkedHashMap<>();
         private final SegmentList segments = new SegmentList();
@@ -118,6 +127,16 @@ final class ChipBuilder {
             this.internal = new int[neurons];
             this.elementAt = new int[neurons];
             storeByLayer();
+            int gateSlot = neurons;
+            for (GateBlock block : core.gates()) {
+                held.computeIfAbsent(block.unit(), k -> new ArrayList<>())
+                        .add(new int[] {block.first(), block.count(), gateSlot, 0});
+                gateSlot += block.count();
+            }
+            held.forEach((name, blocks) -> {
+                blocks.sort(Comparator.comparingInt(block -> block[0]));
+                heldFirsts.put(name, blocks.stream().mapToInt(block -> block[0]).toArray());
+            });
         }
 
         /**
@@ -152,7 +171,7 @@ final class ChipBuilder {
             local = 0;
             for (NeuronBlock block : core.neurons()) {
                 held.computeIfAbsent(block.layer(), k -> new ArrayList<>())
-                        .add(new int[] {block.first(), block.count(), local});
+                        .add(new int[] {block.first(), block.count(), local, block.replica() ? 1 : 0});
                 for (int k = 0; k < block.count(); k++) {
                     elementAt[internal[local + k]] = block.first() + k;
                 }
@@ -214,26 +233,34 @@ final class ChipBuilder {
                     .layers(layerName, layerFirst);
         }
 
+        /** The held block of {@code name} holding element {@code index}, or null when it is elsewhere. */
+        private int[] heldBlock(String name, int index) {
+            int[] firsts = heldFirsts.get(name);
+            if (firsts == null) {
+                return null;
+            }
+            int found = Arrays.binarySearch(firsts, index);
+            int last = found >= 0 ? found : -found - 2;
+            int[] block = last < 0 ? null : held.get(name).get(last);
+            return block != null && index < (long) block[0] + block[1] ? block : null;
+        }
+
+        /** The stored slot of element {@code index} of {@code block}. */
+        private int slotIn(int[] block, int index) {
+            int slot = block[2] + index - block[0];
+            return slot < neurons ? internal[slot] : slot;
+        }
+
         /** The stored slot of element {@code index} of {@code name} on this core, or -1 when it is elsewhere. */
         private int localSlot(String name, int index) {
-            for (int[] block : held.getOrDefault(name, List.of())) {
-                if (index >= block[0] && index < block[0] + block[1]) {
-                    int slot = block[2] + index - block[0];
-                    return slot < neurons ? internal[slot] : slot;
-                }
-            }
-            return -1;
+            int[] block = heldBlock(name, index);
+            return block == null ? -1 : slotIn(block, index);
         }
 
         /** The stored slot of element {@code index} of {@code name} when this core owns it (no replica), or -1. */
         private int ownedSlot(String name, int index) {
-            for (NeuronBlock block : core.neurons()) {
-                if (block.replica() && block.layer().equals(name) && index >= block.first()
-                        && index < block.first() + block.count()) {
-                    return -1;
-                }
-            }
-            return localSlot(name, index);
+            int[] block = heldBlock(name, index);
+            return block == null || block[3] == 1 ? -1 : slotIn(block, index);
         }
 
         /** Per element of {@code source}: the first axon of this core that carries it, or −1. */
@@ -411,8 +438,6 @@ final class ChipBuilder {
                 GateBlock block = core.gates().get(b);
                 gateBlockUnit[b] = block.unit();
                 gateBlockLocal[b] = neurons + gateOutputs;
-                held.computeIfAbsent(block.unit(), k -> new ArrayList<>()).add(
-                        new int[] {block.first(), block.count(), neurons + gateOutputs});
                 gateOutputs += block.count();
             }
             int[] start = new int[gateOutputs + 1];
@@ -420,8 +445,7 @@ final class ChipBuilder {
             int output = 0;
             for (int b = 0; b < core.gates().size(); b++) {
                 GateBlock block = core.gates().get(b);
-                GateUnit unit = configuration.gates().stream().filter(gate -> gate.name().equals(block.unit()))
-                        .findFirst().orElseThrow();
+                GateUnit unit = gateUnits.get(block.unit());
                 int[] in = shapes.get(unit.population());
                 int[] out = unit.shape();
                 for (int k = 0; k < block.count(); k++) {

@@ -1,5 +1,8 @@
 package org.snnc.emulator.config;
 
+import static org.snnc.emulator.config.ConfigurationError.BAD_FIELD;
+import static org.snnc.emulator.config.ConfigurationError.INCONSISTENT;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +33,13 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
 
     /**
      * Reads {@code channels}, {@code rows} and {@code cols} of {@code node}, each [first, count] with count ≥ 1, and
-     * checks that they lie within the shape of {@code unit} in {@code shapes} ([C, H, W] or flat); null after a problem.
+     * checks that they lie within the shape of {@code unit} in {@code shapes} ([C, H, W] or flat); null after a problem,
+     * or for a null node (an array element that was no object, already reported).
      */
     static BoxRuns read(JsonNode node, String path, String unit, Map<String, int[]> shapes, Fields fields) {
+        if (node == null) {
+            return null;
+        }
         if (node.has(FIRST) || node.has(SOURCE_FIRST)) {
             return readRun(node, path, unit, shapes, fields);
         }
@@ -44,7 +51,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
             return null;
         }
         if (shape == null) {
-            fields.problem(path, "'" + unit + "' is not the input, a population or a gate of this configuration");
+            fields.problem(INCONSISTENT, path,
+                    "'" + unit + "' is not the input, a population or a gate of this configuration");
             return null;
         }
         int[] extents = shape.length == 3 ? shape : new int[] {(int) ConsistencyCheck.size(shape), 1, 1};
@@ -53,7 +61,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
         for (int axis = 0; axis < 3; axis++) {
             int[] range = ranges[axis];
             if (range[1] < 1 || (long) range[0] + range[1] > extents[axis]) {
-                fields.problem(Fields.at(path, keys[axis]), "[" + range[0] + ", " + range[1] + "] is not a range of "
+                fields.problem(BAD_FIELD, Fields.at(path, keys[axis]),
+                        "[" + range[0] + ", " + range[1] + "] is not a range of "
                         + "at least one of the " + extents[axis] + " " + keys[axis] + " of '" + unit + "'");
                 return null;
             }
@@ -80,7 +89,8 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
             return null;
         }
         if (shape == null) {
-            fields.problem(path, "'" + unit + "' is not the input, a population or a gate of this configuration");
+            fields.problem(INCONSISTENT, path,
+                    "'" + unit + "' is not the input, a population or a gate of this configuration");
             return null;
         }
         return new BoxRuns(unit, 1, 1, first, count, 0, 1, 0, 1);
@@ -88,6 +98,16 @@ record BoxRuns(String unit, int height, int width, int channelFirst, int channel
 
     long size() {
         return (long) channels * rows * cols;
+    }
+
+    /** How many runs {@link #runs()} cuts the box into: one per channel and row of the box, fewer when rows are whole. */
+    long runCount() {
+        return rows == height && cols == width ? 1 : cols == width ? channels : (long) channels * rows;
+    }
+
+    /** Counts the box's runs against the budget before {@link #runs()} makes them; false when they are over it. */
+    boolean spendRuns(String path, Fields fields) {
+        return fields.budget().spend(path, runCount(), "its " + runCount() + " runs");
     }
 
     /** The box as maximal runs of consecutive flat elements, ascending, each with the rank of its first element. */

@@ -1,5 +1,13 @@
 package org.snnc.emulator.config;
 
+import static org.snnc.emulator.config.ConfigurationError.BAD_FIELD;
+import static org.snnc.emulator.config.ConfigurationError.INCONSISTENT;
+import static org.snnc.emulator.config.ConfigurationError.NOT_A_CONFIGURATION;
+import static org.snnc.emulator.config.ConfigurationError.NOT_JSON;
+import static org.snnc.emulator.config.ConfigurationError.OVER_BUDGET;
+import static org.snnc.emulator.config.ConfigurationError.UNREADABLE;
+
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -9,12 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +47,22 @@ import org.snnc.emulator.config.Configuration.WeightFormat;
 
 /**
  * Reads a `config.json` and checks all of it, field by field and then for consistency (see {@link ConsistencyCheck}),
- * before anything is sized from it. Every problem found is reported in one {@link EmulatorException} whose lines name
- * the field by its JSON path.
+ * before anything is sized from it: every declared size is counted against the emulator's {@link EntryBudget} as it is
+ * read, before a box is cut into runs or a table is built. Every problem found is reported in one
+ * {@link EmulatorException}, one line each, naming the field by its JSON path (or a syntax error by line:column) and
+ * ending with its {@link ConfigurationError} code.
  */
 public final class ConfigurationLoader {
     /** The newest configuration format version this emulator reads; version 1 wrote runs where 2 writes boxes. */
     static final int VERSION = 2;
     private static final int MAX_NESTING = 64;
-    private static final long MAX_FILE_BYTES = 1L << 31;
+    /** The most bytes one array (the file's text) may have. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    /** An upper estimate of the heap a byte of JSON takes as a tree: a 2-byte number is a 16-byte node and its slot. */
+    private static final long TREE_BYTES_PER_BYTE = 12;
+    /** Where Jackson's messages turn from the reason to advice, a source excerpt or its own internals. */
+    private static final List<String> JACKSON_ADVICE = List.of(": enable", "; enable", " (for ", " (start marker",
+            " (not recognized", " (bound as", ": not allowed as per");
     private static final int MAX_BITS = 62;
     private static final int MAX_CHIP_CORES = 1_000_000;
 
@@ -61,30 +79,70 @@ public final class ConfigurationLoader {
 
     private ConfigurationLoader() {}
 
-    /** Reads and checks the configuration at {@code file}. */
+    /**
+     * Reads and checks the configuration at {@code file}. It must be a regular file: a directory, a device or a FIFO
+     * (even behind a symlink) is refused before it is opened, since /dev/zero or a pipe would never end. At most the
+     * file's size is read, and a file too large to parse on this heap ({@link #maxFileBytes()}) is refused unread.
+     */
     public static Configuration load(Path file) {
         String name = String.valueOf(file.getFileName());
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new EmulatorException(name + ": the file is larger than " + MAX_FILE_BYTES + " bytes");
-            }
-            return parse(Files.readString(file, StandardCharsets.UTF_8), name);
-        } catch (IOException e) {
-            throw new EmulatorException(name + ": cannot read the file: " + e.getMessage());
+        if (!Files.exists(file)) {
+            throw new EmulatorException(UNREADABLE.at(name, "", "the file does not exist"));
         }
+        if (Files.isDirectory(file)) {
+            throw new EmulatorException(UNREADABLE.at(name, "", "is a directory, not a configuration file"));
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new EmulatorException(UNREADABLE.at(name, "",
+                    "is not a regular file (a device, FIFO or socket); give the configuration file itself"));
+        }
+        try {
+            long size = Files.size(file);
+            if (size > maxFileBytes()) {
+                throw new EmulatorException(OVER_BUDGET.at(name, "", "the file's " + size + " bytes exceed the "
+                        + maxFileBytes() + " this heap can parse (a parsed byte takes up to " + TREE_BYTES_PER_BYTE
+                        + " bytes); give Java a larger -Xmx"));
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) size);
+            }
+            return parse(bytes, name);
+        } catch (AccessDeniedException e) {
+            throw new EmulatorException(UNREADABLE.at(name, "", "cannot read the file: permission denied"));
+        } catch (IOException e) {
+            // The exception's message may spell the file's absolute path; the user knows which file they gave.
+            throw new EmulatorException(UNREADABLE.at(name, "", "cannot read the file: "
+                    + String.valueOf(e.getMessage()).replace(file.toString(), name)));
+        }
+    }
+
+    /** The largest configuration file this heap parses: its JSON tree takes up to {@link #TREE_BYTES_PER_BYTE} each. */
+    static long maxFileBytes() {
+        return Math.min(MAX_ARRAY_BYTES, Runtime.getRuntime().maxMemory() / TREE_BYTES_PER_BYTE);
     }
 
     /** Parses and checks configuration text; {@code fileName} starts every message. */
     public static Configuration parse(String text, String fileName) {
+        return parse(text.getBytes(StandardCharsets.UTF_8), fileName);
+    }
+
+    private static Configuration parse(byte[] text, String fileName) {
         JsonNode root;
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new EmulatorException(fileName + ": not valid JSON: " + e.getOriginalMessage());
+            JsonLocation at = e.getLocation();
+            String message = "not valid JSON: " + plainReason(e.getOriginalMessage());
+            throw new EmulatorException(at == null || at.getLineNr() < 1 ? NOT_JSON.at(fileName, "", message)
+                    : NOT_JSON.at(fileName, at.getLineNr(), at.getColumnNr(), message));
+        } catch (IOException e) {
+            // Not a syntax error but undecodable bytes (CharConversionException), which Jackson does not locate.
+            throw new EmulatorException(NOT_JSON.at(fileName, "", "not valid JSON: " + plainReason(e.getMessage())));
         }
         Fields fields = new Fields(fileName);
         if (root == null || !root.isObject()) {
-            throw new EmulatorException(fileName + ": expected one JSON object");
+            throw new EmulatorException(NOT_JSON.at(fileName, "", "expected one JSON object"));
         }
         Configuration configuration = read(root, fields);
         if (fields.failed()) {
@@ -97,15 +155,41 @@ public final class ConfigurationLoader {
         return configuration;
     }
 
+    /**
+     * Jackson's account of a syntax error as a plain reason: its first sentence without the advice on parser features
+     * (`enable JsonReadFeature.ALLOW_…`), the source excerpt ({@code (for Object starting at [Source: …])}) or the
+     * names of its internals, which mean nothing to someone holding a config.json; the location is given apart.
+     */
+    static String plainReason(String jacksonMessage) {
+        String reason = String.valueOf(jacksonMessage).lines().findFirst().orElse("");
+        if (reason.startsWith("Trailing token")) {
+            return "more text follows the JSON value";
+        }
+        for (String advice : JACKSON_ADVICE) {
+            int at = reason.indexOf(advice);
+            reason = at < 0 ? reason : reason.substring(0, at);
+        }
+        reason = reason.replaceAll("\\(([^()]*), from `[^`]*`\\)", "($1)")
+                .replaceAll("\\('(.+?)' \\(code \\d+\\)\\)", "'$1'")
+                .replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)")
+                .strip();
+        if (reason.isEmpty() || reason.contains("`") || reason.contains("Feature") || reason.contains("Source")) {
+            return "malformed JSON";
+        }
+        return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+    }
+
     private static Configuration read(JsonNode root, Fields fields) {
         String format = fields.text(root, "", "format");
         if (!fields.failed() && !format.equals("snnc-config")) {
-            fields.problem("format", "'" + format + "' is not a chip configuration; expected 'snnc-config'");
+            fields.problem(NOT_A_CONFIGURATION, "format",
+                    "'" + format + "' is not a chip configuration; expected 'snnc-config'");
         }
         JsonNode versionNode = fields.required(root, "", "version");
         if (versionNode != null && !(versionNode.isIntegralNumber() && versionNode.asLong() >= 1
                 && versionNode.asLong() <= VERSION)) {
-            fields.problem("version", versionNode + " is not supported; this emulator reads versions 1 to " + VERSION);
+            fields.problem(NOT_A_CONFIGURATION, "version",
+                    versionNode + " is not supported; this emulator reads versions 1 to " + VERSION);
         }
         if (fields.failed()) {
             throw new EmulatorException(fields.problems());
@@ -126,7 +210,7 @@ public final class ConfigurationLoader {
                     fields.ints(node, path, "cores", 1, Integer.MAX_VALUE, 0, Integer.MAX_VALUE)));
         }
         if (layers.isEmpty() && !fields.failed()) {
-            fields.problem("layers", "the configuration holds no population");
+            fields.problem(BAD_FIELD, "layers", "the configuration holds no population");
         }
         List<Kernel> kernels = new ArrayList<>();
         List<JsonNode> kernelNodes = fields.array(root, "", "kernels");
@@ -149,7 +233,7 @@ public final class ConfigurationLoader {
             JsonNode node = fields.element(gateNodes.get(i), path);
             String estimator = fields.choice(node, path, "estimator", Set.of("count", "ema"));
             if (estimator.equals("ema")) {
-                fields.problem(Fields.at(path, "estimator"),
+                fields.problem(BAD_FIELD, Fields.at(path, "estimator"),
                         "'ema' gates are not supported by the emulator; it implements the running-count gate");
             }
             gates.add(new GateUnit(fields.text(node, path, "name"), fields.text(node, path, "population"),
@@ -159,14 +243,28 @@ public final class ConfigurationLoader {
         }
         Map<String, int[]> shapes = new HashMap<>();
         shapes.put(input.name(), input.shape());
-        layers.forEach(layer -> shapes.put(layer.name(), layer.shape()));
-        gates.forEach(gate -> shapes.put(gate.name(), gate.shape()));
+        fields.budget().spend("input.shape", ConsistencyCheck.size(input.shape()), "the input's elements");
+        for (int i = 0; i < layers.size(); i++) {
+            shapes.put(layers.get(i).name(), layers.get(i).shape());
+            fields.budget().spend(Fields.at(Fields.at("layers", i), "shape"),
+                    ConsistencyCheck.size(layers.get(i).shape()), "the neurons of '" + layers.get(i).name() + "'");
+        }
+        for (int i = 0; i < gates.size(); i++) {
+            shapes.put(gates.get(i).name(), gates.get(i).shape());
+            fields.budget().spend(Fields.at(Fields.at("gates", i), "shape"),
+                    ConsistencyCheck.size(gates.get(i).shape()), "the outputs of '" + gates.get(i).name() + "'");
+        }
+        // The cores' boxes are read against these shapes, and their arithmetic (flat elements, ranks) fits an int
+        // only when every shape does.
+        if (fields.failed()) {
+            throw new EmulatorException(fields.problems());
+        }
         List<JsonNode> coreNodes = fields.array(root, "", "cores");
-        Map<Integer, List<AxonBox>> axonBoxes = new HashMap<>();
+        Map<Integer, AxonIndex> axonIndex = new HashMap<>();
         List<Core> drafts = new ArrayList<>();
         for (int i = 0; i < coreNodes.size(); i++) {
             Core draft = readCore(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
-                    fields, weights, neurons, shapes, axonBoxes);
+                    fields, weights, neurons, shapes, axonIndex);
             drafts.add(draft);
         }
         List<Core> cores = new ArrayList<>();
@@ -174,12 +272,12 @@ public final class ConfigurationLoader {
             Core draft = drafts.get(i);
             cores.add(new Core(draft.id(), draft.neurons(), draft.gates(), draft.axons(), draft.synapses(),
                     readRoutes(fields.element(coreNodes.get(i), Fields.at("cores", i)), Fields.at("cores", i),
-                            "routes", fields, shapes, axonBoxes)));
+                            "routes", fields, shapes, axonIndex)));
         }
         if (cores.isEmpty() && !fields.failed()) {
-            fields.problem("cores", "the configuration uses no core");
+            fields.problem(BAD_FIELD, "cores", "the configuration uses no core");
         }
-        List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields, shapes, axonBoxes);
+        List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields, shapes, axonIndex);
         Readout readout = readReadout(fields.object(root, "", "readout"), fields);
         return new Configuration(network, chipCores, weights, neurons, input, layers, kernels, gates, cores,
                 inputRoutes, readout);
@@ -190,7 +288,7 @@ public final class ConfigurationLoader {
         int min = fields.integer(node, "chip.weights", "exponent_min", 0, MAX_BITS);
         int max = fields.integer(node, "chip.weights", "exponent_max", 0, MAX_BITS);
         if (min > max) {
-            fields.problem("chip.weights.exponent_min", min + " must be at most exponent_max " + max);
+            fields.problem(BAD_FIELD, "chip.weights.exponent_min", min + " must be at most exponent_max " + max);
             max = min;
         }
         return new WeightFormat(bits, min, max);
@@ -221,29 +319,29 @@ public final class ConfigurationLoader {
             } else if (reset.equals("zero") && !zero) {
                 zero = true;
             } else {
-                fields.problem(Fields.at(Fields.at(path, "resets"), i),
+                fields.problem(BAD_FIELD, Fields.at(Fields.at(path, "resets"), i),
                         resets.get(i) + " must be 'subtract' or 'zero', each at most once");
             }
         }
         if (!subtract && !zero && !fields.failed()) {
-            fields.problem(Fields.at(path, "resets"), "the chip must implement at least one reset");
+            fields.problem(BAD_FIELD, Fields.at(path, "resets"), "the chip must implement at least one reset");
         }
         if (!fields.failed()) {
             int widest = weights.bits() + weights.exponentMax();
             if (accumulatorBits < widest) {
-                fields.problem(Fields.at(path, "accumulator_bits"), accumulatorBits
+                fields.problem(BAD_FIELD, Fields.at(path, "accumulator_bits"), accumulatorBits
                         + " must be at least weights.bits + weights.exponent_max = " + widest);
             }
             if (stateBits < widest) {
-                fields.problem(Fields.at(path, "state_bits"), stateBits
+                fields.problem(BAD_FIELD, Fields.at(path, "state_bits"), stateBits
                         + " must be at least weights.bits + weights.exponent_max = " + widest);
             }
             if (thresholdBits + thresholdShift > stateBits - 1) {
-                fields.problem(Fields.at(path, "threshold_bits"), "threshold_bits + threshold_shift = "
+                fields.problem(BAD_FIELD, Fields.at(path, "threshold_bits"), "threshold_bits + threshold_shift = "
                         + (thresholdBits + thresholdShift) + " must be at most state_bits - 1 = " + (stateBits - 1));
             }
             if (biasBits + biasExponentMax > stateBits) {
-                fields.problem(Fields.at(path, "bias_bits"), "bias_bits + bias_exponent_max = "
+                fields.problem(BAD_FIELD, Fields.at(path, "bias_bits"), "bias_bits + bias_exponent_max = "
                         + (biasBits + biasExponentMax) + " must be at most state_bits = " + stateBits);
             }
         }
@@ -258,16 +356,18 @@ public final class ConfigurationLoader {
         String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson"));
         fields.integer(node, "input", "seed", 0L, Long.MAX_VALUE);
         if (encoding.equals("poisson")) {
-            fields.problem("input.encoding", "'poisson' input is not supported by the emulator; compile with analog input");
+            fields.problem(BAD_FIELD, "input.encoding",
+                    "'poisson' input is not supported by the emulator; compile with analog input");
         }
         if (!dtype.isEmpty() && !dtype.equals("u8") && !dtype.equals("i8") && !dtype.equals("i32")) {
-            fields.problem("input.dtype", "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
+            fields.problem(BAD_FIELD, "input.dtype",
+                    "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
         }
         return new InputSpec(name, shape, dtype);
     }
 
     /** An axon box of a core: element e of the box arrives on (internal) axon axonFirst + the box's rank of e. */
-    private record AxonBox(BoxRuns box, int axonFirst) {
+    private record AxonBox(String path, BoxRuns box, int axonFirst) {
     }
 
     /**
@@ -290,7 +390,8 @@ public final class ConfigurationLoader {
         for (DeclaredAxons axons : byFirst) {
             long end = (long) axons.axonFirst() + axons.count();
             if (reaching != null && axons.axonFirst() < (long) reaching.axonFirst() + reaching.count()) {
-                fields.problem(Fields.at(axons.path(), "axon_first"), "axons [" + axons.axonFirst() + ", " + end
+                fields.problem(INCONSISTENT, Fields.at(axons.path(), "axon_first"),
+                        "axons [" + axons.axonFirst() + ", " + end
                         + ") overlap axons [" + reaching.axonFirst() + ", "
                         + ((long) reaching.axonFirst() + reaching.count()) + ") of " + reaching.path());
             }
@@ -302,23 +403,23 @@ public final class ConfigurationLoader {
         List<AxonBox> boxes = new ArrayList<>();
         for (DeclaredAxons axons : declared) {
             if (!axons.population()) {
-                boxes.add(new AxonBox(axons.box(), axons.axonFirst()));
+                boxes.add(new AxonBox(axons.path(), axons.box(), axons.axonFirst()));
             } else if (next + axons.box().size() <= Integer.MAX_VALUE) {
-                boxes.add(new AxonBox(axons.box(), (int) next));
+                boxes.add(new AxonBox(axons.path(), axons.box(), (int) next));
                 next += axons.box().size();
             } else {
-                fields.problem(axons.path(), "more than 2^31 - 1 (atom, axon) pairs on one core");
+                fields.problem(OVER_BUDGET, axons.path(), "more than 2^31 - 1 (atom, axon) pairs on one core");
             }
         }
         return boxes;
     }
 
     /**
-     * One core with its boxes expanded into runs and its routes still to resolve (none yet); its axon boxes go into
-     * {@code axonBoxes} under its id, for the routes into it.
+     * One core with its boxes expanded into runs and its routes still to resolve (none yet); its axon blocks go into
+     * {@code axonIndex} under its id, for the routes into it.
      */
     private static Core readCore(JsonNode node, String path, Fields fields, WeightFormat weights,
-                                 NeuronFormat format, Map<String, int[]> shapes, Map<Integer, List<AxonBox>> axonBoxes) {
+                                 NeuronFormat format, Map<String, int[]> shapes, Map<Integer, AxonIndex> axonIndex) {
         int id = fields.integer(node, path, "id", 0, MAX_CHIP_CORES - 1);
         List<NeuronBlock> neurons = new ArrayList<>();
         List<JsonNode> neuronNodes = fields.array(node, path, "neurons");
@@ -334,7 +435,7 @@ public final class ConfigurationLoader {
             JsonNode gate = fields.element(gateNodes.get(i), blockPath);
             String unit = fields.text(gate, blockPath, "unit");
             BoxRuns box = BoxRuns.read(gate, blockPath, unit, shapes, fields);
-            if (box != null) {
+            if (box != null && box.spendRuns(blockPath, fields)) {
                 box.runs().forEach(run -> gates.add(new GateBlock(unit, run.first(), run.count())));
             }
         }
@@ -354,19 +455,40 @@ public final class ConfigurationLoader {
             if (axonFirst + count <= Integer.MAX_VALUE) {
                 declared.add(new DeclaredAxons(blockPath, box, axonFirst, (int) count, population));
             } else {
-                fields.problem(Fields.at(blockPath, "axon_first"), "axons beyond 2^31 - 1");
+                fields.problem(OVER_BUDGET, Fields.at(blockPath, "axon_first"), "axons beyond 2^31 - 1");
             }
         }
         List<AxonBox> boxes = internalAxons(declared, fields);
-        List<AxonBlock> axons = new ArrayList<>();
-        boxes.forEach(axonBox -> axonBox.box().runs().forEach(run -> axons.add(new AxonBlock(axonBox.box().unit(),
-                run.first(), run.count(), axonBox.axonFirst() + run.rank()))));
-        axonBoxes.put(id, boxes);
+        List<AxonIndex.Placed> placed = new ArrayList<>();
+        AxonBox highest = null;
+        for (AxonBox axonBox : boxes) {
+            if (highest == null || axonBox.axonFirst() + axonBox.box().size() > highest.axonFirst()
+                    + highest.box().size()) {
+                highest = axonBox;
+            }
+            if (axonBox.box().spendRuns(axonBox.path(), fields)) {
+                axonBox.box().runs().forEach(run -> placed.add(new AxonIndex.Placed(new AxonBlock(axonBox.box().unit(),
+                        run.first(), run.count(), axonBox.axonFirst() + run.rank()), axonBox.path())));
+            }
+        }
+        if (highest != null) {
+            // The emulator keeps a table row per axon up to the highest, used or not.
+            long span = highest.axonFirst() + highest.box().size();
+            fields.budget().spend(Fields.at(highest.path(), "axon_first"), span, "axons 0 to " + (span - 1)
+                    + " of core " + id);
+        }
+        List<AxonBlock> axons = placed.stream().map(AxonIndex.Placed::block).toList();
+        axonIndex.put(id, new AxonIndex(placed, fields));
         List<Synapse> synapses = new ArrayList<>();
         List<JsonNode> synapseNodes = fields.array(node, path, "synapses");
         for (int i = 0; i < synapseNodes.size(); i++) {
             String synapsePath = Fields.at(Fields.at(path, "synapses"), i);
-            synapses.add(readSynapse(fields.element(synapseNodes.get(i), synapsePath), synapsePath, fields, weights));
+            Synapse synapse = readSynapse(fields.element(synapseNodes.get(i), synapsePath), synapsePath, fields,
+                    weights);
+            int[] source = shapes.get(synapse.source());
+            fields.budget().spend(synapsePath, synapse.mantissas().length
+                    + (source == null ? 0 : ConsistencyCheck.size(source)), "its matrix entries and source elements");
+            synapses.add(synapse);
         }
         return new Core(id, neurons, gates, axons, synapses, List.of());
     }
@@ -383,13 +505,14 @@ public final class ConfigurationLoader {
         long maxThreshold = ((1L << format.thresholdBits()) - 1) * unit;
         long threshold = fields.integer(node, path, "threshold", 1, maxThreshold);
         if (threshold % unit != 0) {
-            fields.problem(Fields.at(path, "threshold"), threshold + " must be a multiple of 2^threshold_shift = "
+            fields.problem(BAD_FIELD, Fields.at(path, "threshold"),
+                    threshold + " must be a multiple of 2^threshold_shift = "
                     + unit);
         }
         String reset = fields.choice(node, path, "reset", Set.of("subtract", "zero"));
         if ((reset.equals("subtract") && !format.subtractResetAllowed())
                 || (reset.equals("zero") && !format.zeroResetAllowed())) {
-            fields.problem(Fields.at(path, "reset"), "'" + reset + "' is not a reset this chip implements");
+            fields.problem(BAD_FIELD, Fields.at(path, "reset"), "'" + reset + "' is not a reset this chip implements");
         }
         int weightExponent = fields.integer(node, path, "weight_exponent", weights.exponentMin(),
                 weights.exponentMax());
@@ -400,7 +523,8 @@ public final class ConfigurationLoader {
         long limit = 1L << (format.biasBits() - 1);
         long[] mantissas = fields.integers(bias, biasPath, "mantissas", 0, Integer.MAX_VALUE, -limit, limit - 1);
         boolean replica = fields.flag(node, path, "replica", false);
-        if (box == null) {
+        if (box == null || !box.spendRuns(path, fields)
+                || (replica && !fields.budget().spend(path, box.size(), "its replica neurons"))) {
             return List.of();
         }
         List<BoxRuns.Run> runs = box.runs();
@@ -410,7 +534,7 @@ public final class ConfigurationLoader {
         }
         long expected = perChannel ? box.channels() : box.size();
         if (mantissas.length != expected) {
-            fields.problem(Fields.at(biasPath, "mantissas"), mantissas.length + " mantissas for a box of "
+            fields.problem(INCONSISTENT, Fields.at(biasPath, "mantissas"), mantissas.length + " mantissas for a box of "
                     + expected + (perChannel ? " channels" : " neurons"));
             return List.of();
         }
@@ -445,70 +569,81 @@ public final class ConfigurationLoader {
     }
 
     /**
-     * Routes of boxes, each cut into runs that land on consecutive axons: a row segment of the box goes to the axon box
-     * of the destination core that holds its first element, for as many elements as that axon box's row holds.
+     * The routes under {@code key}: a version 1 route as it is, a box cut into runs that land on consecutive axons
+     * ({@link #resolveRoute}).
      */
     private static List<Route> readRoutes(JsonNode node, String path, String key, Fields fields,
-                                          Map<String, int[]> shapes, Map<Integer, List<AxonBox>> axonBoxes) {
+                                          Map<String, int[]> shapes, Map<Integer, AxonIndex> axonIndex) {
         List<Route> routes = new ArrayList<>();
         List<JsonNode> routeNodes = fields.array(node, path, key);
         for (int i = 0; i < routeNodes.size(); i++) {
             String routePath = Fields.at(Fields.at(path, key), i);
             JsonNode route = fields.element(routeNodes.get(i), routePath);
+            if (route == null) {
+                continue;
+            }
             String source = fields.text(route, routePath, "source");
             int core = fields.integer(route, routePath, "core", 0, MAX_CHIP_CORES - 1);
             if (route.has(BoxRuns.SOURCE_FIRST)) {
-                routes.add(new Route(source,
-                        fields.integer(route, routePath, BoxRuns.SOURCE_FIRST, 0, Integer.MAX_VALUE),
-                        fields.integer(route, routePath, "count", 1, Integer.MAX_VALUE), core,
-                        fields.integer(route, routePath, "axon_first", 0, Integer.MAX_VALUE)));
+                int count = fields.integer(route, routePath, "count", 1, Integer.MAX_VALUE);
+                routes.add(new Route(source, fields.integer(route, routePath, BoxRuns.SOURCE_FIRST, 0, Integer.MAX_VALUE),
+                        count, core, fields.integer(route, routePath, "axon_first", 0, Integer.MAX_VALUE)));
+                fields.budget().spend(routePath, count, "its routed elements");
                 continue;
             }
             BoxRuns box = BoxRuns.read(route, routePath, source, shapes, fields);
-            if (box == null || fields.failed()) {
+            if (box == null || fields.failed() || !box.spendRuns(routePath, fields)
+                    || !fields.budget().spend(routePath, box.size(), "its routed elements")) {
                 continue;
             }
-            List<AxonBox> destination = axonBoxes.getOrDefault(core, List.of());
-            for (BoxRuns.Run run : box.runs()) {
-                for (int e = run.first(); e < run.first() + run.count(); ) {
-                    AxonBox target = null;
-                    long rank = -1;
-                    for (AxonBox axons : destination) {
-                        rank = axons.box().unit().equals(source) ? axons.box().rank(e) : -1;
-                        if (rank >= 0) {
-                            target = axons;
-                            break;
-                        }
-                    }
-                    if (target == null) {
-                        fields.problem(Fields.at(routePath, "core"), "element " + e + " of '" + source
-                                + "' is routed to core " + core + ", which has no axon for it");
-                        break;
-                    }
-                    int width = box.width();
-                    int count = Math.min(Math.min(run.first() + run.count() - e, width - e % width),
-                            target.box().restOfRow(e));
-                    routes.add(new Route(source, e, count, core, (int) (target.axonFirst() + rank)));
-                    e += count;
-                }
-            }
+            resolveRoute(box, core, axonIndex.get(core), routePath, fields, routes);
         }
         return routes;
+    }
+
+    /**
+     * Adds the routes of {@code box} to {@code core}: each run of the box, from its first element on, goes to the
+     * axon block of {@code destination} (null when the core has no axon) that holds that element, for as many
+     * elements as both still hold. The first element without an axon is reported, and ends the box's routes.
+     */
+    private static void resolveRoute(BoxRuns box, int core, AxonIndex destination, String routePath, Fields fields,
+                                     List<Route> routes) {
+        String source = box.unit();
+        for (BoxRuns.Run run : box.runs()) {
+            long runEnd = (long) run.first() + run.count();
+            for (int e = run.first(); e < runEnd; ) {
+                AxonBlock target = destination == null ? null : destination.holding(source, e);
+                if (target == null) {
+                    fields.problem(INCONSISTENT, Fields.at(routePath, "core"), "element " + e + " of '" + source
+                            + "' is routed to core " + core + ", which has no axon for it");
+                    return;
+                }
+                int count = (int) (Math.min(runEnd, (long) target.sourceFirst() + target.count()) - e);
+                routes.add(new Route(source, e, count, core, target.axonFirst() + (e - target.sourceFirst())));
+                e += count;
+            }
+        }
     }
 
     private static Readout readReadout(JsonNode node, Fields fields) {
         String mode = fields.choice(node, "readout", "mode", Set.of("membrane", "spikecount", "softmax"));
         fields.integer(node, "readout", "seed", 0L, Long.MAX_VALUE);
         if (mode.equals("softmax")) {
-            fields.problem("readout.mode", "'softmax' readout is not supported by the emulator; "
+            fields.problem(BAD_FIELD, "readout.mode", "'softmax' readout is not supported by the emulator; "
                     + "compile with a membrane or spikecount readout");
         }
         return new Readout(fields.text(node, "readout", "name"), fields.text(node, "readout", "population"),
                 mode.equals("spikecount") ? ReadoutMode.SPIKECOUNT : ReadoutMode.MEMBRANE);
     }
 
+    /** A shape of 1 to 3 extents whose product, the flat elements the emulator numbers with ints, fits an int. */
     private static int[] shape(JsonNode node, String path, String key, Fields fields) {
-        return fields.ints(node, path, key, 1, 3, 1, Integer.MAX_VALUE);
+        int[] shape = fields.ints(node, path, key, 1, 3, 1, Integer.MAX_VALUE);
+        if (ConsistencyCheck.size(shape) < 0) {
+            fields.problem(OVER_BUDGET, Fields.at(path, key), Arrays.toString(shape)
+                    + " holds more than the emulator's limit of " + Integer.MAX_VALUE + " elements");
+        }
+        return shape;
     }
 
     private static int[] pair(JsonNode node, String path, String key, Fields fields) {

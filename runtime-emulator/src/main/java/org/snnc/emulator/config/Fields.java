@@ -1,5 +1,7 @@
 package org.snnc.emulator.config;
 
+import static org.snnc.emulator.config.ConfigurationError.BAD_FIELD;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +11,16 @@ import java.util.function.Supplier;
 
 /**
  * Reads the fields of a parsed JSON tree, checking each one's type and bounds and collecting one message per problem,
- * each naming the field by its JSON path (`config.json: cores[3].neurons[0].threshold: 0 must be at least 1`). A field
- * that fails reads as a harmless placeholder so that the reading goes on and finds the other problems.
+ * each naming the field by its JSON path and ending with its {@link ConfigurationError} code
+ * (`config.json: cores[3].neurons[0].threshold: 0 must be at least 1 [E1003]`); a field of the wrong type or out of
+ * range is {@link ConfigurationError#BAD_FIELD}. A field that fails reads as a harmless placeholder so that the reading
+ * goes on and finds the other problems.
  */
 final class Fields {
     private final String fileName;
     private final List<String> problems = new ArrayList<>();
+    /** The entries the declared sizes will take, counted as they are read, against the emulator's budget. */
+    private final EntryBudget budget = EntryBudget.ofHeap(this);
 
     Fields(String fileName) {
         this.fileName = fileName;
@@ -24,12 +30,16 @@ final class Fields {
         return problems;
     }
 
+    EntryBudget budget() {
+        return budget;
+    }
+
     boolean failed() {
         return !problems.isEmpty();
     }
 
-    void problem(String path, String message) {
-        problems.add(fileName + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+    void problem(ConfigurationError error, String path, String message) {
+        problems.add(error.at(fileName, path, message));
     }
 
     static String at(String path, String key) {
@@ -44,7 +54,7 @@ final class Fields {
     JsonNode required(JsonNode object, String path, String key) {
         JsonNode value = object == null ? null : object.get(key);
         if (object != null && (value == null || value.isNull())) {
-            problem(at(path, key), "missing");
+            problem(BAD_FIELD, at(path, key), "missing");
             return null;
         }
         return value;
@@ -53,7 +63,7 @@ final class Fields {
     JsonNode object(JsonNode object, String path, String key) {
         JsonNode value = required(object, path, key);
         if (value != null && !value.isObject()) {
-            problem(at(path, key), "expected an object, got " + describe(value));
+            problem(BAD_FIELD, at(path, key), "expected an object, got " + describe(value));
             return null;
         }
         return value;
@@ -66,7 +76,7 @@ final class Fields {
             return List.of();
         }
         if (!value.isArray()) {
-            problem(at(path, key), "expected an array, got " + describe(value));
+            problem(BAD_FIELD, at(path, key), "expected an array, got " + describe(value));
             return List.of();
         }
         List<JsonNode> elements = new ArrayList<>(value.size());
@@ -77,7 +87,7 @@ final class Fields {
     /** An array element that must be an object; null (reported) otherwise. */
     JsonNode element(JsonNode element, String path) {
         if (!element.isObject()) {
-            problem(path, "expected an object, got " + describe(element));
+            problem(BAD_FIELD, path, "expected an object, got " + describe(element));
             return null;
         }
         return element;
@@ -89,7 +99,7 @@ final class Fields {
             return "";
         }
         if (!value.isTextual()) {
-            problem(at(path, key), "expected a string, got " + describe(value));
+            problem(BAD_FIELD, at(path, key), "expected a string, got " + describe(value));
             return "";
         }
         return value.textValue();
@@ -102,7 +112,7 @@ final class Fields {
             return absent;
         }
         if (!value.isBoolean()) {
-            problem(at(path, key), "expected true or false, got " + describe(value));
+            problem(BAD_FIELD, at(path, key), "expected true or false, got " + describe(value));
             return absent;
         }
         return value.booleanValue();
@@ -114,7 +124,8 @@ final class Fields {
             return "";
         }
         if (!value.isTextual() || !allowed.contains(value.textValue())) {
-            problem(at(path, key), describe(value) + " must be one of " + String.join(", ", new TreeSet<>(allowed)));
+            problem(BAD_FIELD, at(path, key),
+                    describe(value) + " must be one of " + String.join(", ", new TreeSet<>(allowed)));
             return "";
         }
         return value.textValue();
@@ -136,16 +147,16 @@ final class Fields {
     /** {@code value} as an integer in [min, max]; {@code path} is spelled only for a problem. */
     private long integerValue(JsonNode value, Supplier<String> path, long min, long max) {
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            problem(path.get(), "expected an integer, got " + describe(value));
+            problem(BAD_FIELD, path.get(), "expected an integer, got " + describe(value));
             return min;
         }
         long number = value.longValue();
         if (number < min) {
-            problem(path.get(), number + " must be at least " + min);
+            problem(BAD_FIELD, path.get(), number + " must be at least " + min);
             return min;
         }
         if (number > max) {
-            problem(path.get(), number + " must be at most " + max);
+            problem(BAD_FIELD, path.get(), number + " must be at most " + max);
             return min;
         }
         return number;
@@ -157,7 +168,7 @@ final class Fields {
         String arrayPath = at(path, key);
         if (object != null && object.get(key) != null && object.get(key).isArray()
                 && (elements.size() < minLength || elements.size() > maxLength)) {
-            problem(arrayPath, minLength == maxLength
+            problem(BAD_FIELD, arrayPath, minLength == maxLength
                     ? "expected " + minLength + " elements, got " + elements.size()
                     : "expected " + minLength + " to " + maxLength + " elements, got " + elements.size());
             return new long[0];
