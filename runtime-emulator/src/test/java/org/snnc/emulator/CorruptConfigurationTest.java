@@ -169,13 +169,7 @@ class CorruptConfigurationTest {
     void aConvolutionOfMoreSegmentsThanTheHeapHoldsIsRefused() {
         String weights = String.join(",", java.util.Collections.nCopies(500 * 500, "1"));
         String whole = "\"channels\":[0,1],\"rows\":[0,%1$d],\"cols\":[0,%1$d]";
-        String text = """
-                {"format":"snnc-config","version":2,"network":"wide",
-                 "chip":{"format":"snnc-chip/1","name":"wide","cores":1,
-                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
-                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
-                     "accumulator_bits":40,"state_bits":40,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
-                 "allocator":"greedy",
+        String text = wideChipHeader(1, 40) + """
                  "input":{"name":"x","input":"x","shape":[1,1000,1000],"dtype":"u8","encoding":"analog","seed":0},
                  "layers":[{"name":"c","shape":[1,501,501],"cores":[0]}],
                  "kernels":[{"name":"k","source":"x","target":"c","input_shape":[1,1000,1000],
@@ -199,13 +193,7 @@ class CorruptConfigurationTest {
      */
     @Test
     void aGateOfMoreWindowEntriesThanTheHeapHoldsIsRefused() {
-        String text = """
-                {"format":"snnc-config","version":2,"network":"wide",
-                 "chip":{"format":"snnc-chip/1","name":"wide","cores":1,
-                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
-                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
-                     "accumulator_bits":40,"state_bits":40,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
-                 "allocator":"greedy",
+        String text = wideChipHeader(1, 40) + """
                  "input":{"name":"x","input":"x","shape":[1],"dtype":"u8","encoding":"analog","seed":0},
                  "layers":[{"name":"c","shape":[1,5000,5000],"cores":[0]}],
                  "kernels":[],
@@ -273,5 +261,20 @@ class CorruptConfigurationTest {
             assertTrue(line.matches("tiny\\.json(:\\d+:\\d+)?: .* \\[E10\\d\\d]"), () -> "not located or coded: " + line);
         }
         return error;
+    }
+
+    /**
+     * The start of a configuration, through {@code allocator}, for the test chip "wide": {@code cores} cores, 4-bit
+     * weights and {@code registerBits}-bit saturating registers.
+     */
+    static String wideChipHeader(int cores, int registerBits) {
+        return """
+                {"format":"snnc-config","version":2,"network":"wide",
+                 "chip":{"format":"snnc-chip/1","name":"wide","cores":%d,
+                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
+                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
+                     "accumulator_bits":%d,"state_bits":%d,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
+                 "allocator":"greedy",
+                """.formatted(cores, registerBits, registerBits);
     }
 }

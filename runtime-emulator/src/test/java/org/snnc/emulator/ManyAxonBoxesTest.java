@@ -39,13 +39,7 @@ class ManyAxonBoxesTest {
                     .append('}');
             weights.append(separator).append(i % 3 - 1);
         }
-        return """
-                {"format":"snnc-config","version":2,"network":"wide",
-                 "chip":{"format":"snnc-chip/1","name":"wide","cores":2,
-                   "weights":{"bits":4,"exponent_min":0,"exponent_max":2},
-                   "neurons":{"threshold_bits":4,"threshold_shift":0,"bias_bits":6,"bias_exponent_max":0,
-                     "accumulator_bits":30,"state_bits":30,"overflow":"saturate","fire":"ge","resets":["subtract"]}},
-                 "allocator":"greedy",
+        return CorruptConfigurationTest.wideChipHeader(2, 30) + """
                  "input":{"name":"x.encoded","input":"x","shape":[1],"dtype":"u8","encoding":"analog","seed":0},
                  "layers":[{"name":"p","shape":[%1$d],"cores":[0]},{"name":"q","shape":[1],"cores":[1]}],
                  "kernels":[],"gates":[],
