@@ -58,7 +58,7 @@ final class ConvertCommand implements Callable<Integer> {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("model", model.file.toString());
             figures.put("passes", PassTable.records(result));
-            figures.putAll(result.records());
+            result.records().forEach((key, value) -> figures.put(key.name(), value));
             JsonReports.write(report, figures);
         }
         return 0;

@@ -54,7 +54,7 @@ class NormalizeProperties {
         Activations before = new AnnInterpreter(ann).evaluateBatchAll(inputs, 1);
         Activations after = new AnnInterpreter(normalized).evaluateBatchAll(inputs, 1);
         assertArrayEquals(before.predictions(), after.predictions());
-        Map<?, ?> lambdas = (Map<?, ?>) context.records().get("lambdas");
+        Map<String, Object> lambdas = context.record(Normalize.LAMBDAS).orElseThrow();
         for (Node node : ann.nodes().values()) {
             if (node instanceof Relu) {
                 assertScaled(before, after, node.name(), lambdas.get(node.name()));

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -45,7 +44,6 @@ import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.passes.ToSpiking;
 import org.snnc.compiler.passes.FoldBatchNorm;
-import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.MaxPoolGating;
 import org.snnc.compiler.passes.MaxPoolToAvgPool;
 import org.snnc.compiler.passes.Pass;
@@ -112,7 +110,7 @@ class PassGoldenTest {
             Graph result = PASSES.get(name).get().run(graph, context);
             Verifier.verify(result);
             String tensors = tensorsOf(result);
-            String records = context.records().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue() + "\n")
+            String records = context.records().entrySet().stream().map(e -> e.getKey().name() + ": " + e.getValue() + "\n")
                     .collect(Collectors.joining());
             return SnnPrinter.print(result) + (tensors.isEmpty() ? "" : "\n" + tensors)
                     + (records.isEmpty() ? "" : "\n" + records);

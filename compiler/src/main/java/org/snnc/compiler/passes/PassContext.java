@@ -14,7 +14,8 @@ public final class PassContext {
 
     private final CompilationInputs inputs;
     private final Map<String, Long> statistics = new LinkedHashMap<>();
-    private final Map<String, Object> records = new LinkedHashMap<>();
+    /** Each record under its key; {@link #record(RecordKey, Object)} stores only a key's own type. */
+    private final Map<RecordKey<?>, Object> records = new LinkedHashMap<>();
 
     public PassContext(CompilationInputs inputs) {
         this.inputs = inputs;
@@ -36,14 +37,20 @@ public final class PassContext {
 
     /** Stores a structured result under {@code key}. */
     public <T> void record(RecordKey<T> key, T value) {
-        records.put(key.name(), value);
+        records.put(key, value);
+    }
+
+    /** The result stored under {@code key}, if any. */
+    public <T> Optional<T> record(RecordKey<T> key) {
+        return RecordKey.read(records, key);
     }
 
     public Map<String, Long> statistics() {
         return Collections.unmodifiableMap(statistics);
     }
 
-    public Map<String, Object> records() {
+    /** Every record, by key, in the order made. */
+    public Map<RecordKey<?>, Object> records() {
         return Collections.unmodifiableMap(records);
     }
 }

@@ -11,10 +11,10 @@ import java.util.Map;
  * @param verifyNanos the wall time of verifying its result
  * @param changed     whether the output graph differs from the input
  * @param statistics  the pass's named counts
- * @param records     the pass's structured results (for reports)
+ * @param records     the pass's structured results, by key
  */
 public record PassRun(String pass, String summary, long wallNanos, long verifyNanos, boolean changed,
-        Map<String, Long> statistics, Map<String, Object> records) {
+        Map<String, Long> statistics, Map<RecordKey<?>, Object> records) {
 
     public PassRun {
         statistics = Map.copyOf(statistics);

@@ -14,14 +14,13 @@ public record PipelineResult(Graph graph, List<PassRun> runs) {
     }
 
     /** The record of {@code key} (the last pass's that made it), if a pass made it. */
-    @SuppressWarnings("unchecked") // PassContext#record stores a RecordKey<T>'s value only as a T
     public <T> Optional<T> record(RecordKey<T> key) {
-        return Optional.ofNullable((T) records().get(key.name()));
+        return RecordKey.read(records(), key);
     }
 
-    /** Every pass's records by name, merged in pipeline order (a later pass's record wins), for reports. */
-    public Map<String, Object> records() {
-        Map<String, Object> merged = new LinkedHashMap<>();
+    /** Every pass's records, merged in pipeline order (a later pass's record wins). */
+    public Map<RecordKey<?>, Object> records() {
+        Map<RecordKey<?>, Object> merged = new LinkedHashMap<>();
         runs.forEach(run -> merged.putAll(run.records()));
         return merged;
     }

@@ -15,7 +15,6 @@ import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.interp.Activations;
 import org.snnc.compiler.interp.AnnInterpreter;
-import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
@@ -100,9 +99,9 @@ class NormalizeTest {
         Graph normalized = new Normalize(new NormalizeOptions(50, false, OutputScale.PERCENTILE))
                 .run(denseNetwork(), context);
         // λ1 = median of {1,1,2,3,7} = 2; λ_out = median of the positive logits {1,1,1.5,3,8.5} = 1.5
-        assertEquals(Map.of("relu1", 2.0, "fc2", 1.5), context.records().get("lambdas"));
-        assertEquals(50.0, context.records().get("percentile"));
-        assertEquals(3, context.records().get("calibration_images"));
+        assertEquals(Map.of("relu1", 2.0, "fc2", 1.5), context.record(Normalize.LAMBDAS).orElseThrow());
+        assertEquals(50.0, context.record(Normalize.PERCENTILE).orElseThrow());
+        assertEquals(3, context.record(Normalize.CALIBRATION_IMAGES).orElseThrow());
         assertEquals(2L, context.statistics().get("layers-normalized"));
         assertFalse(context.statistics().containsKey("affines-inserted"));
 
@@ -129,7 +128,7 @@ class NormalizeTest {
             PassContext context = contextWith(DENSE_IMAGES);
             Graph normalized = new Normalize(new NormalizeOptions(percentileLambdaCeiling[0], false,
                     OutputScale.PERCENTILE)).run(clipped, context);
-            assertEquals(percentileLambdaCeiling[1], ((Map<?, ?>) context.records().get("lambdas")).get("relu1"));
+            assertEquals(percentileLambdaCeiling[1], context.record(Normalize.LAMBDAS).orElseThrow().get("relu1"));
             assertEquals(percentileLambdaCeiling[2], ((Relu) normalized.node("relu1")).ceiling(), EXACT);
             assertScaledActivations(clipped, normalized, context, DENSE_IMAGES);
         }
@@ -141,7 +140,7 @@ class NormalizeTest {
         Graph normalized = new Normalize(new NormalizeOptions(50, true, OutputScale.PERCENTILE))
                 .run(denseNetwork(), context);
         // unit 0 fires 1,2,3 (median 2); unit 1 fires 1,7 (median 4); the output stays one λ
-        assertEquals(Map.of("relu1", List.of(2.0, 4.0), "fc2", 1.5), context.records().get("lambdas"));
+        assertEquals(Map.of("relu1", List.of(2.0, 4.0), "fc2", 1.5), context.record(Normalize.LAMBDAS).orElseThrow());
         Dense fc1 = (Dense) normalized.node("fc1");
         Dense fc2 = (Dense) normalized.node("fc2");
         assertArrayEquals(new double[] {0.5, 0, 0, 0.5}, parameter(normalized, fc1.weight()), EXACT);
@@ -156,11 +155,11 @@ class NormalizeTest {
     void outputScaleMaxAndNone() {
         PassContext max = contextWith(DENSE_IMAGES);
         new Normalize(new NormalizeOptions(50, false, OutputScale.MAX)).run(denseNetwork(), max);
-        assertEquals(Map.of("relu1", 2.0, "fc2", 8.5), max.records().get("lambdas"));
+        assertEquals(Map.of("relu1", 2.0, "fc2", 8.5), max.record(Normalize.LAMBDAS).orElseThrow());
 
         PassContext none = contextWith(DENSE_IMAGES);
         Graph unscaled = new Normalize(new NormalizeOptions(50, false, OutputScale.NONE)).run(denseNetwork(), none);
-        assertEquals(Map.of("relu1", 2.0, "fc2", 1.0), none.records().get("lambdas"));
+        assertEquals(Map.of("relu1", 2.0, "fc2", 1.0), none.record(Normalize.LAMBDAS).orElseThrow());
         // W2·λ1/1 and b2/1
         Dense fc2 = (Dense) unscaled.node("fc2");
         assertArrayEquals(new double[] {2, -2, 1, 2}, parameter(unscaled, fc2.weight()), EXACT);
@@ -190,7 +189,7 @@ class NormalizeTest {
         PassContext context = contextWith(images);
         Graph normalized = new Normalize(NormalizeOptions.DEFAULTS).run(original, context);
 
-        Map<?, ?> lambdas = (Map<?, ?>) context.records().get("lambdas");
+        Map<String, Object> lambdas = context.record(Normalize.LAMBDAS).orElseThrow();
         double lambda1 = (Double) lambdas.get("relu1");
         double lambda2 = (Double) lambdas.get("relu2");
         Affine shortcut = assertInstanceOf(Affine.class, normalized.node("relu1.rescaled"));
@@ -232,7 +231,7 @@ class NormalizeTest {
         // the output is a relu at λ = 54.5, so an appended affine brings it to λ_out = 1 and becomes the output
         assertEquals("out.rescaled", normalized.output());
         assertEquals(Map.of("leftRelu", 9.0, "rightRelu", 27.0, "out", 54.5, "out.rescaled", 1.0),
-                context.records().get("lambdas"));
+                context.record(Normalize.LAMBDAS).orElseThrow());
         Conv2d mix = (Conv2d) normalized.node("mix");
         // W[0,i]·s_in[i]/λ_out with s_in = (9, 27, 27) and λ(out) = 54.5
         assertArrayEquals(new double[] {9 / 54.5, 27 / 54.5, 27 / 54.5}, parameter(normalized, mix.weight()), EXACT);
@@ -260,7 +259,7 @@ class NormalizeTest {
         Graph normalized = new Normalize(new NormalizeOptions(99, true, OutputScale.PERCENTILE)).run(original, context);
 
         assertFalse(context.statistics().containsKey("affines-inserted"), "both convolutions take their slice");
-        Map<?, ?> lambdas = (Map<?, ?>) context.records().get("lambdas");
+        Map<String, Object> lambdas = context.record(Normalize.LAMBDAS).orElseThrow();
         List<?> lambda = (List<?>) lambdas.get("r");
         assertEquals(6, lambda.size());
         double[] b = parameter(original, ((Conv2d) original.node("b")).weight());
@@ -305,7 +304,7 @@ class NormalizeTest {
         assertFalse(Verifier.check(normalized).hasErrors(), () -> Verifier.check(normalized).diagnostics().toString());
         Activations before = new AnnInterpreter(original).evaluateBatchAll(images, 1);
         Activations after = new AnnInterpreter(normalized).evaluateBatchAll(images, 1);
-        Map<?, ?> lambdas = (Map<?, ?>) context.records().get("lambdas");
+        Map<String, Object> lambdas = context.record(Normalize.LAMBDAS).orElseThrow();
         String logits = original.node(original.output()) instanceof org.snnc.compiler.ir.Softmax softmax
                 ? softmax.input() : original.output();
         for (Node node : original.nodes().values()) {

@@ -158,7 +158,7 @@ class PassManagerTest {
         assertEquals(Map.of("dropouts-removed", 1L), runs.get(0).statistics());
         assertEquals(Map.of("batchnorms-folded", 1L), runs.get(1).statistics());
         assertEquals(Map.of("probes", 1L), runs.get(2).statistics());
-        assertEquals(Map.of("probed_by", "probe"), result.records());
+        assertEquals(Map.of(PROBED_BY, "probe"), result.records());
         for (PassRun run : runs) {
             assertTrue(run.wallNanos() > 0 && run.verifyNanos() > 0, run.toString());
         }

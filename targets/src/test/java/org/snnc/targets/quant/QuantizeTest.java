@@ -34,6 +34,7 @@ import org.snnc.compiler.passes.PassContext;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.PipelineResult;
+import org.snnc.compiler.passes.RecordKey;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.targets.spec.ChipSpec;
 
@@ -201,7 +202,7 @@ class QuantizeTest {
         // which gives the same θ_7 = 21674 and mantissas as with subtraction.
         assertEquals(21674, population(result, "p2").threshold());
         assertArrayEquals(new double[] {127 * 128, -85 * 128, 42 * 128, 51 * 128}, values(result, "d2.weight"));
-        assertEquals(8, run.records().get("zero_reset_ratio"));
+        assertEquals(8, run.records().get(Quantize.ZERO_RESET_RATIO));
         assertEquals(2L, run.statistics().get("zero-reset-populations"));
     }
 
@@ -388,7 +389,7 @@ class QuantizeTest {
     // ---- fixtures
 
     /** What one run of the pass through a {@link PassManager} (which verifies the result) produced. */
-    private record Run(Graph graph, Map<String, Long> statistics, Map<String, Object> records,
+    private record Run(Graph graph, Map<String, Long> statistics, Map<RecordKey<?>, Object> records,
             List<LayerQuantization> layers) {
     }
 

@@ -141,7 +141,8 @@ public final class ConversionBenchmark {
         sha.update(bits.flip());
         // Sorted: a pass's maps may iterate in an order that varies from run to run.
         converted.runs().forEach(run -> sha.update((run.pass() + new TreeMap<>(run.statistics())
-                + new TreeMap<>(run.records())).getBytes(UTF_8)));
+                + run.records().entrySet().stream().map(record -> record.getKey().name() + "=" + record.getValue())
+                        .sorted().toList()).getBytes(UTF_8)));
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 }
