@@ -14,7 +14,6 @@ import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.ir.Graph;
-import org.snnc.compiler.ir.GraphBuilder;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.model.LoadOptions;
