@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -46,7 +43,6 @@ import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
-import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
@@ -56,7 +52,6 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.Relu;
@@ -79,13 +74,8 @@ import org.snnc.targets.mapping.Mapper;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
-import org.snnc.targets.spec.ConvLimits;
 import org.snnc.targets.spec.CoreResources;
-import org.snnc.targets.spec.Features;
-import org.snnc.targets.spec.MemoryModel;
-import org.snnc.targets.spec.NeuronFormat;
-import org.snnc.targets.spec.Routing;
-import org.snnc.targets.spec.WeightFormat;
+import org.snnc.targets.testing.TestChips;
 
 /**
  * End-to-end properties of {@code snnc compile}'s configuration over random small ANNs (see {@link RandomNetworks})
@@ -107,7 +97,7 @@ import org.snnc.targets.spec.WeightFormat;
  *
  * <p>A case is derived from one seed: five in six networks are {@link RandomNetworks#generateForChips} (which a chip
  * can hold), the rest plain {@link RandomNetworks#generate} (which often cannot be quantized, for the refusals); half
- * the chips are built-ins, half random ({@link RandomChips}); conversion options, zero-reset ratio and allocator are
+ * the chips are built-ins, half random ({@link TestChips#random}); conversion options, zero-reset ratio and allocator are
  * random. Zero weights are left out of both synapse multisets (but must still be delivered). 100 tries per property
  * take about 4 s for the class; two hand-built examples check the expansion itself and the cases that once failed.
  */
@@ -474,7 +464,7 @@ class ConfigurationProperties {
             String name = ChipSpecs.builtIns().get(choice);
             return new LabelledChip(ChipSpecs.load(name), name);
         }
-        ChipSpec chip = RandomChips.random(random);
+        ChipSpec chip = TestChips.random(random);
         return new LabelledChip(chip, "random " + chip.memoryModel().spelling() + " of " + chip.cores() + " cores");
     }
 
@@ -670,98 +660,6 @@ class ConfigurationProperties {
     static void requireFairShareCompiled() {
         Statistics.label("outcome").coverage(coverage -> coverage.check("compiled")
                 .percentage(p -> p >= MIN_COMPILED_PERCENT));
-    }
-
-    // ------------------------------------------------------------------------------------------------ random chips
-
-    /** Valid random chip specs with room enough that small networks often fit. */
-    static final class RandomChips {
-
-        private static final int KI = 1024;
-
-        private RandomChips() {
-        }
-
-        static ChipSpec random(Random random) {
-            int kind = random.nextInt(3);
-            MemoryModel model = kind == 0 ? MemoryModel.ENTRIES : kind == 1 ? MemoryModel.LOIHI_BLOCKS
-                    : MemoryModel.SPECK_PADDED;
-            WeightFormat weights = new WeightFormat(4 + random.nextInt(5), 0, 0);
-            int exponentMin = random.nextInt(4) == 0 ? random.nextInt(3) : 0;
-            int exponentMax = model == MemoryModel.SPECK_PADDED && random.nextBoolean() ? exponentMin
-                    : exponentMin + random.nextInt(12);
-            weights = new WeightFormat(weights.bits(), exponentMin, exponentMax);
-            int needed = weights.bits() + exponentMax;
-            int stateBits = Math.max(needed, 14) + random.nextInt(14);
-            int accumulatorBits = needed + random.nextInt(stateBits - needed + 1);
-            int thresholdShift = random.nextInt(4) == 0 ? random.nextInt(7) : 0;
-            int thresholdBits = 8 + random.nextInt(Math.max(1, stateBits - 1 - thresholdShift - 8 + 1));
-            thresholdBits = Math.min(thresholdBits, stateBits - 1 - thresholdShift);
-            int biasExponentMax = random.nextInt(3) == 0 ? random.nextInt(8) : 0;
-            int biasBits = Math.max(4, stateBits - biasExponentMax - random.nextInt(8));
-            biasBits = Math.min(biasBits, stateBits - biasExponentMax);
-            OptionalLong floor = random.nextBoolean() ? OptionalLong.empty()
-                    : OptionalLong.of(-(1L << (stateBits - 1)) + random.nextInt(2));
-            Set<ResetMode> resets = switch (random.nextInt(3)) {
-                case 0 -> EnumSet.of(ResetMode.SUBTRACT);
-                case 1 -> EnumSet.of(ResetMode.ZERO);
-                default -> EnumSet.allOf(ResetMode.class);
-            };
-            NeuronFormat neurons = new NeuronFormat(thresholdBits, thresholdShift, biasBits, biasExponentMax,
-                    accumulatorBits, stateBits, random.nextBoolean() ? Overflow.SATURATE : Overflow.WRAP, floor,
-                    random.nextBoolean() ? FireComparison.GE : FireComparison.GT, resets);
-            ChipSpec spec = model == MemoryModel.SPECK_PADDED ? speckLike(random, weights, neurons)
-                    : coreChip(random, model, weights, neurons);
-            ChipSpec parsed = ChipSpecs.parse(ChipSpecs.toJson(spec), "random.json");
-            assertEquals(spec, parsed, "the random chip spec must survive its own writer and reader");
-            return parsed;
-        }
-
-        private static ChipSpec coreChip(Random random, MemoryModel model, WeightFormat weights,
-                NeuronFormat neurons) {
-            int cores = 2 + random.nextInt(63);
-            // a third of the chips have small cores, over which layers are split
-            int neuronsPerCore = random.nextInt(3) == 0 ? 16 + random.nextInt(64)
-                    : 48 + random.nextInt(random.nextBoolean() ? 160 : 700);
-            int inputAxons = 256 + random.nextInt(4000);
-            int outputAxons = 256 + random.nextInt(4000);
-            long synapseScale = model == MemoryModel.ENTRIES ? 1 : 64;
-            int synapses = 2000 + random.nextInt(random.nextBoolean() ? 8000 : 70000);
-            List<CoreResources> resources = new ArrayList<>();
-            for (int c = 0; c < cores; c++) {
-                long coreNeurons = neuronsPerCore + (random.nextInt(3) == 0 ? random.nextInt(neuronsPerCore / 4) : 0);
-                resources.add(new CoreResources(coreNeurons, inputAxons + random.nextInt(inputAxons / 4 + 1),
-                        outputAxons + random.nextInt(outputAxons / 4 + 1),
-                        synapseScale * (synapses + random.nextInt(synapses / 4 + 1)),
-                        coreNeurons - (random.nextInt(4) == 0 ? random.nextInt((int) coreNeurons / 2) : 0)));
-            }
-            OptionalInt layersPerCore = random.nextInt(3) == 0 ? OptionalInt.of(1 + random.nextInt(3))
-                    : OptionalInt.empty();
-            OptionalInt destinations = random.nextInt(3) == 0 ? OptionalInt.of(2 + random.nextInt(6))
-                    : OptionalInt.empty();
-            Features features = new Features(random.nextInt(3) > 0, layersPerCore, random.nextInt(6) > 0,
-                    Optional.empty());
-            return new ChipSpec("random-" + model.spelling(), "a random test chip", cores, resources, model,
-                    weights, neurons, features, new Routing(destinations, random.nextBoolean(),
-                            random.nextInt(3) == 0 ? OptionalInt.of(2 + random.nextInt(3)) : OptionalInt.empty(),
-                            random.nextBoolean() ? OptionalInt.of(1 + random.nextInt(2)) : OptionalInt.empty()),
-                    Optional.empty());
-        }
-
-        private static ChipSpec speckLike(Random random, WeightFormat weights, NeuronFormat neurons) {
-            int cores = 4 + random.nextInt(9);
-            List<CoreResources> resources = new ArrayList<>();
-            for (int c = 0; c < cores; c++) {
-                resources.add(new CoreResources((long) KI << random.nextInt(6), 1L << 20, 1L << 20,
-                        (long) KI << random.nextInt(7), 256 + random.nextInt(1024)));
-            }
-            ConvLimits limits = random.nextBoolean() ? new ConvLimits(16, List.of(1, 2, 4, 8), 7, 1024, 128, 64)
-                    : new ConvLimits(3 + random.nextInt(3), List.of(1, 2), 1 + random.nextInt(2), 64, 32, 32);
-            Features features = new Features(false, OptionalInt.of(1), false, Optional.of(limits));
-            return new ChipSpec("random-speck", "a random speck-like test chip", cores, resources,
-                    MemoryModel.SPECK_PADDED, weights, neurons, features,
-                    new Routing(OptionalInt.of(2 + random.nextInt(3)), false), Optional.empty());
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ synapses

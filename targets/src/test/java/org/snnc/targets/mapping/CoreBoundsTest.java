@@ -13,6 +13,7 @@ import org.snnc.targets.mapping.RandomQuantizedNetworks.Net;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.CoreResources;
 import org.snnc.targets.spec.Routing;
+import org.snnc.targets.testing.TestChips;
 
 /** Lower bounds on cores computed by hand. */
 class CoreBoundsTest {

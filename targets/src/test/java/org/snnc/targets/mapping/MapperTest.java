@@ -19,6 +19,7 @@ import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.CoreResources;
 import org.snnc.targets.spec.Routing;
+import org.snnc.targets.testing.TestChips;
 
 /** Mappings computed by hand (pieces, cores, axon blocks, routes, usage) and the errors of networks that do not fit. */
 class MapperTest {

@@ -14,6 +14,7 @@ import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.testing.TestChips;
 
 /**
  * Mapping random quantized networks onto random chips either succeeds with a mapping that keeps every synapse, every
@@ -29,7 +30,7 @@ class MappingProperties {
     @Property(tries = 50)
     void theDefaultAllocatorKeepsSynapsesLimitsAndRoutes(@ForAll long seed) {
         Random random = new Random(seed);
-        ChipSpec chip = TestChips.random(random);
+        ChipSpec chip = TestChips.randomCores(random);
         SynapticNetwork network = random(random, chip);
         mapOrExplain(network, chip, CoreAllocator.defaultFor(chip));
     }
@@ -38,7 +39,7 @@ class MappingProperties {
     @Property(tries = 50)
     void everyAllocatorKeepsSynapsesLimitsAndRoutes(@ForAll long seed) {
         Random random = new Random(seed);
-        ChipSpec chip = TestChips.random(random);
+        ChipSpec chip = TestChips.randomCores(random);
         SynapticNetwork network = random(random, chip);
         for (String name : CoreAllocator.names()) {
             mapOrExplain(network, chip, CoreAllocator.byName(name).orElseThrow());
@@ -62,7 +63,7 @@ class MappingProperties {
     @Property(tries = 50)
     void mappingIsDeterministic(@ForAll long seed) {
         Random random = new Random(seed);
-        ChipSpec chip = TestChips.random(random);
+        ChipSpec chip = TestChips.randomCores(random);
         SynapticNetwork network = random(random, chip);
         for (String name : CoreAllocator.names()) {
             CoreAllocator allocator = CoreAllocator.byName(name).orElseThrow();

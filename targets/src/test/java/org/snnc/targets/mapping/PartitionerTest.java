@@ -11,6 +11,7 @@ import org.snnc.compiler.ir.Window2d;
 import org.snnc.targets.mapping.RandomQuantizedNetworks.Net;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.CoreResources;
+import org.snnc.targets.testing.TestChips;
 
 /** The cost formulas of each memory model and the cuts, computed by hand. */
 class PartitionerTest {

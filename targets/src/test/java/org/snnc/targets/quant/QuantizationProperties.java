@@ -48,6 +48,7 @@ import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SpikingSimulator;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.NeuronFormat;
+import org.snnc.targets.testing.TestChips;
 
 /**
  * Quantization of random converted networks for random chips: the result verifies and simulates; θ, every weight
@@ -81,7 +82,7 @@ class QuantizationProperties {
                 ReadoutMode.MEMBRANE, 0, false);
         Graph spiking = new PassManager(Passes.standard(conversion), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 1, Progress.NONE)).graph();
-        ChipSpec chip = random.nextInt(3) == 0 ? TestChips.generic() : TestChips.random(random);
+        ChipSpec chip = random.nextInt(3) == 0 ? TestChips.generic() : TestChips.randomFormats(random);
         QuantizeOptions options = new QuantizeOptions(chip, 1 << random.nextInt(5));
 
         PipelineResult result;

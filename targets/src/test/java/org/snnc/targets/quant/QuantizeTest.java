@@ -37,6 +37,7 @@ import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.RecordKey;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.testing.TestChips;
 
 /** Hand-computed quantizations of tiny networks, and the errors for what a chip cannot hold. */
 class QuantizeTest {

@@ -27,6 +27,7 @@ import org.snnc.compiler.sim.Schedule;
 import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SpikingSimulator;
 import org.snnc.compiler.testing.SharedData;
+import org.snnc.targets.testing.TestChips;
 
 /**
  * The shared MNIST models, converted with the standard pipeline and quantized for the generic chip: every layer
