@@ -259,11 +259,14 @@ public final class Chip {
     record OverflowRank(int layer, int element, int register, int replica, int core)
             implements Comparable<OverflowRank> {
 
+        private static final java.util.Comparator<OverflowRank> ORDER = java.util.Comparator
+                .comparingInt(OverflowRank::layer).thenComparingInt(OverflowRank::element)
+                .thenComparingInt(OverflowRank::register).thenComparingInt(OverflowRank::replica)
+                .thenComparingInt(OverflowRank::core);
+
         @Override
         public int compareTo(OverflowRank other) {
-            return java.util.Comparator.comparingInt(OverflowRank::layer).thenComparingInt(OverflowRank::element)
-                    .thenComparingInt(OverflowRank::register).thenComparingInt(OverflowRank::replica)
-                    .thenComparingInt(OverflowRank::core).compare(this, other);
+            return ORDER.compare(this, other);
         }
     }
 

@@ -220,29 +220,33 @@ public final class Partitioner {
     /** The demand of {@code tile}, its gate tiles, and the box its core updates for their windows. */
     private PieceDemand demand(Layer layer, Tile tile) {
         List<Tile> gateTiles = new ArrayList<>();
-        int rowFirst = tile.rowFirst();
-        int rowEnd = tile.rowEnd();
-        int colFirst = tile.colFirst();
-        int colEnd = tile.colEnd();
+        int[] rows = {tile.rowFirst(), tile.rowEnd()};
+        int[] cols = {tile.colFirst(), tile.colEnd()};
         for (GateUnit gate : layer.gates()) {
             Optional<Tile> gateTile = gateTile(gate, tile);
             if (gateTile.isPresent()) {
                 Window2d window = gate.window();
                 Tile outputs = gateTile.get();
-                rowFirst = Math.min(rowFirst, Math.max(0, outputs.rowFirst() * window.strideH()
-                        - window.padding().top()));
-                rowEnd = Math.max(rowEnd, Math.min(tile.height(), (outputs.rowEnd() - 1) * window.strideH()
-                        - window.padding().top() + window.kernelH()));
-                colFirst = Math.min(colFirst, Math.max(0, outputs.colFirst() * window.strideW()
-                        - window.padding().left()));
-                colEnd = Math.max(colEnd, Math.min(tile.width(), (outputs.colEnd() - 1) * window.strideW()
-                        - window.padding().left() + window.kernelW()));
+                widenToWindows(rows, outputs.rowFirst(), outputs.rowEnd(), window.strideH(), window.padding().top(),
+                        window.kernelH(), tile.height());
+                widenToWindows(cols, outputs.colFirst(), outputs.colEnd(), window.strideW(), window.padding().left(),
+                        window.kernelW(), tile.width());
                 gateTiles.add(outputs);
             }
         }
         Tile computed = new Tile(tile.unit(), tile.height(), tile.width(), tile.channelFirst(), tile.channels(),
-                rowFirst, rowEnd - rowFirst, colFirst, colEnd - colFirst);
+                rows[0], rows[1] - rows[0], cols[0], cols[1] - cols[0]);
         return model.demand(layer.population(), tile, computed, gateTiles, layer.readers());
+    }
+
+    /**
+     * Widens {@code span} [first, end) along one axis to the windows of gate outputs [outputFirst, outputEnd) of this
+     * stride, leading padding and kernel, clipped to the axis' extent: [o·s − p, (o' − 1)·s − p + k).
+     */
+    private static void widenToWindows(int[] span, int outputFirst, int outputEnd, int stride, int padding,
+            int kernel, int extent) {
+        span[0] = Math.min(span[0], Math.max(0, outputFirst * stride - padding));
+        span[1] = Math.max(span[1], Math.min(extent, (outputEnd - 1) * stride - padding + kernel));
     }
 
     /**

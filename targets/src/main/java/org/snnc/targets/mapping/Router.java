@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.snnc.targets.net.Source;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
@@ -163,13 +164,13 @@ public final class Router {
      * none of its tiles owns (a replica its neighbouring tile of the same core owns is that neuron itself).
      */
     private static List<Piece> replicas(List<PieceDemand> pieces) {
-        Map<String, List<PieceDemand>> byLayer = new LinkedHashMap<>();
-        pieces.stream().filter(piece -> !piece.computed().equals(piece.tile()))
-                .forEach(piece -> byLayer.computeIfAbsent(piece.layer(), layer -> new ArrayList<>()));
-        pieces.stream().filter(piece -> byLayer.containsKey(piece.layer()))
-                .forEach(piece -> byLayer.get(piece.layer()).add(piece));
+        Map<String, List<PieceDemand>> byLayer = pieces.stream()
+                .collect(Collectors.groupingBy(PieceDemand::layer, LinkedHashMap::new, Collectors.toList()));
         List<Piece> replicas = new ArrayList<>();
         byLayer.forEach((layer, layerPieces) -> {
+            if (layerPieces.stream().allMatch(piece -> piece.computed().equals(piece.tile()))) {
+                return;
+            }
             ElementSet computed = ElementSet.ofRuns(layerPieces.stream()
                     .flatMap(piece -> piece.computed().runs().stream()).toList());
             ElementSet owned = ElementSet.ofRuns(layerPieces.stream().flatMap(piece -> piece.pieces().stream())
