@@ -130,7 +130,9 @@ public final class ResourceModel {
             Map<String, ElementSet> axons) {
     }
 
-    private Memory memory(Population population, List<Tile> tiles) {
+    private Memory memory(Population population, List<Tile> overlappingTiles) {
+        // The boxes of one core's tiles overlap where their replicas meet; the core updates each neuron once.
+        List<Tile> tiles = overlappingTiles.size() == 1 ? overlappingTiles : Tile.disjoint(overlappingTiles);
         Map<String, List<Connectivity>> bySource = new LinkedHashMap<>();
         for (String source : sources.keySet()) {
             for (Projection projection : population.projections()) {
@@ -156,9 +158,7 @@ public final class ResourceModel {
         for (Tile tile : tiles) {
             channels.set(tile.channelFirst(), tile.channelEnd());
         }
-        // The boxes of one core's tiles overlap where their replicas meet; the core updates each neuron once.
-        long size = tiles.size() == 1 ? tiles.get(0).size()
-                : ElementSet.ofRuns(tiles.stream().flatMap(tile -> tile.runs().stream()).toList()).size();
+        long size = tiles.stream().mapToLong(Tile::size).sum();
         long synapses = 0;
         MemoryModel model = chip.memoryModel();
         if (model == MemoryModel.SPECK_PADDED) {

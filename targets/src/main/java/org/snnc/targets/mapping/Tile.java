@@ -54,6 +54,50 @@ public record Tile(String unit, int height, int width, int channelFirst, int cha
     }
 
     /**
+     * This box less {@code other}, as disjoint boxes: the channels below and above {@code other}'s, then within its
+     * channels the rows above and below, then within its rows the columns left and right. Empty when {@code other}
+     * covers this box; this box itself when they do not meet.
+     */
+    public List<Tile> minus(Tile other) {
+        int c0 = Math.max(channelFirst, other.channelFirst);
+        int c1 = Math.min(channelEnd(), other.channelEnd());
+        int r0 = Math.max(rowFirst, other.rowFirst);
+        int r1 = Math.min(rowEnd(), other.rowEnd());
+        int x0 = Math.max(colFirst, other.colFirst);
+        int x1 = Math.min(colEnd(), other.colEnd());
+        if (c0 >= c1 || r0 >= r1 || x0 >= x1) {
+            return List.of(this);
+        }
+        List<Tile> rest = new ArrayList<>();
+        addIfNonEmpty(rest, channelFirst, c0, rowFirst, rowEnd(), colFirst, colEnd());
+        addIfNonEmpty(rest, c1, channelEnd(), rowFirst, rowEnd(), colFirst, colEnd());
+        addIfNonEmpty(rest, c0, c1, rowFirst, r0, colFirst, colEnd());
+        addIfNonEmpty(rest, c0, c1, r1, rowEnd(), colFirst, colEnd());
+        addIfNonEmpty(rest, c0, c1, r0, r1, colFirst, x0);
+        addIfNonEmpty(rest, c0, c1, r0, r1, x1, colEnd());
+        return rest;
+    }
+
+    /** Disjoint boxes covering the union of {@code tiles} of one unit: each tile less all the tiles before it. */
+    public static List<Tile> disjoint(List<Tile> tiles) {
+        List<Tile> covered = new ArrayList<>();
+        for (Tile tile : tiles) {
+            List<Tile> fresh = List.of(tile);
+            for (Tile earlier : covered.toArray(Tile[]::new)) {
+                fresh = fresh.stream().flatMap(part -> part.minus(earlier).stream()).toList();
+            }
+            covered.addAll(fresh);
+        }
+        return covered;
+    }
+
+    private void addIfNonEmpty(List<Tile> boxes, int c0, int c1, int r0, int r1, int x0, int x1) {
+        if (c0 < c1 && r0 < r1 && x0 < x1) {
+            boxes.add(new Tile(unit, height, width, c0, c1 - c0, r0, r1 - r0, x0, x1 - x0));
+        }
+    }
+
+    /**
      * The tile as maximal runs of consecutive flat elements, ascending: one run when it spans whole maps, one per
      * channel when it spans whole rows, else one per channel and row.
      */
