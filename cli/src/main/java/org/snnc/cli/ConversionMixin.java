@@ -80,6 +80,16 @@ final class ConversionMixin {
                     + "the network and costs accuracy.")
     boolean maxPoolToAvgPool;
 
+    @Option(names = "--initial-membrane", paramLabel = "F", defaultValue = "0.5",
+            description = "Start every membrane at F·θ, F in [0, 1); 0 is the paper's, 0.5 halves the quantization "
+                    + "error of rate coding (Bu et al. 2022) (default: ${DEFAULT-VALUE}).")
+    double initialMembrane;
+
+    @Option(names = "--calibrate-bias", paramLabel = "T", defaultValue = "0",
+            description = "Correct every population's current so that its mean rate over T steps on the calibration "
+                    + "images is the rate network's (Li et al. 2021); 0 skips it (default: ${DEFAULT-VALUE}).")
+    int calibrateBias;
+
     @Option(names = "--passes", paramLabel = "a,b,c",
             description = "Run these passes in this order instead of the standard pipeline.")
     String passes;
@@ -104,12 +114,18 @@ final class ConversionMixin {
         if (gateEmaDecay != null && !(gateEmaDecay >= 0 && gateEmaDecay < 1)) {
             throw usage("--gate-ema-decay must be in [0, 1), got " + gateEmaDecay);
         }
+        if (!(initialMembrane >= 0 && initialMembrane < 1)) {
+            throw usage("--initial-membrane must be in [0, 1), got " + initialMembrane);
+        }
+        if (calibrateBias < 0) {
+            throw usage("--calibrate-bias must be a number of steps, 0 to skip, got " + calibrateBias);
+        }
         if (seed < 0 || calibrationLimit < 1) {
             throw usage("--seed must be non-negative and --calibration-limit at least 1");
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed, maxPoolToAvgPool);
+                encoding, readout, seed, maxPoolToAvgPool, initialMembrane, calibrateBias);
     }
 
     /** The pass manager for the conversion pipeline with these options. */

@@ -200,6 +200,7 @@ final class ChipBuilder {
 
         private void buildNeurons(CoreTables.Builder tables) {
             long[] threshold = new long[neurons];
+            long[] initialMembrane = new long[neurons];
             long[] bias = new long[neurons];
             boolean[] resetToZero = new boolean[neurons];
             boolean[] replica = new boolean[neurons];
@@ -220,6 +221,7 @@ final class ChipBuilder {
                 for (int k = 0; k < block.count(); k++) {
                     int at = internal[local + k];
                     threshold[at] = block.threshold();
+                    initialMembrane[at] = block.initialMembrane();
                     resetToZero[at] = block.resetToZero();
                     replica[at] = block.replica();
                     int mantissa = block.biasPerChannel() ? (block.first() + k) / perChannel - firstChannel : k;
@@ -229,7 +231,7 @@ final class ChipBuilder {
             }
             String[] layerName = layerStart.keySet().toArray(String[]::new);
             int[] layerFirst = layerStart.values().stream().mapToInt(Integer::intValue).toArray();
-            tables.neurons(threshold, bias, resetToZero, replica).blocks(blockLayer, blockFirst, blockLocal, internal)
+            tables.neurons(threshold, initialMembrane, bias, resetToZero, replica).blocks(blockLayer, blockFirst, blockLocal, internal)
                     .layers(layerName, layerFirst);
         }
 

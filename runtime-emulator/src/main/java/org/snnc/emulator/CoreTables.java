@@ -21,8 +21,12 @@ final class CoreTables {
     final int id;
     final int neurons;
     final int gateOutputs;
-    /** Per stored neuron: threshold θ, bias b = mantissa·2^exponent, and whether a spike resets v to 0. */
+    /**
+     * Per stored neuron: threshold θ, initial membrane v0, bias b = mantissa·2^exponent, and whether a spike resets v
+     * to 0.
+     */
     final long[] threshold;
+    final long[] initialMembrane;
     final long[] bias;
     final boolean[] resetToZero;
     /** Per stored neuron: whether it is a replica, a copy of another core's neuron that this core's gates read. */
@@ -64,6 +68,7 @@ final class CoreTables {
         this.neurons = threshold.length;
         this.gateOutputs = builder.gateStart.length - 1;
         this.bias = builder.bias;
+        this.initialMembrane = builder.initialMembrane;
         this.resetToZero = builder.resetToZero;
         this.replica = builder.replica;
         this.ownedBefore = new int[neurons + 1];
@@ -170,6 +175,7 @@ final class CoreTables {
     static final class Builder {
         private int id;
         private long[] threshold;
+        private long[] initialMembrane;
         private long[] bias;
         private boolean[] resetToZero;
         private boolean[] replica;
@@ -200,9 +206,11 @@ final class CoreTables {
             return this;
         }
 
-        /** Per stored neuron: θ, b, the reset mode and whether it is a replica. */
-        Builder neurons(long[] threshold, long[] bias, boolean[] resetToZero, boolean[] replica) {
+        /** Per stored neuron: θ, v0, b, the reset mode and whether it is a replica. */
+        Builder neurons(long[] threshold, long[] initialMembrane, long[] bias, boolean[] resetToZero,
+                boolean[] replica) {
             this.threshold = threshold;
+            this.initialMembrane = initialMembrane;
             this.bias = bias;
             this.resetToZero = resetToZero;
             this.replica = replica;

@@ -59,7 +59,7 @@ public final class CycleStepper {
         }
     }
 
-    /** Starts an image: clears every register and sums the analog current Σ w·x of every neuron. */
+    /** Starts an image: clears every register, the membranes to their v0, and sums the analog current Σ w·x of every neuron. */
     public void load(int[] input) {
         if (input.length != chip.inputSize) {
             throw new IllegalArgumentException(input.length + " input values for " + chip.inputSize);
@@ -70,7 +70,7 @@ public final class CycleStepper {
         firstOverflow = null;
         for (int c = 0; c < chip.cores.length; c++) {
             CoreTables core = chip.cores[c];
-            Arrays.fill(membrane[c], 0);
+            System.arraycopy(core.initialMembrane, 0, membrane[c], 0, core.neurons);
             Arrays.fill(pending[c], 0);
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(spikeCount[c], 0);

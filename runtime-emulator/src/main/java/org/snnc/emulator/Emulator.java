@@ -115,9 +115,9 @@ public final class Emulator {
     }
 
     /**
-     * Starts an image: clears every register and computes the analog input current Σ w·x of each neuron fed by the
-     * input axons, from the raw integer input values; it is added in every step. Its multiply-accumulates count as
-     * synaptic operations once.
+     * Starts an image: clears every register, the membranes to their v0, and computes the analog input current Σ w·x
+     * of each neuron fed by the input axons, from the raw integer input values; it is added in every step. Its
+     * multiply-accumulates count as synaptic operations once.
      */
     public void load(int[] input) {
         if (input.length != chip.inputSize) {
@@ -131,7 +131,7 @@ public final class Emulator {
         Arrays.fill(spikesPerCore, 0);
         for (int c = 0; c < chip.cores.length; c++) {
             CoreTables core = chip.cores[c];
-            Arrays.fill(membrane[c], 0);
+            System.arraycopy(core.initialMembrane, 0, membrane[c], 0, core.neurons);
             Arrays.fill(pending[c], 0, settled ? chip.pendingWords[c].row : pending[c].length, 0);
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(spikeCount[c], 0);

@@ -35,6 +35,8 @@ class CorruptConfigurationTest {
                 Arguments.of("\"first\":1,", "\"first\":-1,", "cores[0].neurons[1].first: -1 must be at least 0", "E1003"),
                 Arguments.of("\"threshold\":5,", "\"threshold\":0,", "cores[0].neurons[0].threshold: 0 must be at least 1", "E1003"),
                 Arguments.of("\"threshold\":15,", "\"threshold\":16,", "cores[0].neurons[1].threshold: 16 must be at most 15", "E1003"),
+                Arguments.of("\"threshold\":5,", "\"threshold\":5,\"v0\":5,", "cores[0].neurons[0].v0: 5 must be at most 4", "E1003"),
+                Arguments.of("\"threshold\":5,", "\"threshold\":5,\"v0\":-1,", "cores[0].neurons[0].v0: -1 must be at least 0", "E1003"),
                 Arguments.of("\"mantissas\":[2,1]", "\"mantissas\":[9,1]", "cores[0].synapses[0].mantissas[0]: 9 must be at most 7", "E1003"),
                 Arguments.of("\"mantissas\":[2,1]", "\"mantissas\":[2,1,3]", "rows·inputs = 2", "E1004"),
                 Arguments.of("\"layer\":\"p\",\"first\":1", "\"layer\":\"p\",\"first\":0", "placed on more than one core", "E1004"),

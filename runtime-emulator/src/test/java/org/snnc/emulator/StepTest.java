@@ -69,6 +69,24 @@ class StepTest {
     }
 
     @Test
+    void theMembraneStartsAtItsInitialValueOnEveryImage() {
+        // θ = 5, v0 = 2, input 2·1 a step: v = 2 at load, 4 after step 1, 6 → spike at step 2 keeping 1; v0 = 0 would
+        // spike first at step 3.
+        String text = tiny("saturate", "", "ge", "subtract", new long[] {2}, new long[] {0}, new long[] {5})
+                .replace("\"threshold\":5,", "\"threshold\":5,\"v0\":2,");
+        Emulator emulator = new Emulator(Chip.build(ConfigurationLoader.parse(text, "tiny.json"), "tiny.json"), true);
+        for (int image = 0; image < 2; image++) {
+            emulator.load(new int[] {1});
+            assertEquals(2, emulator.membrane(0, 0));
+            emulator.step();
+            assertEquals(4, emulator.membrane(0, 0));
+            emulator.step();
+            assertTrue(emulator.spiked(0, 0));
+            assertEquals(1, emulator.membrane(0, 0));
+        }
+    }
+
+    @Test
     void zeroResetClearsTheMembrane() {
         Emulator emulator = oneNeuron("saturate", "", "ge", "zero", 2, 0, 5, 3, true);
         emulator.step();

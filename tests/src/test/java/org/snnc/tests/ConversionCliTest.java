@@ -20,7 +20,7 @@ class ConversionCliTest {
 
     private static final List<String> STANDARD_PIPELINE = List.of("remove-dropout", "canonicalize",
             "fold-batchnorm", "fold-affine", "compose-linear", "normalize", "to-spiking", "bias-as-current",
-            "maxpool-gating", "analog-input", "readout");
+            "maxpool-gating", "analog-input", "readout", "initial-membrane");
 
     @TempDir
     Path temp;

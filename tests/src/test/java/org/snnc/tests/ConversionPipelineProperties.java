@@ -88,6 +88,8 @@ class ConversionPipelineProperties {
                 random.nextBoolean() ? OptionalDouble.empty() : OptionalDouble.of(0.9),
                 random.nextBoolean() ? InputEncoding.ANALOG : InputEncoding.POISSON,
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
-                random.nextInt(1000), random.nextInt(4) == 0));
+                random.nextInt(1000), random.nextInt(4) == 0,
+                random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0));
     }
 }

@@ -275,7 +275,9 @@ class EmulatorAgreementProperties {
         ChipSpec chip = ChipSpecs.parse(spec, "small-generic.json");
         ConversionOptions options = new ConversionOptions(new NormalizeOptions(99.9, false,
                 NormalizeOptions.OutputScale.values()[0]), ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false,
+                random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0);
         return new Case(seed, false, ann, chip, "generic, " + neurons + " neurons a core", options, 1,
                 Optional.empty());
     }
@@ -348,7 +350,9 @@ class EmulatorAgreementProperties {
                 InputEncoding.ANALOG,
                 random.nextBoolean() ? ReadoutMode.MEMBRANE : ReadoutMode.SPIKE_COUNT,
                 random.nextInt(1000), !gated && (chip.features().maxPoolGate() ? random.nextInt(4) == 0
-                        : random.nextInt(3) > 0));
+                        : random.nextInt(3) > 0),
+                random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));

@@ -50,7 +50,7 @@ class SnnRefAgreementTest {
         double[][] calibration = Dataset.load(shared.resolve("data/mnist_calib.npz"), ann.input(), 1000).inputs();
         Dataset dev = Dataset.load(shared.resolve("data/mnist_dev.npz"), ann.input(), Integer.MAX_VALUE);
 
-        PipelineResult converted = new PassManager(Passes.standard(ConversionOptions.defaults()), IrDumps.NONE)
+        PipelineResult converted = new PassManager(Passes.standard(ConversionOptions.paper()), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 2, Progress.NONE));
         assertLambdasAgree(reference.get("lambdas"), converted.record(Normalize.LAMBDAS).orElseThrow());
 

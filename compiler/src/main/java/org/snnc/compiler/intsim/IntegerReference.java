@@ -2,6 +2,7 @@ package org.snnc.compiler.intsim;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,8 +119,8 @@ public final class IntegerReference {
     }
 
     /** One population, with its integer parameters. */
-    private record Population(String name, String input, int size, long threshold, boolean resetToZero, long[] current,
-            FixedPoint fixed) {
+    private record Population(String name, String input, int size, long threshold, long initialMembrane,
+            boolean resetToZero, long[] current, FixedPoint fixed) {
     }
 
     /** One max-pool gate over population {@code population} ([C,H,W]), with output shape [C,Ho,Wo]. */
@@ -225,10 +226,15 @@ public final class IntegerReference {
         if (theta != Math.rint(theta) || theta < 1) {
             throw refuse(neurons, "population '" + neurons.name() + "' has a non-integer threshold " + theta);
         }
+        double initialMembrane = neurons.initialMembrane();
+        if (initialMembrane != Math.rint(initialMembrane)) {
+            throw refuse(neurons, "population '" + neurons.name() + "' has a non-integer initial membrane "
+                    + initialMembrane);
+        }
         long[] current = neurons.current().map(c -> integers(c, neurons)).orElse(new long[size]);
         populationIndex.put(neurons.name(), populations.size());
         populations.add(new Population(neurons.name(), neurons.input(), size, (long) theta,
-                neurons.reset() == ResetMode.ZERO, current, neurons.fixed().get()));
+                (long) initialMembrane, neurons.reset() == ResetMode.ZERO, current, neurons.fixed().get()));
         tracedNodes.add(neurons.name());
     }
 
@@ -416,6 +422,7 @@ public final class IntegerReference {
             for (int p = 0; p < count; p++) {
                 int size = populations.get(p).size();
                 v[p] = new long[size];
+                Arrays.fill(v[p], populations.get(p).initialMembrane());
                 q[p] = new long[size];
                 n[p] = new long[size];
                 spikes[p] = new long[size];

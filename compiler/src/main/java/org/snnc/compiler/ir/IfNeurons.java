@@ -9,11 +9,13 @@ import org.snnc.compiler.diag.SourceSpan;
  * A population of integrate-and-fire neurons, one per element of its operand, which is the synaptic input: the value
  * of the operand's synapse expression on the spikes of the populations it reads. Each step, for every neuron i:
  * <pre>
- *   v[i] ← v[i] + current[i] + input[i]      (no leak, no lower bound; v starts at 0)
+ *   v[i] ← v[i] + current[i] + input[i]      (no leak, no lower bound; v starts at v0)
  *   s[i] = 1 if v[i] ≥ θ, else 0              (at most one spike per step)
  *   v[i] ← v[i] − θ·s[i]   (reset by subtraction)   or   v[i] ← v[i]·(1 − s[i])   (reset to zero)
  * </pre>
- * The optional {@code current} has the population's shape; it is the constant input that the ANN's bias becomes.
+ * The initial membrane v0, in [0, θ), is the same for every neuron of the population: v0 = θ/2 centres the rounding
+ * of rate coding (Bu et al. 2022), so a neuron driven at rate r has spiked ⌊r·t + 1/2⌋ times after t steps instead
+ * of ⌊r·t⌋, halving the expected quantization error. The optional {@code current} has the population's shape; it is the constant input that the ANN's bias becomes.
  * When the input arrives relative to the threshold is the simulator's schedule (pipelined or sync).
  *
  * <p>Once quantized, {@code fixed} holds the population's integer arithmetic: θ, the current and the weights of the
@@ -24,12 +26,20 @@ public record IfNeurons(
         String input,
         double threshold,
         ResetMode reset,
+        double initialMembrane,
         Optional<ParamRef> current,
         Optional<FixedPoint> fixed,
         SourceSpan span) implements Node {
 
     /** The threshold every population gets from conversion: normalization makes the activations' scale 1. */
     public static final double UNIT_THRESHOLD = 1.0;
+
+    public IfNeurons {
+        if (!(initialMembrane >= 0 && initialMembrane < threshold)) {
+            throw new IllegalArgumentException("the initial membrane of " + name + " must lie in [0, θ = " + threshold
+                    + "), not " + initialMembrane);
+        }
+    }
 
     @Override
     public List<String> inputs() {
@@ -48,15 +58,25 @@ public record IfNeurons(
 
     @Override
     public IfNeurons withInputs(List<String> operands) {
-        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, current, fixed, span);
+        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, initialMembrane, current, fixed,
+                span);
+    }
+
+    public IfNeurons withInitialMembrane(double newInitialMembrane) {
+        return new IfNeurons(name, input, threshold, reset, newInitialMembrane, current, fixed, span);
     }
 
     public IfNeurons withCurrent(Optional<ParamRef> newCurrent) {
-        return new IfNeurons(name, input, threshold, reset, newCurrent, fixed, span);
+        return new IfNeurons(name, input, threshold, reset, initialMembrane, newCurrent, fixed, span);
     }
 
-    /** The same population with integer parameters: threshold θ, and the arithmetic that goes with it. */
-    public IfNeurons quantized(long integerThreshold, Optional<ParamRef> integerCurrent, FixedPoint arithmetic) {
-        return new IfNeurons(name, input, integerThreshold, reset, integerCurrent, Optional.of(arithmetic), span);
+    /**
+     * The same population with integer parameters: threshold θ, initial membrane v0, and the arithmetic that goes
+     * with them.
+     */
+    public IfNeurons quantized(long integerThreshold, long integerInitialMembrane, Optional<ParamRef> integerCurrent,
+            FixedPoint arithmetic) {
+        return new IfNeurons(name, input, integerThreshold, reset, integerInitialMembrane, integerCurrent,
+                Optional.of(arithmetic), span);
     }
 }

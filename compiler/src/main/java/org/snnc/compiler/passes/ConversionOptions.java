@@ -18,17 +18,44 @@ import org.snnc.compiler.ir.ResetMode;
  * @param seed         the seed of the Poisson input and the Poisson softmax readout
  * @param maxPoolToAvgPool whether the pipeline replaces max pooling by average pooling, for chips without a max-pool
  *                     gate ({@code maxpool-to-avgpool})
+ * @param initialMembrane every population's initial membrane as a fraction of its threshold, in [0, 1)
+ *                     ({@code initial-membrane}; 0 leaves the pass out)
+ * @param biasCalibrationSteps the horizon T of layer-wise bias calibration ({@code calibrate-bias}; 0 leaves the pass
+ *                     out)
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
-        InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool) {
+        InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool, double initialMembrane,
+        int biasCalibrationSteps) {
 
-    public static ConversionOptions defaults() {
+    /** The initial membrane of Bu et al. 2022, θ/2. */
+    public static final double HALF_THRESHOLD = 0.5;
+
+    /** The paper's conversion (Rueckauer et al. 2017), as CONVENTIONS.md and the numpy reference state it. */
+    public static ConversionOptions paper() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0);
+    }
+
+    /** snnc's defaults: the paper's conversion with the latency methods that generalize switched on. */
+    public static ConversionOptions defaults() {
+        return paper().withInitialMembrane(HALF_THRESHOLD);
     }
 
     /** The same options with the reset replaced, for targets that implement only one. */
     public ConversionOptions withReset(ResetMode newReset) {
-        return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool);
+        return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                initialMembrane, biasCalibrationSteps);
+    }
+
+    /** The same options with another initial membrane, a fraction of θ. */
+    public ConversionOptions withInitialMembrane(double fraction) {
+        return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                fraction, biasCalibrationSteps);
+    }
+
+    /** The same options with another bias calibration horizon, 0 for none. */
+    public ConversionOptions withBiasCalibration(int steps) {
+        return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                initialMembrane, steps);
     }
 }

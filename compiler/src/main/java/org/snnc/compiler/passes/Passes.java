@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -15,8 +16,11 @@ public final class Passes {
     /** Every pass, in the order of the standard pipeline; {@link #OPTIONAL} ones run only when the options ask. */
     private static final Map<String, Function<ConversionOptions, Pass>> CATALOGUE = catalogue();
 
-    /** The one pass the standard pipeline leaves out unless {@link ConversionOptions#maxPoolToAvgPool()} asks. */
-    private static final String MAXPOOL_TO_AVGPOOL = "maxpool-to-avgpool";
+    /** The passes the standard pipeline runs only when the options ask for them. */
+    private static final Map<String, Predicate<ConversionOptions>> OPTIONAL = Map.of(
+            "maxpool-to-avgpool", ConversionOptions::maxPoolToAvgPool,
+            "initial-membrane", options -> options.initialMembrane() > 0,
+            "calibrate-bias", options -> options.biasCalibrationSteps() > 0);
 
     private Passes() {
     }
@@ -25,7 +29,7 @@ public final class Passes {
         Map<String, Function<ConversionOptions, Pass>> passes = new LinkedHashMap<>();
         passes.put("remove-dropout", options -> new RemoveDropout());
         passes.put("canonicalize", options -> new Canonicalize());
-        passes.put(MAXPOOL_TO_AVGPOOL, options -> new MaxPoolToAvgPool());
+        passes.put("maxpool-to-avgpool", options -> new MaxPoolToAvgPool());
         passes.put("fold-batchnorm", options -> new FoldBatchNorm());
         passes.put("fold-affine", options -> new FoldAffine());
         passes.put("compose-linear", options -> new ComposeLinear());
@@ -35,6 +39,8 @@ public final class Passes {
         passes.put("maxpool-gating", options -> new MaxPoolGating(options.gateEmaDecay()));
         passes.put("analog-input", options -> new AnalogInput(options.encoding(), options.seed()));
         passes.put("readout", options -> new AddReadout(options.readout(), options.seed()));
+        passes.put("initial-membrane", options -> new InitialMembrane(options.initialMembrane()));
+        passes.put("calibrate-bias", options -> new CalibrateBias(Math.max(1, options.biasCalibrationSteps())));
         return passes;
     }
 
@@ -46,7 +52,7 @@ public final class Passes {
     /** The standard pipeline: ANN in, fully converted spiking network out. */
     public static List<Pass> standard(ConversionOptions options) {
         return CATALOGUE.entrySet().stream()
-                .filter(pass -> !pass.getKey().equals(MAXPOOL_TO_AVGPOOL) || options.maxPoolToAvgPool())
+                .filter(pass -> OPTIONAL.getOrDefault(pass.getKey(), always -> true).test(options))
                 .map(pass -> pass.getValue().apply(options)).toList();
     }
 

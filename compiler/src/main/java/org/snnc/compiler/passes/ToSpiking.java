@@ -106,6 +106,7 @@ public final class ToSpiking implements Pass {
 
     private IfNeurons population(String name, String synapses, SourceSpan span, PassContext context) {
         context.count("populations", 1);
-        return new IfNeurons(name, synapses, IfNeurons.UNIT_THRESHOLD, reset, Optional.empty(), Optional.empty(), span);
+        return new IfNeurons(name, synapses, IfNeurons.UNIT_THRESHOLD, reset, 0, Optional.empty(), Optional.empty(),
+                span);
     }
 }

@@ -170,7 +170,7 @@ final class CompiledNetwork {
             double[] bias = neurons.current().map(this::values).orElse(new double[size]);
             int spikes = newEvents(size);
             Population population = new Population(populations.size(), neurons.threshold(),
-                    neurons.reset() == ResetMode.ZERO, bias,
+                    neurons.initialMembrane(), neurons.reset() == ResetMode.ZERO, bias,
                     constant.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
                     dynamic.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(), spikes);
             populations.add(population);

@@ -28,7 +28,7 @@ final class ImageSimulation {
             op.run(state);
         }
         for (Population population : network.populations) {
-            population.setCurrent(state);
+            population.start(state);
         }
         int[] predictions = new int[steps];
         int[] spikeCount = new int[steps];
@@ -45,5 +45,10 @@ final class ImageSimulation {
             spikeCount[t] = decoder.bySpikeCount(state);
         }
         return new ImageRecord(predictions, spikeCount, ops, state.spikeTotals.clone());
+    }
+
+    /** Population {@code population}'s spikes per neuron over every image this simulation ran. */
+    long[] spikesPerNeuron(int population) {
+        return state.neuronSpikes[population];
     }
 }

@@ -1,10 +1,11 @@
 package org.snnc.compiler.sim;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * A compiled {@link org.snnc.compiler.ir.IfNeurons} population. Per image its constant current is
- * c = current + (the synaptic input of the analog encoder), computed once; each step
+ * c = current + (the synaptic input of the analog encoder), computed once, and v starts at v0; each step
  * <pre>
  *   v ← v + input            ({@link #deliver}: the synaptic input of this step's spikes)
  *   v ← v + c;  s = [v ≥ θ];  v ← v − θ·s  (subtract)  or  v ← v·(1 − s)  (zero)     ({@link #fire})
@@ -15,16 +16,18 @@ final class Population {
 
     private final int id;
     private final double threshold;
+    private final double initialMembrane;
     private final boolean resetToZero;
     private final double[] bias;
     private final Optional<Slot> constantInput;
     private final Optional<Slot> dynamicInput;
     private final int spikes;
 
-    Population(int id, double threshold, boolean resetToZero, double[] bias, Optional<Slot> constantInput,
+    Population(int id, double threshold, double initialMembrane, boolean resetToZero, double[] bias, Optional<Slot> constantInput,
             Optional<Slot> dynamicInput, int spikes) {
         this.id = id;
         this.threshold = threshold;
+        this.initialMembrane = initialMembrane;
         this.resetToZero = resetToZero;
         this.bias = bias;
         this.constantInput = constantInput;
@@ -45,8 +48,9 @@ final class Population {
         return spikes;
     }
 
-    /** Sets this image's constant current; the analog encoder's synaptic input must be in its slot. */
-    void setCurrent(WorkerState state) {
+    /** Starts this image: v ← v0 and the constant current; the analog encoder's synaptic input must be in its slot. */
+    void start(WorkerState state) {
+        Arrays.fill(state.potential[id], initialMembrane);
         double[] c = state.current[id];
         System.arraycopy(bias, 0, c, 0, c.length);
         if (constantInput.isPresent()) {
@@ -67,12 +71,14 @@ final class Population {
         double[] v = state.potential[id];
         double[] c = state.current[id];
         EventList out = state.events[spikes];
+        long[] counts = state.neuronSpikes[id];
         out.clear();
         for (int i = 0; i < v.length; i++) {
             double u = v[i] + c[i];
             if (u >= threshold) {
                 u = resetToZero ? 0.0 : u - threshold;
                 out.add(i, 1.0);
+                counts[i]++;
             }
             v[i] = u;
         }

@@ -1,6 +1,10 @@
 package org.snnc.compiler.sim;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
@@ -69,6 +73,35 @@ public final class SpikingSimulator {
                     });
         }
         return gather(records, System.nanoTime() - start);
+    }
+
+    /**
+     * Each population's spikes per neuron, summed over every image of {@code inputs} (scaled, flat in C order): the
+     * statistic that rate calibration compares with the rates the network should reach. Sums of integers, so they
+     * do not depend on the threads.
+     */
+    public Map<String, long[]> spikesPerNeuron(double[][] inputs, Progress.Factory progress) {
+        List<ImageSimulation> workers = Collections.synchronizedList(new ArrayList<>());
+        try (Progress bar = progress.start("counting spikes", inputs.length)) {
+            PerImageWorkers.run(inputs.length, options.threads(), "snnc-sim", () -> {
+                ImageSimulation simulation = new ImageSimulation(network, options.steps());
+                workers.add(simulation);
+                return simulation;
+            }, (simulation, image) -> {
+                simulation.run(inputs[image], image);
+                bar.advance(1);
+            });
+        }
+        Map<String, long[]> totals = new LinkedHashMap<>();
+        for (int p = 0; p < network.populations.length; p++) {
+            long[] sum = new long[network.layout.populationSizes()[p]];
+            for (ImageSimulation worker : workers) {
+                long[] counts = worker.spikesPerNeuron(p);
+                Arrays.setAll(sum, i -> sum[i] + counts[i]);
+            }
+            totals.put(network.populationNames.get(p), sum);
+        }
+        return totals;
     }
 
     /** Reduces the per-image records in image order, so that the sums do not depend on the threads. */

@@ -16,6 +16,8 @@ final class WorkerState {
     final double[][] potential;
     final double[][] current;
     final long[] spikeTotals;
+    /** Per population and neuron, the spikes over every image this worker ran: they are never cleared. */
+    final long[][] neuronSpikes;
     final SplittableRandom[] encoderRandom;
     /** The output population's spike count per class since the image began. */
     final int[] classSpikes;
@@ -34,6 +36,7 @@ final class WorkerState {
         potential = allocate(layout.populationSizes());
         current = allocate(layout.populationSizes());
         spikeTotals = new long[layout.populationSizes().length];
+        neuronSpikes = Arrays.stream(layout.populationSizes()).mapToObj(long[]::new).toArray(long[][]::new);
         encoderRandom = new SplittableRandom[layout.poissonEncoders()];
         classSpikes = new int[layout.classes()];
         readoutSpikes = new int[layout.classes()];
@@ -44,12 +47,12 @@ final class WorkerState {
         return Arrays.stream(sizes).mapToObj(double[]::new).toArray(double[][]::new);
     }
 
-    /** Starts image {@code x}: v, gate estimates and spike counts 0; the caller sets currents and generators. */
+    /**
+     * Starts image {@code x}: gate estimates and spike counts 0; the caller starts the populations (v and currents)
+     * and the generators.
+     */
     void begin(double[] x) {
         image = x;
-        for (double[] v : potential) {
-            Arrays.fill(v, 0.0);
-        }
         for (double[] r : rates) {
             Arrays.fill(r, 0.0);
         }

@@ -59,6 +59,15 @@ class SpikingSimulatorTest {
     }
 
     @Test
+    void anInitialMembraneOfHalfTheThresholdRoundsTheSpikeCountToNearest() {
+        // v starts at 1/2 and gains 3/8 per step: 0.875, 1.25 → spike at 2 keeping 0.25, then 0.625, 1.0 → 4, …; after
+        // t steps n = ⌊3t/8 + 1/2⌋, the nearest integer to 3t/8, where v0 = 0 gives ⌊3t/8⌋.
+        Graph graph = parse(ONE_NEURON.formatted("subtract").replace("reset=subtract,", "reset=subtract, v0=0.5,"))
+                .weight("n.current", filled(0.375, 1)).build();
+        assertEquals(List.of(2, 4, 7, 10, 12, 15), spikeTimes(graph, Schedule.PIPELINED, "n", 16));
+    }
+
+    @Test
     void currentPointThreeFollowsFloat64NotExactArithmetic() {
         // Exactly, 0.3 per step spikes at 4, 7, 10; in float64 the tenth sum after two subtractions is
         // 0.9999999999999998 < 1, so the third spike comes at 11, as in snn_ref.py's numpy arithmetic.

@@ -71,7 +71,8 @@ public record Configuration(
             List<Route> routes) {}
 
     /**
-     * Neurons [first, first+count) of {@code layer}, with their threshold, reset and bias; a {@code replica} block
+     * Neurons [first, first+count) of {@code layer}, with their threshold, initial membrane, reset and bias; a
+     * {@code replica} block
      * copies neurons another core owns, for this core's gates to read, and is never routed.
      */
     public record NeuronBlock(
@@ -79,6 +80,7 @@ public record Configuration(
             int first,
             int count,
             long threshold,
+            long initialMembrane,
             boolean resetToZero,
             int weightExponent,
             boolean biasPerChannel,

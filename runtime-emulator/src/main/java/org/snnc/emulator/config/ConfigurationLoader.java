@@ -509,6 +509,7 @@ public final class ConfigurationLoader {
                     threshold + " must be a multiple of 2^threshold_shift = "
                     + unit);
         }
+        long initialMembrane = fields.optionalInteger(node, path, "v0", 0, 0, Math.max(0, threshold - 1));
         String reset = fields.choice(node, path, "reset", Set.of("subtract", "zero"));
         if ((reset.equals("subtract") && !format.subtractResetAllowed())
                 || (reset.equals("zero") && !format.zeroResetAllowed())) {
@@ -530,7 +531,7 @@ public final class ConfigurationLoader {
         List<BoxRuns.Run> runs = box.runs();
         if (runs.size() == 1) {
             return List.of(new NeuronBlock(layer, runs.get(0).first(), runs.get(0).count(), threshold,
-                    reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas, replica));
+                    initialMembrane, reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas, replica));
         }
         long expected = perChannel ? box.channels() : box.size();
         if (mantissas.length != expected) {
@@ -545,7 +546,7 @@ public final class ConfigurationLoader {
                     ? Arrays.copyOfRange(mantissas, run.first() / map - box.channelFirst(),
                             (run.first() + run.count() - 1) / map - box.channelFirst() + 1)
                     : Arrays.copyOfRange(mantissas, run.rank(), run.rank() + run.count());
-            blocks.add(new NeuronBlock(layer, run.first(), run.count(), threshold, reset.equals("zero"),
+            blocks.add(new NeuronBlock(layer, run.first(), run.count(), threshold, initialMembrane, reset.equals("zero"),
                     weightExponent, perChannel, biasExponent, slice, replica));
         }
         return blocks;

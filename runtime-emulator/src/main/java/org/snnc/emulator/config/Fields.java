@@ -136,6 +136,12 @@ final class Fields {
         return value == null ? min : integerValue(value, at(path, key), min, max);
     }
 
+    /** An optional integer member in [min, max]: {@code absent} when it is missing. */
+    long optionalInteger(JsonNode object, String path, String key, long absent, long min, long max) {
+        JsonNode value = object == null ? null : object.get(key);
+        return value == null ? absent : integerValue(value, at(path, key), min, max);
+    }
+
     int integer(JsonNode object, String path, String key, int min, int max) {
         return (int) integer(object, path, key, (long) min, (long) max);
     }

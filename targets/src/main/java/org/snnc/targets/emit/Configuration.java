@@ -83,12 +83,14 @@ public record Configuration(
     }
 
     /**
-     * A box of a layer's neurons with their parameters: threshold θ, reset, the exponent e shared by the weights of
+     * A box of a layer's neurons with their parameters: threshold θ, reset, initial membrane v0 (written only when not
+     * 0), the exponent e shared by the weights of
      * the synapses into them, and the bias current mantissa·2^bias_exponent. A {@code replica} block (written only
      * when true) copies neurons another core owns, for this core's gates to read; its spikes are never routed.
      */
     public record NeuronBlock(String layer, List<Integer> channels, List<Integer> rows, List<Integer> cols,
-            long threshold, String reset, int weightExponent, BiasConfig bias,
+            long threshold, String reset, @JsonInclude(JsonInclude.Include.NON_DEFAULT) long v0, int weightExponent,
+            BiasConfig bias,
             @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean replica) {
     }
 

@@ -202,7 +202,7 @@ public final class ConfigurationEmitter {
 
     private static NeuronBlock neuronBlock(Population population, Tile box, int biasExponent, boolean replica) {
         return new NeuronBlock(population.name(), channels(box), rows(box), cols(box), population.threshold(),
-                population.reset().spelling(), population.fixed().weightExponent(),
+                population.reset().spelling(), population.initialMembrane(), population.fixed().weightExponent(),
                 bias(population, box, biasExponent), replica);
     }
 

@@ -12,6 +12,7 @@ import org.snnc.compiler.ir.Shape;
  * @param name        the IR name
  * @param shape       its shape, [C, H, W] or [N]
  * @param threshold   θ in membrane LSBs
+ * @param initialMembrane v0, the membrane every neuron starts an image with, in membrane LSBs
  * @param reset       subtract or zero
  * @param fixed       the integer formats
  * @param current     the constant input current of each neuron, in LSBs, flat C order
@@ -22,6 +23,7 @@ public record Population(
         String name,
         Shape shape,
         long threshold,
+        long initialMembrane,
         ResetMode reset,
         FixedPoint fixed,
         long[] current,

@@ -108,7 +108,7 @@ public record SynapticNetwork(
         List<Projection> projections = new ArrayList<>();
         collectProjections(graph, shapes, neurons.name(), neurons.input(), fixed.weightExponent(), projections);
         return new Population(neurons.name(), shapes.shape(neurons.name()), (long) neurons.threshold(),
-                neurons.reset(), fixed, current, projections, neurons.span());
+                (long) neurons.initialMembrane(), neurons.reset(), fixed, current, projections, neurons.span());
     }
 
     /** Walks the synapse expression {@code value} of {@code target} down to its conv2d and dense nodes. */

@@ -36,7 +36,8 @@ import org.snnc.compiler.passes.Stage;
 import org.snnc.targets.spec.ChipSpec;
 
 /**
- * Quantizes a converted spiking network for a chip: every population gets an integer threshold θ, integer current
+ * Quantizes a converted spiking network for a chip: every population gets an integer threshold θ, initial membrane
+ * v0 ({@link #integerInitialMembrane}), integer current
  * and the {@link org.snnc.compiler.ir.FixedPoint} arithmetic of the chip, and every synapse into it integer weights
  * m·2^e with a mantissa m of the chip's weight bits and an exponent e shared by the population. Rounding is
  * round-half-even throughout ({@link Math#rint}).
@@ -173,7 +174,8 @@ public final class Quantize implements Pass {
                     .map(old -> builder.rewriteWeight(old, neurons.name() + ".current", Tensor.wrap(shape, values)))
                     .orElseGet(() -> builder.addWeight(neurons.name() + ".current", Tensor.wrap(shape, values),
                             neurons.span())));
-            builder.replace(neurons.quantized(result.threshold(), current, result.arithmetic()));
+            builder.replace(neurons.quantized(result.threshold(), integerInitialMembrane(neurons, result.threshold()),
+                    current, result.arithmetic()));
             layers.add(result.layer());
             context.count("populations-quantized", 1);
             context.count("clipped", result.layer().clipped() ? 1 : 0);
@@ -251,8 +253,10 @@ public final class Quantize implements Pass {
                     storeWeight(builder, node.name(), w);
                 }
             } else if (node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO) {
+                double ratio = options.zeroResetRatio() / neurons.threshold();
                 builder.replace(new IfNeurons(neurons.name(), neurons.input(), options.zeroResetRatio(),
-                        neurons.reset(), neurons.current(), Optional.empty(), neurons.span()));
+                        neurons.reset(), neurons.initialMembrane() * ratio, neurons.current(), Optional.empty(),
+                        neurons.span()));
                 zeroReset++;
             }
         }
@@ -282,5 +286,13 @@ public final class Quantize implements Pass {
         } else if (node instanceof Dense dense) {
             builder.replace(new Dense(dense.name(), dense.input(), dense.units(), ref, dense.bias(), dense.span()));
         }
+    }
+
+    /**
+     * v0 = min(rint(v0_float·θ/θ_float), θ − 1): the initial membrane at the same fraction of the integer threshold,
+     * kept below it so that every membrane starts, as it stays between steps, below θ.
+     */
+    static long integerInitialMembrane(IfNeurons neurons, long threshold) {
+        return Math.min((long) Math.rint(neurons.initialMembrane() * threshold / neurons.threshold()), threshold - 1);
     }
 }

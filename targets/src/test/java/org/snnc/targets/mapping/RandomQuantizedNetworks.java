@@ -144,7 +144,7 @@ public final class RandomQuantizedNetworks {
             Shape shape = shape(input);
             Optional<ParamRef> current = random.nextBoolean() ? Optional.of(integers(name + ".current", shape))
                     : Optional.empty();
-            graph.add(new IfNeurons(name, input, 100, ResetMode.SUBTRACT, current, Optional.of(FIXED),
+            graph.add(new IfNeurons(name, input, 100, ResetMode.SUBTRACT, random.nextInt(100), current, Optional.of(FIXED),
                     new SourceSpan("net.snn", spanLine++, 1)));
             return name;
         }

@@ -208,6 +208,20 @@ class QuantizeTest {
     }
 
     @Test
+    void theInitialMembraneKeepsItsFractionOfTheThresholdAndStaysBelowIt() {
+        Graph graph = network(String.format(TWO_DENSE, ", reset=zero, v0=0.5", ", reset=zero, v0=0.99999999"))
+                .weight("d1.weight", Shape.of(2, 2), 0.5, -0.25, 0.125, 1.0)
+                .weight("p1.current", Shape.of(2), 0.1, -0.3)
+                .weight("d2.weight", Shape.of(2, 2), 0.75, -0.5, 0.25, 0.3)
+                .build();
+        Graph result = quantize(graph, TestChips.generic(), CompilationInputs.none()).graph();
+        // The thresholds of aResetToZeroGetsTheThresholdToInputRatio: θ_float = 8 scales v0 with it, so p1 starts
+        // at 4/8 of θ = 4145280; p2's v0 = 0.99999999·21674 rounds to θ itself and is kept one below it.
+        assertEquals(2072640, population(result, "p1").initialMembrane());
+        assertEquals(21673, population(result, "p2").initialMembrane());
+    }
+
+    @Test
     void aRatioOfOneLeavesZeroResetPopulationsAtTheirThreshold() {
         Run run = quantize(twoDense("zero"), new QuantizeOptions(TestChips.generic(), 1),
                 CompilationInputs.none());

@@ -220,6 +220,16 @@ final class Arguments {
         return value;
     }
 
+    /** An optional real number in [0, {@code bound}). */
+    double realBelow(String key, double fallback, double bound) {
+        double value = nonNegativeReal(key, fallback);
+        if (value >= bound) {
+            invalid(key, "must be below " + Numbers.format(bound) + ", got " + Numbers.format(value));
+            return fallback;
+        }
+        return value;
+    }
+
     /** An optional word from a closed set, such as a reset mode; {@code choices} lists the words for diagnostics. */
     <T> T word(String key, Function<String, Optional<T>> parse, T fallback, String choices) {
         SnnParser.ValueContext value = attributes.get(key);

@@ -90,6 +90,9 @@ public final class SnnPrinter {
             if (neurons.reset() != ResetMode.SUBTRACT) {
                 args.add("reset=" + neurons.reset());
             }
+            if (neurons.initialMembrane() != 0) {
+                args.add("v0=" + Numbers.format(neurons.initialMembrane()));
+            }
             neurons.fixed().ifPresent(fixed -> fixedPoint(args, fixed));
         } else if (node instanceof MaxPoolGate gate) {
             window(args, gate.window(), gate.window().kernelH(), gate.window().kernelW());

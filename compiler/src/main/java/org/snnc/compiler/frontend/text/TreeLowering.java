@@ -240,9 +240,12 @@ final class TreeLowering {
             case ENCODE -> new SpikeEncoder(name, args.operand(),
                     args.word("mode", InputEncoding::fromSpelling, InputEncoding.ANALOG, "analog or poisson"),
                     args.seed("seed"), span);
-            case IF -> new IfNeurons(name, args.operand(), args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD),
-                    args.word("reset", ResetMode::fromSpelling, ResetMode.SUBTRACT, "subtract or zero"),
-                    args.optionalParameter("current"), fixedPoint(args), span);
+            case IF -> {
+                double threshold = args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD);
+                yield new IfNeurons(name, args.operand(), threshold,
+                        args.word("reset", ResetMode::fromSpelling, ResetMode.SUBTRACT, "subtract or zero"),
+                        args.realBelow("v0", 0, threshold), args.optionalParameter("current"), fixedPoint(args), span);
+            }
             case MAXPOOL_GATE -> {
                 int[] kernel = args.positivePair("kernel");
                 boolean ema = args.word("estimator", w -> Optional.ofNullable(GATE_ESTIMATOR_IS_EMA.get(w)), false,
