@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.Progress;
 
 /**
@@ -34,6 +35,9 @@ public final class SpikingSimulator {
     public SpikingSimulator(Graph graph, SimulationOptions options) {
         this.network = CompiledNetwork.compile(graph, options.schedule());
         this.options = options;
+        if (options.earlyExit().isPresent() && network.decoder.mode() != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is " + network.decoder.mode());
+        }
     }
 
     public SimulationOptions options() {
@@ -63,7 +67,7 @@ public final class SpikingSimulator {
         ImageRecord[] records = new ImageRecord[inputs.length];
         try (Progress bar = progress.start("simulating", inputs.length)) {
             PerImageWorkers.run(inputs.length, options.threads(), "snnc-sim",
-                    () -> new ImageSimulation(network, options.steps()), (simulation, image) -> {
+                    () -> new ImageSimulation(network, options), (simulation, image) -> {
                         records[image] = simulation.run(inputs[image], image);
                         bar.advance(1);
                     });
@@ -78,14 +82,22 @@ public final class SpikingSimulator {
         int[][] predictions = new int[steps][images];
         int[][] spikeCount = new int[steps][images];
         long[] opsByStep = new long[steps];
+        double[][] margins = new double[images][];
+        double[][] opsThrough = new double[images][steps];
+        int[] stepsRun = new int[images];
         long[] spikes = new long[network.populations.length];
         for (int image = 0; image < images; image++) {
             ImageRecord record = records[image];
+            long imageOps = 0;
             for (int t = 0; t < steps; t++) {
                 predictions[t][image] = record.predictions()[t];
                 spikeCount[t][image] = record.spikeCountPredictions()[t];
                 opsByStep[t] += record.synapticOps()[t];
+                imageOps += record.synapticOps()[t];
+                opsThrough[image][t] = network.analogMacs + imageOps;
             }
+            margins[image] = record.margins();
+            stepsRun[image] = record.stepsRun();
             for (int p = 0; p < spikes.length; p++) {
                 spikes[p] += record.spikes()[p];
             }
@@ -101,6 +113,7 @@ public final class SpikingSimulator {
             spikesPerLayer.put(network.populationNames.get(p), images == 0 ? 0.0 : (double) spikes[p] / images);
         }
         return new SimulationResult(images, steps, predictions, spikeCount, opsPerImage, cumulative, spikesPerLayer,
-                (double) network.neurons * steps, wallNanos);
+                (double) network.neurons * steps, new ExitFrontier.ReadoutTrace(predictions, margins, opsThrough),
+                stepsRun, wallNanos);
     }
 }
