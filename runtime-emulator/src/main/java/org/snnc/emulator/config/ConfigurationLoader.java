@@ -201,7 +201,8 @@ public final class ConfigurationLoader {
         int chipCores = fields.integer(chip, "chip", "cores", 1, MAX_CHIP_CORES);
         WeightFormat weights = readWeights(fields.object(chip, "chip", "weights"), fields);
         NeuronFormat neurons = readNeurons(fields.object(chip, "chip", "neurons"), fields, weights);
-        boolean earlyExitFeature = fields.flag(fields.object(chip, "chip", "features"), "chip.features",
+        // The emulator reads only this feature of the chip's: the others shaped the mapping, not the step.
+        boolean earlyExitFeature = fields.flag(chip == null ? null : chip.get("features"), "chip.features",
                 "early_exit", false);
         InputSpec input = readInput(fields.object(root, "", "input"), fields);
 
