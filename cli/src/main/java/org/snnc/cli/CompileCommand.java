@@ -114,7 +114,8 @@ final class CompileCommand implements Callable<Integer> {
         passNames.add(Quantize.NAME);
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
                 .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
-                .withZeroResetRatio(zeroResetRatio).withListener(new ChipCompiler.Listener() {
+                .withZeroResetRatio(zeroResetRatio).withEarlyExit(emulation.exit.earlyExit(spec))
+                .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {
                         err.println(note);

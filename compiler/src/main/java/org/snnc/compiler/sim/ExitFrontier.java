@@ -1,6 +1,7 @@
 package org.snnc.compiler.sim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
@@ -74,6 +75,16 @@ public final class ExitFrontier {
             ops[image] = trace.opsThrough()[image][ran[image] - 1];
         }
         return Point.of(bound, streak, classes, ops, ran, labels);
+    }
+
+    /**
+     * The point a run gave that an early exit of {@code bound} thresholds and streak {@code streak} stopped for real:
+     * each image's class and operations after the last step (frozen at its exit), and the steps it ran.
+     */
+    public static Point ofRun(ReadoutTrace run, int[] stepsRun, double bound, int streak, int[] labels) {
+        int last = run.predictions().length - 1;
+        double[] ops = Arrays.stream(run.opsThrough()).mapToDouble(image -> image[last]).toArray();
+        return Point.of(bound, streak, run.predictions()[last], ops, stepsRun, labels);
     }
 
     /** Every point of {@link #BOUNDS} × {@link #STREAKS}, bound by bound. */
