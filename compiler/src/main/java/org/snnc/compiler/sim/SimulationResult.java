@@ -74,7 +74,7 @@ public final class SimulationResult {
         return spikesPerLayer;
     }
 
-    /** The neuron updates per image over the T steps: the populations' sizes summed, times T. */
+    /** The neuron updates per image over the steps run: the populations' sizes summed, times the mean steps run. */
     public double neuronUpdatesPerImage() {
         return neuronUpdatesPerImage;
     }

@@ -1,5 +1,6 @@
 package org.snnc.compiler.sim;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.snnc.compiler.concurrent.PerImageWorkers;
@@ -113,7 +114,8 @@ public final class SpikingSimulator {
             spikesPerLayer.put(network.populationNames.get(p), images == 0 ? 0.0 : (double) spikes[p] / images);
         }
         return new SimulationResult(images, steps, predictions, spikeCount, opsPerImage, cumulative, spikesPerLayer,
-                (double) network.neurons * steps, new ExitFrontier.ReadoutTrace(predictions, margins, opsThrough),
+                images == 0 ? 0.0 : (double) network.neurons * Arrays.stream(stepsRun).asLongStream().sum() / images,
+                new ExitFrontier.ReadoutTrace(predictions, margins, opsThrough),
                 stepsRun, wallNanos);
     }
 }
