@@ -70,7 +70,9 @@ class RunCliTest {
         CliRun run = compileAndRun(out, "--exit-margin", "2", "--exit-steps", "4", "--report", report.toString(),
                 "--plot", plots.toString());
         assertEquals(0, run.exitCode(), run.err());
-        JsonNode readout = new ObjectMapper().readTree(out.resolve("config.json").toFile()).get("readout");
+        JsonNode configuration = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals(java.util.List.of(), ConfigurationSchema.validate(configuration));
+        JsonNode readout = configuration.get("readout");
         assertEquals(4, readout.get("exit_steps").asInt());
         assertTrue(readout.get("exit_margin").asLong() > 0, readout.toString());
         assertTrue(Files.size(plots.resolve("early_exit_frontier.png")) > 0);
