@@ -44,7 +44,7 @@ import org.snnc.compiler.sim.ExitFrontier;
  * @param spikesPerLayer            mean spikes per image of each IF population over T steps; null on a chip
  * @param lambdas                   normalization's λ per layer, when this run converted the model
  * @param wallSeconds               simulation wall time
- * @param imagesStepsPerSecond      images × steps / wall seconds
+ * @param imagesStepsPerSecond      the steps the images ran, summed, / wall seconds
  * @param synapticEventsPerSecond   spike-driven synaptic operations / wall seconds
  * @param threads                   worker threads
  * @param predictions               default-readout classes per image at t = 25, 50, 100, 200 (those ≤ T) and "T"
@@ -148,7 +148,8 @@ record SimulationReport(String model, String data, int images, int steps, String
                 Arrays.stream(measured.stepsRun()).average().orElse(0),
                 earlyExit == null ? null : ExitPoint.of(earlyExit, annOps),
                 frontier == null ? null : frontier.stream().map(point -> ExitPoint.of(point, annOps)).toList(),
-                measured.spikesPerLayer(), lambdas, seconds, (double) n * steps / seconds,
+                measured.spikesPerLayer(), lambdas, seconds,
+                Arrays.stream(measured.stepsRun()).asLongStream().sum() / seconds,
                 measured.synapticEvents() / seconds, threads, keyPredictions(measured.predictions()),
                 dataset.labels(), chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
                 chip == null ? null : chip.energyNjPerImage(), chip == null ? null : chip.spikesPerCore());

@@ -36,8 +36,9 @@ public final class Runner {
             long[] spikesPerCore,
             double seconds) {
 
+        /** The steps the images ran, summed, per second: an image stopped early counts its steps run only. */
         public double imageStepsPerSecond() {
-            return predictions.length == 0 ? 0 : predictions[0].length * (double) predictions.length / seconds;
+            return Arrays.stream(stepsRun).asLongStream().sum() / seconds;
         }
 
         public long totalSynapticOps() {
