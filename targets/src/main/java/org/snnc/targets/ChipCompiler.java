@@ -148,7 +148,9 @@ public final class ChipCompiler {
      * Compiles {@code graph} for {@code chip}; {@code inputs} gives the calibration images, threads and progress.
      *
      * @throws CompilationException {@link DiagnosticCode#FEATURE_UNSUPPORTED} when the options ask for an early exit
-     *         that the chip lacks or that a readout other than membrane cannot give, before any work
+     *         that the chip lacks, before any work
+     * @throws IllegalArgumentException when they ask for an early exit with a readout other than membrane, whose
+     *         margin it reads
      */
     public static CompiledChip compile(Graph graph, ChipSpec chip, Options options, CompilationInputs inputs) {
         if (options.earlyExit().isPresent()) {
@@ -181,18 +183,17 @@ public final class ChipCompiler {
                 converted.record(Normalize.LAMBDAS).orElse(Map.of()), mapping, configuration, List.copyOf(stages));
     }
 
-    /** An early exit needs a chip declaring {@code features.early_exit}, and reads the membrane readout's margin. */
+    /** An early exit reads the membrane readout's margin, and needs a chip declaring {@code features.early_exit}. */
     private static void requireEarlyExit(Graph graph, ChipSpec chip, ReadoutMode readout) {
-        SourceSpan span = graph.node(graph.output()).span();
+        if (readout != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin, not the "
+                    + readout.spelling() + " readout's");
+        }
         if (!chip.features().earlyExit()) {
-            throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, span, "readout", graph.output(),
+            SourceSpan span = graph.node(graph.output()).span();
+            throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, span, "the output", graph.output(),
                     "an early exit (features.early_exit)", chip.name(),
                     "compile without --exit-margin and --exit-steps");
-        }
-        if (readout != ReadoutMode.MEMBRANE) {
-            throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, span, "readout", graph.output(),
-                    "an early exit, which reads the membrane readout's margin", "'" + readout.spelling()
-                            + "' readouts", "compile with --readout membrane");
         }
     }
 }
