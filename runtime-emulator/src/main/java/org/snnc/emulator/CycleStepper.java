@@ -50,7 +50,8 @@ public final class CycleStepper {
     public CycleStepper(Chip chip, boolean strict, Optional<EarlyExit> earlyExit) {
         this.chip = chip;
         if (earlyExit.isPresent() && chip.configuration.readout().mode() != ReadoutMode.MEMBRANE) {
-            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is " + chip.configuration.readout().mode());
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + chip.configuration.readout().mode());
         }
         this.exitStreak = new ExitStreak(earlyExit);
         this.strict = strict;

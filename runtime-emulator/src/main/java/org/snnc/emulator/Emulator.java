@@ -100,7 +100,8 @@ public final class Emulator {
         this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
         this.membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
         if (earlyExit.isPresent() && !membraneReadout) {
-            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is " + chip.configuration.readout().mode());
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + chip.configuration.readout().mode());
         }
         this.proof = new RangeProof(accumulatorBits, stateBits, floor);
         int cores = chip.cores.length;

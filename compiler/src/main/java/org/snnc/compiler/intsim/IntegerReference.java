@@ -59,7 +59,9 @@ import org.snnc.compiler.sim.EarlyExit;
  *       evaluated on this step's spike vectors of the populations and gates it reads, so that a spike of step t
  *       reaches the next population in step t + 1;</li>
  *   <li>readout: {@code membrane} = argmax over the output population of θ·n + v + q, {@code spikecount} = argmax n,
- *       ties to the lowest class.</li>
+ *       ties to the lowest class; with an {@link EarlyExit} (margin in LSBs), the image stops after the step that
+ *       completes its streak of margins (top score minus runner-up) ≥ the bound, and its later steps repeat that
+ *       step's class, operations and margin (docs/configuration.md, "Early exit").</li>
  * </ol>
  * {@code fit(x, b)} saturates to [−2^(b−1), 2^(b−1)−1] or wraps to the low b bits, as the population's overflow
  * says; in a strict run any fit that changes a value throws {@link FixedPointOverflowException}.
@@ -348,7 +350,8 @@ public final class IntegerReference {
      */
     public IntegerResult run(long[][] rawInputs, RunOptions options) {
         if (options.earlyExit().isPresent() && mode != ReadoutMode.MEMBRANE) {
-            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is " + mode);
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + mode);
         }
         for (int image = 0; image < rawInputs.length; image++) {
             if (rawInputs[image].length != inputSize) {

@@ -18,7 +18,8 @@ import org.snnc.compiler.passes.Progress;
  * <p>Synaptic operations count, per spike, the fan-out into each weighted synapse it reaches (conv2d: the output
  * positions × filters its input position feeds, padding and groups respected; dense: units; avgpool: the windows
  * covering it; affine: 1); spikes a gate blocks cost nothing. The analog input costs the ANN MACs of the weighted
- * synapses it feeds, once per image.
+ * synapses it feeds, once per image. With an {@link EarlyExit} (margin in output thresholds), an image stops after the
+ * step that completes its streak of membrane margins ≥ the bound, and nothing of later steps is counted.
  *
  * <p>The constructor verifies and compiles the graph; a simulator is immutable and may be shared between threads.
  */
@@ -37,7 +38,8 @@ public final class SpikingSimulator {
         this.network = CompiledNetwork.compile(graph, options.schedule());
         this.options = options;
         if (options.earlyExit().isPresent() && network.decoder.mode() != ReadoutMode.MEMBRANE) {
-            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is " + network.decoder.mode());
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + network.decoder.mode());
         }
     }
 
