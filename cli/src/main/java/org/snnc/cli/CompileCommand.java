@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.model.ModelWriter;
 import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.targets.ChipCompiler.CompiledChip;
 import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.mapping.CoreAllocator;
@@ -112,9 +115,15 @@ final class CompileCommand implements Callable<Integer> {
         List<String> passNames = new ArrayList<>(conversion.pipeline().apply(conversion.options()).stream()
                 .map(Pass::name).toList());
         passNames.add(Quantize.NAME);
+        Optional<EarlyExit> earlyExit = emulation.exit.earlyExit(spec);
+        if (earlyExit.isPresent() && conversion.options().readout() != ReadoutMode.MEMBRANE) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "an early exit reads the membrane readout's margin; compile with --readout membrane");
+        }
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
                 .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
-                .withZeroResetRatio(zeroResetRatio).withListener(new ChipCompiler.Listener() {
+                .withZeroResetRatio(zeroResetRatio).withEarlyExit(earlyExit)
+                .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {
                         err.println(note);

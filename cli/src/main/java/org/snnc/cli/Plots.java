@@ -2,6 +2,10 @@ package org.snnc.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -19,6 +23,7 @@ final class Plots {
 
     static final String ACCURACY_FILE = "accuracy_vs_t.png";
     static final String ERROR_FILE = "error_vs_ops.png";
+    static final String FRONTIER_FILE = "early_exit_frontier.png";
 
     private Plots() {
     }
@@ -51,6 +56,33 @@ final class Plots {
                     new double[] {100 * (1 - report.annAccuracy())}).setMarker(SeriesMarkers.DIAMOND);
         }
         save(error, directory.resolve(ERROR_FILE));
+        if (report.earlyExitFrontier() != null) {
+            save(frontier(report), directory.resolve(FRONTIER_FILE));
+        }
+    }
+
+    /** Accuracy against operations per image of each early exit, one line per streak k through the bounds B. */
+    private static XYChart frontier(SimulationReport report) {
+        XYChart chart = chart(report.model() + ": early-exit frontier", "synaptic operations per image",
+                "accuracy (%)");
+        chart.getStyler().setXAxisLogarithmic(true);
+        Map<Integer, List<SimulationReport.ExitPoint>> byStreak = report.earlyExitFrontier().stream()
+                .collect(Collectors.groupingBy(SimulationReport.ExitPoint::exitSteps, TreeMap::new,
+                        Collectors.toList()));
+        byStreak.forEach((streak, points) -> chart.addSeries("k = " + streak + ", B = " + points.stream()
+                        .map(point -> bound(point.exitMargin())).collect(Collectors.joining(", ")) + " θ",
+                points.stream().mapToDouble(SimulationReport.ExitPoint::synapticOpsPerImage).toArray(),
+                points.stream().mapToDouble(point -> 100 * point.accuracy()).toArray()));
+        if (report.annAccuracy() != null) {
+            series(chart, "ANN at its 2·MACs", new double[] {report.annOpsPerImage()},
+                    new double[] {100 * report.annAccuracy()}).setMarker(SeriesMarkers.DIAMOND);
+        }
+        return chart;
+    }
+
+    /** A bound B as written on the command line: 0.5, 1, 2. */
+    static String bound(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static XYChart chart(String title, String xTitle, String yTitle) {

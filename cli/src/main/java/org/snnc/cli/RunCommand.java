@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
@@ -23,9 +24,12 @@ import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.sim.AnnMacs;
+import org.snnc.compiler.sim.EarlyExit;
+import org.snnc.compiler.sim.ExitFrontier;
 import org.snnc.emulator.Chip;
 import org.snnc.emulator.Probes;
 import org.snnc.emulator.Runner;
+import org.snnc.emulator.config.Configuration;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
 import picocli.CommandLine;
@@ -92,8 +96,12 @@ final class RunCommand implements Callable<Integer> {
                 description = "Where --probe writes each probe's membrane after every step and its spike steps.")
         Path probeFile;
 
-        @Option(names = "--plot", paramLabel = "DIR", description = "Draw accuracy and error-vs-operations PNGs here.")
+        @Option(names = "--plot", paramLabel = "DIR",
+                description = "Draw accuracy, error-vs-operations and early-exit frontier PNGs here.")
         Path plotDirectory;
+
+        @CommandLine.Mixin
+        ExitOptions exit;
 
         /** Emulates the configuration in {@code directory} and prints and writes the figures. */
         int run(Path directory, String modelName, CommandSpec spec) throws IOException {
@@ -118,18 +126,39 @@ final class RunCommand implements Callable<Integer> {
             if (!probes.isEmpty()) {
                 writeProbes(chip, images[0], spec);
             }
-            Runner.Result result;
-            try (Progress progress = ConsoleProgress.forTerminal().start("emulating", images.length)) {
-                result = Runner.run(chip, images, steps, workers, strict, (done, total) -> progress.advance(1));
+            // The command line's early exit replaces the configuration's; its B thresholds are ⌈B·θ⌉ LSBs.
+            long theta = chip.readoutThreshold();
+            Optional<Configuration.EarlyExit> earlyExit = exit.earlyExit(spec)
+                    .map(chosen -> new Configuration.EarlyExit(EarlyExit.lsbs(chosen.margin(), theta), chosen.steps()))
+                    .or(() -> chip.configuration().readout().earlyExit());
+            boolean membrane = chip.configuration().readout().mode() == Configuration.ReadoutMode.MEMBRANE;
+            if (earlyExit.isPresent() && !membrane) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "an early exit reads the membrane readout's margin; this configuration reads spike counts");
             }
+            // The frontier is computed from a full run; an early exit is then a second run, stopped for real.
+            Runner.Result full = emulate(chip, images, workers, Optional.empty());
+            Runner.Result result = earlyExit.isEmpty() ? full : emulate(chip, images, workers, earlyExit);
+            ExitFrontier.Point operatingPoint = earlyExit.map(chosen -> EmulatedExits.point(result,
+                    (double) chosen.margin() / theta, chosen.steps(), dataset.labels())).orElse(null);
             ChipSpec target = ChipSpecs.parse(new ObjectMapper().readTree(configuration.toFile()).get("chip")
                     .toString(), configuration.toString());
             SimulationReport figures = SimulationReport.of(modelName, data.toString(), dataset, steps, "pipelined",
                     chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annAccuracy,
                     measurements(result, dataset.size()), AnnMacs.perLayer(quantized), null, workers,
+                    operatingPoint, membrane ? EmulatedExits.frontier(full, dataset.labels(), theta) : null,
                     chipFigures(target, chip, result, dataset.size()));
             figures.publish(out, report, plotDirectory);
             return 0;
+        }
+
+        private Runner.Result emulate(Chip chip, int[][] images, int workers,
+                Optional<Configuration.EarlyExit> earlyExit) {
+            String stage = earlyExit.isEmpty() ? "emulating" : "emulating with early exit";
+            try (Progress progress = ConsoleProgress.forTerminal().start(stage, images.length)) {
+                return Runner.run(chip, images, steps, workers, strict, earlyExit,
+                        (done, total) -> progress.advance(1));
+            }
         }
 
         /**
@@ -184,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return new SimulationReport.Measurements(result.predictions(), null, opsPerImage,
                     (double) result.neuronUpdates() / n, null, (long) (result.seconds() * 1e9),
-                    result.totalSynapticOps());
+                    result.totalSynapticOps(), result.stepsRun());
         }
 
         /** Cores used, spikes per core, and E = ops·pJ/op + updates·pJ/update per image, when the spec has figures. */

@@ -2,18 +2,23 @@ package org.snnc.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.compiler.passes.Stage;
 import org.snnc.compiler.sim.AnnMacs;
+import org.snnc.compiler.sim.EarlyExit;
+import org.snnc.compiler.sim.ExitFrontier;
 import org.snnc.compiler.sim.Schedule;
 import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SimulationResult;
@@ -63,8 +68,12 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "REPORT.json", description = "Write every figure as JSON.")
     private Path report;
 
-    @Option(names = "--plot", paramLabel = "DIR", description = "Draw accuracy and error-vs-operations PNGs here.")
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Draw accuracy, error-vs-operations and early-exit frontier PNGs here.")
     private Path plotDirectory;
+
+    @Mixin
+    private ExitOptions exit;
 
     @Spec
     private CommandSpec spec;
@@ -95,20 +104,37 @@ final class SimulateCommand implements Callable<Integer> {
             spiking = pipeline.graph();
             lambdas = pipeline.record(Normalize.LAMBDAS).orElse(null);
         }
-        SpikingSimulator simulator = new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers));
-        SimulationResult result = simulator.run(dataset.inputs(), progress);
-        SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers);
+        Optional<EarlyExit> earlyExit = exit.earlyExit(spec);
+        boolean membrane = ((Readout) spiking.node(spiking.output())).mode() == ReadoutMode.MEMBRANE;
+        if (earlyExit.isPresent() && !membrane) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "an early exit reads the membrane readout's margin; simulate with --readout membrane");
+        }
+        // The frontier is computed from a full run; an early exit is then a second run, stopped for real.
+        SimulationResult full = new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers))
+                .run(dataset.inputs(), progress);
+        SimulationResult result = earlyExit.isEmpty() ? full
+                : new SpikingSimulator(spiking, new SimulationOptions(schedule, steps, workers, earlyExit))
+                        .run(dataset.inputs(), progress);
+        ExitFrontier.Point operatingPoint = earlyExit.map(chosen -> ExitFrontier.ofRun(result.readoutTrace(),
+                result.stepsRun(), chosen.margin(), chosen.steps(), dataset.labels())).orElse(null);
+        List<ExitFrontier.Point> frontier = membrane
+                ? ExitFrontier.of(full.readoutTrace(), dataset.labels(), bound -> bound) : null;
+        SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers, operatingPoint,
+                frontier);
         figures.publish(out, report, plotDirectory);
         return 0;
     }
 
     private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Map<String, Object> lambdas,
-            SimulationResult result, int workers) {
+            SimulationResult result, int workers, ExitFrontier.Point operatingPoint,
+            List<ExitFrontier.Point> frontier) {
         String readout = ((Readout) spiking.node(spiking.output())).mode().spelling();
         SimulationReport.Measurements measured = new SimulationReport.Measurements(result.predictions(),
                 result.spikeCountPredictions(), result.synapticOpsPerImage(), result.neuronUpdatesPerImage(),
-                result.spikesPerLayer(), result.wallNanos(), result.synapticEvents());
+                result.spikesPerLayer(), result.wallNanos(), result.synapticEvents(), result.stepsRun());
         return SimulationReport.of(model.file.toString(), data.toString(), dataset, steps, schedule.spelling(),
-                readout, annAccuracy, measured, AnnMacs.perLayer(spiking), lambdas, workers, null);
+                readout, annAccuracy, measured, AnnMacs.perLayer(spiking), lambdas, workers, operatingPoint, frontier,
+                null);
     }
 }

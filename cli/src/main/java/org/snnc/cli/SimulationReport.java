@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.sim.ExitFrontier;
 
 /**
  * What {@code snnc simulate --report} and {@code snnc run --report} write; keys are snake_case and stable, because
@@ -32,12 +33,18 @@ import org.snnc.compiler.data.Dataset;
  * @param synapticOpsPerImage       cumulative synaptic operations (accumulates) per image at t = 1..T
  * @param synapticOpsOverAnnMacs    synapticOpsPerImage divided by annMacsPerImage, at t = 1..T
  * @param annMacsPerImage           multiply-accumulates of one ANN inference
+ * @param annOpsPerImage            2 · annMacsPerImage: SNN Toolbox's count of the ANN's operations, a multiply and
+ *                                  an add per MAC
  * @param annMacsPerLayer           the same per weighted layer
  * @param neuronUpdatesPerImage     IF neuron updates per image over T steps
+ * @param stepsPerImage             the mean steps an image ran: T, or fewer with an early exit
+ * @param earlyExit                 the early exit the run applied, and what it gave; null when none
+ * @param earlyExitFrontier         the early exits of {@link ExitFrontier#BOUNDS} × {@link ExitFrontier#STREAKS},
+ *                                  computed from a full run; null for a readout other than membrane
  * @param spikesPerLayer            mean spikes per image of each IF population over T steps; null on a chip
  * @param lambdas                   normalization's λ per layer, when this run converted the model
  * @param wallSeconds               simulation wall time
- * @param imagesStepsPerSecond      images × steps / wall seconds
+ * @param imagesStepsPerSecond      the steps the images ran, summed, / wall seconds
  * @param synapticEventsPerSecond   spike-driven synaptic operations / wall seconds
  * @param threads                   worker threads
  * @param predictions               default-readout classes per image at t = 25, 50, 100, 200 (those ≤ T) and "T"
@@ -52,7 +59,8 @@ record SimulationReport(String model, String data, int images, int steps, String
         Double annAccuracy, double[] accuracy, double[] accuracySpikecount,
         @JsonProperty("converge_within_1pp") Integer convergeWithin1pp,
         @JsonProperty("converge_within_0_1pp") Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
-        long annMacsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
+        long annMacsPerImage, long annOpsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
+        double stepsPerImage, ExitPoint earlyExit, List<ExitPoint> earlyExitFrontier,
         Map<String, Double> spikesPerLayer, Map<String, Object> lambdas, double wallSeconds,
         double imagesStepsPerSecond,
         double synapticEventsPerSecond, int threads, Map<String, int[]> predictions, int[] labels,
@@ -71,9 +79,30 @@ record SimulationReport(String model, String data, int images, int steps, String
      * @param spikesPerLayer        mean spikes per image per population, or null
      * @param wallNanos             wall time
      * @param synapticEvents        spike-driven synaptic operations over all images
+     * @param stepsRun              per image, the steps it ran
      */
     record Measurements(int[][] predictions, int[][] spikeCountPredictions, double[] synapticOpsPerImage,
-            double neuronUpdatesPerImage, Map<String, Double> spikesPerLayer, long wallNanos, double synapticEvents) {
+            double neuronUpdatesPerImage, Map<String, Double> spikesPerLayer, long wallNanos, double synapticEvents,
+            int[] stepsRun) {
+    }
+
+    /**
+     * An early exit and what it gives.
+     *
+     * @param exitMargin          B, in thresholds θ of the output population
+     * @param exitSteps           k
+     * @param accuracy            the fraction of images classified right
+     * @param synapticOpsPerImage the mean synaptic operations per image through its exit step
+     * @param opsOverAnnOps       synapticOpsPerImage / (2 · the ANN's MACs)
+     * @param stepsPerImage       the mean steps run per image
+     */
+    record ExitPoint(double exitMargin, int exitSteps, double accuracy, double synapticOpsPerImage,
+            double opsOverAnnOps, double stepsPerImage) {
+
+        static ExitPoint of(ExitFrontier.Point point, long annOps) {
+            return new ExitPoint(point.bound(), point.streak(), point.accuracy(), point.opsPerImage(),
+                    point.opsPerImage() / annOps, point.stepsPerImage());
+        }
     }
 
     /** The chip's figures of an emulation: target, cores used, energy per image (or null), spikes per core. */
@@ -82,11 +111,13 @@ record SimulationReport(String model, String data, int images, int steps, String
 
     /**
      * The report of a run of {@code steps} steps on {@code dataset}: accuracies, convergence against
-     * {@code annAccuracy} (when known), operations against {@code macs}, speed, and the chip's figures if any.
+     * {@code annAccuracy} (when known), operations against {@code macs}, speed, the early exit applied
+     * ({@code earlyExit}, null for none), the {@code frontier} (null when not computed) and the chip's figures if any.
      */
     static SimulationReport of(String model, String data, Dataset dataset, int steps, String schedule,
             String readout, Double annAccuracy, Measurements measured, Map<String, Long> macs,
-            Map<String, Object> lambdas, int threads, ChipFigures chip) {
+            Map<String, Object> lambdas, int threads, ExitFrontier.Point earlyExit,
+            List<ExitFrontier.Point> frontier, ChipFigures chip) {
         int n = dataset.size();
         int[] correct = new int[steps];
         for (int t = 0; t < steps; t++) {
@@ -107,13 +138,18 @@ record SimulationReport(String model, String data, int images, int steps, String
             within01pp = convergence(correct, annCorrect, 0.001 * n);
         }
         long macsPerImage = macs.values().stream().mapToLong(Long::longValue).sum();
+        long annOps = OPS_PER_MAC * macsPerImage;
         double[] ops = measured.synapticOpsPerImage();
         double[] ratio = Arrays.stream(ops).map(o -> o / macsPerImage).toArray();
         double seconds = measured.wallNanos() / 1e9;
         return new SimulationReport(model, data, n, steps, schedule, readout, annAccuracy,
                 Arrays.stream(correct).mapToDouble(c -> (double) c / n).toArray(), spikeCountAccuracy, within1pp,
-                within01pp, ops, ratio, macsPerImage, macs, measured.neuronUpdatesPerImage(),
-                measured.spikesPerLayer(), lambdas, seconds, (double) n * steps / seconds,
+                within01pp, ops, ratio, macsPerImage, annOps, macs, measured.neuronUpdatesPerImage(),
+                Arrays.stream(measured.stepsRun()).average().orElse(0),
+                earlyExit == null ? null : ExitPoint.of(earlyExit, annOps),
+                frontier == null ? null : frontier.stream().map(point -> ExitPoint.of(point, annOps)).toList(),
+                measured.spikesPerLayer(), lambdas, seconds,
+                Arrays.stream(measured.stepsRun()).asLongStream().sum() / seconds,
                 measured.synapticEvents() / seconds, threads, keyPredictions(measured.predictions()),
                 dataset.labels(), chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
                 chip == null ? null : chip.energyNjPerImage(), chip == null ? null : chip.spikesPerCore());
@@ -128,7 +164,8 @@ record SimulationReport(String model, String data, int images, int steps, String
         if (plotDirectory != null) {
             Plots.write(this, plotDirectory);
             out.println("plots: " + plotDirectory.resolve(Plots.ACCURACY_FILE) + ", "
-                    + plotDirectory.resolve(Plots.ERROR_FILE));
+                    + plotDirectory.resolve(Plots.ERROR_FILE) + (earlyExitFrontier == null ? ""
+                            : ", " + plotDirectory.resolve(Plots.FRONTIER_FILE)));
         }
         out.flush();
     }
@@ -155,8 +192,21 @@ record SimulationReport(String model, String data, int images, int steps, String
                     orNever(convergeWithin1pp), orNever(convergeWithin01pp));
         }
         int last = steps - 1;
-        out.printf(Locale.ROOT, "synaptic ops per image at t=%d: %.4g = %.2f x the ANN's %d MACs%n", steps,
-                synapticOpsPerImage[last], synapticOpsOverAnnMacs[last], annMacsPerImage);
+        out.printf(Locale.ROOT, "synaptic ops per image at t=%d: %.4g = %.2f x the ANN's %d MACs = %.2f x its %d "
+                + "ops (2 per MAC, as SNN Toolbox counts)%n", steps, synapticOpsPerImage[last],
+                synapticOpsOverAnnMacs[last], annMacsPerImage, synapticOpsPerImage[last] / annOpsPerImage,
+                annOpsPerImage);
+        if (earlyExit != null) {
+            out.printf(Locale.ROOT, "early exit at B=%s θ, k=%d: %s%n", Plots.bound(earlyExit.exitMargin()),
+                    earlyExit.exitSteps(), describe(earlyExit));
+        }
+        if (earlyExitFrontier != null) {
+            out.println("early-exit frontier (B in output thresholds θ, k steps):");
+            for (ExitPoint point : earlyExitFrontier) {
+                out.printf(Locale.ROOT, "  B=%-4s k=%d  %s%n", Plots.bound(point.exitMargin()), point.exitSteps(),
+                        describe(point));
+            }
+        }
         if (target != null) {
             out.printf(Locale.ROOT, "on %s: %d cores, %s per image%n", target, coresUsed,
                     energyNjPerImage == null ? "no energy figures in the chip spec"
@@ -165,6 +215,19 @@ record SimulationReport(String model, String data, int images, int steps, String
         out.printf(Locale.ROOT, "%.2f s on %d threads: %.0f images·steps/s, %.3g synaptic events/s%n",
                 wallSeconds, threads, imagesStepsPerSecond, synapticEventsPerSecond);
     }
+
+    /** An exit point's accuracy, operations per image (also over the ANN's 2·MACs) and steps per image. */
+    private String describe(ExitPoint point) {
+        String accuracyText = String.format(Locale.ROOT, "%.2f%%", 100 * point.accuracy());
+        if (annAccuracy != null) {
+            accuracyText += String.format(Locale.ROOT, " (%+.2f pp)", 100 * (point.accuracy() - annAccuracy));
+        }
+        return String.format(Locale.ROOT, "%s, %.4g ops per image = %.3f x the ANN's ops, %.1f steps per image",
+                accuracyText, point.synapticOpsPerImage(), point.opsOverAnnOps(), point.stepsPerImage());
+    }
+
+    /** The operations SNN Toolbox counts per MAC of the ANN: a multiply and an add. */
+    static final int OPS_PER_MAC = 2;
 
     private static String orNever(Integer step) {
         return step == null ? "never" : step.toString();

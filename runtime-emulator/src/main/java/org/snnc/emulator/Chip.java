@@ -312,6 +312,14 @@ public final class Chip {
         return readoutCore.length;
     }
 
+    /**
+     * The readout population's threshold θ in membrane LSBs, the unit early-exit margins are chosen in: that of its
+     * first class, as a population's neurons share one θ.
+     */
+    public long readoutThreshold() {
+        return cores[readoutCore[0]].threshold[readoutNeuron[0]];
+    }
+
     /** The ids of the cores, in configuration order (the order of per-core counts). */
     public int[] coreIds() {
         int[] ids = new int[cores.length];

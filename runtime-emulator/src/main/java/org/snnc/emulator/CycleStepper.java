@@ -1,6 +1,8 @@
 package org.snnc.emulator;
 
 import java.util.Arrays;
+import java.util.Optional;
+import org.snnc.emulator.config.Configuration.EarlyExit;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
@@ -13,7 +15,8 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * q ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f]; (7) v ← v − θ or 0 where s, n ← n + s;
  * then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
  * its synapses' weights into their targets' q, one synaptic operation each (none into a replica). Strict mode stops
- * at the first register that does not fit, in that order.
+ * at the first register that does not fit, in that order. With an early exit, the image stops after the step at which
+ * its readout settles ({@link #exited()}).
  */
 public final class CycleStepper {
     private final Chip chip;
@@ -31,12 +34,26 @@ public final class CycleStepper {
     private int step;
     private long synapticOps;
     private int prediction;
+    private long margin;
+    private final ExitStreak exitStreak;
+    private boolean exited;
     /** In strict mode, the step's first overflow so far and its message, or null. */
     private Chip.OverflowRank firstRank;
     private String firstOverflow;
 
+    /** A stepper with the configuration's own early exit, if it asks for one. */
     public CycleStepper(Chip chip, boolean strict) {
+        this(chip, strict, chip.configuration.readout().earlyExit());
+    }
+
+    /** A stepper stopping the image by {@code earlyExit} (none: it steps as long as it is asked to). */
+    public CycleStepper(Chip chip, boolean strict, Optional<EarlyExit> earlyExit) {
         this.chip = chip;
+        if (earlyExit.isPresent() && chip.configuration.readout().mode() != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + chip.configuration.readout().mode());
+        }
+        this.exitStreak = new ExitStreak(earlyExit);
         this.strict = strict;
         var neurons = chip.configuration.neurons();
         this.accumulatorBits = neurons.accumulatorBits();
@@ -65,6 +82,8 @@ public final class CycleStepper {
             throw new IllegalArgumentException(input.length + " input values for " + chip.inputSize);
         }
         step = 0;
+        exited = false;
+        exitStreak.reset();
         synapticOps = 0;
         firstRank = null;
         firstOverflow = null;
@@ -90,6 +109,9 @@ public final class CycleStepper {
 
     /** Runs one step on every core, stage by stage. */
     public void step() {
+        if (exited) {
+            throw new IllegalStateException("the image stopped early at step " + step);
+        }
         step++;
         for (int c = 0; c < chip.cores.length; c++) {
             updateNeurons(c);
@@ -103,7 +125,8 @@ public final class CycleStepper {
         for (int c = 0; c < chip.cores.length; c++) {
             emit(c);
         }
-        prediction = readout();
+        readout();
+        exited = exitStreak.settles(margin);
     }
 
     /** Stages 2–7 for every neuron of core c, in local order. */
@@ -185,11 +208,13 @@ public final class CycleStepper {
         return (value << unused) >> unused;
     }
 
-    /** The argmax over the readout population of θ·n + v + q (membrane) or of n (spike count); ties to the lowest. */
-    private int readout() {
+    /**
+     * The prediction, the argmax over the readout population of θ·n + v + q (membrane) or of n (spike count), ties to
+     * the lowest; and the margin, the top score minus the second highest (the largest long for one class).
+     */
+    private void readout() {
         boolean membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
-        int best = 0;
-        long bestScore = Long.MIN_VALUE;
+        long[] scores = new long[chip.classes()];
         for (int cls = 0; cls < chip.classes(); cls++) {
             int c = chip.readoutCore[cls];
             int i = chip.readoutNeuron[cls];
@@ -197,12 +222,28 @@ public final class CycleStepper {
             if (membraneReadout) {
                 score = chip.cores[c].threshold[i] * spikeCount[c][i] + membrane[c][i] + pending[c][i];
             }
-            if (score > bestScore) {
-                bestScore = score;
-                best = cls;
-            }
+            scores[cls] = score;
         }
-        return best;
+        int best = 0;
+        for (int cls = 1; cls < scores.length; cls++) {
+            best = scores[cls] > scores[best] ? cls : best;
+        }
+        long second = Long.MIN_VALUE;
+        for (int cls = 0; cls < scores.length; cls++) {
+            second = cls != best ? Math.max(second, scores[cls]) : second;
+        }
+        prediction = best;
+        margin = second == Long.MIN_VALUE ? Long.MAX_VALUE : scores[best] - second;
+    }
+
+    /** The readout's margin after the last step: the top score minus the second highest. */
+    public long margin() {
+        return margin;
+    }
+
+    /** Whether the image has settled: its early exit stopped it after the last step. */
+    public boolean exited() {
+        return exited;
     }
 
     /** The class read off after the last step. */

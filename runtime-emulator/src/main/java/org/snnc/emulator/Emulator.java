@@ -1,6 +1,8 @@
 package org.snnc.emulator;
 
 import java.util.Arrays;
+import java.util.Optional;
+import org.snnc.emulator.config.Configuration.EarlyExit;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
@@ -13,6 +15,10 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * for the step after it, so an event sent in step t lands in the register of step t+1 whichever population is
  * advanced first; each neuron or gate output keeps its spikes of the chunk as bits of one word. Every step still
  * follows the chip's cycle order; only the order in which independent work is done differs.
+ *
+ * <p>With an early exit, the image stops at the step its readout settles (docs/configuration.md, "Early exit"). That
+ * step is known only once the chunk holding it has run, so the chunk is then cut there: the steps after it in the
+ * chunk leave no trace in the results, neither their spikes and operations nor an overflow of theirs.
  */
 public final class Emulator {
     private static final String ACCUMULATOR = "accumulator";
@@ -54,6 +60,10 @@ public final class Emulator {
     /** Per readout class and step k of the chunk: v after the step plus the part of q already final. */
     private final long[] readoutTrace;
     private final int[] predictions;
+    /** Per step k of the chunk: the readout's top score minus the runner-up's (membrane LSBs or spikes). */
+    private final long[] margins;
+    private final ExitStreak exitStreak;
+    private boolean exited;
     private int step;
     private int advanced;
     private long synapticOps;
@@ -71,7 +81,13 @@ public final class Emulator {
         }
     }
 
+    /** An emulator with the configuration's own early exit, if it asks for one. */
     public Emulator(Chip chip, boolean strict) {
+        this(chip, strict, chip.configuration.readout().earlyExit());
+    }
+
+    /** An emulator stopping images by {@code earlyExit} (none: every image runs every step it is advanced). */
+    public Emulator(Chip chip, boolean strict, Optional<EarlyExit> earlyExit) {
         this.chip = chip;
         this.strict = strict;
         this.chunk = chip.chunk;
@@ -83,6 +99,10 @@ public final class Emulator {
         this.saturate = neurons.saturate();
         this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
         this.membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
+        if (earlyExit.isPresent() && !membraneReadout) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + chip.configuration.readout().mode());
+        }
         this.proof = new RangeProof(accumulatorBits, stateBits, floor);
         int cores = chip.cores.length;
         membrane = new long[cores][];
@@ -104,6 +124,8 @@ public final class Emulator {
         opsThrough = new long[chunk];
         readoutTrace = new long[chip.classes() * chunk];
         predictions = new int[chunk];
+        margins = new long[chunk];
+        exitStreak = new ExitStreak(earlyExit);
     }
 
     /**
@@ -126,6 +148,8 @@ public final class Emulator {
         }
         step = 0;
         advanced = 0;
+        exited = false;
+        exitStreak.reset();
         synapticOps = 0;
         firstOverflow = null;
         Arrays.fill(spikesPerCore, 0);
@@ -170,12 +194,16 @@ public final class Emulator {
     }
 
     /**
-     * Runs {@code length} (1 to {@link #chunk()}) steps; afterwards {@link #prediction(int)} and
-     * {@link #synapticOps(int)} give each of them.
+     * Runs {@code length} (1 to {@link #chunk()}) steps, or fewer when the image settles within them
+     * ({@link #advanced()}, {@link #exited()}); afterwards {@link #prediction(int)}, {@link #margin(int)} and
+     * {@link #synapticOps(int)} give each step run.
      */
     public void advance(int length) {
         if (length < 1 || length > chunk) {
             throw new IllegalArgumentException("advance by 1 to " + chunk + " steps, not " + length);
+        }
+        if (exited) {
+            throw new IllegalStateException("the image stopped early at step " + step);
         }
         Arrays.fill(opsThrough, 0);
         settled = false;
@@ -191,18 +219,38 @@ public final class Emulator {
                 emit(segment, length);
             }
         }
-        if (firstOverflow != null) {
-            throw new EmulatorException(firstOverflow.message());
-        }
-        for (int k = 0; k < length; k++) {
-            predictions[k] = readout(k, length);
+        int run = length;
+        for (int k = 0; k < run; k++) {
+            readout(k, length);
             synapticOps += opsThrough[k];
             opsThrough[k] = synapticOps;
+            if (exitStreak.settles(margins[k])) {
+                exited = true;
+                run = k + 1;
+            }
+        }
+        if (firstOverflow != null && firstOverflow.step() <= step + run) {
+            throw new EmulatorException(firstOverflow.message());
+        }
+        if (run < length) {
+            discountSpikesAfter(run);
         }
         carryOver(length);
         settled = true;
-        step += length;
-        advanced = length;
+        step += run;
+        advanced = run;
+    }
+
+    /** Takes the spikes of the chunk's steps from {@code run} on, which a settled image never fires, off the counts. */
+    private void discountSpikesAfter(int run) {
+        for (Schedule.Stage stage : chip.schedule.stages) {
+            for (Schedule.Segment segment : stage.segments()) {
+                long[] bits = spikeBits[segment.core()];
+                for (int slot = segment.first(); slot < segment.first() + segment.count(); slot++) {
+                    spikesPerCore[segment.core()] -= Long.bitCount(bits[slot] >>> run);
+                }
+            }
+        }
     }
 
     /** Steps 2–7 for a run of one core's neurons through the chunk: the events delivered into q are consumed here. */
@@ -433,12 +481,14 @@ public final class Emulator {
     }
 
     /**
-     * The class read off after step k of the chunk: the argmax over the readout population of θ·n + v + q
-     * ({@code membrane}) or of n ({@code spikecount}); ties go to the lowest class.
+     * Reads off step k of the chunk into {@link #predictions} and {@link #margins}: the argmax over the readout
+     * population of θ·n + v + q ({@code membrane}) or of n ({@code spikecount}), ties going to the lowest class, and
+     * its score's lead over the runner-up's ({@link Long#MAX_VALUE} for a single class).
      */
-    private int readout(int k, int length) {
+    private void readout(int k, int length) {
         int best = 0;
         long bestScore = Long.MIN_VALUE;
+        long runnerUp = Long.MIN_VALUE;
         for (int cls = 0; cls < chip.readoutCore.length; cls++) {
             int c = chip.readoutCore[cls];
             int i = chip.readoutNeuron[cls];
@@ -451,11 +501,15 @@ public final class Emulator {
                 score = chip.cores[c].threshold[i] * spikes + readoutTrace[cls * chunk + k] + delivered;
             }
             if (score > bestScore) {
+                runnerUp = bestScore;
                 bestScore = score;
                 best = cls;
+            } else if (score > runnerUp) {
+                runnerUp = score;
             }
         }
-        return best;
+        predictions[k] = best;
+        margins[k] = runnerUp == Long.MIN_VALUE ? Long.MAX_VALUE : bestScore - runnerUp;
     }
 
     /** The class read off after the last step. */
@@ -466,6 +520,21 @@ public final class Emulator {
     /** The class read off after step k (from 0) of the last {@link #advance}. */
     public int prediction(int k) {
         return predictions[k];
+    }
+
+    /** The readout's margin after step k (from 0) of the last {@link #advance}: top score minus the runner-up's. */
+    public long margin(int k) {
+        return margins[k];
+    }
+
+    /** The steps the last {@link #advance} ran: those asked for, or fewer when the image settled within them. */
+    public int advanced() {
+        return advanced;
+    }
+
+    /** Whether the image has settled: its early exit stopped it, and it takes no more steps. */
+    public boolean exited() {
+        return exited;
     }
 
     /** The steps run since {@link #load}. */

@@ -1,12 +1,15 @@
 package org.snnc.emulator;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.snnc.emulator.config.Configuration.EarlyExit;
 
 /**
  * Runs many images for T steps on a fixed pool of threads. Each thread has its own {@link Emulator}; each image's
@@ -20,17 +23,22 @@ public final class Runner {
 
     /**
      * What a run measured. {@code predictions[t][i]} is image i's class after step t+1; {@code synapticOps[i][t]} its
-     * synaptic operations up to and including step t+1.
+     * synaptic operations up to and including step t+1; {@code margins[i][t]} the readout's top score minus the
+     * runner-up's after step t+1; {@code stepsRun[i]} the steps image i ran: T, or its exit step when an early exit
+     * stopped it, after which its class, operations and margin stay those of the exit step.
      */
     public record Result(
             int[][] predictions,
             long[][] synapticOps,
+            long[][] margins,
+            int[] stepsRun,
             long neuronUpdates,
             long[] spikesPerCore,
             double seconds) {
 
+        /** The steps the images ran, summed, per second: an image stopped early counts its steps run only. */
         public double imageStepsPerSecond() {
-            return predictions.length == 0 ? 0 : predictions[0].length * (double) predictions.length / seconds;
+            return Arrays.stream(stepsRun).asLongStream().sum() / seconds;
         }
 
         public long totalSynapticOps() {
@@ -58,8 +66,17 @@ public final class Runner {
 
     private Runner() {}
 
-    /** Runs every image of {@code images} (raw integer inputs) for {@code steps} steps on {@code threads} threads. */
+    /** {@link #run(Chip, int[][], int, int, boolean, Optional, Progress)} with the configuration's early exit. */
     public static Result run(Chip chip, int[][] images, int steps, int threads, boolean strict, Progress progress) {
+        return run(chip, images, steps, threads, strict, chip.configuration.readout().earlyExit(), progress);
+    }
+
+    /**
+     * Runs every image of {@code images} (raw integer inputs) for {@code steps} steps on {@code threads} threads, or
+     * until {@code earlyExit} stops it.
+     */
+    public static Result run(Chip chip, int[][] images, int steps, int threads, boolean strict,
+            Optional<EarlyExit> earlyExit, Progress progress) {
         if (steps < 1 || threads < 1) {
             throw new EmulatorException("steps and threads must be at least 1, got " + steps + " and " + threads);
         }
@@ -72,6 +89,8 @@ public final class Runner {
         int count = images.length;
         int[][] predictions = new int[steps][count];
         long[][] synapticOps = new long[count][steps];
+        long[][] margins = new long[count][steps];
+        int[] stepsRun = new int[count];
         long[][] spikes = new long[count][];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -81,16 +100,24 @@ public final class Runner {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < threads; w++) {
                 workers.add(pool.submit(() -> {
-                    Emulator emulator = new Emulator(chip, strict);
+                    Emulator emulator = new Emulator(chip, strict, earlyExit);
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         emulator.load(images[i]);
-                        for (int t = 0; t < steps; t += emulator.chunk()) {
-                            int length = Math.min(emulator.chunk(), steps - t);
-                            emulator.advance(length);
-                            for (int k = 0; k < length; k++) {
+                        int t = 0;
+                        while (t < steps && !emulator.exited()) {
+                            emulator.advance(Math.min(emulator.chunk(), steps - t));
+                            for (int k = 0; k < emulator.advanced(); k++) {
                                 predictions[t + k][i] = emulator.prediction(k);
                                 synapticOps[i][t + k] = emulator.synapticOps(k);
+                                margins[i][t + k] = emulator.margin(k);
                             }
+                            t += emulator.advanced();
+                        }
+                        stepsRun[i] = t;
+                        for (; t < steps; t++) {
+                            predictions[t][i] = predictions[t - 1][i];
+                            synapticOps[i][t] = synapticOps[i][t - 1];
+                            margins[i][t] = margins[i][t - 1];
                         }
                         spikes[i] = emulator.spikesPerCore();
                         int finished = done.incrementAndGet();
@@ -121,6 +148,8 @@ public final class Runner {
                 spikesPerCore[c] += perImage[c];
             }
         }
-        return new Result(predictions, synapticOps, chip.totalNeurons * steps * count, spikesPerCore, seconds);
+        long imageSteps = Arrays.stream(stepsRun).asLongStream().sum();
+        return new Result(predictions, synapticOps, margins, stepsRun, chip.totalNeurons * imageSteps, spikesPerCore,
+                seconds);
     }
 }

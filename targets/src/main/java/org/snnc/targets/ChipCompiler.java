@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.IrDumps;
@@ -17,6 +21,7 @@ import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.PipelineResult;
+import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.targets.emit.Configuration;
 import org.snnc.targets.emit.ConfigurationEmitter;
 import org.snnc.targets.mapping.CoreAllocator;
@@ -60,32 +65,39 @@ public final class ChipCompiler {
      * @param listener       told of each note and stage as it comes, so that a caller sees them before a refusal
      */
     public record Options(ConversionOptions conversion, Function<ConversionOptions, List<Pass>> pipeline,
-            IrDumps dumps, Optional<CoreAllocator> allocator, int zeroResetRatio, Listener listener) {
+            IrDumps dumps, Optional<CoreAllocator> allocator, int zeroResetRatio, Listener listener,
+            Optional<EarlyExit> earlyExit) {
 
-        /** The standard pipeline with default options, no dumps, the chip's allocator. */
+        /** The standard pipeline with default options, no dumps, the chip's allocator, no early exit. */
         public static Options defaults() {
             return new Options(ConversionOptions.defaults(), Passes::standard, IrDumps.NONE, Optional.empty(),
-                    QuantizeOptions.DEFAULT_ZERO_RESET_RATIO, new Listener() { });
+                    QuantizeOptions.DEFAULT_ZERO_RESET_RATIO, new Listener() { }, Optional.empty());
         }
 
         public Options withConversion(ConversionOptions options) {
-            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener);
+            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit);
         }
 
         public Options withPipeline(Function<ConversionOptions, List<Pass>> passes, IrDumps irDumps) {
-            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener);
+            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener, earlyExit);
         }
 
         public Options withAllocator(CoreAllocator chosen) {
-            return new Options(conversion, pipeline, dumps, Optional.of(chosen), zeroResetRatio, listener);
+            return new Options(conversion, pipeline, dumps, Optional.of(chosen), zeroResetRatio, listener,
+                    earlyExit);
         }
 
         public Options withZeroResetRatio(int ratio) {
-            return new Options(conversion, pipeline, dumps, allocator, ratio, listener);
+            return new Options(conversion, pipeline, dumps, allocator, ratio, listener, earlyExit);
         }
 
         public Options withListener(Listener told) {
-            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told);
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told, earlyExit);
+        }
+
+        /** The early exit the configuration's readout asks of the host, its margin in output thresholds θ. */
+        public Options withEarlyExit(Optional<EarlyExit> exit) {
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener, exit);
         }
     }
 
@@ -132,8 +144,18 @@ public final class ChipCompiler {
         }
     }
 
-    /** Compiles {@code graph} for {@code chip}; {@code inputs} gives the calibration images, threads and progress. */
+    /**
+     * Compiles {@code graph} for {@code chip}; {@code inputs} gives the calibration images, threads and progress.
+     *
+     * @throws CompilationException {@link DiagnosticCode#FEATURE_UNSUPPORTED} when the options ask for an early exit
+     *         that the chip lacks, before any work
+     * @throws IllegalArgumentException when they ask for an early exit with a readout other than membrane, whose
+     *         margin it reads
+     */
     public static CompiledChip compile(Graph graph, ChipSpec chip, Options options, CompilationInputs inputs) {
+        if (options.earlyExit().isPresent()) {
+            requireEarlyExit(graph, chip, options.conversion().readout());
+        }
         List<Stage> stages = new ArrayList<>();
         Consumer<Stage> record = stage -> {
             stages.add(stage);
@@ -154,10 +176,24 @@ public final class ChipCompiler {
                 options.allocator().orElseGet(() -> CoreAllocator.defaultFor(chip)));
         long mapped = System.nanoTime();
         record.accept(new Stage("mapping", mapped - quantized));
-        Configuration configuration = ConfigurationEmitter.configuration(mapping);
+        Configuration configuration = ConfigurationEmitter.configuration(mapping, options.earlyExit());
         record.accept(new Stage("emission", System.nanoTime() - mapped));
         return new CompiledChip(converted.graph(), converted, adapted.notes(),
                 converted.record(Quantize.QUANTIZATION).orElse(List.of()),
                 converted.record(Normalize.LAMBDAS).orElse(Map.of()), mapping, configuration, List.copyOf(stages));
+    }
+
+    /** An early exit reads the membrane readout's margin, and needs a chip declaring {@code features.early_exit}. */
+    private static void requireEarlyExit(Graph graph, ChipSpec chip, ReadoutMode readout) {
+        if (readout != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin, not the "
+                    + readout.spelling() + " readout's");
+        }
+        if (!chip.features().earlyExit()) {
+            SourceSpan span = graph.node(graph.output()).span();
+            throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, span, "the output", graph.output(),
+                    "an early exit (features.early_exit)", chip.name(),
+                    "compile without --exit-margin and --exit-steps");
+        }
     }
 }

@@ -42,8 +42,14 @@ import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.testing.RandomNetworks;
+import org.snnc.cli.EmulatedExits;
+import org.snnc.compiler.sim.EarlyExit;
+import org.snnc.compiler.sim.ExitFrontier;
+import org.snnc.emulator.CycleStepper;
 import org.snnc.emulator.Emulator;
 import org.snnc.emulator.EmulatorException;
+import org.snnc.emulator.Runner;
+import org.snnc.emulator.config.Configuration;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.spec.ChipSpec;
@@ -67,6 +73,10 @@ import org.snnc.tests.EmulatorAgreementTest.Probe;
  *   <li>Strict on on both sides: either both stop with an overflow in the same image and step (the neuron named may
  *       differ when several overflow in that step, as each side walks them in its own order), or neither does and the
  *       runs agree as in 1.</li>
+ *   <li>With an early exit of a random streak k and margin B (membrane readout): the reference, the emulator's plain
+ *       stepper and its chunked runner stop every image at the same step, with the same classes and operations at
+ *       every step; and the frontier point computed after the fact from a full run equals the run stopped for
+ *       real.</li>
  * </ol>
  */
 class EmulatorAgreementProperties {
@@ -82,6 +92,8 @@ class EmulatorAgreementProperties {
     /** Of those, the cases where a core updates replicas for a gate's overlapping windows (about half). */
     private static final double MIN_REPLICAS_PERCENT = 10;
     private static final int LINEAR_TRIES = 30;
+    private static final int EXIT_TRIES = 30;
+    private static final double MIN_SOME_EXIT_PERCENT = 30;
     private static final double MIN_LINEAR_KIND_PERCENT = 10;
 
     /** A compiled case with its inputs. */
@@ -213,6 +225,86 @@ class EmulatorAgreementProperties {
                         exact, prepared.testCase().toString());
             }
         }
+    }
+
+    /**
+     * {@link #randomCase}s with the membrane readout, run with an early exit whose streak k is 1 to 4 and whose margin
+     * is one the reference's full run saw (one case in four: a random one up to 2^20 LSBs), so that some images stop
+     * and some run on. T = 30 is shorter than a chunk: the chunked runner must cut its chunk at each exit step.
+     */
+    @Property(tries = EXIT_TRIES)
+    void earlyExitsStopAtTheSameStepEverywhere(@ForAll("seeds") long seed) {
+        Prepared prepared = prepare(seed, derived -> withMembraneReadout(randomCase(derived)));
+        Graph quantized = prepared.compiled().quantized();
+        Probe probe = Probe.of(prepared.compiled().bytes(), "case");
+        IntegerReference reference = new IntegerReference(quantized);
+        IntegerResult full = reference.run(prepared.raw(), IntegerReference.RunOptions.of(STEPS));
+        Random random = new Random(seed);
+        int streak = 1 + random.nextInt(4);
+        long seen = full.margins()[random.nextInt(IMAGES)][random.nextInt(STEPS)];
+        long margin = random.nextInt(4) == 0 ? random.nextLong(1L << 20) : Math.min(seen, Long.MAX_VALUE / 2);
+        IntegerResult stopped = reference.run(prepared.raw(), IntegerReference.RunOptions.of(STEPS)
+                .withEarlyExit(Optional.of(new EarlyExit(margin, streak))));
+        Optional<Configuration.EarlyExit> chipExit = Optional.of(new Configuration.EarlyExit(margin, streak));
+        int[][] images = Arrays.stream(prepared.raw()).map(EmulatorAgreementTest::ints).toArray(int[][]::new);
+        Runner.Result chunked = Runner.run(probe.chip, images, STEPS, 1, false, chipExit, null);
+        boolean exact = EmulatorAgreementTest.exactOps(quantized);
+        String context = prepared.testCase() + ", exit margin " + margin + " LSBs for " + streak + " steps";
+        int exits = 0;
+        for (int image = 0; image < IMAGES; image++) {
+            CycleStepper plain = new CycleStepper(probe.chip, false, chipExit);
+            plain.load(images[image]);
+            // The two sides count the analog input's operations differently (padding products, or taps), so the
+            // event operations after it are compared, as in compareImage.
+            long analog = plain.synapticOps();
+            for (int t = 1; t <= stopped.stepsRun()[image]; t++) {
+                assertTrue(!plain.exited(), context + ": the plain stepper stopped image " + image + " before " + t);
+                plain.step();
+                assertEquals(stopped.predictions()[t - 1][image], plain.prediction(), context + ", step " + t);
+                assertOps(exact, stopped.eventOps()[image][t - 1], plain.synapticOps() - analog,
+                        context + ", step " + t);
+            }
+            // An image that settles at step T runs all T steps either way.
+            assertTrue(plain.exited() || stopped.stepsRun()[image] == STEPS, context + ": image " + image);
+            assertEquals(stopped.stepsRun()[image], chunked.stepsRun()[image], context + ": image " + image);
+            for (int t = 0; t < STEPS; t++) {
+                assertEquals(stopped.predictions()[t][image], chunked.predictions()[t][image], context);
+                assertOps(exact, stopped.eventOps()[image][t], chunked.synapticOps()[image][t] - analog, context);
+            }
+            exits += stopped.stepsRun()[image] < STEPS ? 1 : 0;
+        }
+        Statistics.label("early exits").collect(exits > 0 ? "some images stop" : "no image stops");
+        Statistics.label("early exits").coverage(coverage -> coverage.check("some images stop")
+                .percentage(p -> p >= MIN_SOME_EXIT_PERCENT));
+
+        // The frontier's point, from a full run's margins, is the run the exit stops for real.
+        int[] labels = random.ints(IMAGES, 0, probe.chip.classes()).toArray();
+        Runner.Result whole = Runner.run(probe.chip, images, STEPS, 1, false, Optional.empty(), null);
+        double bound = (double) margin / probe.chip.readoutThreshold();
+        ExitFrontier.Point postHoc = ExitFrontier.point(EmulatedExits.trace(whole), labels, bound, streak,
+                thresholds -> margin);
+        assertEquals(postHoc, EmulatedExits.point(chunked, bound, streak, labels), context);
+    }
+
+    /**
+     * Event operations equal or, where the emulator also counts zero taps ({@link EmulatorAgreementTest#exactOps}),
+     * at least the reference's.
+     */
+    private static void assertOps(boolean exact, long reference, long emulator, String context) {
+        if (exact) {
+            assertEquals(reference, emulator, context + ": synaptic operations");
+        } else {
+            assertTrue(emulator >= reference, context + ": " + emulator + " synaptic operations < " + reference);
+        }
+    }
+
+    /** {@code testCase} read out by the membrane, the readout an early exit takes its margin of. */
+    private static Case withMembraneReadout(Case testCase) {
+        ConversionOptions o = testCase.options();
+        return new Case(testCase.seed(), testCase.plain(), testCase.ann(), testCase.chip(), testCase.chipLabel(),
+                new ConversionOptions(o.normalize(), o.reset(), o.gateEmaDecay(), o.encoding(), ReadoutMode.MEMBRANE,
+                        o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps()),
+                testCase.zeroResetRatio(), testCase.allocator());
     }
 
     /**

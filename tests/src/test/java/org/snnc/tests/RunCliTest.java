@@ -58,6 +58,59 @@ class RunCliTest {
                 "the same configuration gives the same accuracies on any thread count");
     }
 
+    /**
+     * {@code --exit-margin 2 --exit-steps 4}: compile writes ⌈2·θ⌉ LSBs into the readout, the run stops images early,
+     * and the report's operating point is the frontier's point of the same B and k, computed from the full run.
+     */
+    @Test
+    void anEarlyExitIsWrittenAppliedAndOnItsFrontier() throws IOException {
+        Path out = temp.resolve("lenet-exit");
+        Path report = temp.resolve("exit.json");
+        Path plots = temp.resolve("exit-plots");
+        CliRun run = compileAndRun(out, "--exit-margin", "2", "--exit-steps", "4", "--report", report.toString(),
+                "--plot", plots.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode configuration = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+        assertEquals(java.util.List.of(), ConfigurationSchema.validate(configuration));
+        JsonNode readout = configuration.get("readout");
+        assertEquals(4, readout.get("exit_steps").asInt());
+        assertTrue(readout.get("exit_margin").asLong() > 0, readout.toString());
+        assertTrue(Files.size(plots.resolve("early_exit_frontier.png")) > 0);
+        assertTrue(run.out().contains("early exit at B=2 θ, k=4:") && run.out().contains("early-exit frontier"),
+                run.out());
+
+        JsonNode figures = new ObjectMapper().readTree(report.toFile());
+        assertEquals(2 * figures.get("ann_macs_per_image").asLong(), figures.get("ann_ops_per_image").asLong());
+        JsonNode exit = figures.get("early_exit");
+        double stepsPerImage = figures.get("steps_per_image").asDouble();
+        assertTrue(stepsPerImage < 60, "images stop early: " + stepsPerImage);
+        assertEquals(stepsPerImage, exit.get("steps_per_image").asDouble());
+        assertEquals(figures.get("accuracy").get(59).asDouble(), exit.get("accuracy").asDouble());
+        assertEquals(figures.get("synaptic_ops_per_image").get(59).asDouble(),
+                exit.get("synaptic_ops_per_image").asDouble(), 1e-9);
+        JsonNode frontier = figures.get("early_exit_frontier");
+        assertEquals(20, frontier.size());
+        JsonNode sameExit = null;
+        for (JsonNode point : frontier) {
+            if (point.get("exit_margin").asDouble() == 2 && point.get("exit_steps").asInt() == 4) {
+                sameExit = point;
+            }
+        }
+        assertEquals(exit.toString(), String.valueOf(sameExit), "the post-hoc point is the run stopped for real");
+    }
+
+    @Test
+    void anEarlyExitIsRefusedOnAChipWithoutIt() {
+        Path out = temp.resolve("speck-exit");
+        CliRun refused = CliRun.of("compile", root("examples/lenet/lenet.snn"), "--target", "speck", "--calibration",
+                root("examples/data/mnist_calib.npz"), "--calibration-limit", "20", "-o", out.toString(),
+                "--exit-margin", "1", "--exit-steps", "2");
+        assertEquals(1, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("needs an early exit (features.early_exit), which target speck lacks")
+                && refused.err().contains("[E0901]"), refused.err());
+        assertFalse(Files.exists(out), "a refused compile writes nothing");
+    }
+
     private static String firstLine(String text) {
         return text.lines().filter(line -> line.contains(" SNN t=")).findFirst().orElse(text)
                 .replaceAll("^.* on 20 images", "");

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.data.Dataset;
@@ -37,6 +38,7 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.compiler.sim.AnnMacs;
+import org.snnc.compiler.sim.EarlyExit;
 
 /**
  * The integer reference: a deliberately plain, exact simulation of a quantized spiking graph, written from the
@@ -58,7 +60,9 @@ import org.snnc.compiler.sim.AnnMacs;
  *       evaluated on this step's spike vectors of the populations and gates it reads, so that a spike of step t
  *       reaches the next population in step t + 1;</li>
  *   <li>readout: {@code membrane} = argmax over the output population of θ·n + v + q, {@code spikecount} = argmax n,
- *       ties to the lowest class.</li>
+ *       ties to the lowest class; with an {@link EarlyExit} (margin in LSBs), the image stops after the step that
+ *       completes its streak of margins (top score minus runner-up) ≥ the bound, and its later steps repeat that
+ *       step's class, operations and margin (docs/configuration.md, "Early exit").</li>
  * </ol>
  * {@code fit(x, b)} saturates to [−2^(b−1), 2^(b−1)−1] or wraps to the low b bits, as the population's overflow
  * says; in a strict run any fit that changes a value throws {@link FixedPointOverflowException}.
@@ -82,9 +86,10 @@ public final class IntegerReference {
      * @param threads         worker threads over images, at least 1
      * @param tracedImages    the images whose every spike vector is recorded ({@link IntegerResult#trace(int)})
      * @param traceMembranes  also record every population's membranes after each step, for the traced images
+     * @param earlyExit       stop each image when its readout settles, the margin in membrane LSBs
      */
     public record RunOptions(int steps, boolean strict, int threads, Set<Integer> tracedImages,
-            boolean traceMembranes) {
+            boolean traceMembranes, Optional<EarlyExit> earlyExit) {
 
         public RunOptions {
             if (steps < 1) {
@@ -96,21 +101,25 @@ public final class IntegerReference {
             tracedImages = Set.copyOf(tracedImages);
         }
 
-        /** T steps, not strict, one thread, no trace. */
+        /** T steps, not strict, one thread, no trace, no early exit. */
         public static RunOptions of(int steps) {
-            return new RunOptions(steps, false, 1, Set.of(), false);
+            return new RunOptions(steps, false, 1, Set.of(), false, Optional.empty());
         }
 
         public RunOptions withStrict(boolean value) {
-            return new RunOptions(steps, value, threads, tracedImages, traceMembranes);
+            return new RunOptions(steps, value, threads, tracedImages, traceMembranes, earlyExit);
         }
 
         public RunOptions withThreads(int value) {
-            return new RunOptions(steps, strict, value, tracedImages, traceMembranes);
+            return new RunOptions(steps, strict, value, tracedImages, traceMembranes, earlyExit);
         }
 
         public RunOptions withTrace(Set<Integer> images, boolean membranes) {
-            return new RunOptions(steps, strict, threads, images, membranes);
+            return new RunOptions(steps, strict, threads, images, membranes, earlyExit);
+        }
+
+        public RunOptions withEarlyExit(Optional<EarlyExit> value) {
+            return new RunOptions(steps, strict, threads, tracedImages, traceMembranes, value);
         }
     }
 
@@ -346,6 +355,10 @@ public final class IntegerReference {
      * @throws FixedPointOverflowException in a strict run, at the first fit that changes a value
      */
     public IntegerResult run(long[][] rawInputs, RunOptions options) {
+        if (options.earlyExit().isPresent() && mode != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + mode);
+        }
         for (int image = 0; image < rawInputs.length; image++) {
             if (rawInputs[image].length != inputSize) {
                 throw new IllegalArgumentException("image " + image + " holds " + rawInputs[image].length
@@ -358,6 +371,8 @@ public final class IntegerReference {
         int[][] predictions = new int[steps][images];
         int[][] byCount = new int[steps][images];
         long[][] eventOps = new long[images][];
+        long[][] margins = new long[images][];
+        int[] stepsRun = new int[images];
         long[][] spikeTotals = new long[populations.size()][images];
         SpikeTrace[] traces = new SpikeTrace[images];
         PerImageWorkers.run(images, options.threads(), "snnc-intref", () -> null, (unused, image) -> {
@@ -366,7 +381,10 @@ public final class IntegerReference {
             ImageRun run = new ImageRun(rawInputs[image], image, options.strict(), trace);
             int[] predicted = new int[steps];
             int[] counted = new int[steps];
-            eventOps[image] = run.simulate(steps, predicted, counted);
+            margins[image] = new long[steps];
+            eventOps[image] = run.simulate(steps, predicted, counted, margins[image],
+                    options.earlyExit().map(EarlyExit::streak));
+            stepsRun[image] = run.stepsRun;
             for (int t = 0; t < steps; t++) {
                 predictions[t][image] = predicted[t];
                 byCount[t][image] = counted[t];
@@ -386,8 +404,8 @@ public final class IntegerReference {
                 traced.put(image, traces[image]);
             }
         }
-        return new IntegerResult(images, steps, predictions, byCount, eventOps, analogMacs, neurons * steps, spikes,
-                traced, System.nanoTime() - start);
+        return new IntegerResult(images, steps, predictions, byCount, eventOps, margins, stepsRun, analogMacs,
+                neurons * steps, spikes, traced, System.nanoTime() - start);
     }
 
     /** The state of one image. */
@@ -402,6 +420,8 @@ public final class IntegerReference {
         private final long[][] analog;
         private final long[][] spikes;
         private final long[][] gated;
+        /** The steps run: T, or the step at which the early exit stopped the image. */
+        private int stepsRun;
 
         ImageRun(long[] x, int image, boolean strict, SpikeTrace trace) {
             this.x = x;
@@ -438,11 +458,17 @@ public final class IntegerReference {
             return total;
         }
 
-        /** Runs T steps; returns the cumulative spike-driven synaptic operations after each step. */
-        long[] simulate(int steps, int[] predicted, int[] counted) {
+        /**
+         * Runs T steps, or until {@code exit} settles; returns the cumulative spike-driven synaptic operations after
+         * each step. The classes, margins and operations of the steps after an exit stay those of the exit step.
+         */
+        long[] simulate(int steps, int[] predicted, int[] counted, long[] margins, Optional<EarlyExit.Streak> exit) {
             long[] ops = new long[steps];
             long cumulative = 0;
-            for (int t = 1; t <= steps; t++) {
+            stepsRun = 0;
+            boolean settled = false;
+            while (stepsRun < steps && !settled) {
+                int t = ++stepsRun;
                 for (int p = 0; p < populations.size(); p++) {
                     update(p, t);
                 }
@@ -465,9 +491,29 @@ public final class IntegerReference {
                     }
                 }
                 counted[t - 1] = argmax(n[output]);
-                predicted[t - 1] = mode == ReadoutMode.SPIKE_COUNT ? counted[t - 1] : argmax(membraneScores());
+                long[] scores = mode == ReadoutMode.SPIKE_COUNT ? n[output] : membraneScores();
+                predicted[t - 1] = argmax(scores);
+                margins[t - 1] = margin(scores, predicted[t - 1]);
+                settled = exit.isPresent() && exit.get().settles(margins[t - 1]);
+            }
+            for (int t = stepsRun; t < steps; t++) {
+                ops[t] = ops[t - 1];
+                predicted[t] = predicted[t - 1];
+                counted[t] = counted[t - 1];
+                margins[t] = margins[t - 1];
             }
             return ops;
+        }
+
+        /** The top score minus the highest other one; the largest long when there is no other class. */
+        private static long margin(long[] scores, int top) {
+            long second = Long.MIN_VALUE;
+            for (int k = 0; k < scores.length; k++) {
+                if (k != top) {
+                    second = Math.max(second, scores[k]);
+                }
+            }
+            return second == Long.MIN_VALUE ? Long.MAX_VALUE : scores[top] - second;
         }
 
         /** θ·n + v + q of the output population. */

@@ -15,7 +15,11 @@ import java.util.Optional;
  * @param spikeCountPredictions {@code [t − 1][image]}: the class by the output population's spike counts n after t
  * @param eventOps              {@code [image][t − 1]}: the spike-driven synaptic operations of steps 1 … t
  *                              (cumulative), without the analog input's MACs: one per event and reached target
- *                              neuron with a non-padding tap
+ *                              neuron with a non-padding tap; after an early exit, those of the exit step
+ * @param margins               {@code [image][t − 1]}: the readout's top score minus the runner-up's after step t
+ *                              (membrane LSBs, or spikes for a spike-count readout)
+ * @param stepsRun              per image: T, or the step at which the early exit stopped it; the predictions of
+ *                              later steps repeat that step's
  * @param analogMacs            the analog input's multiply-accumulates, counted once per image (AnnMacs: padding
  *                              products included)
  * @param neuronUpdatesPerImage the populations' sizes summed, times T
@@ -29,6 +33,8 @@ public record IntegerResult(
         int[][] predictions,
         int[][] spikeCountPredictions,
         long[][] eventOps,
+        long[][] margins,
+        int[] stepsRun,
         long analogMacs,
         long neuronUpdatesPerImage,
         Map<String, long[]> spikesPerPopulation,

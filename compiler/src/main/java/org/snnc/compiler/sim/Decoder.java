@@ -22,6 +22,10 @@ final class Decoder {
         this.threshold = output.threshold();
     }
 
+    ReadoutMode mode() {
+        return mode;
+    }
+
     /** Counts this step's output spikes; call once per step, after the step. */
     void count(WorkerState state) {
         EventList out = state.events[spikes];
@@ -49,6 +53,26 @@ final class Decoder {
             return argmax(score);
         }
         return sampleSoftmax(state, t);
+    }
+
+    /**
+     * The membrane readout's margin in thresholds: (the highest n·θ + v minus the second highest) / θ, the largest
+     * double for a single class.
+     */
+    double membraneMargin(WorkerState state) {
+        double[] v = state.potential[population];
+        double top = Double.NEGATIVE_INFINITY;
+        double second = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < v.length; k++) {
+            double score = state.classSpikes[k] * threshold + v[k];
+            if (score > top) {
+                second = top;
+                top = score;
+            } else if (score > second) {
+                second = score;
+            }
+        }
+        return second == Double.NEGATIVE_INFINITY ? Double.MAX_VALUE : (top - second) / threshold;
     }
 
     /** One Poisson softmax step on the membrane scores, then the argmax of the drawn spike counts. */

@@ -5,8 +5,12 @@ package org.snnc.compiler.sim;
  *
  * @param predictions           the class by the graph's readout after each step
  * @param spikeCountPredictions the class by output spike count after each step
- * @param synapticOps           the spike-driven synaptic operations of each step
- * @param spikes                the spikes of each population over all steps
+ * @param synapticOps           the spike-driven synaptic operations of each step (0 after an early exit)
+ * @param margins               the membrane readout's top score minus the runner-up's after each step, in θ
+ * @param stepsRun              T, or the step at which the early exit stopped the image; the classes and margins of
+ *                              later steps repeat that step's
+ * @param spikes                the spikes of each population over the steps run
  */
-record ImageRecord(int[] predictions, int[] spikeCountPredictions, long[] synapticOps, long[] spikes) {
+record ImageRecord(int[] predictions, int[] spikeCountPredictions, long[] synapticOps, double[] margins,
+        int stepsRun, long[] spikes) {
 }

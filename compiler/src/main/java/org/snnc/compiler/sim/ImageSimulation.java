@@ -1,19 +1,23 @@
 package org.snnc.compiler.sim;
 
+import java.util.Optional;
+
 /**
  * Simulates images one after another on one thread, reusing one {@link WorkerState}: per image, set the seeded
  * generators, run the constant program and set the populations' currents, then T times the step program followed by
- * the readout.
+ * the readout, until the early exit, if any, settles.
  */
 final class ImageSimulation {
 
     private final CompiledNetwork network;
     private final int steps;
+    private final Optional<EarlyExit> earlyExit;
     private final WorkerState state;
 
-    ImageSimulation(CompiledNetwork network, int steps) {
+    ImageSimulation(CompiledNetwork network, SimulationOptions options) {
         this.network = network;
-        this.steps = steps;
+        this.steps = options.steps();
+        this.earlyExit = options.earlyExit();
         this.state = new WorkerState(network.layout);
     }
 
@@ -33,8 +37,13 @@ final class ImageSimulation {
         int[] predictions = new int[steps];
         int[] spikeCount = new int[steps];
         long[] ops = new long[steps];
+        double[] margins = new double[steps];
         Decoder decoder = network.decoder;
-        for (int t = 0; t < steps; t++) {
+        Optional<EarlyExit.Streak> exit = earlyExit.map(EarlyExit::streak);
+        int ran = 0;
+        boolean settled = false;
+        while (ran < steps && !settled) {
+            int t = ran++;
             long stepOps = 0;
             for (Operation op : network.stepProgram) {
                 stepOps += op.run(state);
@@ -43,8 +52,15 @@ final class ImageSimulation {
             decoder.count(state);
             predictions[t] = decoder.decide(state, t + 1);
             spikeCount[t] = decoder.bySpikeCount(state);
+            margins[t] = decoder.membraneMargin(state);
+            settled = exit.isPresent() && exit.get().settles(margins[t]);
         }
-        return new ImageRecord(predictions, spikeCount, ops, state.spikeTotals.clone());
+        for (int t = ran; t < steps; t++) {
+            predictions[t] = predictions[t - 1];
+            spikeCount[t] = spikeCount[t - 1];
+            margins[t] = margins[t - 1];
+        }
+        return new ImageRecord(predictions, spikeCount, ops, margins, ran, state.spikeTotals.clone());
     }
 
     /** Population {@code population}'s spikes per neuron over every image this simulation ran. */

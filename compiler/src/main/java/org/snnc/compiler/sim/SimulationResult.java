@@ -18,11 +18,13 @@ public final class SimulationResult {
     private final long synapticEvents;
     private final Map<String, Double> spikesPerLayer;
     private final double neuronUpdatesPerImage;
+    private final ExitFrontier.ReadoutTrace readoutTrace;
+    private final int[] stepsRun;
     private final long wallNanos;
 
     SimulationResult(int images, int steps, int[][] predictions, int[][] spikeCountPredictions,
             double[] synapticOpsPerImage, long synapticEvents, Map<String, Double> spikesPerLayer,
-            double neuronUpdatesPerImage, long wallNanos) {
+            double neuronUpdatesPerImage, ExitFrontier.ReadoutTrace readoutTrace, int[] stepsRun, long wallNanos) {
         this.images = images;
         this.steps = steps;
         this.predictions = predictions;
@@ -31,6 +33,8 @@ public final class SimulationResult {
         this.synapticEvents = synapticEvents;
         this.spikesPerLayer = Collections.unmodifiableMap(new LinkedHashMap<>(spikesPerLayer));
         this.neuronUpdatesPerImage = neuronUpdatesPerImage;
+        this.readoutTrace = readoutTrace;
+        this.stepsRun = stepsRun;
         this.wallNanos = wallNanos;
     }
 
@@ -70,9 +74,22 @@ public final class SimulationResult {
         return spikesPerLayer;
     }
 
-    /** The neuron updates per image over the T steps: the populations' sizes summed, times T. */
+    /** The neuron updates per image over the steps run: the populations' sizes summed, times the mean steps run. */
     public double neuronUpdatesPerImage() {
         return neuronUpdatesPerImage;
+    }
+
+    /**
+     * Per image and step: the class, the membrane readout's margin in thresholds θ and the synaptic operations
+     * through the step (the analog input's MACs included), for {@link ExitFrontier}.
+     */
+    public ExitFrontier.ReadoutTrace readoutTrace() {
+        return readoutTrace;
+    }
+
+    /** Per image: T, or the step at which the early exit stopped it. */
+    public int[] stepsRun() {
+        return stepsRun;
     }
 
     /** The wall-clock time of the simulation, in nanoseconds. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.snnc.compiler.concurrent.PerImageWorkers;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.Progress;
 
 /**
@@ -20,7 +21,8 @@ import org.snnc.compiler.passes.Progress;
  * <p>Synaptic operations count, per spike, the fan-out into each weighted synapse it reaches (conv2d: the output
  * positions × filters its input position feeds, padding and groups respected; dense: units; avgpool: the windows
  * covering it; affine: 1); spikes a gate blocks cost nothing. The analog input costs the ANN MACs of the weighted
- * synapses it feeds, once per image.
+ * synapses it feeds, once per image. With an {@link EarlyExit} (margin in output thresholds), an image stops after the
+ * step that completes its streak of membrane margins ≥ the bound, and nothing of later steps is counted.
  *
  * <p>The constructor verifies and compiles the graph; a simulator is immutable and may be shared between threads.
  */
@@ -38,6 +40,10 @@ public final class SpikingSimulator {
     public SpikingSimulator(Graph graph, SimulationOptions options) {
         this.network = CompiledNetwork.compile(graph, options.schedule());
         this.options = options;
+        if (options.earlyExit().isPresent() && network.decoder.mode() != ReadoutMode.MEMBRANE) {
+            throw new IllegalArgumentException("an early exit reads the membrane readout's margin; this readout is "
+                    + network.decoder.mode());
+        }
     }
 
     public SimulationOptions options() {
@@ -67,7 +73,7 @@ public final class SpikingSimulator {
         ImageRecord[] records = new ImageRecord[inputs.length];
         try (Progress bar = progress.start("simulating", inputs.length)) {
             PerImageWorkers.run(inputs.length, options.threads(), "snnc-sim",
-                    () -> new ImageSimulation(network, options.steps()), (simulation, image) -> {
+                    () -> new ImageSimulation(network, options), (simulation, image) -> {
                         records[image] = simulation.run(inputs[image], image);
                         bar.advance(1);
                     });
@@ -84,7 +90,7 @@ public final class SpikingSimulator {
         List<ImageSimulation> workers = Collections.synchronizedList(new ArrayList<>());
         try (Progress bar = progress.start("counting spikes", inputs.length)) {
             PerImageWorkers.run(inputs.length, options.threads(), "snnc-sim", () -> {
-                ImageSimulation simulation = new ImageSimulation(network, options.steps());
+                ImageSimulation simulation = new ImageSimulation(network, options);
                 workers.add(simulation);
                 return simulation;
             }, (simulation, image) -> {
@@ -111,14 +117,22 @@ public final class SpikingSimulator {
         int[][] predictions = new int[steps][images];
         int[][] spikeCount = new int[steps][images];
         long[] opsByStep = new long[steps];
+        double[][] margins = new double[images][];
+        double[][] opsThrough = new double[images][steps];
+        int[] stepsRun = new int[images];
         long[] spikes = new long[network.populations.length];
         for (int image = 0; image < images; image++) {
             ImageRecord record = records[image];
+            long imageOps = 0;
             for (int t = 0; t < steps; t++) {
                 predictions[t][image] = record.predictions()[t];
                 spikeCount[t][image] = record.spikeCountPredictions()[t];
                 opsByStep[t] += record.synapticOps()[t];
+                imageOps += record.synapticOps()[t];
+                opsThrough[image][t] = network.analogMacs + imageOps;
             }
+            margins[image] = record.margins();
+            stepsRun[image] = record.stepsRun();
             for (int p = 0; p < spikes.length; p++) {
                 spikes[p] += record.spikes()[p];
             }
@@ -134,6 +148,8 @@ public final class SpikingSimulator {
             spikesPerLayer.put(network.populationNames.get(p), images == 0 ? 0.0 : (double) spikes[p] / images);
         }
         return new SimulationResult(images, steps, predictions, spikeCount, opsPerImage, cumulative, spikesPerLayer,
-                (double) network.neurons * steps, wallNanos);
+                images == 0 ? 0.0 : (double) network.neurons * Arrays.stream(stepsRun).asLongStream().sum() / images,
+                new ExitFrontier.ReadoutTrace(predictions, margins, opsThrough),
+                stepsRun, wallNanos);
     }
 }

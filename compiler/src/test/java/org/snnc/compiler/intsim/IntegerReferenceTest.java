@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
@@ -19,6 +20,7 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.compiler.sim.Schedule;
 import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SimulationResult;
@@ -76,6 +78,33 @@ class IntegerReferenceTest {
         assertEquals(List.of(3, 6, 9, 12), trace(oneNeuron(fixed(9, ""), 0), new long[] {3}, 12).spikeSteps("p", 0));
         assertEquals(List.of(3, 6, 9, 12),
                 trace(oneNeuron(fixed(9, "reset=zero"), 0), new long[] {3}, 12).spikeSteps("p", 0));
+    }
+
+    /**
+     * Two classes driven by x = 1 through weights 3 and 1, θ = 5, reset by subtraction: θ·n + v + q is 3t and t after
+     * step t, a margin of 2t LSBs. A margin of 5 held for 2 steps is first complete at t = 4: the image stops there as
+     * class 0, having spiked at t = 2 and 4 (not at 5, as it would run on), and its later steps repeat step 4.
+     */
+    @Test
+    void anEarlyExitStopsTheImageAtTheHandComputedStep() {
+        Graph graph = SnnTextFrontEnd.parse("""
+                network two
+                input x: u8[1]
+                e = encode(x, mode=analog)
+                d = dense(e, units=2, weight="d.weight")
+                p = if(d, current="p.current", %s)
+                output r = readout(p, mode=membrane)
+                """.formatted(fixed(5, "")), "two.snn").graph().toBuilder()
+                .weight("d.weight", Tensor.of(Shape.of(2, 1), new double[] {3, 1}))
+                .weight("p.current", Tensor.of(Shape.of(2), new double[] {0, 0})).build();
+        IntegerResult stopped = new IntegerReference(graph).run(new long[][] {{1}},
+                IntegerReference.RunOptions.of(10).withEarlyExit(Optional.of(new EarlyExit(5, 2))));
+        assertArrayEquals(new int[] {4}, stopped.stepsRun());
+        assertArrayEquals(new long[] {2, 4, 6, 8, 8, 8, 8, 8, 8, 8}, stopped.margins()[0]);
+        for (int t = 0; t < 10; t++) {
+            assertEquals(0, stopped.predictions()[t][0]);
+        }
+        assertArrayEquals(new long[] {2}, stopped.spikesPerPopulation().get("p"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.snnc.emulator.config;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A validated chip configuration (`snnc-config` version 2, its boxes expanded into runs), as the emulator reads it: only what the step needs. Every
@@ -116,6 +117,24 @@ public record Configuration(
     /** How a class is read off the output population. */
     public enum ReadoutMode { MEMBRANE, SPIKECOUNT }
 
-    /** The readout: the population whose neurons are the classes, and the mode. */
-    public record Readout(String name, String population, ReadoutMode mode) {}
+    /**
+     * The readout: the population whose neurons are the classes, the mode, and the host's early exit when the
+     * configuration asks for one.
+     */
+    public record Readout(String name, String population, ReadoutMode mode, Optional<EarlyExit> earlyExit) {}
+
+    /**
+     * The host's early exit (docs/configuration.md, "Early exit"): an image stops after the first step t at which the
+     * membrane readout's margin, the top score minus the runner-up's, has been at least {@code margin} membrane LSBs
+     * in each of the {@code steps} steps t − steps + 1 … t. Its class is then the one read off at t, and nothing of
+     * later steps is counted.
+     */
+    public record EarlyExit(long margin, int steps) {
+        public EarlyExit {
+            if (margin < 0 || steps < 1) {
+                throw new IllegalArgumentException("an early exit needs a margin ≥ 0 and steps ≥ 1, got " + margin
+                        + " and " + steps);
+            }
+        }
+    }
 }

@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.config.Configuration.AxonBlock;
@@ -39,6 +40,7 @@ import org.snnc.emulator.config.Configuration.Kernel;
 import org.snnc.emulator.config.Configuration.Layer;
 import org.snnc.emulator.config.Configuration.NeuronBlock;
 import org.snnc.emulator.config.Configuration.NeuronFormat;
+import org.snnc.emulator.config.Configuration.EarlyExit;
 import org.snnc.emulator.config.Configuration.Readout;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 import org.snnc.emulator.config.Configuration.Route;
@@ -199,6 +201,9 @@ public final class ConfigurationLoader {
         int chipCores = fields.integer(chip, "chip", "cores", 1, MAX_CHIP_CORES);
         WeightFormat weights = readWeights(fields.object(chip, "chip", "weights"), fields);
         NeuronFormat neurons = readNeurons(fields.object(chip, "chip", "neurons"), fields, weights);
+        // The emulator reads only this feature of the chip's: the others shaped the mapping, not the step.
+        boolean earlyExitFeature = fields.flag(chip == null ? null : chip.get("features"), "chip.features",
+                "early_exit", false);
         InputSpec input = readInput(fields.object(root, "", "input"), fields);
 
         List<Layer> layers = new ArrayList<>();
@@ -278,7 +283,7 @@ public final class ConfigurationLoader {
             fields.problem(BAD_FIELD, "cores", "the configuration uses no core");
         }
         List<Route> inputRoutes = readRoutes(root, "", "input_routes", fields, shapes, axonIndex);
-        Readout readout = readReadout(fields.object(root, "", "readout"), fields);
+        Readout readout = readReadout(fields.object(root, "", "readout"), fields, earlyExitFeature);
         return new Configuration(network, chipCores, weights, neurons, input, layers, kernels, gates, cores,
                 inputRoutes, readout);
     }
@@ -626,7 +631,7 @@ public final class ConfigurationLoader {
         }
     }
 
-    private static Readout readReadout(JsonNode node, Fields fields) {
+    private static Readout readReadout(JsonNode node, Fields fields, boolean earlyExitFeature) {
         String mode = fields.choice(node, "readout", "mode", Set.of("membrane", "spikecount", "softmax"));
         fields.integer(node, "readout", "seed", 0L, Long.MAX_VALUE);
         if (mode.equals("softmax")) {
@@ -634,7 +639,37 @@ public final class ConfigurationLoader {
                     + "compile with a membrane or spikecount readout");
         }
         return new Readout(fields.text(node, "readout", "name"), fields.text(node, "readout", "population"),
-                mode.equals("spikecount") ? ReadoutMode.SPIKECOUNT : ReadoutMode.MEMBRANE);
+                mode.equals("spikecount") ? ReadoutMode.SPIKECOUNT : ReadoutMode.MEMBRANE,
+                readEarlyExit(node, fields, mode, earlyExitFeature));
+    }
+
+    /**
+     * {@code exit_margin} and {@code exit_steps}, given together or not at all; they need a membrane readout, whose
+     * scores the margin is taken of, on a chip declaring {@code features.early_exit}.
+     */
+    private static Optional<EarlyExit> readEarlyExit(JsonNode node, Fields fields, String mode,
+            boolean earlyExitFeature) {
+        boolean margin = node != null && node.has("exit_margin");
+        boolean steps = node != null && node.has("exit_steps");
+        if (!margin && !steps) {
+            return Optional.empty();
+        }
+        if (margin != steps) {
+            fields.problem(BAD_FIELD, margin ? "readout.exit_steps" : "readout.exit_margin",
+                    "missing: exit_margin and exit_steps come together");
+            return Optional.empty();
+        }
+        long bound = fields.integer(node, "readout", "exit_margin", 0L, Long.MAX_VALUE);
+        int consecutive = fields.integer(node, "readout", "exit_steps", 1, Integer.MAX_VALUE);
+        if (!earlyExitFeature) {
+            fields.problem(INCONSISTENT, "readout.exit_margin",
+                    "the chip does not declare features.early_exit, so it cannot stop an image early");
+        }
+        if (!mode.equals("membrane")) {
+            fields.problem(INCONSISTENT, "readout.exit_margin",
+                    "an early exit reads the membrane readout's margin, but readout.mode is '" + mode + "'");
+        }
+        return fields.failed() ? Optional.empty() : Optional.of(new EarlyExit(bound, consecutive));
     }
 
     /** A shape of 1 to 3 extents whose product, the flat elements the emulator numbers with ints, fits an int. */

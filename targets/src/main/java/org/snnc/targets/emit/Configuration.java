@@ -129,7 +129,13 @@ public record Configuration(
             int destinations) {
     }
 
-    /** The class is the argmax over the output population by {@code mode}. */
-    public record ReadoutConfig(String name, String population, String mode, long seed) {
+    /**
+     * The class is the argmax over the output population by {@code mode}; with {@code exitMargin} (membrane LSBs) and
+     * {@code exitSteps}, both or neither, the host stops an image once its readout settles (configuration.md, "Early
+     * exit").
+     */
+    public record ReadoutConfig(String name, String population, String mode, long seed,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long exitMargin,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer exitSteps) {
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -24,6 +25,7 @@ import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.targets.emit.Configuration.AxonConfig;
 import org.snnc.targets.emit.Configuration.BiasConfig;
 import org.snnc.targets.emit.Configuration.CoreConfig;
@@ -73,7 +75,16 @@ public final class ConfigurationEmitter {
     private ConfigurationEmitter() {
     }
 
+    /** The configuration of {@code mapping}, asking the host for no early exit. */
     public static Configuration configuration(Mapping mapping) {
+        return configuration(mapping, Optional.empty());
+    }
+
+    /**
+     * The configuration of {@code mapping}; its readout asks the host for {@code earlyExit} (margin in thresholds B),
+     * written as {@code exit_margin} = ⌈B·θ⌉ membrane LSBs of the output population ({@link EarlyExit#lsbs}).
+     */
+    public static Configuration configuration(Mapping mapping, Optional<EarlyExit> earlyExit) {
         SynapticNetwork network = mapping.network();
         var input = network.input();
         JsonNode chip = readTree(ChipSpecs.toJson(mapping.chip()));
@@ -92,8 +103,16 @@ public final class ConfigurationEmitter {
                 network.gates().stream().map(ConfigurationEmitter::gate).toList(),
                 cores,
                 routes(mapping.inputRoutes(), shapes),
-                new ReadoutConfig(network.readout().name(), network.readout().population(),
-                        network.readout().mode().spelling(), network.readout().seed()));
+                readout(network, earlyExit));
+    }
+
+    private static ReadoutConfig readout(SynapticNetwork network, Optional<EarlyExit> earlyExit) {
+        var readout = network.readout();
+        long theta = network.populations().stream().filter(p -> p.name().equals(readout.population()))
+                .findFirst().orElseThrow().threshold();
+        return new ReadoutConfig(readout.name(), readout.population(), readout.mode().spelling(), readout.seed(),
+                earlyExit.map(exit -> EarlyExit.lsbs(exit.margin(), theta)).orElse(null),
+                earlyExit.map(EarlyExit::steps).orElse(null));
     }
 
     /** The configuration as canonical JSON bytes, ending with a newline as a text file does. */

@@ -19,6 +19,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.FEATURE_KEYS;
 import static org.snnc.targets.spec.ChipSpecSchema.FIRE;
 import static org.snnc.targets.spec.ChipSpecSchema.FORMAT;
 import static org.snnc.targets.spec.ChipSpecSchema.FORMAT_KEY;
+import static org.snnc.targets.spec.ChipSpecSchema.EARLY_EXIT;
 import static org.snnc.targets.spec.ChipSpecSchema.LAYERS_PER_CORE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAXPOOL_GATE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_CHANNELS;
@@ -376,12 +377,14 @@ final class ChipSpecReader {
                 ? intValue(features, LAYERS_PER_CORE, 1, Integer.MAX_VALUE)
                 : OptionalInt.empty();
         Optional<Boolean> splitLayers = bool(features, SPLIT_LAYERS);
+        Optional<Boolean> earlyExit = features.has(EARLY_EXIT) ? bool(features, EARLY_EXIT) : Optional.of(false);
         Optional<ConvLimits> convLimits = child(features, CONV_LIMITS, CONV_LIMIT_KEYS, CONV_LIMIT_KEYS)
                 .flatMap(this::convLimits);
-        if (maxPoolGate.isEmpty() || splitLayers.isEmpty()) {
+        if (maxPoolGate.isEmpty() || splitLayers.isEmpty() || earlyExit.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Features(maxPoolGate.get(), layersPerCore, splitLayers.get(), convLimits));
+        return Optional.of(new Features(maxPoolGate.get(), layersPerCore, splitLayers.get(), earlyExit.get(),
+                convLimits));
     }
 
     private Optional<ConvLimits> convLimits(Section limits) {

@@ -52,8 +52,10 @@ final class ChipSpecSchema {
     static final String MAXPOOL_GATE = "maxpool_gate";
     static final String LAYERS_PER_CORE = "layers_per_core";
     static final String SPLIT_LAYERS = "split_layers";
+    static final String EARLY_EXIT = "early_exit";
     static final String CONV_LIMITS = "conv_limits";
-    static final List<String> FEATURE_KEYS = List.of(MAXPOOL_GATE, LAYERS_PER_CORE, SPLIT_LAYERS, CONV_LIMITS);
+    static final List<String> FEATURE_KEYS = List.of(MAXPOOL_GATE, LAYERS_PER_CORE, SPLIT_LAYERS, EARLY_EXIT,
+            CONV_LIMITS);
 
     static final String MAX_KERNEL = "max_kernel";
     static final String STRIDES = "strides";

@@ -16,6 +16,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.FEATURES;
 import static org.snnc.targets.spec.ChipSpecSchema.FIRE;
 import static org.snnc.targets.spec.ChipSpecSchema.FORMAT;
 import static org.snnc.targets.spec.ChipSpecSchema.FORMAT_KEY;
+import static org.snnc.targets.spec.ChipSpecSchema.EARLY_EXIT;
 import static org.snnc.targets.spec.ChipSpecSchema.LAYERS_PER_CORE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAXPOOL_GATE;
 import static org.snnc.targets.spec.ChipSpecSchema.MAX_CHANNELS;
@@ -160,6 +161,9 @@ final class ChipSpecWriter {
         ObjectNode node = NODES.objectNode().put(MAXPOOL_GATE, features.maxPoolGate());
         features.layersPerCore().ifPresent(layers -> node.put(LAYERS_PER_CORE, layers));
         node.put(SPLIT_LAYERS, features.splitLayers());
+        if (features.earlyExit()) {
+            node.put(EARLY_EXIT, true);
+        }
         features.convLimits().ifPresent(limits -> {
             ObjectNode conv = node.putObject(CONV_LIMITS).put(MAX_KERNEL, limits.maxKernel());
             limits.strides().forEach(conv.putArray(STRIDES)::add);
