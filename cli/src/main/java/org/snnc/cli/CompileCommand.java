@@ -22,6 +22,7 @@ import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.quant.LayerQuantization;
 import org.snnc.targets.quant.Quantize;
+import org.snnc.targets.quant.QuantizeOptions;
 import org.snnc.targets.report.ResourceReport;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -67,9 +68,10 @@ final class CompileCommand implements Callable<Integer> {
                     + "greedy).")
     private String allocator;
 
-    @Option(names = "--zero-reset-ratio", paramLabel = "R", defaultValue = "8",
-            description = "For reset to zero: the threshold-to-input ratio, a power of two (default: ${DEFAULT-VALUE}).")
-    private int zeroResetRatio;
+    @Option(names = "--zero-reset-ratio", paramLabel = "R|auto", defaultValue = "auto",
+            description = "For reset to zero: the threshold-to-input ratio, a power of two, or auto for each "
+                    + "population's own from the calibration images (default: ${DEFAULT-VALUE}).")
+    private String zeroResetRatio;
 
     @Option(names = "--run", description = "Then run the configuration on the emulator with --data.")
     private boolean run;
@@ -86,10 +88,6 @@ final class CompileCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (emulation.data != null && !run) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--data is for --run");
-        }
-        if (zeroResetRatio < 1 || Integer.bitCount(zeroResetRatio) != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--zero-reset-ratio must be a power of two, got " + zeroResetRatio);
         }
         try (OutputBatch compiled = OutputBatch.open()) {
             // The folder is checked and made first, so that a wrong -o fails before the work; the batch removes it
@@ -122,7 +120,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
                 .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
-                .withZeroResetRatio(zeroResetRatio).withEarlyExit(earlyExit)
+                .withZeroResetRatio(zeroResetRatio()).withEarlyExit(earlyExit)
                 .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {
@@ -167,5 +165,22 @@ final class CompileCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "configuration: %s, %,d bytes%n", CONFIGURATION_FILE, configurationBytes);
         out.println(QuantizationTable.format(layers));
         out.flush();
+    }
+
+    /** --zero-reset-ratio as {@link QuantizeOptions}'s R, or its {@link QuantizeOptions#AUTO_RATIO}. */
+    private int zeroResetRatio() {
+        if (zeroResetRatio.equals("auto")) {
+            return QuantizeOptions.AUTO_RATIO;
+        }
+        try {
+            int ratio = Integer.parseInt(zeroResetRatio);
+            if (ratio >= 1 && Integer.bitCount(ratio) == 1) {
+                return ratio;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below with the other wrong values
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "--zero-reset-ratio must be a power of two or auto, got " + zeroResetRatio);
     }
 }

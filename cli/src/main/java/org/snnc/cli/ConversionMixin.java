@@ -81,8 +81,9 @@ final class ConversionMixin {
     boolean maxPoolToAvgPool;
 
     @Option(names = "--initial-membrane", paramLabel = "F", defaultValue = "0.5",
-            description = "Start every membrane at F·θ, F in [0, 1); 0 is the paper's, 0.5 halves the quantization "
-                    + "error of rate coding (Bu et al. 2022) (default: ${DEFAULT-VALUE}).")
+            description = "Start every membrane that resets by subtraction at F·θ, F in [0, 1); 0 is the "
+                    + "paper's, 0.5 halves the quantization error of rate coding (Bu et al. 2022) "
+                    + "(default: ${DEFAULT-VALUE}).")
     double initialMembrane;
 
     @Option(names = "--calibrate-bias", paramLabel = "T", defaultValue = "0",

@@ -71,7 +71,7 @@ public final class ChipCompiler {
         /** The standard pipeline with default options, no dumps, the chip's allocator, no early exit. */
         public static Options defaults() {
             return new Options(ConversionOptions.defaults(), Passes::standard, IrDumps.NONE, Optional.empty(),
-                    QuantizeOptions.DEFAULT_ZERO_RESET_RATIO, new Listener() { }, Optional.empty());
+                    QuantizeOptions.AUTO_RATIO, new Listener() { }, Optional.empty());
         }
 
         public Options withConversion(ConversionOptions options) {

@@ -18,7 +18,8 @@ import org.snnc.compiler.ir.ResetMode;
  * @param seed         the seed of the Poisson input and the Poisson softmax readout
  * @param maxPoolToAvgPool whether the pipeline replaces max pooling by average pooling, for chips without a max-pool
  *                     gate ({@code maxpool-to-avgpool})
- * @param initialMembrane every population's initial membrane as a fraction of its threshold, in [0, 1)
+ * @param initialMembrane the initial membrane of every population that resets by subtraction, as a fraction of its
+ *                     threshold, in [0, 1)
  *                     ({@code initial-membrane}; 0 leaves the pass out)
  * @param biasCalibrationSteps the horizon T of layer-wise bias calibration ({@code calibrate-bias}; 0 leaves the pass
  *                     out)

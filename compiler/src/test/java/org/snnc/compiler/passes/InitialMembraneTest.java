@@ -21,25 +21,32 @@ class InitialMembraneTest {
         return network(
                 "input x: f64[2]",
                 "e = encode(x)",
-                "a = if(e, threshold=4, reset=zero)",
+                "a = if(e, threshold=4)",
                 "ab = dense(a, units=2, weight=\"ab.weight\")",
                 "b = if(ab)",
-                "output o = readout(b)")
+                "bc = dense(b, units=2, weight=\"ab.weight\")",
+                "c = if(bc, reset=zero)",
+                "output o = readout(c)")
                 .weight("ab.weight", shape(2, 2), 1, 0, 0, 1).build();
     }
 
-    /** v0 = f·θ for each population, whatever its threshold, printed as an attribute the parser reads back. */
+    /**
+     * v0 = f·θ for each population that resets by subtraction, whatever its threshold, printed as an attribute the
+     * parser reads back; one that resets to zero keeps 0.
+     */
     @Test
-    void everyPopulationStartsAtTheSameFractionOfItsThreshold() {
+    void everySubtractingPopulationStartsAtTheSameFractionOfItsThreshold() {
         InitialMembrane pass = new InitialMembrane(0.25);
         Graph started = run(pass, twoPopulations());
         assertEquals(lines(
                 "input x: f64[2]",
                 "e = encode(x, mode=analog)",
-                "a = if(e, threshold=4, reset=zero, v0=1)",
+                "a = if(e, threshold=4, v0=1)",
                 "ab = dense(a, units=2, weight=\"ab.weight\")",
                 "b = if(ab, v0=0.25)",
-                "output o = readout(b, mode=membrane)"), statements(started));
+                "bc = dense(b, units=2, weight=\"ab.weight\")",
+                "c = if(bc, reset=zero)",
+                "output o = readout(c, mode=membrane)"), statements(started));
         assertEquals(Map.of("populations", 2L), statistics(pass, twoPopulations()));
     }
 

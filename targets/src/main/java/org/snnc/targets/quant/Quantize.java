@@ -112,8 +112,8 @@ public final class Quantize implements Pass {
     public static final String NAME = "quantize";
     /** Each quantized layer's figures, in network order. */
     public static final RecordKey<List<LayerQuantization>> QUANTIZATION = new RecordKey<>("quantization");
-    /** The threshold ratio of a zero-reset chip, when the chip resets to zero. */
-    public static final RecordKey<Integer> ZERO_RESET_RATIO = new RecordKey<>("zero_reset_ratio");
+    /** The threshold ratio R of every population that resets to zero, by name. */
+    public static final RecordKey<Map<String, Integer>> ZERO_RESET_RATIOS = new RecordKey<>("zero_reset_ratios");
 
     private final QuantizeOptions options;
 
@@ -234,14 +234,33 @@ public final class Quantize implements Pass {
         }
     }
 
+    /**
+     * R of every population that resets to zero: the options' R, or with {@link QuantizeOptions#AUTO_RATIO} and
+     * calibration images each population's own ({@link ThresholdRatios}); without images, the default R.
+     */
+    private Map<String, Integer> zeroResetRatios(Graph graph, PassContext context) {
+        Map<String, Integer> ratios = new LinkedHashMap<>();
+        Optional<double[][]> images = context.calibration();
+        if (options.zeroResetRatio() == QuantizeOptions.AUTO_RATIO && images.isPresent()) {
+            ratios.putAll(ThresholdRatios.choose(graph, Verifier.verify(graph).shapes(), images.get()));
+        } else {
+            int ratio = options.zeroResetRatio() == QuantizeOptions.AUTO_RATIO
+                    ? QuantizeOptions.DEFAULT_ZERO_RESET_RATIO : options.zeroResetRatio();
+            graph.nodes().values().stream()
+                    .filter(node -> node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO)
+                    .forEach(node -> ratios.put(node.name(), ratio));
+        }
+        return ratios;
+    }
+
     /** Rewrites the synapses and changes the float units; see {@link Prepared}. */
     Prepared prepare(Graph graph, PassContext context) {
         ChipSpec chip = options.chip();
         Graph rewritten = SynapseRewrites.apply(graph, chip.name(), context);
         Map<String, Shape> shapes = Verifier.verify(rewritten).shapes();
-        Synapses synapses = Synapses.analyze(rewritten, shapes, chip.name(), options.zeroResetRatio());
+        Map<String, Integer> ratios = zeroResetRatios(graph, context);
+        Synapses synapses = Synapses.analyze(rewritten, shapes, chip.name(), ratios);
         GraphBuilder builder = rewritten.toBuilder();
-        int zeroReset = 0;
         for (Node node : rewritten.nodes().values()) {
             if (node instanceof Conv2d || node instanceof Dense) {
                 double[] gain = synapses.sourceOf(node.name()).gain();
@@ -253,16 +272,15 @@ public final class Quantize implements Pass {
                     storeWeight(builder, node.name(), w);
                 }
             } else if (node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO) {
-                double ratio = options.zeroResetRatio() / neurons.threshold();
-                builder.replace(new IfNeurons(neurons.name(), neurons.input(), options.zeroResetRatio(),
-                        neurons.reset(), neurons.initialMembrane() * ratio, neurons.current(), Optional.empty(),
+                int ratio = ratios.get(neurons.name());
+                builder.replace(new IfNeurons(neurons.name(), neurons.input(), ratio, neurons.reset(),
+                        neurons.initialMembrane() * ratio / neurons.threshold(), neurons.current(), Optional.empty(),
                         neurons.span()));
-                zeroReset++;
             }
         }
-        if (zeroReset > 0) {
-            context.count("zero-reset-populations", zeroReset);
-            context.record(ZERO_RESET_RATIO, options.zeroResetRatio());
+        if (!ratios.isEmpty()) {
+            context.count("zero-reset-populations", ratios.size());
+            context.record(ZERO_RESET_RATIOS, ratios);
         }
         Input input = rewritten.input();
         boolean analog = rewritten.nodes().values().stream()

@@ -22,7 +22,6 @@ import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
 
@@ -74,17 +73,18 @@ final class Synapses {
     /**
      * Checks that {@code graph} (after {@link SynapseRewrites}) has the chip's form and records its sources.
      *
-     * @param zeroResetRatio R, the gain of the synapses leaving a population that resets to zero
+     * @param zeroResetRatios R of every population that resets to zero, the gain of the synapses leaving it
      * @throws CompilationException (E0908) naming the first synapse a chip cannot hold, or an analog input that is
      *         not an integer type
      */
-    static Synapses analyze(Graph graph, Map<String, Shape> shapes, String target, int zeroResetRatio) {
+    static Synapses analyze(Graph graph, Map<String, Shape> shapes, String target,
+            Map<String, Integer> zeroResetRatios) {
         Map<String, SourceRange> sources = new LinkedHashMap<>();
         for (Node node : graph.nodes().values()) {
             if (node instanceof SpikeEncoder encoder) {
                 sources.put(node.name(), encoderRange(encoder, graph.input(), target));
             } else if (node instanceof IfNeurons neurons) {
-                double gain = neurons.reset() == ResetMode.ZERO ? zeroResetRatio : 1;
+                double gain = zeroResetRatios.getOrDefault(neurons.name(), 1);
                 sources.put(node.name(), uniform(shapes.get(node.name()).dim(0), gain, 0, 1));
             } else if (node instanceof MaxPoolGate gate && sources.containsKey(gate.input())) {
                 sources.put(node.name(), sources.get(gate.input()));

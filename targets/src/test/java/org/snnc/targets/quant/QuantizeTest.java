@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
@@ -203,7 +204,7 @@ class QuantizeTest {
         // which gives the same θ_7 = 21674 and mantissas as with subtraction.
         assertEquals(21674, population(result, "p2").threshold());
         assertArrayEquals(new double[] {127 * 128, -85 * 128, 42 * 128, 51 * 128}, values(result, "d2.weight"));
-        assertEquals(8, run.records().get(Quantize.ZERO_RESET_RATIO));
+        assertEquals(Map.of("p1", 8, "p2", 8), run.records().get(Quantize.ZERO_RESET_RATIOS));
         assertEquals(2L, run.statistics().get("zero-reset-populations"));
     }
 
@@ -232,8 +233,24 @@ class QuantizeTest {
     @Test
     void theZeroResetRatioIsAPowerOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new QuantizeOptions(TestChips.generic(), 6));
-        assertThrows(IllegalArgumentException.class, () -> new QuantizeOptions(TestChips.generic(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new QuantizeOptions(TestChips.generic(), -1));
         assertEquals(8, QuantizeOptions.of(TestChips.generic()).zeroResetRatio());
+    }
+
+    /** auto without calibration images falls back to R = 8; with them each population gets its own power of two. */
+    @Test
+    void anAutomaticRatioIsChosenPerPopulationFromTheCalibrationImages() {
+        QuantizeOptions auto = new QuantizeOptions(TestChips.generic(), QuantizeOptions.AUTO_RATIO);
+        assertEquals(Map.of("p1", 8, "p2", 8), quantize(twoDense("zero"), auto, CompilationInputs.none()).records()
+                .get(Quantize.ZERO_RESET_RATIOS));
+        double[][] images = {{0.5, 0.25}, {1, 0}, {0.75, 0.75}};
+        Map<?, ?> chosen = (Map<?, ?>) quantize(twoDense("zero"), auto, new CompilationInputs(Optional.of(images), 1,
+                Progress.NONE)).records().get(Quantize.ZERO_RESET_RATIOS);
+        assertEquals(Set.of("p1", "p2"), chosen.keySet());
+        for (Object ratio : chosen.values()) {
+            int r = (Integer) ratio;
+            assertTrue(r >= 1 && r <= ThresholdRatios.MAX_RATIO && Integer.bitCount(r) == 1, chosen.toString());
+        }
     }
 
     @Test
