@@ -37,7 +37,10 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.passes.AddReadout;
 import org.snnc.compiler.passes.AnalogInput;
 import org.snnc.compiler.passes.BiasAsCurrent;
+import org.snnc.compiler.passes.CalibrateBias;
 import org.snnc.compiler.passes.Canonicalize;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.InitialMembrane;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.PassContext;
 import org.snnc.compiler.passes.Normalize;
@@ -73,7 +76,9 @@ class PassGoldenTest {
             "readout", () -> new AddReadout(ReadoutMode.MEMBRANE, 0),
             "normalize", () -> new Normalize(NormalizeOptions.DEFAULTS),
             "to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT),
-            "maxpool-to-avgpool", MaxPoolToAvgPool::new);
+            "maxpool-to-avgpool", MaxPoolToAvgPool::new,
+            "initial-membrane", () -> new InitialMembrane(ConversionOptions.HALF_THRESHOLD),
+            "calibrate-bias", () -> new CalibrateBias(16));
 
     /** Tensors with at most this many values are written in full, larger ones as a summary. */
     private static final int FULL_TENSOR_LIMIT = 64;

@@ -3,6 +3,7 @@ package org.snnc.compiler.passes;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +52,7 @@ import org.snnc.compiler.sim.SpikingSimulator;
 public final class CalibrateBias implements Pass {
 
     /** The corrections of every calibrated population, by name: one value δ/θ per channel. */
-    public static final RecordKey<Map<String, double[]>> CORRECTIONS = new RecordKey<>("bias_corrections");
+    public static final RecordKey<Map<String, List<Double>>> CORRECTIONS = new RecordKey<>("bias_corrections");
 
     /** The calibration images simulated; the mean rate of a channel settles long before, and each costs T steps. */
     static final int MAX_IMAGES = 256;
@@ -106,7 +107,7 @@ public final class CalibrateBias implements Pass {
         String output = ((Readout) graph.node(graph.output())).input();
         Map<String, double[]> targets = targetRates(graph, shapes, images);
         Map<String, Integer> depths = depths(graph);
-        Map<String, double[]> corrections = new LinkedHashMap<>();
+        Map<String, List<Double>> corrections = new LinkedHashMap<>();
         Graph calibrated = graph;
         for (Node node : graph.nodes().values()) {
             if (!(node instanceof IfNeurons population) || population.name().equals(output)) {
@@ -120,7 +121,7 @@ public final class CalibrateBias implements Pass {
             double[] error = channelMeans(spikes, target.length, (double) active * images.length);
             Arrays.setAll(error, c -> target[c] - error[c]);
             calibrated = withCorrection(calibrated, population, shapes.get(population.name()), error);
-            corrections.put(population.name(), error);
+            corrections.put(population.name(), Arrays.stream(error).boxed().toList());
             context.count("populations-calibrated", 1);
         }
         context.record(CORRECTIONS, corrections);
