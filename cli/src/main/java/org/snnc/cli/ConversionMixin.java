@@ -80,6 +80,11 @@ final class ConversionMixin {
                     + "the network and costs accuracy.")
     boolean maxPoolToAvgPool;
 
+    @Option(names = "--no-fold-pool",
+            description = "Keep an average pooling that a dense layer reads as a layer of IF neurons, as the numpy "
+                    + "reference does, instead of folding it into the dense layer's weights.")
+    boolean noFoldPool;
+
     @Option(names = "--passes", paramLabel = "a,b,c",
             description = "Run these passes in this order instead of the standard pipeline.")
     String passes;
@@ -109,7 +114,7 @@ final class ConversionMixin {
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed, maxPoolToAvgPool);
+                encoding, readout, seed, maxPoolToAvgPool, !noFoldPool);
     }
 
     /** The pass manager for the conversion pipeline with these options. */

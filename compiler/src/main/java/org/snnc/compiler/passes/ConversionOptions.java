@@ -18,17 +18,32 @@ import org.snnc.compiler.ir.ResetMode;
  * @param seed         the seed of the Poisson input and the Poisson softmax readout
  * @param maxPoolToAvgPool whether the pipeline replaces max pooling by average pooling, for chips without a max-pool
  *                     gate ({@code maxpool-to-avgpool})
+ * @param foldPoolIntoDense whether the pipeline folds an average pooling that a dense layer reads into that layer
+ *                     ({@code fold-pool-into-dense}, on by default); off, every avgpool is a layer of IF neurons, as
+ *                     CONVENTIONS.md and the numpy reference have it
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
-        InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool) {
+        InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool, boolean foldPoolIntoDense) {
+
+    /** The options with {@code fold-pool-into-dense} at its default, on. */
+    public ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
+            InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool) {
+        this(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool, true);
+    }
 
     public static ConversionOptions defaults() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, true);
     }
 
     /** The same options with the reset replaced, for targets that implement only one. */
     public ConversionOptions withReset(ResetMode newReset) {
-        return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool);
+        return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                foldPoolIntoDense);
+    }
+
+    /** The same options with {@code fold-pool-into-dense} switched on or off. */
+    public ConversionOptions withFoldPoolIntoDense(boolean fold) {
+        return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool, fold);
     }
 }

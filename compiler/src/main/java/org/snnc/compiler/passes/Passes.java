@@ -12,11 +12,14 @@ import org.snnc.compiler.diag.SourceSpan;
 /** The catalogue of conversion passes by name, and the standard pipeline in its order. */
 public final class Passes {
 
-    /** Every pass, in the order of the standard pipeline; {@link #OPTIONAL} ones run only when the options ask. */
+    /** Every pass, in the order of the standard pipeline; the optional ones run as the options say. */
     private static final Map<String, Function<ConversionOptions, Pass>> CATALOGUE = catalogue();
 
-    /** The one pass the standard pipeline leaves out unless {@link ConversionOptions#maxPoolToAvgPool()} asks. */
+    /** The pass the standard pipeline leaves out unless {@link ConversionOptions#maxPoolToAvgPool()} asks. */
     private static final String MAXPOOL_TO_AVGPOOL = "maxpool-to-avgpool";
+
+    /** The pass the standard pipeline leaves out when {@link ConversionOptions#foldPoolIntoDense()} is off. */
+    private static final String FOLD_POOL_INTO_DENSE = "fold-pool-into-dense";
 
     private Passes() {
     }
@@ -26,6 +29,7 @@ public final class Passes {
         passes.put("remove-dropout", options -> new RemoveDropout());
         passes.put("canonicalize", options -> new Canonicalize());
         passes.put(MAXPOOL_TO_AVGPOOL, options -> new MaxPoolToAvgPool());
+        passes.put(FOLD_POOL_INTO_DENSE, options -> new FoldPoolIntoDense());
         passes.put("fold-batchnorm", options -> new FoldBatchNorm());
         passes.put("fold-affine", options -> new FoldAffine());
         passes.put("compose-linear", options -> new ComposeLinear());
@@ -47,6 +51,7 @@ public final class Passes {
     public static List<Pass> standard(ConversionOptions options) {
         return CATALOGUE.entrySet().stream()
                 .filter(pass -> !pass.getKey().equals(MAXPOOL_TO_AVGPOOL) || options.maxPoolToAvgPool())
+                .filter(pass -> !pass.getKey().equals(FOLD_POOL_INTO_DENSE) || options.foldPoolIntoDense())
                 .map(pass -> pass.getValue().apply(options)).toList();
     }
 
