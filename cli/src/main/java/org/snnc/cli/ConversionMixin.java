@@ -80,10 +80,10 @@ final class ConversionMixin {
                     + "the network and costs accuracy.")
     boolean maxPoolToAvgPool;
 
-    @Option(names = "--no-fold-pool",
-            description = "Keep an average pooling that a dense layer reads as a layer of IF neurons, as the numpy "
-                    + "reference does, instead of folding it into the dense layer's weights.")
-    boolean noFoldPool;
+    @Option(names = "--fold-pool-into-dense",
+            description = "Fold an average pooling that a dense layer reads into that layer's weights, so that it "
+                    + "costs no layer of IF neurons; the dense layer's synapses grow by the pool's window.")
+    boolean foldPoolIntoDense;
 
     @Option(names = "--passes", paramLabel = "a,b,c",
             description = "Run these passes in this order instead of the standard pipeline.")
@@ -114,7 +114,7 @@ final class ConversionMixin {
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed, maxPoolToAvgPool, !noFoldPool);
+                encoding, readout, seed, maxPoolToAvgPool, foldPoolIntoDense);
     }
 
     /** The pass manager for the conversion pipeline with these options. */

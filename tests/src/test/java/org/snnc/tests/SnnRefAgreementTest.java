@@ -50,10 +50,7 @@ class SnnRefAgreementTest {
         double[][] calibration = Dataset.load(shared.resolve("data/mnist_calib.npz"), ann.input(), 1000).inputs();
         Dataset dev = Dataset.load(shared.resolve("data/mnist_dev.npz"), ann.input(), Integer.MAX_VALUE);
 
-        // The reference makes every avgpool a layer of IF neurons (CONVENTIONS.md), so lenet's last pool, which a
-        // dense layer reads, is compared unfolded: fold-pool-into-dense is snnc's own improvement on the convention.
-        ConversionOptions conventions = ConversionOptions.defaults().withFoldPoolIntoDense(false);
-        PipelineResult converted = new PassManager(Passes.standard(conventions), IrDumps.NONE)
+        PipelineResult converted = new PassManager(Passes.standard(ConversionOptions.defaults()), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 2, Progress.NONE));
         assertLambdasAgree(reference.get("lambdas"), converted.record(Normalize.LAMBDAS).orElseThrow());
 

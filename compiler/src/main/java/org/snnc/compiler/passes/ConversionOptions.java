@@ -19,21 +19,22 @@ import org.snnc.compiler.ir.ResetMode;
  * @param maxPoolToAvgPool whether the pipeline replaces max pooling by average pooling, for chips without a max-pool
  *                     gate ({@code maxpool-to-avgpool})
  * @param foldPoolIntoDense whether the pipeline folds an average pooling that a dense layer reads into that layer
- *                     ({@code fold-pool-into-dense}, on by default); off, every avgpool is a layer of IF neurons, as
- *                     CONVENTIONS.md and the numpy reference have it
+ *                     ({@code fold-pool-into-dense}); off by default, so that every avgpool is a layer of IF
+ *                     neurons, as CONVENTIONS.md and the numpy reference have it; on, the dense layer's synapses
+ *                     grow by the pool's window
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
         InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool, boolean foldPoolIntoDense) {
 
-    /** The options with {@code fold-pool-into-dense} at its default, on. */
+    /** The options with {@code fold-pool-into-dense} at its default, off. */
     public ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
             InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool) {
-        this(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool, true);
+        this(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool, false);
     }
 
     public static ConversionOptions defaults() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, true);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, false);
     }
 
     /** The same options with the reset replaced, for targets that implement only one. */

@@ -36,8 +36,9 @@ import org.snnc.compiler.ir.Window2d;
  * counts. Folded, the dense layer integrates every input spike with weight W/n: no rounding, no onset latency and one
  * hop fewer. The price is a dense fan-in n times larger (C·H·W instead of C·h·w synapses per unit).
  *
- * <p>CONVENTIONS.md makes every avgpool a layer of IF neurons, so the numpy reference keeps a pool that this pass
- * folds; {@link ConversionOptions#foldPoolIntoDense()} switches the pass off to compare with it.
+ * <p>The standard pipeline runs it only when {@link ConversionOptions#foldPoolIntoDense()} asks: CONVENTIONS.md, and
+ * so the numpy reference, make every avgpool a layer of IF neurons, and the dense layer's synapses grow by the
+ * window (a 7×7 global pool before ImageNet's classifier, 49 times), which a chip's synapse memory may not hold.
  */
 public final class FoldPoolIntoDense implements Pass {
 

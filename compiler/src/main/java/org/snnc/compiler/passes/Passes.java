@@ -18,7 +18,7 @@ public final class Passes {
     /** The pass the standard pipeline leaves out unless {@link ConversionOptions#maxPoolToAvgPool()} asks. */
     private static final String MAXPOOL_TO_AVGPOOL = "maxpool-to-avgpool";
 
-    /** The pass the standard pipeline leaves out when {@link ConversionOptions#foldPoolIntoDense()} is off. */
+    /** The pass the standard pipeline leaves out unless {@link ConversionOptions#foldPoolIntoDense()} asks. */
     private static final String FOLD_POOL_INTO_DENSE = "fold-pool-into-dense";
 
     private Passes() {
