@@ -91,6 +91,11 @@ final class ConversionMixin {
                     + "images is the rate network's (Li et al. 2021); 0 skips it (default: ${DEFAULT-VALUE}).")
     int calibrateBias;
 
+    @Option(names = "--fold-pool-into-dense",
+            description = "Fold an average pooling that a dense layer reads into that layer's weights, so that it "
+                    + "costs no layer of IF neurons; the dense layer's synapses grow by the pool's window.")
+    boolean foldPoolIntoDense;
+
     @Option(names = "--passes", paramLabel = "a,b,c",
             description = "Run these passes in this order instead of the standard pipeline.")
     String passes;
@@ -126,7 +131,7 @@ final class ConversionMixin {
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed, maxPoolToAvgPool, initialMembrane, calibrateBias);
+                encoding, readout, seed, maxPoolToAvgPool, initialMembrane, calibrateBias, foldPoolIntoDense);
     }
 
     /** The pass manager for the conversion pipeline with these options. */

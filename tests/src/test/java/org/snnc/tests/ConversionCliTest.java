@@ -66,6 +66,25 @@ class ConversionCliTest {
     }
 
     @Test
+    void foldPoolIntoDenseRunsOnlyWhenAskedAndLeavesNoPoolBeforeTheClassifier() throws IOException {
+        Path plain = temp.resolve("plain.snn");
+        CliRun standard = convert("-o", plain.toString());
+        assertEquals(0, standard.exitCode(), standard.err());
+        assertFalse(standard.err().contains("fold-pool-into-dense"), standard.err());
+
+        Path folded = temp.resolve("folded.snn");
+        CliRun asked = convert("--fold-pool-into-dense", "-o", folded.toString());
+        assertEquals(0, asked.exitCode(), asked.err());
+        assertTrue(asked.err().lines().anyMatch(line -> line.startsWith("fold-pool-into-dense ")
+                && line.contains("pools-folded=1")), asked.err());
+        // LeNet's second pool, read by its first dense layer, is no population any more; the first pool stays.
+        long pools = Files.readString(plain).lines().filter(line -> line.contains("= avgpool(")).count();
+        long left = Files.readString(folded).lines().filter(line -> line.contains("= avgpool(")).count();
+        assertEquals(pools - 1, left, Files.readString(folded));
+        assertEquals(0, CliRun.of("check", folded.toString()).exitCode());
+    }
+
+    @Test
     void aMisorderedPipelineIsRejectedWithAReasonAndWritesNothing() {
         Path out = temp.resolve("bad.snn");
         CliRun run = convert("--passes", "fold-batchnorm,to-spiking,normalize", "-o", out.toString());

@@ -90,6 +90,6 @@ class ConversionPipelineProperties {
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
                 random.nextInt(1000), random.nextInt(4) == 0,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0));
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false));
     }
 }

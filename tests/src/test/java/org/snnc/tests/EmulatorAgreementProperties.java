@@ -303,7 +303,8 @@ class EmulatorAgreementProperties {
         ConversionOptions o = testCase.options();
         return new Case(testCase.seed(), testCase.plain(), testCase.ann(), testCase.chip(), testCase.chipLabel(),
                 new ConversionOptions(o.normalize(), o.reset(), o.gateEmaDecay(), o.encoding(), ReadoutMode.MEMBRANE,
-                        o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps()),
+                        o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps(),
+                        o.foldPoolIntoDense()),
                 testCase.zeroResetRatio(), testCase.allocator());
     }
 
@@ -369,7 +370,7 @@ class EmulatorAgreementProperties {
                 NormalizeOptions.OutputScale.values()[0]), ResetMode.SUBTRACT, OptionalDouble.empty(),
                 InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
         return new Case(seed, false, ann, chip, "generic, " + neurons + " neurons a core", options, 1,
                 Optional.empty());
     }
@@ -444,7 +445,7 @@ class EmulatorAgreementProperties {
                 random.nextInt(1000), !gated && (chip.features().maxPoolGate() ? random.nextInt(4) == 0
                         : random.nextInt(3) > 0),
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));

@@ -47,6 +47,7 @@ import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.passes.ToSpiking;
 import org.snnc.compiler.passes.FoldBatchNorm;
+import org.snnc.compiler.passes.FoldPoolIntoDense;
 import org.snnc.compiler.passes.MaxPoolGating;
 import org.snnc.compiler.passes.MaxPoolToAvgPool;
 import org.snnc.compiler.passes.Pass;
@@ -66,19 +67,20 @@ import org.snnc.compiler.passes.RemoveDropout;
 class PassGoldenTest {
 
     /** The passes that have golden files, by name, with the options their golden files are written for. */
-    private static final Map<String, Supplier<Pass>> PASSES = Map.of(
-            "canonicalize", Canonicalize::new,
-            "remove-dropout", RemoveDropout::new,
-            "fold-batchnorm", FoldBatchNorm::new,
-            "bias-as-current", BiasAsCurrent::new,
-            "maxpool-gating", () -> new MaxPoolGating(OptionalDouble.empty()),
-            "analog-input", () -> new AnalogInput(InputEncoding.ANALOG, 0),
-            "readout", () -> new AddReadout(ReadoutMode.MEMBRANE, 0),
-            "normalize", () -> new Normalize(NormalizeOptions.DEFAULTS),
-            "to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT),
-            "maxpool-to-avgpool", MaxPoolToAvgPool::new,
-            "initial-membrane", () -> new InitialMembrane(ConversionOptions.HALF_THRESHOLD),
-            "calibrate-bias", () -> new CalibrateBias(16));
+    private static final Map<String, Supplier<Pass>> PASSES = Map.ofEntries(
+            Map.entry("canonicalize", Canonicalize::new),
+            Map.entry("remove-dropout", RemoveDropout::new),
+            Map.entry("fold-batchnorm", FoldBatchNorm::new),
+            Map.entry("bias-as-current", BiasAsCurrent::new),
+            Map.entry("maxpool-gating", () -> new MaxPoolGating(OptionalDouble.empty())),
+            Map.entry("analog-input", () -> new AnalogInput(InputEncoding.ANALOG, 0)),
+            Map.entry("readout", () -> new AddReadout(ReadoutMode.MEMBRANE, 0)),
+            Map.entry("normalize", () -> new Normalize(NormalizeOptions.DEFAULTS)),
+            Map.entry("to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT)),
+            Map.entry("maxpool-to-avgpool", MaxPoolToAvgPool::new),
+            Map.entry("fold-pool-into-dense", FoldPoolIntoDense::new),
+            Map.entry("initial-membrane", () -> new InitialMembrane(ConversionOptions.HALF_THRESHOLD)),
+            Map.entry("calibrate-bias", () -> new CalibrateBias(16)));
 
     /** Tensors with at most this many values are written in full, larger ones as a summary. */
     private static final int FULL_TENSOR_LIMIT = 64;

@@ -23,10 +23,14 @@ import org.snnc.compiler.ir.ResetMode;
  *                     ({@code initial-membrane}; 0 leaves the pass out)
  * @param biasCalibrationSteps the horizon T of layer-wise bias calibration ({@code calibrate-bias}; 0 leaves the pass
  *                     out)
+ * @param foldPoolIntoDense whether the pipeline folds an average pooling that a dense layer reads into that layer
+ *                     ({@code fold-pool-into-dense}); off by default, so that every avgpool is a layer of IF
+ *                     neurons, as CONVENTIONS.md and the numpy reference have it; on, the dense layer's synapses
+ *                     grow by the pool's window
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
         InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool, double initialMembrane,
-        int biasCalibrationSteps) {
+        int biasCalibrationSteps, boolean foldPoolIntoDense) {
 
     /** The initial membrane of Bu et al. 2022, θ/2. */
     public static final double HALF_THRESHOLD = 0.5;
@@ -34,7 +38,7 @@ public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, Opt
     /** The paper's conversion (Rueckauer et al. 2017), as CONVENTIONS.md and the numpy reference state it. */
     public static ConversionOptions paper() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false);
     }
 
     /** snnc's defaults: the paper's conversion with the latency methods that generalize switched on. */
@@ -45,18 +49,24 @@ public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, Opt
     /** The same options with the reset replaced, for targets that implement only one. */
     public ConversionOptions withReset(ResetMode newReset) {
         return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                initialMembrane, biasCalibrationSteps);
+                initialMembrane, biasCalibrationSteps, foldPoolIntoDense);
     }
 
     /** The same options with another initial membrane, a fraction of θ. */
     public ConversionOptions withInitialMembrane(double fraction) {
         return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                fraction, biasCalibrationSteps);
+                fraction, biasCalibrationSteps, foldPoolIntoDense);
     }
 
     /** The same options with another bias calibration horizon, 0 for none. */
     public ConversionOptions withBiasCalibration(int steps) {
         return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                initialMembrane, steps);
+                initialMembrane, steps, foldPoolIntoDense);
+    }
+
+    /** The same options with {@code fold-pool-into-dense} switched on or off. */
+    public ConversionOptions withFoldPoolIntoDense(boolean fold) {
+        return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                initialMembrane, biasCalibrationSteps, fold);
     }
 }

@@ -19,6 +19,7 @@ public final class Passes {
     /** The passes the standard pipeline runs only when the options ask for them. */
     private static final Map<String, Predicate<ConversionOptions>> OPTIONAL = Map.of(
             "maxpool-to-avgpool", ConversionOptions::maxPoolToAvgPool,
+            "fold-pool-into-dense", ConversionOptions::foldPoolIntoDense,
             "initial-membrane", options -> options.initialMembrane() > 0,
             "calibrate-bias", options -> options.biasCalibrationSteps() > 0);
 
@@ -30,6 +31,7 @@ public final class Passes {
         passes.put("remove-dropout", options -> new RemoveDropout());
         passes.put("canonicalize", options -> new Canonicalize());
         passes.put("maxpool-to-avgpool", options -> new MaxPoolToAvgPool());
+        passes.put("fold-pool-into-dense", options -> new FoldPoolIntoDense());
         passes.put("fold-batchnorm", options -> new FoldBatchNorm());
         passes.put("fold-affine", options -> new FoldAffine());
         passes.put("compose-linear", options -> new ComposeLinear());

@@ -81,7 +81,7 @@ class QuantizationProperties {
                 random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON,
                 ReadoutMode.MEMBRANE, 0, false,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
         Graph spiking = new PassManager(Passes.standard(conversion), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 1, Progress.NONE)).graph();
         ChipSpec chip = random.nextInt(3) == 0 ? TestChips.generic() : TestChips.randomFormats(random);
