@@ -56,9 +56,11 @@ import org.snnc.targets.spec.ChipSpec;
  *       scale becomes 1: the graph computes what it did, now fed raw values. A Poisson encoder's spikes are 0 or 1,
  *       so it keeps its scale.</li>
  *   <li>Reset to zero: a spike throws the membrane's surplus v − θ away. As SNN Toolbox's Loihi backend does, a
- *       population that resets to zero gets θ_float = R (the zero-reset ratio) instead of 1, so that one step's input
- *       is about 1/R of θ and the surplus lost is small; its rate drops by R, so the weights of the synapses leaving
- *       it (through gates, flattens and concats) are multiplied by R. The analog encoder's synapses keep theirs.</li>
+ *       population that resets to zero gets θ_float = R (its zero-reset ratio) instead of 1, and v0 with it, so that
+ *       one step's input is about 1/R of θ and the surplus lost is small; its rate drops by R, so the weights of the
+ *       synapses leaving it (through gates, flattens and concats) are multiplied by R. The analog encoder's synapses
+ *       keep theirs. R is one power of two for all, or each population's own from the calibration images
+ *       ({@link ThresholdRatios}), which trades the lost surplus against the coarser count.</li>
  * </ul>
  *
  * <p><b>Numbers</b> ({@link PopulationQuantizer}), per population P with float threshold θ_float, float weights w in
@@ -104,7 +106,7 @@ import org.snnc.targets.spec.ChipSpec;
  *
  * <p>Statistics: the rewrites, {@code populations-quantized} and {@code clipped} (populations with a W0909). Records:
  * {@code quantization}, one {@link LayerQuantization} per population in definition order, and
- * {@code zero_reset_ratio} when populations reset to zero.
+ * {@code zero_reset_ratios}, each zero-reset population's R, when populations reset to zero.
  */
 public final class Quantize implements Pass {
 
