@@ -11,6 +11,7 @@ import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
@@ -70,6 +71,12 @@ final class ConversionMixin {
             converter = Converters.ReadoutConverter.class,
             description = "How the class is read from the output layer (default: ${DEFAULT-VALUE}).")
     ReadoutMode readout;
+
+    @Option(names = "--readout-window", paramLabel = "all|half", defaultValue = "all",
+            converter = Converters.ReadoutWindowConverter.class,
+            description = "The steps the readout's scores integrate: all of them, or the later half, which forgets "
+                    + "the start-up transient (default: ${DEFAULT-VALUE}).")
+    ReadoutWindow readoutWindow;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of the Poisson input and the Poisson softmax readout (default: ${DEFAULT-VALUE}).")
@@ -131,7 +138,8 @@ final class ConversionMixin {
         }
         OptionalDouble decay = gateEmaDecay == null ? OptionalDouble.empty() : OptionalDouble.of(gateEmaDecay);
         return new ConversionOptions(new NormalizeOptions(percentile, perChannel, outputLambda), reset, decay,
-                encoding, readout, seed, maxPoolToAvgPool, initialMembrane, calibrateBias, foldPoolIntoDense);
+                encoding, readout, seed, maxPoolToAvgPool, initialMembrane, calibrateBias, foldPoolIntoDense,
+                readoutWindow);
     }
 
     /** The pass manager for the conversion pipeline with these options. */

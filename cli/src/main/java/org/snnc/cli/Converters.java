@@ -3,6 +3,7 @@ package org.snnc.cli;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Spelled;
@@ -74,6 +75,12 @@ final class Converters {
     static final class ReadoutConverter extends WordConverter<ReadoutMode> {
         ReadoutConverter() {
             super(ReadoutMode.class);
+        }
+    }
+
+    static final class ReadoutWindowConverter extends WordConverter<ReadoutWindow> {
+        ReadoutWindowConverter() {
+            super(ReadoutWindow.class);
         }
     }
 

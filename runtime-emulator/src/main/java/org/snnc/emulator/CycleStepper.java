@@ -36,6 +36,7 @@ public final class CycleStepper {
     private int prediction;
     private long margin;
     private final ExitStreak exitStreak;
+    private final ScoreHistory scoreHistory;
     private boolean exited;
     /** In strict mode, the step's first overflow so far and its message, or null. */
     private Chip.OverflowRank firstRank;
@@ -54,6 +55,7 @@ public final class CycleStepper {
                     + chip.configuration.readout().mode());
         }
         this.exitStreak = new ExitStreak(earlyExit);
+        this.scoreHistory = new ScoreHistory(chip.configuration.readout().window(), chip.classes());
         this.strict = strict;
         var neurons = chip.configuration.neurons();
         this.accumulatorBits = neurons.accumulatorBits();
@@ -105,6 +107,7 @@ public final class CycleStepper {
                 }
             }
         }
+        scoreHistory.start(scores());
     }
 
     /** Runs one step on every core, stage by stage. */
@@ -209,10 +212,26 @@ public final class CycleStepper {
     }
 
     /**
-     * The prediction, the argmax over the readout population of θ·n + v + q (membrane) or of n (spike count), ties to
-     * the lowest; and the margin, the top score minus the second highest (the largest long for one class).
+     * The prediction, the argmax over the readout population of its scores over the window ({@link ScoreHistory}),
+     * ties to the lowest; and the margin, the top score minus the second highest (the largest long for one class).
      */
     private void readout() {
+        long[] scores = scores();
+        scoreHistory.read(scores);
+        int best = 0;
+        for (int cls = 1; cls < scores.length; cls++) {
+            best = scores[cls] > scores[best] ? cls : best;
+        }
+        long second = Long.MIN_VALUE;
+        for (int cls = 0; cls < scores.length; cls++) {
+            second = cls != best ? Math.max(second, scores[cls]) : second;
+        }
+        prediction = best;
+        margin = second == Long.MIN_VALUE ? Long.MAX_VALUE : scores[best] - second;
+    }
+
+    /** S now: θ·n + v + q (membrane) or n (spike count) of each class. */
+    private long[] scores() {
         boolean membraneReadout = chip.configuration.readout().mode() == ReadoutMode.MEMBRANE;
         long[] scores = new long[chip.classes()];
         for (int cls = 0; cls < chip.classes(); cls++) {
@@ -224,16 +243,7 @@ public final class CycleStepper {
             }
             scores[cls] = score;
         }
-        int best = 0;
-        for (int cls = 1; cls < scores.length; cls++) {
-            best = scores[cls] > scores[best] ? cls : best;
-        }
-        long second = Long.MIN_VALUE;
-        for (int cls = 0; cls < scores.length; cls++) {
-            second = cls != best ? Math.max(second, scores[cls]) : second;
-        }
-        prediction = best;
-        margin = second == Long.MIN_VALUE ? Long.MAX_VALUE : scores[best] - second;
+        return scores;
     }
 
     /** The readout's margin after the last step: the top score minus the second highest. */

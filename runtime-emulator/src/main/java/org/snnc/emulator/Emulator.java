@@ -59,6 +59,9 @@ public final class Emulator {
     private final long[] opsThrough;
     /** Per readout class and step k of the chunk: v after the step plus the part of q already final. */
     private final long[] readoutTrace;
+    /** Scratch for the readout's scores of one step, and the image's scores before, for the readout's window. */
+    private final long[] classScores;
+    private final ScoreHistory scoreHistory;
     private final int[] predictions;
     /** Per step k of the chunk: the readout's top score minus the runner-up's (membrane LSBs or spikes). */
     private final long[] margins;
@@ -123,6 +126,8 @@ public final class Emulator {
         }
         opsThrough = new long[chunk];
         readoutTrace = new long[chip.classes() * chunk];
+        classScores = new long[chip.classes()];
+        scoreHistory = new ScoreHistory(chip.configuration.readout().window(), chip.classes());
         predictions = new int[chunk];
         margins = new long[chunk];
         exitStreak = new ExitStreak(earlyExit);
@@ -180,6 +185,10 @@ public final class Emulator {
                 rise[c][i] = maxRise(c, i);
             }
         }
+        for (int cls = 0; cls < classScores.length; cls++) {
+            classScores[cls] = membraneReadout ? membrane[chip.readoutCore[cls]][chip.readoutNeuron[cls]] : 0;
+        }
+        scoreHistory.start(classScores);
     }
 
     /** The {@link RangeProof}'s u⁺ of neuron i of core c for this image's analog current. */
@@ -482,13 +491,11 @@ public final class Emulator {
 
     /**
      * Reads off step k of the chunk into {@link #predictions} and {@link #margins}: the argmax over the readout
-     * population of θ·n + v + q ({@code membrane}) or of n ({@code spikecount}), ties going to the lowest class, and
-     * its score's lead over the runner-up's ({@link Long#MAX_VALUE} for a single class).
+     * population of θ·n + v + q ({@code membrane}) or of n ({@code spikecount}) over the window
+     * ({@link ScoreHistory}), ties going to the lowest class, and its score's lead over the runner-up's
+     * ({@link Long#MAX_VALUE} for a single class).
      */
     private void readout(int k, int length) {
-        int best = 0;
-        long bestScore = Long.MIN_VALUE;
-        long runnerUp = Long.MIN_VALUE;
         for (int cls = 0; cls < chip.readoutCore.length; cls++) {
             int c = chip.readoutCore[cls];
             int i = chip.readoutNeuron[cls];
@@ -500,6 +507,14 @@ public final class Emulator {
                         ? packing.received(pending[c][length * packing.row + packing.wordOf[i]], i) : 0;
                 score = chip.cores[c].threshold[i] * spikes + readoutTrace[cls * chunk + k] + delivered;
             }
+            classScores[cls] = score;
+        }
+        scoreHistory.read(classScores);
+        int best = 0;
+        long bestScore = Long.MIN_VALUE;
+        long runnerUp = Long.MIN_VALUE;
+        for (int cls = 0; cls < classScores.length; cls++) {
+            long score = classScores[cls];
             if (score > bestScore) {
                 runnerUp = bestScore;
                 bestScore = score;

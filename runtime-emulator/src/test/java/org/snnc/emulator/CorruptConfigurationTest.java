@@ -49,6 +49,8 @@ class CorruptConfigurationTest {
                 Arguments.of("\"count\":1,\"core\":0", "\"count\":1,\"core\":7", "input_routes[0].core: 7 must be less than", "E1004"),
                 Arguments.of("\"reset\":\"subtract\"", "\"reset\":\"sideways\"", "reset: string \"sideways\" must be one of", "E1003"),
                 Arguments.of("\"mode\":\"membrane\"", "\"mode\":\"softmax\"", "'softmax' readout is not supported", "E1003"),
+                Arguments.of("\"mode\":\"membrane\"", "\"mode\":\"membrane\",\"window\":\"third\"",
+                        "readout.window: string \"third\" must be one of all, half", "E1003"),
                 Arguments.of("\"encoding\":\"analog\"", "\"encoding\":\"poisson\"", "'poisson' input is not supported", "E1003"),
                 Arguments.of("\"state_bits\":6", "\"state_bits\":63", "state_bits: 63 must be at most 62", "E1003"),
                 Arguments.of("\"population\":\"p\"", "\"population\":\"q\"", "readout.population: 'q' is not", "E1004"),

@@ -54,6 +54,7 @@ import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
@@ -178,7 +179,8 @@ class ConfigurationProperties {
         Graph ann = tinyNetwork();
         ChipSpec chip = ChipSpecs.load("generic");
         ConversionOptions options = new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT,
-                OptionalDouble.empty(), InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false);
+                OptionalDouble.empty(), InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
         Case tiny = new Case(0, false, ann, chip, "generic", options, 8, Optional.of("greedy"));
         Compiled compiled = compile(tiny, 1);
         Graph quantized = compiled.quantized();
@@ -259,7 +261,8 @@ class ConfigurationProperties {
     void formerFailuresStayFixed() {
         ChipSpec generic = ChipSpecs.load("generic");
         ConversionOptions options = new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT,
-                OptionalDouble.empty(), InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false);
+                OptionalDouble.empty(), InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
 
         // one big core and three small ones: the pieces fit every core, and the big one takes several
         List<CoreResources> resources = new ArrayList<>(List.of(generic.core(0)));
@@ -489,7 +492,8 @@ class ConfigurationProperties {
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
                 random.nextInt(1000), chip.features().maxPoolGate() ? random.nextInt(4) == 0 : random.nextInt(3) > 0,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));

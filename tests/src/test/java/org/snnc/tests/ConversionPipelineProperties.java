@@ -19,6 +19,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.passes.CompilationInputs;
@@ -90,6 +91,7 @@ class ConversionPipelineProperties {
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
                 random.nextInt(1000), random.nextInt(4) == 0,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false));
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF));
     }
 }

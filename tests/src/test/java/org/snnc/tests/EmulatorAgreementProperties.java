@@ -32,6 +32,7 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.passes.CompilationInputs;
@@ -304,7 +305,7 @@ class EmulatorAgreementProperties {
         return new Case(testCase.seed(), testCase.plain(), testCase.ann(), testCase.chip(), testCase.chipLabel(),
                 new ConversionOptions(o.normalize(), o.reset(), o.gateEmaDecay(), o.encoding(), ReadoutMode.MEMBRANE,
                         o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps(),
-                        o.foldPoolIntoDense()),
+                        o.foldPoolIntoDense(), o.readoutWindow()),
                 testCase.zeroResetRatio(), testCase.allocator());
     }
 
@@ -370,7 +371,8 @@ class EmulatorAgreementProperties {
                 NormalizeOptions.OutputScale.values()[0]), ResetMode.SUBTRACT, OptionalDouble.empty(),
                 InputEncoding.ANALOG, ReadoutMode.MEMBRANE, random.nextInt(1000), false,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         return new Case(seed, false, ann, chip, "generic, " + neurons + " neurons a core", options, 1,
                 Optional.empty());
     }
@@ -445,7 +447,8 @@ class EmulatorAgreementProperties {
                 random.nextInt(1000), !gated && (chip.features().maxPoolGate() ? random.nextInt(4) == 0
                         : random.nextInt(3) > 0),
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));

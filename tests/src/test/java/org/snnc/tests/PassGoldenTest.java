@@ -30,6 +30,7 @@ import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.ShapeInference;
 import org.snnc.compiler.ir.Verifier;
@@ -74,7 +75,7 @@ class PassGoldenTest {
             Map.entry("bias-as-current", BiasAsCurrent::new),
             Map.entry("maxpool-gating", () -> new MaxPoolGating(OptionalDouble.empty())),
             Map.entry("analog-input", () -> new AnalogInput(InputEncoding.ANALOG, 0)),
-            Map.entry("readout", () -> new AddReadout(ReadoutMode.MEMBRANE, 0)),
+            Map.entry("readout", () -> new AddReadout(ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0)),
             Map.entry("normalize", () -> new Normalize(NormalizeOptions.DEFAULTS)),
             Map.entry("to-spiking", () -> new ToSpiking(ResetMode.SUBTRACT)),
             Map.entry("maxpool-to-avgpool", MaxPoolToAvgPool::new),

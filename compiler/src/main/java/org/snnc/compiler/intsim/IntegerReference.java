@@ -30,6 +30,7 @@ import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
@@ -59,8 +60,9 @@ import org.snnc.compiler.sim.EarlyExit;
  *   <li>emit: for every population, q ← its synapse expression (conv2d / dense, with flatten / add / concat between)
  *       evaluated on this step's spike vectors of the populations and gates it reads, so that a spike of step t
  *       reaches the next population in step t + 1;</li>
- *   <li>readout: {@code membrane} = argmax over the output population of θ·n + v + q, {@code spikecount} = argmax n,
- *       ties to the lowest class; with an {@link EarlyExit} (margin in LSBs), the image stops after the step that
+ *   <li>readout: with S(t) = θ·n + v + q ({@code membrane}) or n ({@code spikecount}) of the output population
+ *       after step t, and S(0) before the first, the argmax of S(t) − S(s), s the window's start (0, or ⌊t/2⌋ for
+ *       the later half), ties to the lowest class; with an {@link EarlyExit} (margin in LSBs), the image stops after the step that
  *       completes its streak of margins (top score minus runner-up) ≥ the bound, and its later steps repeat that
  *       step's class, operations and margin (docs/configuration.md, "Early exit").</li>
  * </ol>
@@ -147,6 +149,7 @@ public final class IntegerReference {
     private final List<String> tracedNodes = new ArrayList<>();
     private final int output;
     private final ReadoutMode mode;
+    private final ReadoutWindow window;
     private final long analogMacs;
     private final long neurons;
     private final int inputSize;
@@ -211,6 +214,7 @@ public final class IntegerReference {
         }
         this.output = out;
         this.mode = readout.mode();
+        this.window = readout.window();
         for (Population p : populations) {
             checkSynapses(p, p.input(), false);
         }
@@ -467,6 +471,8 @@ public final class IntegerReference {
             long cumulative = 0;
             stepsRun = 0;
             boolean settled = false;
+            long[][] history = new long[steps + 1][];
+            history[0] = readoutScores();
             while (stepsRun < steps && !settled) {
                 int t = ++stepsRun;
                 for (int p = 0; p < populations.size(); p++) {
@@ -491,7 +497,12 @@ public final class IntegerReference {
                     }
                 }
                 counted[t - 1] = argmax(n[output]);
-                long[] scores = mode == ReadoutMode.SPIKE_COUNT ? n[output] : membraneScores();
+                history[t] = readoutScores();
+                long[] scores = history[t].clone();
+                if (window == ReadoutWindow.HALF) {
+                    long[] start = history[window.start(t)];
+                    Arrays.setAll(scores, k -> scores[k] - start[k]);
+                }
                 predicted[t - 1] = argmax(scores);
                 margins[t - 1] = margin(scores, predicted[t - 1]);
                 settled = exit.isPresent() && exit.get().settles(margins[t - 1]);
@@ -516,8 +527,11 @@ public final class IntegerReference {
             return second == Long.MIN_VALUE ? Long.MAX_VALUE : scores[top] - second;
         }
 
-        /** θ·n + v + q of the output population. */
-        private long[] membraneScores() {
+        /** S now: θ·n + v + q of the output population, or n for the spike-count readout. */
+        private long[] readoutScores() {
+            if (mode == ReadoutMode.SPIKE_COUNT) {
+                return n[output].clone();
+            }
             Population out = populations.get(output);
             long[] score = new long[out.size()];
             for (int k = 0; k < score.length; k++) {

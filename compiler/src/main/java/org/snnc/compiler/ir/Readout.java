@@ -5,9 +5,11 @@ import org.snnc.compiler.diag.SourceSpan;
 
 /**
  * The class decision of a spiking network, read from its output population by {@link ReadoutMode}; it is the
- * network's output, and its value is one score per class. {@code seed} drives the Poisson softmax only.
+ * network's output, and its value is one score per class, integrated over its {@link ReadoutWindow}. {@code seed}
+ * drives the Poisson softmax only.
  */
-public record Readout(String name, String input, ReadoutMode mode, long seed, SourceSpan span) implements Node {
+public record Readout(String name, String input, ReadoutMode mode, ReadoutWindow window, long seed, SourceSpan span)
+        implements Node {
 
     @Override
     public List<String> inputs() {
@@ -21,6 +23,6 @@ public record Readout(String name, String input, ReadoutMode mode, long seed, So
 
     @Override
     public Readout withInputs(List<String> operands) {
-        return new Readout(name, Operands.only(operands, name), mode, seed, span);
+        return new Readout(name, Operands.only(operands, name), mode, window, seed, span);
     }
 }

@@ -3,6 +3,7 @@ package org.snnc.compiler.passes;
 import java.util.OptionalDouble;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 
 /**
@@ -27,10 +28,11 @@ import org.snnc.compiler.ir.ResetMode;
  *                     ({@code fold-pool-into-dense}); off by default, so that every avgpool is a layer of IF
  *                     neurons, as CONVENTIONS.md and the numpy reference have it; on, the dense layer's synapses
  *                     grow by the pool's window
+ * @param readoutWindow the steps the readout integrates ({@code readout})
  */
 public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, OptionalDouble gateEmaDecay,
         InputEncoding encoding, ReadoutMode readout, long seed, boolean maxPoolToAvgPool, double initialMembrane,
-        int biasCalibrationSteps, boolean foldPoolIntoDense) {
+        int biasCalibrationSteps, boolean foldPoolIntoDense, ReadoutWindow readoutWindow) {
 
     /** The initial membrane of Bu et al. 2022, θ/2. */
     public static final double HALF_THRESHOLD = 0.5;
@@ -38,7 +40,8 @@ public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, Opt
     /** The paper's conversion (Rueckauer et al. 2017), as CONVENTIONS.md and the numpy reference state it. */
     public static ConversionOptions paper() {
         return new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT, OptionalDouble.empty(),
-                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false);
+                InputEncoding.ANALOG, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
     }
 
     /** snnc's defaults: the paper's conversion with the latency methods that generalize switched on. */
@@ -49,24 +52,30 @@ public record ConversionOptions(NormalizeOptions normalize, ResetMode reset, Opt
     /** The same options with the reset replaced, for targets that implement only one. */
     public ConversionOptions withReset(ResetMode newReset) {
         return new ConversionOptions(normalize, newReset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                initialMembrane, biasCalibrationSteps, foldPoolIntoDense);
+                initialMembrane, biasCalibrationSteps, foldPoolIntoDense, readoutWindow);
     }
 
     /** The same options with another initial membrane, a fraction of θ. */
     public ConversionOptions withInitialMembrane(double fraction) {
         return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                fraction, biasCalibrationSteps, foldPoolIntoDense);
+                fraction, biasCalibrationSteps, foldPoolIntoDense, readoutWindow);
     }
 
     /** The same options with another bias calibration horizon, 0 for none. */
     public ConversionOptions withBiasCalibration(int steps) {
         return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                initialMembrane, steps, foldPoolIntoDense);
+                initialMembrane, steps, foldPoolIntoDense, readoutWindow);
     }
 
     /** The same options with {@code fold-pool-into-dense} switched on or off. */
     public ConversionOptions withFoldPoolIntoDense(boolean fold) {
         return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
-                initialMembrane, biasCalibrationSteps, fold);
+                initialMembrane, biasCalibrationSteps, fold, readoutWindow);
+    }
+
+    /** The same options with another readout window. */
+    public ConversionOptions withReadoutWindow(ReadoutWindow window) {
+        return new ConversionOptions(normalize, reset, gateEmaDecay, encoding, readout, seed, maxPoolToAvgPool,
+                initialMembrane, biasCalibrationSteps, foldPoolIntoDense, window);
     }
 }

@@ -40,7 +40,7 @@ public final class Passes {
         passes.put("bias-as-current", options -> new BiasAsCurrent());
         passes.put("maxpool-gating", options -> new MaxPoolGating(options.gateEmaDecay()));
         passes.put("analog-input", options -> new AnalogInput(options.encoding(), options.seed()));
-        passes.put("readout", options -> new AddReadout(options.readout(), options.seed()));
+        passes.put("readout", options -> new AddReadout(options.readout(), options.readoutWindow(), options.seed()));
         passes.put("initial-membrane", options -> new InitialMembrane(options.initialMembrane()));
         passes.put("calibrate-bias", options -> new CalibrateBias(Math.max(1, options.biasCalibrationSteps())));
         return passes;

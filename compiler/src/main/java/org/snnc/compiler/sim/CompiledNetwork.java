@@ -136,7 +136,7 @@ final class CompiledNetwork {
                 population(neurons);
             } else if (node instanceof Readout readout) {
                 Population output = populationByName.get(readout.input());
-                decoder = new Decoder(readout.mode(), output);
+                decoder = new Decoder(readout.mode(), readout.window(), output);
                 readoutSeed = readout.seed();
                 classes = shapes.get(readout.input()).size();
             } else if (node instanceof Flatten flatten) {

@@ -1,22 +1,26 @@
 package org.snnc.compiler.sim;
 
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 
 /**
  * Reads the class from the output population after each step (ReadoutMode's Javadoc), ties going to the lowest
- * class: membrane = argmax(n·θ + v), spike count = argmax(n), with n the population's spike counts so far; Poisson
- * softmax draws, at step t, a spike for class k with probability p[k], p = softmax((n·θ + v)/t), and takes the
- * argmax of those spike counts.
+ * class, from scores over the readout's {@link ReadoutWindow}: with S(t) = n·θ + v (membrane, softmax) or n (spike
+ * count) after step t, n the population's spike counts so far, the class at step t is the argmax of
+ * S(t) − S(s), s = the window's start; Poisson softmax draws, at step t, a spike for class k with probability p[k],
+ * p = softmax((S(t) − S(s))/(t − s)), and takes the argmax of those spike counts.
  */
 final class Decoder {
 
     private final ReadoutMode mode;
+    private final ReadoutWindow window;
     private final int population;
     private final int spikes;
     private final double threshold;
 
-    Decoder(ReadoutMode mode, Population output) {
+    Decoder(ReadoutMode mode, ReadoutWindow window, Population output) {
         this.mode = mode;
+        this.window = window;
         this.population = output.id();
         this.spikes = output.spikes();
         this.threshold = output.threshold();
@@ -24,6 +28,10 @@ final class Decoder {
 
     ReadoutMode mode() {
         return mode;
+    }
+
+    ReadoutWindow window() {
+        return window;
     }
 
     /** Counts this step's output spikes; call once per step, after the step. */
@@ -34,37 +42,33 @@ final class Decoder {
         }
     }
 
-    /** The class by spike count. */
+    /** The class by spike count since the first step. */
     int bySpikeCount(WorkerState state) {
         return argmax(state.classSpikes);
     }
 
-    /** The class by the graph's readout mode at step {@code t} (1-based). */
-    int decide(WorkerState state, int t) {
-        if (mode == ReadoutMode.SPIKE_COUNT) {
-            return bySpikeCount(state);
-        }
-        double[] score = state.scores;
+    /** S now, into {@code score}: n·θ + v, or n for the spike-count readout. */
+    void score(WorkerState state, double[] score) {
         double[] v = state.potential[population];
         for (int k = 0; k < score.length; k++) {
-            score[k] = state.classSpikes[k] * threshold + v[k];
+            score[k] = mode == ReadoutMode.SPIKE_COUNT ? state.classSpikes[k]
+                    : state.classSpikes[k] * threshold + v[k];
         }
-        if (mode == ReadoutMode.MEMBRANE) {
-            return argmax(score);
-        }
-        return sampleSoftmax(state, t);
     }
 
     /**
-     * The membrane readout's margin in thresholds: (the highest n·θ + v minus the second highest) / θ, the largest
-     * double for a single class.
+     * The class from the window's scores {@code windowed} = S(t) − S(s), over its {@code length} = t − s steps; the
+     * softmax overwrites them.
      */
-    double membraneMargin(WorkerState state) {
-        double[] v = state.potential[population];
+    int decide(WorkerState state, double[] windowed, int length) {
+        return mode == ReadoutMode.POISSON_SOFTMAX ? sampleSoftmax(state, windowed, length) : argmax(windowed);
+    }
+
+    /** The lead of the highest windowed score over the second, in thresholds; the largest double for one class. */
+    double margin(double[] windowed) {
         double top = Double.NEGATIVE_INFINITY;
         double second = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < v.length; k++) {
-            double score = state.classSpikes[k] * threshold + v[k];
+        for (double score : windowed) {
             if (score > top) {
                 second = top;
                 top = score;
@@ -75,9 +79,8 @@ final class Decoder {
         return second == Double.NEGATIVE_INFINITY ? Double.MAX_VALUE : (top - second) / threshold;
     }
 
-    /** One Poisson softmax step on the membrane scores, then the argmax of the drawn spike counts. */
-    private static int sampleSoftmax(WorkerState state, int t) {
-        double[] score = state.scores;
+    /** One Poisson softmax step on the windowed membrane scores, then the argmax of the drawn spike counts. */
+    private static int sampleSoftmax(WorkerState state, double[] score, int t) {
         double highest = score[argmax(score)];
         double sum = 0.0;
         for (int k = 0; k < score.length; k++) {

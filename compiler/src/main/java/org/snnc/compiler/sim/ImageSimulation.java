@@ -1,6 +1,7 @@
 package org.snnc.compiler.sim;
 
 import java.util.Optional;
+import org.snnc.compiler.ir.ReadoutWindow;
 
 /**
  * Simulates images one after another on one thread, reusing one {@link WorkerState}: per image, set the seeded
@@ -13,12 +14,17 @@ final class ImageSimulation {
     private final int steps;
     private final Optional<EarlyExit> earlyExit;
     private final WorkerState state;
+    /** The readout's scores S(t) of the image so far: row t after step t, row 0 before the first step. */
+    private final double[][] scores;
+    private final double[] windowed;
 
     ImageSimulation(CompiledNetwork network, SimulationOptions options) {
         this.network = network;
         this.steps = options.steps();
         this.earlyExit = options.earlyExit();
         this.state = new WorkerState(network.layout);
+        this.scores = new double[steps + 1][network.layout.classes()];
+        this.windowed = new double[network.layout.classes()];
     }
 
     /** Simulates {@code image}, the {@code index}-th of its batch (which seeds its generators). */
@@ -39,6 +45,7 @@ final class ImageSimulation {
         long[] ops = new long[steps];
         double[] margins = new double[steps];
         Decoder decoder = network.decoder;
+        decoder.score(state, scores[0]);
         Optional<EarlyExit.Streak> exit = earlyExit.map(EarlyExit::streak);
         int ran = 0;
         boolean settled = false;
@@ -50,9 +57,15 @@ final class ImageSimulation {
             }
             ops[t] = stepOps;
             decoder.count(state);
-            predictions[t] = decoder.decide(state, t + 1);
+            decoder.score(state, scores[t + 1]);
+            double[] now = scores[t + 1];
+            double[] from = decoder.window() == ReadoutWindow.HALF ? scores[decoder.window().start(t + 1)] : null;
+            for (int k = 0; k < windowed.length; k++) {
+                windowed[k] = from == null ? now[k] : now[k] - from[k];
+            }
+            margins[t] = decoder.margin(windowed);
+            predictions[t] = decoder.decide(state, windowed, t + 1 - decoder.window().start(t + 1));
             spikeCount[t] = decoder.bySpikeCount(state);
-            margins[t] = decoder.membraneMargin(state);
             settled = exit.isPresent() && exit.get().settles(margins[t]);
         }
         for (int t = ran; t < steps; t++) {

@@ -23,8 +23,6 @@ final class WorkerState {
     final int[] classSpikes;
     /** The Poisson softmax readout's spike count per class. */
     final int[] readoutSpikes;
-    /** Scratch for the readout's scores. */
-    final double[] scores;
     SplittableRandom readoutRandom;
     /** The scaled image being simulated, flat in C order. */
     double[] image;
@@ -40,7 +38,6 @@ final class WorkerState {
         encoderRandom = new SplittableRandom[layout.poissonEncoders()];
         classSpikes = new int[layout.classes()];
         readoutSpikes = new int[layout.classes()];
-        scores = new double[layout.classes()];
     }
 
     private static double[][] allocate(int[] sizes) {

@@ -12,6 +12,7 @@ import static org.snnc.compiler.passes.PassFixtures.statements;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 
 class AddReadoutTest {
 
@@ -21,7 +22,7 @@ class AddReadoutTest {
 
     @Test
     void theReadoutOfTheOutputPopulationBecomesTheOutput() {
-        Graph result = run(new AddReadout(ReadoutMode.MEMBRANE, 0), population());
+        Graph result = run(new AddReadout(ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0), population());
         assertEquals(lines("input x: f64[3]", "p = if(x)", "output p.readout = readout(p, mode=membrane)"),
                 statements(result));
         assertEquals("p.readout", result.output());
@@ -29,29 +30,29 @@ class AddReadoutTest {
 
     @Test
     void theSoftmaxReadoutPrintsItsSeed() {
-        Graph result = run(new AddReadout(ReadoutMode.POISSON_SOFTMAX, 11), population());
+        Graph result = run(new AddReadout(ReadoutMode.POISSON_SOFTMAX, ReadoutWindow.ALL, 11), population());
         assertEquals("output p.readout = readout(p, mode=softmax, seed=11)", statements(result).lines()
                 .reduce((first, second) -> second).orElseThrow());
     }
 
     @Test
     void anExistingReadoutTakesTheNewModeInsteadOfGainingASecond() {
-        Graph membrane = run(new AddReadout(ReadoutMode.MEMBRANE, 0), population());
-        Graph counted = run(new AddReadout(ReadoutMode.SPIKE_COUNT, 0), membrane);
+        Graph membrane = run(new AddReadout(ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0), population());
+        Graph counted = run(new AddReadout(ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0), membrane);
         assertEquals(lines("input x: f64[3]", "p = if(x)", "output p.readout = readout(p, mode=spikecount)"),
                 statements(counted));
     }
 
     @Test
     void anExistingReadoutOfTheSameModeIsLeftAlone() {
-        Graph membrane = run(new AddReadout(ReadoutMode.MEMBRANE, 0), population());
-        PipelineResult again = runAll(membrane, new AddReadout(ReadoutMode.MEMBRANE, 0));
+        Graph membrane = run(new AddReadout(ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0), population());
+        PipelineResult again = runAll(membrane, new AddReadout(ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0));
         assertEquals(membrane, again.graph());
         assertFalse(again.runs().get(0).changed());
     }
 
     @Test
     void aNegativeSeedIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new AddReadout(ReadoutMode.POISSON_SOFTMAX, -5));
+        assertThrows(IllegalArgumentException.class, () -> new AddReadout(ReadoutMode.POISSON_SOFTMAX, ReadoutWindow.ALL, -5));
     }
 }

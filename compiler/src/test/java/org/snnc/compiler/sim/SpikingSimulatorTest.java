@@ -67,6 +67,38 @@ class SpikingSimulatorTest {
         assertEquals(List.of(2, 4, 7, 10, 12, 15), spikeTimes(graph, Schedule.PIPELINED, "n", 16));
     }
 
+    /**
+     * Class 1 gets 1 a step and, two hops behind, −1.25 for each of b's spikes (from the end of step 2), so
+     * S1(t) = 1.25 − 0.25·t; class 0 gets 0.125 a step, S0(t) = 0.125·t. Over all steps class 1 leads while
+     * 1.25 − 0.25·t > 0.125·t, through t = 3; over the later half, S(t) − S(⌊t/2⌋), the start-up lead is gone from
+     * t = 2 on: at t = 2 and 3 the windows hold −0.25 and −0.5 against 0.125 and 0.25.
+     */
+    @Test
+    void theLaterHalfWindowForgetsTheStartUpTransient() {
+        String text = """
+                network transient
+                input x: f32[1]
+                e = encode(x)
+                a = if(e, current="a.current")
+                ab = dense(a, units=1, weight="ab.weight")
+                b = if(ab)
+                bc = dense(b, units=2, weight="bc.weight")
+                c = if(bc, current="c.current")
+                output o = readout(c, window=%s)
+                """;
+        int[][] predictions = new int[2][];
+        String[] windows = {"all", "half"};
+        for (int w = 0; w < 2; w++) {
+            Graph graph = parse(text.formatted(windows[w])).weight("a.current", filled(1.0, 1))
+                    .weight("ab.weight", filled(1.0, 1, 1)).weight("bc.weight", tensor(new int[] {2, 1}, 0, -1.25))
+                    .weight("c.current", tensor(new int[] {2}, 0.125, 1.0)).build();
+            SimulationResult result = simulate(graph, Schedule.PIPELINED, 5, 1, blank(graph));
+            predictions[w] = Arrays.stream(result.predictions()).mapToInt(step -> step[0]).toArray();
+        }
+        assertArrayEquals(new int[] {1, 1, 1, 0, 0}, predictions[0]);
+        assertArrayEquals(new int[] {1, 0, 0, 0, 0}, predictions[1]);
+    }
+
     @Test
     void currentPointThreeFollowsFloat64NotExactArithmetic() {
         // Exactly, 0.3 per step spikes at 4, 7, 10; in float64 the tenth sum after two subtractions is

@@ -118,10 +118,24 @@ public record Configuration(
     public enum ReadoutMode { MEMBRANE, SPIKECOUNT }
 
     /**
-     * The readout: the population whose neurons are the classes, the mode, and the host's early exit when the
-     * configuration asks for one.
+     * The steps the readout's scores integrate: with S(t) the score after step t and S(0) before the first, the class
+     * at step t is the argmax of S(t) − S(s), s = 0 ({@code ALL}) or ⌊t/2⌋ ({@code HALF}).
      */
-    public record Readout(String name, String population, ReadoutMode mode, Optional<EarlyExit> earlyExit) {}
+    public enum ReadoutWindow {
+        ALL, HALF;
+
+        /** s for step t. */
+        public int start(int t) {
+            return this == HALF ? t / 2 : 0;
+        }
+    }
+
+    /**
+     * The readout: the population whose neurons are the classes, the mode, the window its scores integrate, and the
+     * host's early exit when the configuration asks for one.
+     */
+    public record Readout(String name, String population, ReadoutMode mode, ReadoutWindow window,
+            Optional<EarlyExit> earlyExit) {}
 
     /**
      * The host's early exit (docs/configuration.md, "Early exit"): an image stops after the first step t at which the

@@ -41,6 +41,7 @@ import org.snnc.emulator.config.Configuration.Layer;
 import org.snnc.emulator.config.Configuration.NeuronBlock;
 import org.snnc.emulator.config.Configuration.NeuronFormat;
 import org.snnc.emulator.config.Configuration.EarlyExit;
+import org.snnc.emulator.config.Configuration.ReadoutWindow;
 import org.snnc.emulator.config.Configuration.Readout;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 import org.snnc.emulator.config.Configuration.Route;
@@ -638,9 +639,11 @@ public final class ConfigurationLoader {
             fields.problem(BAD_FIELD, "readout.mode", "'softmax' readout is not supported by the emulator; "
                     + "compile with a membrane or spikecount readout");
         }
+        boolean laterHalf = node != null && node.has("window")
+                && fields.choice(node, "readout", "window", Set.of("all", "half")).equals("half");
         return new Readout(fields.text(node, "readout", "name"), fields.text(node, "readout", "population"),
                 mode.equals("spikecount") ? ReadoutMode.SPIKECOUNT : ReadoutMode.MEMBRANE,
-                readEarlyExit(node, fields, mode, earlyExitFeature));
+                laterHalf ? ReadoutWindow.HALF : ReadoutWindow.ALL, readEarlyExit(node, fields, mode, earlyExitFeature));
     }
 
     /**

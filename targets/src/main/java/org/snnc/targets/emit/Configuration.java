@@ -130,11 +130,13 @@ public record Configuration(
     }
 
     /**
-     * The class is the argmax over the output population by {@code mode}; with {@code exitMargin} (membrane LSBs) and
+     * The class is the argmax over the output population by {@code mode}, of the scores over the later half of the
+     * steps when {@code window} is {@code "half"} (written only then); with {@code exitMargin} (membrane LSBs) and
      * {@code exitSteps}, both or neither, the host stops an image once its readout settles (configuration.md, "Early
      * exit").
      */
-    public record ReadoutConfig(String name, String population, String mode, long seed,
+    public record ReadoutConfig(String name, String population, String mode,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String window, long seed,
             @JsonInclude(JsonInclude.Include.NON_NULL) Long exitMargin,
             @JsonInclude(JsonInclude.Include.NON_NULL) Integer exitSteps) {
     }

@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.ir.Padding;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.compiler.sim.EarlyExit;
@@ -110,7 +111,8 @@ public final class ConfigurationEmitter {
         var readout = network.readout();
         long theta = network.populations().stream().filter(p -> p.name().equals(readout.population()))
                 .findFirst().orElseThrow().threshold();
-        return new ReadoutConfig(readout.name(), readout.population(), readout.mode().spelling(), readout.seed(),
+        return new ReadoutConfig(readout.name(), readout.population(), readout.mode().spelling(),
+                readout.window() == ReadoutWindow.ALL ? null : readout.window().spelling(), readout.seed(),
                 earlyExit.map(exit -> EarlyExit.lsbs(exit.margin(), theta)).orElse(null),
                 earlyExit.map(EarlyExit::steps).orElse(null));
     }

@@ -95,7 +95,7 @@ public record SynapticNetwork(
                 gates.add(new GateUnit(gate.name(), gate.input(), gate.window(), shapes.shape(gate.name()),
                         gate.emaDecay(), gate.span()));
             } else if (node instanceof Readout out) {
-                readout = new ReadoutSpec(out.name(), out.input(), out.mode(), out.seed());
+                readout = new ReadoutSpec(out.name(), out.input(), out.mode(), out.window(), out.seed());
             }
         }
         return new SynapticNetwork(graph.name(), input, populations, gates, readout);

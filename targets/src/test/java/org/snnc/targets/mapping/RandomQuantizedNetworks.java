@@ -26,6 +26,7 @@ import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
@@ -106,7 +107,7 @@ public final class RandomQuantizedNetworks {
 
         /** The graph, read out (membrane) from {@code output}. */
         public Graph build(String output) {
-            graph.add(new Readout("out", output, ReadoutMode.MEMBRANE, 0, AT));
+            graph.add(new Readout("out", output, ReadoutMode.MEMBRANE, ReadoutWindow.ALL, 0, AT));
             return graph.output("out").build();
         }
 

@@ -29,6 +29,7 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
@@ -81,7 +82,8 @@ class QuantizationProperties {
                 random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON,
                 ReadoutMode.MEMBRANE, 0, false,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false);
+                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         Graph spiking = new PassManager(Passes.standard(conversion), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 1, Progress.NONE)).graph();
         ChipSpec chip = random.nextInt(3) == 0 ? TestChips.generic() : TestChips.randomFormats(random);

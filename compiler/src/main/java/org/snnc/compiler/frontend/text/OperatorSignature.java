@@ -25,7 +25,7 @@ enum OperatorSignature {
     IF("if", 1, 1, "threshold", "reset", "v0", "current", "weight_bits", "weight_exponent", "accumulator_bits", "state_bits",
             "overflow", "floor", "fire"),
     MAXPOOL_GATE("maxpool_gate", 1, 1, "kernel", "stride", "padding", "estimator", "decay"),
-    READOUT("readout", 1, 1, "mode", "seed");
+    READOUT("readout", 1, 1, "mode", "window", "seed");
 
     private static final Map<String, String> UNSUPPORTED = unsupportedOperators();
 

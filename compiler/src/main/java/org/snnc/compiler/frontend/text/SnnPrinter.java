@@ -16,6 +16,7 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Relu;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.SpikeEncoder;
@@ -102,6 +103,9 @@ public final class SnnPrinter {
             });
         } else if (node instanceof Readout readout) {
             args.add("mode=" + readout.mode());
+            if (readout.window() != ReadoutWindow.ALL) {
+                args.add("window=" + readout.window());
+            }
             seed(args, readout.seed());
         }
         for (Map.Entry<String, ParamRef> parameter : node.parameters().entrySet()) {

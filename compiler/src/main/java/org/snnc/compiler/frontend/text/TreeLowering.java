@@ -20,6 +20,7 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.AvgPool;
@@ -256,6 +257,7 @@ final class TreeLowering {
             }
             case READOUT -> new Readout(name, args.operand(),
                     args.word("mode", ReadoutMode::fromSpelling, ReadoutMode.MEMBRANE, "membrane, spikecount or softmax"),
+                    args.word("window", ReadoutWindow::fromSpelling, ReadoutWindow.ALL, "all or half"),
                     args.seed("seed"), span);
         };
     }
