@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
             Dataset dataset = DataSets.load(data, quantized, limit);
             DataSets.requireLabelsWithin(dataset, quantized, data);
             DataSets.requireStepMemory(steps, dataset.size(), workers, data);
-            Double annAccuracy = annAccuracy(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
+            int[] annPredictions = annPredictions(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
             int[][] images = Arrays.stream(dataset.inputs())
                     .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
             if (!probes.isEmpty()) {
@@ -144,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             ChipSpec target = ChipSpecs.parse(new ObjectMapper().readTree(configuration.toFile()).get("chip")
                     .toString(), configuration.toString());
             SimulationReport figures = SimulationReport.of(modelName, data.toString(), dataset, steps, "pipelined",
-                    chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annAccuracy,
+                    chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annPredictions,
                     measurements(result, dataset.size()), AnnMacs.perLayer(quantized), null, workers,
                     operatingPoint, membrane ? EmulatedExits.frontier(full, dataset.labels(), theta) : null,
                     chipFigures(target, chip, result, dataset.size()));
@@ -191,16 +191,14 @@ final class RunCommand implements Callable<Integer> {
             return ModelLoader.load(network, LoadOptions.DEFAULT).graph();
         }
 
-        /** The ANN's accuracy on the same images, when compile left the ANN beside the configuration. */
-        private Double annAccuracy(Path ann, int workers) {
+        /** The ANN's classes of the same images, when compile left the ANN beside the configuration; else null. */
+        private int[] annPredictions(Path ann, int workers) {
             if (!Files.isRegularFile(ann)) {
                 return null;
             }
             Graph graph = load(ann);
             Dataset images = DataSets.load(data, graph, limit);
-            int[] predictions = new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers)
-                    .predictions();
-            return (double) images.correct(predictions) / images.size();
+            return new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers).predictions();
         }
 
         private static SimulationReport.Measurements measurements(Runner.Result result, int n) {

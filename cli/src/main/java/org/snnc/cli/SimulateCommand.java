@@ -91,14 +91,13 @@ final class SimulateCommand implements Callable<Integer> {
         DataSets.requireLabelsWithin(dataset, graph, data);
         DataSets.requireStepMemory(steps, dataset.size(), workers, data);
         boolean converted = Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
-        Double annAccuracy = null;
+        int[] annPredictions = null;
         Map<String, Object> lambdas = null;
         Graph spiking = graph;
         PrintWriter out = spec.commandLine().getOut();
         if (!converted) {
-            int[] annPredictions = new AnnInterpreter(graph)
-                    .evaluateBatch(dataset.inputs(), Set.of(), workers).predictions();
-            annAccuracy = (double) dataset.correct(annPredictions) / dataset.size();
+            annPredictions = new AnnInterpreter(graph).evaluateBatch(dataset.inputs(), Set.of(), workers)
+                    .predictions();
             PipelineResult pipeline = conversion.passManager(out)
                     .run(graph, conversion.inputs(graph, workers, progress));
             spiking = pipeline.graph();
@@ -120,13 +119,13 @@ final class SimulateCommand implements Callable<Integer> {
                 result.stepsRun(), chosen.margin(), chosen.steps(), dataset.labels())).orElse(null);
         List<ExitFrontier.Point> frontier = membrane
                 ? ExitFrontier.of(full.readoutTrace(), dataset.labels(), bound -> bound) : null;
-        SimulationReport figures = figures(spiking, dataset, annAccuracy, lambdas, result, workers, operatingPoint,
+        SimulationReport figures = figures(spiking, dataset, annPredictions, lambdas, result, workers, operatingPoint,
                 frontier);
         figures.publish(out, report, plotDirectory);
         return 0;
     }
 
-    private SimulationReport figures(Graph spiking, Dataset dataset, Double annAccuracy, Map<String, Object> lambdas,
+    private SimulationReport figures(Graph spiking, Dataset dataset, int[] annPredictions, Map<String, Object> lambdas,
             SimulationResult result, int workers, ExitFrontier.Point operatingPoint,
             List<ExitFrontier.Point> frontier) {
         String readout = ((Readout) spiking.node(spiking.output())).mode().spelling();
@@ -134,7 +133,7 @@ final class SimulateCommand implements Callable<Integer> {
                 result.spikeCountPredictions(), result.synapticOpsPerImage(), result.neuronUpdatesPerImage(),
                 result.spikesPerLayer(), result.wallNanos(), result.synapticEvents(), result.stepsRun());
         return SimulationReport.of(model.file.toString(), data.toString(), dataset, steps, schedule.spelling(),
-                readout, annAccuracy, measured, AnnMacs.perLayer(spiking), lambdas, workers, operatingPoint, frontier,
+                readout, annPredictions, measured, AnnMacs.perLayer(spiking), lambdas, workers, operatingPoint, frontier,
                 null);
     }
 }

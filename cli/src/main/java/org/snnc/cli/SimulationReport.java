@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.sim.ExitFrontier;
 
@@ -27,6 +28,8 @@ import org.snnc.compiler.sim.ExitFrontier;
  * @param readout                   the default readout (membrane, spikecount or softmax)
  * @param annAccuracy               the float ANN's accuracy on the same images; null for an already spiking input
  * @param accuracy                  the default readout's accuracy at t = 1..T (fractions)
+ * @param annAgreement              the share of images the default readout gives the ANN's class at t = 1..T; null
+ *                                  with annAccuracy
  * @param accuracySpikecount        the spike-count readout's accuracy at t = 1..T; null when the run did not read it
  * @param convergeWithin1pp         the first t from which |accuracy − ANN| ≤ 1 pp at every later step, or null
  * @param convergeWithin01pp        the same within 0.1 pp
@@ -56,7 +59,8 @@ import org.snnc.compiler.sim.ExitFrontier;
  * @param spikesPerCore             mean spikes per image of each core over T steps
  */
 record SimulationReport(String model, String data, int images, int steps, String schedule, String readout,
-        Double annAccuracy, double[] accuracy, double[] accuracySpikecount,
+        Double annAccuracy, double[] accuracy, @JsonInclude(JsonInclude.Include.NON_NULL) double[] annAgreement,
+        double[] accuracySpikecount,
         @JsonProperty("converge_within_1pp") Integer convergeWithin1pp,
         @JsonProperty("converge_within_0_1pp") Integer convergeWithin01pp, double[] synapticOpsPerImage, double[] synapticOpsOverAnnMacs,
         long annMacsPerImage, long annOpsPerImage, Map<String, Long> annMacsPerLayer, double neuronUpdatesPerImage,
@@ -110,12 +114,12 @@ record SimulationReport(String model, String data, int images, int steps, String
     }
 
     /**
-     * The report of a run of {@code steps} steps on {@code dataset}: accuracies, convergence against
-     * {@code annAccuracy} (when known), operations against {@code macs}, speed, the early exit applied
+     * The report of a run of {@code steps} steps on {@code dataset}: accuracies, convergence against the ANN's accuracy
+     * and the share of images given the ANN's class (when {@code annPredictions} are known, else null), operations against {@code macs}, speed, the early exit applied
      * ({@code earlyExit}, null for none), the {@code frontier} (null when not computed) and the chip's figures if any.
      */
     static SimulationReport of(String model, String data, Dataset dataset, int steps, String schedule,
-            String readout, Double annAccuracy, Measurements measured, Map<String, Long> macs,
+            String readout, int[] annPredictions, Measurements measured, Map<String, Long> macs,
             Map<String, Object> lambdas, int threads, ExitFrontier.Point earlyExit,
             List<ExitFrontier.Point> frontier, ChipFigures chip) {
         int n = dataset.size();
@@ -132,7 +136,15 @@ record SimulationReport(String model, String data, int images, int steps, String
         }
         Integer within1pp = null;
         Integer within01pp = null;
-        if (annAccuracy != null) {
+        Double annAccuracy = null;
+        double[] agreement = null;
+        if (annPredictions != null) {
+            annAccuracy = (double) dataset.correct(annPredictions) / n;
+            agreement = new double[steps];
+            for (int t = 0; t < steps; t++) {
+                int[] snn = measured.predictions()[t];
+                agreement[t] = (double) IntStream.range(0, n).filter(i -> snn[i] == annPredictions[i]).count() / n;
+            }
             int annCorrect = (int) Math.round(annAccuracy * n);
             within1pp = convergence(correct, annCorrect, 0.01 * n);
             within01pp = convergence(correct, annCorrect, 0.001 * n);
@@ -143,7 +155,8 @@ record SimulationReport(String model, String data, int images, int steps, String
         double[] ratio = Arrays.stream(ops).map(o -> o / macsPerImage).toArray();
         double seconds = measured.wallNanos() / 1e9;
         return new SimulationReport(model, data, n, steps, schedule, readout, annAccuracy,
-                Arrays.stream(correct).mapToDouble(c -> (double) c / n).toArray(), spikeCountAccuracy, within1pp,
+                Arrays.stream(correct).mapToDouble(c -> (double) c / n).toArray(), agreement, spikeCountAccuracy,
+                within1pp,
                 within01pp, ops, ratio, macsPerImage, annOps, macs, measured.neuronUpdatesPerImage(),
                 Arrays.stream(measured.stepsRun()).average().orElse(0),
                 earlyExit == null ? null : ExitPoint.of(earlyExit, annOps),
@@ -188,8 +201,9 @@ record SimulationReport(String model, String data, int images, int steps, String
         }
         out.println(line);
         if (annAccuracy != null) {
-            out.printf("converges to the ANN within 1 pp at t=%s, within 0.1 pp at t=%s%n",
-                    orNever(convergeWithin1pp), orNever(convergeWithin01pp));
+            out.printf(Locale.ROOT, "converges to the ANN within 1 pp at t=%s, within 0.1 pp at t=%s; gives the ANN's "
+                    + "class to %.2f%% of the images at t=%d%n", orNever(convergeWithin1pp),
+                    orNever(convergeWithin01pp), 100 * annAgreement[steps - 1], steps);
         }
         int last = steps - 1;
         out.printf(Locale.ROOT, "synaptic ops per image at t=%d: %.4g = %.2f x the ANN's %d MACs = %.2f x its %d "

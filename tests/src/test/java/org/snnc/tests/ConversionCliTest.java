@@ -148,6 +148,16 @@ class ConversionCliTest {
         assertEquals(List.of("25", "T"), fieldNames(json.get("predictions")));
         assertEquals(40, json.get("predictions").get("T").size());
         assertEquals(276400, json.get("ann_macs_per_image").asLong(), "LeNet's MACs, counted by hand");
+        // Images on which the SNN and the ANN agree count alike in both accuracies, so these differ by at most the
+        // share of the others.
+        double annAccuracy = json.get("ann_accuracy").asDouble();
+        for (int t = 0; t < 30; t++) {
+            double agreement = json.get("ann_agreement").get(t).asDouble();
+            assertTrue(agreement >= 0 && agreement <= 1, "agreement " + agreement);
+            assertTrue(Math.abs(json.get("accuracy").get(t).asDouble() - annAccuracy) <= 1 - agreement + 1e-12,
+                    "t = " + (t + 1) + ": accuracy and ANN accuracy differ by more than the disagreeing share");
+        }
+        assertTrue(run.out().contains("gives the ANN's class to "), run.out());
         double previous = 0;
         for (JsonNode ops : json.get("synaptic_ops_per_image")) {
             assertTrue(ops.asDouble() >= previous, "cumulative operations never decrease");
@@ -170,6 +180,7 @@ class ConversionCliTest {
         assertEquals(0, run.exitCode(), run.err());
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertTrue(json.get("ann_accuracy").isNull());
+        assertFalse(json.has("ann_agreement"));
         assertEquals("sync", json.get("schedule").asText());
         CliRun badSchedule = CliRun.of("simulate", converted.toString(), "--data", digits(), "--schedule", "async");
         assertEquals(2, badSchedule.exitCode());
