@@ -118,8 +118,9 @@ public final class CalibrateBias implements Pass {
             long[] spikes = simulator.spikesPerNeuron(images, context.inputs().progress()).get(population.name());
             double[] target = targets.get(population.name());
             int active = Math.max(1, steps - depths.get(population.name()));
-            double[] error = channelMeans(spikes, target.length, (double) active * images.length);
-            Arrays.setAll(error, c -> target[c] - error[c]);
+            double[] rate = channelMeans(spikes, target.length, (double) active * images.length);
+            double[] error = new double[rate.length];
+            Arrays.setAll(error, c -> target[c] - rate[c]);
             calibrated = withCorrection(calibrated, population, shapes.get(population.name()), error);
             corrections.put(population.name(), Arrays.stream(error).boxed().toList());
             context.count("populations-calibrated", 1);

@@ -132,7 +132,7 @@ public final class ResourceModel {
 
     private Memory memory(Population population, List<Tile> overlappingTiles) {
         // The boxes of one core's tiles overlap where their replicas meet; the core updates each neuron once.
-        List<Tile> tiles = overlappingTiles.size() == 1 ? overlappingTiles : Tile.disjoint(overlappingTiles);
+        List<Tile> tiles = Tile.disjoint(overlappingTiles);
         Map<String, List<Connectivity>> bySource = new LinkedHashMap<>();
         for (String source : sources.keySet()) {
             for (Projection projection : population.projections()) {

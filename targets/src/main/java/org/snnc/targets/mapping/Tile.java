@@ -83,7 +83,7 @@ public record Tile(String unit, int height, int width, int channelFirst, int cha
         List<Tile> covered = new ArrayList<>();
         for (Tile tile : tiles) {
             List<Tile> fresh = List.of(tile);
-            for (Tile earlier : covered.toArray(Tile[]::new)) {
+            for (Tile earlier : covered) {
                 fresh = fresh.stream().flatMap(part -> part.minus(earlier).stream()).toList();
             }
             covered.addAll(fresh);

@@ -238,13 +238,14 @@ public final class Quantize implements Pass {
 
     /**
      * R of every population that resets to zero: the options' R, or with {@link QuantizeOptions#AUTO_RATIO} and
-     * calibration images each population's own ({@link ThresholdRatios}); without images, the default R.
+     * calibration images each population's own ({@link ThresholdRatios}, on the rewritten {@code graph} of
+     * {@code shapes}, which computes what the converted one did); without images, the default R.
      */
-    private Map<String, Integer> zeroResetRatios(Graph graph, PassContext context) {
+    private Map<String, Integer> zeroResetRatios(Graph graph, Map<String, Shape> shapes, PassContext context) {
         Map<String, Integer> ratios = new LinkedHashMap<>();
         Optional<double[][]> images = context.calibration();
         if (options.zeroResetRatio() == QuantizeOptions.AUTO_RATIO && images.isPresent()) {
-            ratios.putAll(ThresholdRatios.choose(graph, Verifier.verify(graph).shapes(), images.get()));
+            ratios.putAll(ThresholdRatios.choose(graph, shapes, images.get()));
         } else {
             int ratio = options.zeroResetRatio() == QuantizeOptions.AUTO_RATIO
                     ? QuantizeOptions.DEFAULT_ZERO_RESET_RATIO : options.zeroResetRatio();
@@ -260,7 +261,7 @@ public final class Quantize implements Pass {
         ChipSpec chip = options.chip();
         Graph rewritten = SynapseRewrites.apply(graph, chip.name(), context);
         Map<String, Shape> shapes = Verifier.verify(rewritten).shapes();
-        Map<String, Integer> ratios = zeroResetRatios(graph, context);
+        Map<String, Integer> ratios = zeroResetRatios(rewritten, shapes, context);
         Synapses synapses = Synapses.analyze(rewritten, shapes, chip.name(), ratios);
         GraphBuilder builder = rewritten.toBuilder();
         for (Node node : rewritten.nodes().values()) {
