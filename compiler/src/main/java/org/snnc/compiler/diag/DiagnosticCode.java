@@ -7,7 +7,8 @@ import java.util.Locale;
  * so that scripts, tests and bug reports can rely on it. Templates are {@link String#format} patterns.
  *
  * <p>Ranges: E01xx text syntax and names, E02xx shapes and attributes, E03xx parameters and weights files,
- * E04xx ONNX import, E05xx data and inputs, E06xx files, paths and memory, E07xx conversion pipelines and passes.
+ * E04xx ONNX import, E05xx data and inputs, E06xx files, paths and memory, E07xx conversion pipelines and passes,
+ * E08xx chip specs, E09xx target compilation, E11xx NIR graphs (E10xx are the emulator's configuration errors).
  */
 public enum DiagnosticCode {
     // E01xx: syntax and names
@@ -106,7 +107,16 @@ public enum DiagnosticCode {
     NO_VALID_MAPPING(906, Severity.ERROR, "no valid mapping onto target %s: %s"),
     UNSUPPORTED_GEOMETRY(907, Severity.ERROR, "layer '%s' does not fit target %s: %s"),
     NOT_QUANTIZABLE(908, Severity.ERROR, "layer '%s' cannot be quantized for target %s: %s"),
-    QUANTIZATION_CLIPPED(909, Severity.WARNING, "layer '%s': %s");
+    QUANTIZATION_CLIPPED(909, Severity.WARNING, "layer '%s': %s"),
+
+    // E11xx: NIR graphs
+    NIR_MALFORMED(1101, Severity.ERROR, "%s is not a NIR graph: %s"),
+    NIR_UNKNOWN_NODE(1102, Severity.ERROR, "node '%s': unknown NIR node type '%s'; snnc reads %s"),
+    NIR_BAD_FIELD(1103, Severity.ERROR, "node '%s' (%s), field '%s': %s"),
+    NIR_BAD_EDGE(1104, Severity.ERROR, "edge %s: %s"),
+    NIR_SHAPE_MISMATCH(1105, Severity.ERROR, "node '%s' (%s): %s"),
+    NIR_NOT_COMPILABLE(1106, Severity.ERROR, "node '%s' (%s) cannot be compiled: %s"),
+    NIR_NOT_EXPORTABLE(1107, Severity.ERROR, "'%s' cannot be written as NIR: %s");
 
     private final int number;
     private final Severity severity;
