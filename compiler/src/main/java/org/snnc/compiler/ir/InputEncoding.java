@@ -7,7 +7,14 @@ public enum InputEncoding implements Spelled {
     /** The scaled input x itself each step: the first weighted layer receives W·x as a constant current. */
     ANALOG("analog"),
     /** Each element spikes each step with probability clamp(x, 0, 1), from a seeded generator. */
-    POISSON("poisson");
+    POISSON("poisson"),
+    /**
+     * The input is a sequence of frames, x[t] for t = 0 … T_x − 1, as a spiking network trained on event data takes
+     * it (a NIR graph's Input): at step t element k delivers one event of value x[t][k] through the first synapses,
+     * a spike when the value is 1 and several when it is an integer count; after the last frame the input is silent.
+     * Data sets hold such inputs with a time axis after the sample axis: x has shape [N, T_x, ...input shape].
+     */
+    SEQUENCE("sequence");
 
     private final String spelling;
 
