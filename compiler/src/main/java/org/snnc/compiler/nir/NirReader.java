@@ -29,7 +29,8 @@ import org.snnc.compiler.ir.Tensor;
  * <p>Every field is checked while it is read: a missing or malformed field, an unknown node type or an edge to a node
  * that does not exist is an error naming the node and the field. A missing {@code v_reset} reads as 0, as NIR's own
  * reader does; every other neuron field is required. Before any dataset is decompressed, its declared size is checked
- * against the heap, so a small file that claims a huge array is refused instead of exhausting memory.
+ * against the heap, so a small file that claims a huge array is refused instead of exhausting memory; a damaged file
+ * is refused with E1101 whatever part of it is damaged.
  */
 public final class NirReader {
 
@@ -57,6 +58,12 @@ public final class NirReader {
         } catch (RuntimeException e) {
             // jhdf reports a file that is not HDF5, or a damaged one, with unchecked exceptions of its own.
             throw CompilationException.of(DiagnosticCode.NIR_MALFORMED, span, path, describe(e));
+        } catch (OutOfMemoryError e) {
+            // A damaged object header or compressed chunk can make jhdf allocate one buffer of a size read from the
+            // file before any check of ours can see it. That single allocation is what failed, so the heap is whole
+            // again once it unwinds and the file can be refused like any other damaged one.
+            throw CompilationException.of(DiagnosticCode.NIR_MALFORMED, span, path,
+                    "a structure in it claims more memory than the heap has; the file is damaged");
         }
     }
 
