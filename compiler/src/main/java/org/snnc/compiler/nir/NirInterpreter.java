@@ -45,7 +45,8 @@ public final class NirInterpreter {
 
     /**
      * An interpreter of {@code graph} (nested graphs are inlined) under {@code conventions}; {@code span} names the
-     * file in diagnostics. A graph whose shapes do not fit is E1105, an edge to no node E1104.
+     * file in diagnostics. A graph whose shapes do not fit is E1105, an edge to no node E1104, a field value that
+     * cannot be stepped (a time constant ≤ 0, a negative delay) E1103.
      */
     public NirInterpreter(NirGraph graph, NirConventions conventions, SourceSpan span) {
         this.graph = graph.flattened();
@@ -53,6 +54,7 @@ public final class NirInterpreter {
         this.span = span;
         this.schedule = NirSchedule.of(this.graph, conventions.recurrence(), span);
         this.shapes = NirShapes.infer(this.graph, schedule, span);
+        schedule.order().forEach(this::stepOf); // checks the values of every field now, not at the first run
         Set<String> sources = new HashSet<>();
         Set<String> targets = new HashSet<>();
         this.graph.edges().forEach(edge -> {
