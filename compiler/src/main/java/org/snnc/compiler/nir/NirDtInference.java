@@ -20,7 +20,7 @@ import org.snnc.compiler.ir.Tensor;
 public record NirDtInference(double dt, String reason) {
 
     /** Six float32 roundings: τ and r are each rounded once or twice by the writer, then divided here. */
-    static final double TOLERANCE = 6 * 0x1p-24;
+    private static final double TOLERANCE = 6 * 0x1p-24;
 
     /** The dt {@code graph}'s parameters prove, if they prove one. */
     public static Optional<NirDtInference> infer(NirGraph graph) {
