@@ -199,8 +199,16 @@ final class NirConvolution {
             groups = g;
         }
 
+        /** Two integers, one per spatial axis (height first; 1 for a Conv1d's missing height). */
+        int[] pair(String field, List<Integer> values) {
+            if (values.size() != 2) {
+                throw fail("field '" + field + "' is " + values + ", not one value per axis");
+            }
+            return values.stream().mapToInt(Integer::intValue).toArray();
+        }
+
         int[] positive(String field, List<Integer> values) {
-            int[] array = values.stream().mapToInt(Integer::intValue).toArray();
+            int[] array = pair(field, values);
             for (int value : array) {
                 if (value < 1) {
                     throw fail("field '" + field + "' is " + values + "; it must be positive");
@@ -216,7 +224,7 @@ final class NirConvolution {
                 case "valid":
                     return new int[] {0, 0};
                 case "":
-                    int[] array = values.stream().mapToInt(Integer::intValue).toArray();
+                    int[] array = pair("padding", values);
                     if (array[0] < 0 || array[1] < 0) {
                         throw fail("field 'padding' is " + values + "; it must not be negative");
                     }

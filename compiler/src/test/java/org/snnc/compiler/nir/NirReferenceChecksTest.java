@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -53,15 +52,12 @@ class NirReferenceChecksTest {
     void everyRecordedMismatchCountIsReproduced(String caseName) {
         NirSharedCase c = NirSharedCase.load(caseName);
         int compared = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> checks = c.meta().get("reference_checks").fields();
-                checks.hasNext();) {
-            Map.Entry<String, JsonNode> check = checks.next();
+        for (Map.Entry<String, JsonNode> check : c.meta().get("reference_checks").properties()) {
             if (!check.getValue().has("conventions")) {
                 continue; // lava-dl's integer rule, computed from lava_netx.h5, not a NIR reading
             }
             NirConventions conventions = conventions(check.getValue().get("conventions"));
-            for (Iterator<Map.Entry<String, JsonNode>> results = check.getValue().fields(); results.hasNext();) {
-                Map.Entry<String, JsonNode> result = results.next();
+            for (Map.Entry<String, JsonNode> result : check.getValue().properties()) {
                 Matcher key = KEY.matcher(result.getKey());
                 if (!key.matches()) {
                     continue; // the conventions, or a comparison with lava-dl's integer rule
