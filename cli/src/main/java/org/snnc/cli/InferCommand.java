@@ -55,7 +55,7 @@ final class InferCommand implements Callable<Integer> {
         AtomicFiles.requireReplaceable(output);
         Graph graph = model.load().graph();
         AnnInterpreter interpreter = new AnnInterpreter(graph);
-        double[][] inputs = InputArrays.toInputs(readInput(), graph.input(), input.toString(), Integer.MAX_VALUE);
+        double[][] inputs = InputArrays.toInputs(readArray(input), graph.input(), input.toString(), Integer.MAX_VALUE);
         DataSets.requireImages(inputs.length, input, "infer");
         Activations activations = interpreter.evaluateBatch(inputs, all ? interpreter.nodeNames() : Set.of(),
                 Runtime.getRuntime().availableProcessors());
@@ -74,7 +74,8 @@ final class InferCommand implements Callable<Integer> {
         return 0;
     }
 
-    private NpyArray readInput() {
+    /** The array of an .npy file, or of an .npz archive its array {@code x}, or its only array. */
+    static NpyArray readArray(Path input) {
         String name = input.getFileName().toString();
         if (name.endsWith(".npy")) {
             return NpyReader.read(input);
