@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             BenchCommand.class,
             SimulateCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SnncCommand implements Runnable {
