@@ -13,6 +13,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.FireComparison;
@@ -201,6 +202,8 @@ public final class NirExporter {
             population(population);
         } else if (node instanceof Readout readout) {
             readout(readout);
+        } else if (node instanceof Concat) {
+            throw refuse(node, "NIR has no concatenation");
         } else if (!(node instanceof Add)) {
             throw refuse(node, "NIR holds converted spiking networks; " + node.operator()
                     + " is not part of one (convert the network first)");

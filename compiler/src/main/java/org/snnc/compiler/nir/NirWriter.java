@@ -3,6 +3,7 @@ package org.snnc.compiler.nir;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.jhdf.exceptions.HdfException;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;
@@ -21,7 +22,9 @@ import org.snnc.compiler.ir.Tensor;
  *   <li>a string dataset {@code version} at the root, and the graph as group {@code node};</li>
  *   <li>a graph group holds {@code type = "NIRGraph"}, a group {@code nodes} with one group per node, the string
  *       dataset {@code edges} of shape [E, 2], and a group {@code metadata} of string datasets when there is any
- *       (Python's writer skips an empty one);</li>
+ *       (Python's writer skips an empty one). A graph without edges has no {@code edges}: jhdf 0.10.0 cannot write
+ *       an empty string array. {@link NirReader} reads that as no edges; Python's reader requires the dataset, but
+ *       a graph without edges is no network to exchange;</li>
  *   <li>a node group holds {@code type} and exactly the fields of NIR's dataclass under NIR's names, since Python's
  *       reader passes every dataset of the group to the node's constructor: an extra one would fail it. Conv2d keeps
  *       {@code input_shape} and Flatten its {@code input_type} only when known, as Python leaves them out for
@@ -52,11 +55,8 @@ public final class NirWriter {
             }
             Path built = scratch;
             AtomicFiles.write(target, out -> Files.copy(built, out));
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof CompilationException compilation) {
-                throw compilation;
-            }
-            // jhdf reports its failures with unchecked exceptions of its own.
+        } catch (IOException | HdfException e) {
+            // jhdf reports its failures with unchecked exceptions of its own, all HdfExceptions.
             throw CompilationException.of(DiagnosticCode.FILE_UNWRITABLE, SourceSpan.ofFile(target.toString()),
                     target, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
@@ -79,12 +79,14 @@ public final class NirWriter {
         group.putDataset("type", "NIRGraph");
         WritableGroup nodes = group.putGroup("nodes");
         graph.nodes().forEach((name, node) -> writeNode(nodes.putGroup(name), node));
-        String[][] edges = new String[graph.edges().size()][];
-        for (int i = 0; i < edges.length; i++) {
-            NirEdge edge = graph.edges().get(i);
-            edges[i] = new String[] {edge.source(), edge.target()};
+        if (!graph.edges().isEmpty()) {
+            String[][] edges = new String[graph.edges().size()][];
+            for (int i = 0; i < edges.length; i++) {
+                NirEdge edge = graph.edges().get(i);
+                edges[i] = new String[] {edge.source(), edge.target()};
+            }
+            group.putDataset("edges", edges);
         }
-        group.putDataset("edges", edges);
         if (!graph.metadata().isEmpty()) {
             WritableGroup metadata = group.putGroup("metadata");
             graph.metadata().forEach(metadata::putDataset);

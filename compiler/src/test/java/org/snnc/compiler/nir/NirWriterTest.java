@@ -84,6 +84,14 @@ class NirWriterTest {
     }
 
     @Test
+    void aGraphWithoutEdgesOrMetadataReadsBackEqual() {
+        NirGraph graph = new NirGraph(Map.of("only", new NirNode.Input(List.of(3))), List.of(), Map.of());
+        Path file = dir.resolve("lone.nir");
+        NirWriter.write(graph, file);
+        assertEquals(graph, NirReader.read(file));
+    }
+
+    @Test
     void tensorsAreFloat32WhenExactElseFloat64AndIntegersInt64() {
         NirGraph graph = everyNodeType();
         Path file = dir.resolve("types.nir");
