@@ -409,10 +409,13 @@ public final class NirExporter {
                 + "bias, and it has none");
     }
 
-    /** The values an operand sums: through add nodes, down to the nodes that are not adds. */
+    /**
+     * The values an operand sums, through the add nodes that reach only it, down to the nodes that are not adds: a
+     * bias on one of them reaches the population and nothing else.
+     */
     private List<String> summands(String value) {
         Node node = graph.node(value);
-        if (!(node instanceof Add add)) {
+        if (!(node instanceof Add add) || graph.users(value).size() != 1) {
             return List.of(value);
         }
         List<String> terms = new ArrayList<>();

@@ -77,6 +77,8 @@ class NirExporterTest {
         NirGraph nir = result.graph();
         assertEquals(Set.of("x", "c", "a", "c2", "r", "b", "p_synapses", "p", "f", "d", "o", "output"),
                 nir.nodes().keySet());
+        assertEquals("p_synapses", result.nirNames().get("p.synapses"));
+        assertEquals("output", result.nirNames().get("o.readout"));
         assertEquals(Set.of("x→c", "c→a", "a→c2", "a→r", "c2→b", "r→b", "b→p_synapses", "p_synapses→p", "p→f",
                 "f→d", "d→o", "o→output"), nir.edges().stream().map(e -> e.source() + "→" + e.target())
                 .collect(Collectors.toSet()));
