@@ -17,7 +17,6 @@ import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.FireComparison;
-import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.IfNeurons;
@@ -53,8 +52,9 @@ import org.snnc.compiler.ir.Window2d;
  *   <li>{@code add} → no node: every operand becomes an edge into the reader, and NIR sums the edges into a
  *       node.</li>
  *   <li>{@code if} → IF with r = 1, v_reset = 0 and the threshold as an array of the population's shape. snnc fires
- *       at v ≥ θ and NIR at v &gt; θ: for a quantized population (integer v and θ) θ − 0.5 makes the two the same;
- *       with {@code fire=gt} θ is written as it is.</li>
+ *       at v ≥ θ and NIR at v &gt; θ: for a quantized population (integer v and θ) θ − 0.5 makes the two the same,
+ *       and with {@code fire=gt} θ is written as it is; for a float64 one the largest double below θ does. The θ
+ *       that reset by subtraction takes off is the metadata's.</li>
  *   <li>{@code readout} → Output. A membrane readout of a population that resets by subtraction and feeds nothing
  *       else is exact as an integrator I (r = 1) in place of the population: its v = Σ input = θ·n + v − v0, whose
  *       argmax is the readout's class since v0 is the same for every class.</li>
@@ -307,12 +307,11 @@ public final class NirExporter {
         if (readAsIntegrator(population)) {
             put(population, new NirNode.I(filled(shape, 1)));
         } else {
-            Optional<FixedPoint> fixed = population.fixed();
-            boolean greaterOrEqual = fixed.map(f -> f.fire() == FireComparison.GE).orElse(true);
-            double written = fixed.isPresent() && greaterOrEqual ? theta - 0.5 : theta;
-            if (fixed.isEmpty()) {
-                convention(population, "fires at v >= threshold; NIR reads v > v_threshold, which differs only "
-                        + "when v lands exactly on it");
+            put(population, new NirNode.IF(filled(shape, 1), filled(shape, writtenThreshold(population, theta)),
+                    filled(shape, 0)));
+            if (population.fixed().isEmpty()) {
+                convention(population, "fires at v >= threshold: v_threshold is the largest float64 below it, which "
+                        + "a float32 reader rounds back to the threshold");
             }
             if (population.reset() == ResetMode.SUBTRACT) {
                 convention(population, "resets by subtraction, v <- v - threshold; NIR's IF resets to v_reset = 0");
@@ -320,7 +319,6 @@ public final class NirExporter {
             if (population.initialMembrane() != 0) {
                 convention(population, "the membrane starts at the metadata's v0, not at 0");
             }
-            put(population, new NirNode.IF(filled(shape, 1), filled(shape, written), filled(shape, 0)));
         }
         StringBuilder record = new StringBuilder().append("threshold=").append(number(theta))
                 .append(" reset=").append(population.reset().spelling())
@@ -338,6 +336,16 @@ public final class NirExporter {
             record.append(" sumpool_fold=").append(folded);
         }
         metadata.put(POPULATION_KEY + nirName(name), record.toString());
+    }
+
+    /**
+     * The v_threshold under which NIR's v &gt; v_threshold is snnc's comparison: on integer membranes θ − 0.5 for
+     * {@code ge} and θ for {@code gt}; on float64 membranes, where v ≥ θ, the largest double below θ.
+     */
+    private static double writtenThreshold(IfNeurons population, double theta) {
+        return population.fixed()
+                .map(f -> f.fire() == FireComparison.GE ? theta - 0.5 : theta)
+                .orElse(Math.nextDown(theta));
     }
 
     /** A membrane readout of a subtract-reset population that feeds only the readout: exact as an integrator. */
