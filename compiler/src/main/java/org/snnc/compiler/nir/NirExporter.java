@@ -44,17 +44,17 @@ import org.snnc.compiler.ir.Window2d;
  * <ul>
  *   <li>{@code input} → Input of the input's shape; the encoder is no node: its Input receives each step the scaled
  *       input x (analog) or, for a quantized graph, the raw stored values, as snnc's integer arithmetic does.</li>
- *   <li>{@code conv2d} → Conv2d (a grouped one as the ungrouped conv with zeros between groups, since NIR's Python
- *       reader type-checks grouped convs wrongly), {@code dense} → Affine, {@code affine} (a one-to-one synapse a[c]) → Scale of a[c]
- *       over the value's shape, {@code avgpool} → AvgPool2d, {@code flatten} → Flatten(0, −1). A population's
- *       current b goes into the bias of a conv2d or dense whose output is summed into it (Conv2d's bias is per
- *       channel, so b must be uniform in each channel).</li>
+ *   <li>{@code conv2d} → Conv2d (a grouped one as the ungrouped conv with zeros between groups, since NIR's
+ *       Python reader type-checks grouped convs wrongly), {@code dense} → Affine, {@code affine} (a one-to-one
+ *       synapse a[c]) → Scale of a[c] over the value's shape, {@code avgpool} → AvgPool2d, {@code flatten} →
+ *       Flatten(0, −1). A population's current b goes into the bias of a conv2d or dense whose output is summed into
+ *       it and nothing else (Conv2d's bias is per channel, so b must be uniform in each channel).</li>
  *   <li>{@code add} → no node: every operand becomes an edge into the reader, and NIR sums the edges into a
  *       node.</li>
- *   <li>{@code if} → IF with r = 1, v_reset = 0 and the threshold as an array of the population's shape. snnc fires
- *       at v ≥ θ and NIR at v &gt; θ: for a quantized population (integer v and θ) θ − 0.5 makes the two the same,
- *       and with {@code fire=gt} θ is written as it is; for a float64 one the largest double below θ does. The θ
- *       that reset by subtraction takes off is the metadata's.</li>
+ *   <li>{@code if} → IF with r = 1, v_reset = 0 and the threshold as an array of the population's shape. snnc
+ *       fires at v ≥ θ and NIR at v &gt; θ: for a quantized population (integer v and θ) θ − 0.5 makes the two the
+ *       same, and with {@code fire=gt} θ is written as it is; for a float64 one the largest double below θ does.
+ *       The θ that reset by subtraction takes off is the metadata's.</li>
  *   <li>{@code readout} → Output. A membrane readout of a population that resets by subtraction and feeds nothing
  *       else is exact as an integrator I (r = 1) in place of the population: its v = Σ input = θ·n + v − v0, whose
  *       argmax is the readout's class since v0 is the same for every class.</li>

@@ -84,7 +84,10 @@ class NirExporterTest {
                 .collect(Collectors.toSet()));
         NirNode.Conv2d grouped = assertInstanceOf(NirNode.Conv2d.class, nir.nodes().get("c"));
         assertEquals(1, grouped.groups());
-        assertEquals(NirExporter.ungrouped(graph.weights().get("c.weight").orElseThrow(), 2, 2), grouped.weight());
+        Tensor groupedWeight = graph.weights().get("c.weight").orElseThrow();
+        assertEquals(NirExporter.ungrouped(groupedWeight, 2, 2), grouped.weight());
+        assertEquals(0.0, grouped.weight().get(9), "filter 0 does not read channel 1");
+        assertEquals(groupedWeight.get(9), grouped.weight().get(27), "filter 1 reads channel 1");
         assertEquals(Tensor.of(Shape.of(2), new double[] {0.25, -0.5}), grouped.bias());
         assertEquals(List.of(1, 1), grouped.padding());
         assertEquals(List.of(4, 4), grouped.inputShape());
@@ -154,7 +157,8 @@ class NirExporterTest {
         NirNode.Affine dense = (NirNode.Affine) nir.nodes().get("d");
         assertEquals(graph.weights().get("d.weight").orElseThrow(), dense.weight());
         assertEquals(Tensor.of(Shape.of(2), new double[] {3, -5}), dense.bias());
-        assertEquals(Tensor.of(Shape.of(2), new double[] {63.5, 63.5}), ((NirNode.IF) nir.nodes().get("p")).vThreshold());
+        assertEquals(Tensor.of(Shape.of(2), new double[] {63.5, 63.5}),
+                ((NirNode.IF) nir.nodes().get("p")).vThreshold());
         assertEquals(Tensor.of(Shape.of(2), new double[] {9, 9}), ((NirNode.IF) nir.nodes().get("g")).vThreshold());
         assertEquals("threshold=64 reset=subtract v0=32 fire=ge weight_bits=4 weight_exponent=1 accumulator_bits=16 "
                 + "state_bits=16 overflow=saturate", nir.metadata().get("snnc.population.p"));
