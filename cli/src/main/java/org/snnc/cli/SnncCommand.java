@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SimulateCommand.class,
             NirRunCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SnncCommand implements Runnable {
