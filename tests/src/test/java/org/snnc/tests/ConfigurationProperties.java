@@ -483,6 +483,10 @@ class ConfigurationProperties {
         boolean pixels = ann.input().dtype() == DType.U8;
         InputEncoding encoding = pixels ? (random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON)
                 : (random.nextInt(8) > 0 ? InputEncoding.POISSON : InputEncoding.ANALOG);
+        if (random.nextInt(SEQUENCE_ONE_IN) == 0) {
+            encoding = InputEncoding.SEQUENCE;
+            ann = withEventInput(ann);
+        }
         ConversionOptions options = new ConversionOptions(
                 new NormalizeOptions(random.nextBoolean() ? 99.9 : 100, random.nextBoolean(),
                         NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
@@ -492,12 +496,33 @@ class ConfigurationProperties {
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
                 random.nextInt(1000), chip.features().maxPoolGate() ? random.nextInt(4) == 0 : random.nextInt(3) > 0,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                        : random.nextDouble(), biasCalibrationSteps(random, encoding), false,
                 random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
         return new Case(seed, plain, ann, chip, label, options, ratio, allocator);
+    }
+
+    /** One case in this many takes a sequence input ({@link #withEventInput}). */
+    static final int SEQUENCE_ONE_IN = 4;
+
+    /**
+     * {@code ann} fed events: its input's scale 1, as a sequence input's counts deliver the weights once each. It
+     * still computes an ANN of the same weights, which the conversion normalizes on the calibration images.
+     */
+    static Graph withEventInput(Graph ann) {
+        Input input = ann.input();
+        return ann.toBuilder().replace(new Input(input.name(), input.dtype(), input.shape(), Scale.ONE,
+                input.span())).build();
+    }
+
+    /**
+     * 8 bias-calibration steps in one case in four, none with a sequence input: calibrate-bias simulates the
+     * calibration images, which are not sequences of events.
+     */
+    static int biasCalibrationSteps(Random random, InputEncoding encoding) {
+        return random.nextInt(4) == 0 && encoding != InputEncoding.SEQUENCE ? 8 : 0;
     }
 
     static double[][] calibration(Graph ann, long seed) {
