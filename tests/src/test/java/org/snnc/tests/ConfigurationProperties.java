@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.emit.ConfigurationEmitter;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.mapping.Mapper;
+import org.snnc.targets.net.InputSource;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -168,6 +170,31 @@ class ConfigurationProperties {
     }
 
     // ------------------------------------------------------------------------------------------------ hand check
+
+    /**
+     * A sequence input is emitted as {@code encoding: sequence} with the event bound the quantizer assumed, and the
+     * schema holds {@code max_events} to sequence inputs: required with one, refused without.
+     */
+    @Example
+    void aSequenceInputIsEmittedWithItsEventBound() {
+        ConversionOptions options = new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT,
+                OptionalDouble.empty(), InputEncoding.SEQUENCE, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
+        Compiled compiled = compile(new Case(0, false, withEventInput(tinyNetwork()), ChipSpecs.load("generic"),
+                "generic", options, 8, Optional.of("greedy")), 1);
+        JsonNode emitted = compiled.emitted();
+        assertEquals("sequence", emitted.get("input").get("encoding").asText());
+        assertEquals(InputSource.SEQUENCE_MAX_EVENTS, emitted.get("input").get("max_events").asInt());
+        assertEquals(List.of(), ConfigurationSchema.validate(emitted));
+        ObjectNode input = (ObjectNode) emitted.get("input");
+        input.remove("max_events");
+        assertTrue(!ConfigurationSchema.validate(emitted).isEmpty(), "a sequence input without max_events");
+        input.put("encoding", "analog").put("max_events", 1);
+        assertTrue(!ConfigurationSchema.validate(emitted).isEmpty(), "an analog input with max_events");
+        Case scaled = new Case(0, false, tinyNetwork(), ChipSpecs.load("generic"), "generic", options, 8,
+                Optional.of("greedy"));
+        assertEquals(List.of("E0908"), attempt(scaled, 1).refusal(), "a sequence input whose scale is not 1");
+    }
 
     /**
      * The expansion itself, by hand: u8[1,3,3] → conv 2×2 stride 1 (one filter, 4 neurons) → relu → flatten →
