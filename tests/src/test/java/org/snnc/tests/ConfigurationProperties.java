@@ -424,7 +424,7 @@ class ConfigurationProperties {
         assertEquals(List.of(), ConfigurationSchema.validate(compiled.emitted()));
     }
 
-    private static Graph tinyNetwork() {
+    static Graph tinyNetwork() {
         var builder = Graph.builder("tiny").span(SourceSpan.GENERATED);
         builder.add(new Input("x", DType.U8, Shape.of(1, 3, 3), new Scale(1, 255), SourceSpan.GENERATED));
         builder.weight("c.weight", Tensor.wrap(Shape.of(1, 1, 2, 2), new double[] {0.5, -0.25, 0.75, 1.0}));
