@@ -32,8 +32,8 @@ public final class Chip {
     final int[][] readoutClass;
     final Schedule schedule;
     /**
-     * The steps an emulator advances at once: the schedule's, halved while one emulator's pending words would take
-     * more than {@link #STATE_BUDGET_SHARE} of the heap.
+     * The steps an emulator advances at once: the schedule's, halved while one emulator's pending words (and a
+     * sequence input's frame input) would take more than {@link #STATE_BUDGET_SHARE} of the heap.
      */
     final int chunk;
     /** The bytes of one {@link Emulator}'s per-image state. */
@@ -136,7 +136,8 @@ public final class Chip {
         long wordsPerStep = 0;
         long perNeuron = 0;
         for (int c = 0; c < cores.length; c++) {
-            wordsPerStep += pendingWords[c].row;
+            // a sequence input's frame input: one word per neuron of a core it feeds, per step of the chunk
+            wordsPerStep += pendingWords[c].row + (sequence && cores[c].inputAxons.length > 0 ? cores[c].neurons : 0);
             perNeuron += 4L * Long.BYTES * cores[c].neurons + (long) Long.BYTES * cores[c].gateOutputs;
         }
         this.chunk = chunkWithin(schedule.chunk, wordsPerStep, Runtime.getRuntime().maxMemory() / STATE_BUDGET_SHARE);
