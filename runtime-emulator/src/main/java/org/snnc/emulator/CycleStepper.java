@@ -12,9 +12,9 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * words, the {@link RangeProof}, closed-form sinking), so the two can be held equal; it is far slower.
  *
  * <p>Step t: (1) q holds the events of step t−1, and a sequence input's frame t−1 (from 0) sends its events, which
- * land in the frame input f of their targets; per neuron, in core order and local order, (2) a = fit(q + c + f, A),
- * q ← 0, f ← 0, c being the analog current; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f]; (7) v ← v − θ or 0 where s, n ← n + s;
- * then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
+ * land in the frame input e of their targets; per neuron, in core order and local order, (2) a = fit(q + c + e, A)
+ * with c the analog current, q ← 0, e ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f];
+ * (7) v ← v − θ or 0 where s, n ← n + s; then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
  * its synapses' weights into their targets' q, one synaptic operation each (none into a replica). Strict mode stops
  * at the first register that does not fit, in that order. With an early exit, the image stops after the step at which
  * its readout settles ({@link #exited()}).

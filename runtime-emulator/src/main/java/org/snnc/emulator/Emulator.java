@@ -7,8 +7,8 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
  * One image's run on a {@link Chip}: the per-image state of every core (membranes v, pending input q, the analog
- * input current or a sequence input's frames, running spike counts n) and the steps that advance it. Not thread-safe; a runner gives each thread
- * its own emulator and reuses it for image after image.
+ * input current or a sequence input's frames, running spike counts n) and the steps that advance it. Not
+ * thread-safe; a runner gives each thread its own emulator and reuses it for image after image.
  *
  * <p>{@link #advance} runs up to {@link #chunk()} steps population by population in the {@link Schedule}'s order.
  * Each neuron keeps one pending-input register (a lane of a {@link PendingWords} word) per step of the chunk, plus one

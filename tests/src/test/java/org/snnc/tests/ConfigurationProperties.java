@@ -101,8 +101,9 @@ import org.snnc.targets.testing.TestChips;
  * <p>A case is derived from one seed: five in six networks are {@link RandomNetworks#generateForChips} (which a chip
  * can hold), the rest plain {@link RandomNetworks#generate} (which often cannot be quantized, for the refusals); half
  * the chips are built-ins, half random ({@link TestChips#random}); conversion options, zero-reset ratio and allocator are
- * random, and one case in {@value #SEQUENCE_ONE_IN} takes a sequence input ({@link #withEventInput}). Zero weights are left out of both synapse multisets (but must still be delivered). 100 tries per property
- * take about 4 s for the class; two hand-built examples check the expansion itself and the cases that once failed.
+ * random, and one case in {@value #SEQUENCE_ONE_IN} takes a sequence input ({@link #withEventInput}). Zero weights are
+ * left out of both synapse multisets (but must still be delivered). 100 tries per property take about 4 s for the
+ * class; hand-built examples check the expansion itself, a sequence input's emission and the cases that once failed.
  */
 class ConfigurationProperties {
 

@@ -189,11 +189,11 @@ class IntegerReferenceTest {
     }
 
     /**
-     * A sequence input of frames x[0] = [1, 0], x[1] = [2, 1], x[2] = [0, 1] into 2 neurons (θ = 5) through
-     * W = [[3, 1], [−1, 5]], then p into one more neuron o (θ = 1, reset to zero) through weights 1. Frame t−1 reaches p in step t:
-     * W·x = [3, −1], [7, 3], [1, 5], then 0, so v0 = 3, 10 → 5 (spike), 6 → 1 (spike), 1 and v1 = −1, 2, 7 → 2
-     * (spike), 2; o fires one step after each of p's spikes. Operations: 2 per event (2 targets) plus 1 per spike
-     * of p.
+     * A sequence input of frames x[0] = [1, 0], x[1] = [2, 1], x[2] = [0, 1] into 2 neurons p (θ = 5) through
+     * W = [[3, 1], [−1, 5]], then p into one more neuron o (θ = 1, reset to zero) through weights 1. Frame t−1
+     * reaches p in step t: W·x = [3, −1], [7, 3], [1, 5], then 0, so v0 = 3, 10 → 5 (spike), 6 → 1 (spike), 1 and
+     * v1 = −1, 2, 7 → 2 (spike), 2; o fires one step after each of p's spikes. Operations: 2 per event (2 targets)
+     * plus 1 per spike of p.
      */
     @Test
     void eachFrameReachesTheFirstLayerInItsOwnStepThenTheInputIsSilent() {
