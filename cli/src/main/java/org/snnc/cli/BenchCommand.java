@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
         Chip chip = RunCommand.EmulationOptions.loadChip(directory.resolve(CompileCommand.CONFIGURATION_FILE));
         Graph quantized = ModelLoader.load(directory.resolve(CompileCommand.QUANTIZED_NETWORK), LoadOptions.DEFAULT)
                 .graph();
-        Dataset dataset = DataSets.load(data, quantized, limit);
+        Dataset dataset = DataSets.forChip(data, quantized, chip, limit);
         DataSets.requireStepMemory(steps, dataset.size(), workers, data);
         int[][] images = Arrays.stream(dataset.inputs())
                 .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);

@@ -43,7 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code snnc run OUT_DIR --data DATA.npz --steps T}: runs a compiled configuration on the cycle-accurate emulator and
  * reports accuracy over time, operations against the ANN's MACs, energy and speed, in the report contract of
  * {@code simulate}. The emulator reads only {@code config.json}; the ANN beside it ({@code network.snn}) gives the
- * reference accuracy and the quantized network the MACs.
+ * reference accuracy and the quantized network the MACs. For a sequence input ({@code input.encoding} {@code sequence})
+ * the data hold sequences of frames of event counts, x of shape [N, T_x, ...input shape], and {@code --steps} may
+ * exceed T_x: the input is silent after its last frame; there is no ANN accuracy then.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a compiled configuration on the cycle-accurate emulator: accuracy at every step, synaptic "
@@ -67,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
     /** The options of an emulation, shared by {@code run} and {@code compile --run}. */
     static final class EmulationOptions {
 
-        @Option(names = "--data", paramLabel = "DATA.npz", description = "Images x and labels y.")
+        @Option(names = "--data", paramLabel = "DATA.npz",
+                description = "Images x (for a sequence input, sequences of frames [N, T, ...]) and labels y.")
         Path data;
 
         @Option(names = "--steps", paramLabel = "T", defaultValue = "200",
@@ -117,10 +120,12 @@ final class RunCommand implements Callable<Integer> {
             Path configuration = directory.resolve(CompileCommand.CONFIGURATION_FILE);
             Chip chip = loadChip(configuration);
             Graph quantized = load(directory.resolve(CompileCommand.QUANTIZED_NETWORK));
-            Dataset dataset = DataSets.load(data, quantized, limit);
+            Dataset dataset = DataSets.forChip(data, quantized, chip, limit);
             DataSets.requireLabelsWithin(dataset, quantized, data);
             DataSets.requireStepMemory(steps, dataset.size(), workers, data);
-            int[] annPredictions = annPredictions(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
+            // An ANN reads one image, not a sequence of frames of events.
+            int[] annPredictions = chip.sequenceInput() ? null
+                    : annPredictions(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
             int[][] images = Arrays.stream(dataset.inputs())
                     .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
             if (!probes.isEmpty()) {

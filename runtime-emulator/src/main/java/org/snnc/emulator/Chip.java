@@ -23,6 +23,8 @@ public final class Chip {
     /** Each layer's place in network order, the order of the configuration's {@code layers}. */
     private final java.util.Map<String, Integer> layerOrder;
     final int inputSize;
+    /** Whether the input is a sequence of frames of events, rather than one analog image. */
+    final boolean sequence;
     final int[] readoutCore;
     final int[] readoutNeuron;
     final long totalNeurons;
@@ -30,16 +32,17 @@ public final class Chip {
     final int[][] readoutClass;
     final Schedule schedule;
     /**
-     * The steps an emulator advances at once: the schedule's, halved while one emulator's pending words would take
-     * more than {@link #STATE_BUDGET_SHARE} of the heap.
+     * The steps an emulator advances at once: the schedule's, halved while one emulator's pending words (and a
+     * sequence input's frame input) would take more than {@link #STATE_BUDGET_SHARE} of the heap.
      */
     final int chunk;
     /** The bytes of one {@link Emulator}'s per-image state. */
     final long stateBytes;
     /**
-     * Per core and neuron: the most and the least input its routes can deliver in one step (the sums of its positive
-     * and of its negative weights over every route reaching it), saturated to the long range. A neuron whose both
-     * are 0 takes the analog current alone.
+     * Per core and neuron: the most and the least input its routes and a sequence input's frames can deliver in one
+     * step (the sums of its positive and of its negative weights over every route reaching it, plus, for a sequence
+     * input, those of its input axons times the events an element may send in a step), saturated to the long range.
+     * A neuron whose both are 0 takes the analog current alone.
      */
     final long[][] mostDelivered;
     final long[][] leastDelivered;
@@ -77,6 +80,7 @@ public final class Chip {
         this.kernels = kernels;
         this.cores = cores;
         this.inputSize = (int) product(configuration.input().shape());
+        this.sequence = configuration.input().encoding() == Configuration.InputEncoding.SEQUENCE;
         this.readoutCore = readoutCore;
         this.readoutNeuron = readoutNeuron;
         this.layerOrder = new java.util.HashMap<>();
@@ -132,7 +136,8 @@ public final class Chip {
         long wordsPerStep = 0;
         long perNeuron = 0;
         for (int c = 0; c < cores.length; c++) {
-            wordsPerStep += pendingWords[c].row;
+            // a sequence input's frame input: one word per neuron of a core it feeds, per step of the chunk
+            wordsPerStep += pendingWords[c].row + (sequence && cores[c].inputAxons.length > 0 ? cores[c].neurons : 0);
             perNeuron += 4L * Long.BYTES * cores[c].neurons + (long) Long.BYTES * cores[c].gateOutputs;
         }
         this.chunk = chunkWithin(schedule.chunk, wordsPerStep, Runtime.getRuntime().maxMemory() / STATE_BUDGET_SHARE);
@@ -156,21 +161,34 @@ public final class Chip {
         }
     }
 
-    /** Fills {@link #mostDelivered} and {@link #leastDelivered} from every route's synapses. */
+    /**
+     * Fills {@link #mostDelivered} and {@link #leastDelivered} from every route's synapses and, for a sequence input,
+     * from every input axon's synapses, each carrying up to {@code input.max_events} events a step.
+     */
     private void boundDeliveries() {
         for (CoreTables core : cores) {
             for (int r = 0; r < core.routeCore.length; r++) {
-                int d = core.routeCore[r];
-                CoreTables destination = cores[d];
-                int axon = core.routeAxon[r];
-                for (int s = destination.axonSegment[axon]; s < destination.axonSegment[axon + 1]; s++) {
-                    for (int k = 0; k < destination.segmentCount[s]; k++) {
-                        long weight = destination.weight(s, k);
-                        long[] bound = weight > 0 ? mostDelivered[d] : leastDelivered[d];
-                        int target = destination.segmentNeuron[s] + k;
-                        bound[target] = RangeProof.saturatingAdd(bound[target], weight);
-                    }
+                boundAxon(core.routeCore[r], core.routeAxon[r], 1);
+            }
+        }
+        if (sequence) {
+            for (int c = 0; c < cores.length; c++) {
+                for (int axon : cores[c].inputAxons) {
+                    boundAxon(c, axon, configuration.input().maxEvents());
                 }
+            }
+        }
+    }
+
+    /** Adds {@code events} times the synapses of axon {@code axon} of the core at index d to its delivery bounds. */
+    private void boundAxon(int d, int axon, long events) {
+        CoreTables destination = cores[d];
+        for (int s = destination.axonSegment[axon]; s < destination.axonSegment[axon + 1]; s++) {
+            for (int k = 0; k < destination.segmentCount[s]; k++) {
+                long weight = destination.weight(s, k);
+                long[] bound = weight > 0 ? mostDelivered[d] : leastDelivered[d];
+                int target = destination.segmentNeuron[s] + k;
+                bound[target] = RangeProof.saturatingAdd(bound[target], RangeProof.saturatingProduct(weight, events));
             }
         }
     }
@@ -206,7 +224,10 @@ public final class Chip {
         return chunk;
     }
 
-    /** Whether a route can deliver a non-zero weight to neuron i of core c; if not, its input is the analog current. */
+    /**
+     * Whether a route or a sequence input's frame can deliver a non-zero weight to neuron i of core c; if not, its
+     * input is the analog current.
+     */
     boolean receivesEvents(int c, int i) {
         return mostDelivered[c][i] != 0 || leastDelivered[c][i] != 0;
     }
@@ -302,9 +323,17 @@ public final class Chip {
         return synapses;
     }
 
-    /** The number of input elements an image must have. */
+    /** The number of input elements an image, or a frame of a sequence, must have. */
     public int inputSize() {
         return inputSize;
+    }
+
+    /**
+     * Whether the input is a sequence of frames of events ({@code input.encoding} {@code sequence}): an image is then
+     * its frames one after another, each of {@link #inputSize()} counts in [0, {@code input.max_events}].
+     */
+    public boolean sequenceInput() {
+        return sequence;
     }
 
     /** The number of classes: the readout population's size. */

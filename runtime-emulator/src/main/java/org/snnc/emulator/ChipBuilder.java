@@ -195,7 +195,7 @@ final class ChipBuilder {
                     }
                 }
             }
-            return tables.analogInput(inputAxons.toArray(), inputElements.toArray()).build();
+            return tables.inputAxons(inputAxons.toArray(), inputElements.toArray()).build();
         }
 
         private void buildNeurons(CoreTables.Builder tables) {

@@ -50,7 +50,7 @@ final class CoreTables {
     final int[] routeStart;
     final int[] routeCore;
     final int[] routeAxon;
-    /** The axons that carry the analog input, and the input element each carries. */
+    /** The axons that carry the network input, and the input element each carries. */
     final int[] inputAxons;
     final int[] inputElements;
     final int[] internalOf;
@@ -248,7 +248,7 @@ final class CoreTables {
             return this;
         }
 
-        Builder analogInput(int[] axons, int[] elements) {
+        Builder inputAxons(int[] axons, int[] elements) {
             this.inputAxons = axons;
             this.inputElements = elements;
             return this;

@@ -11,9 +11,10 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  * {@link Chip}'s tables with the {@link Emulator} and none of its fast paths (chunks, spike words, packed pending
  * words, the {@link RangeProof}, closed-form sinking), so the two can be held equal; it is far slower.
  *
- * <p>Step t: (1) q holds the events of step t−1; per neuron, in core order and local order, (2) a = fit(q + c, A),
- * q ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f]; (7) v ← v − θ or 0 where s, n ← n + s;
- * then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
+ * <p>Step t: (1) q holds the events of step t−1, and a sequence input's frame t−1 (from 0) sends its events, which
+ * land in the frame input e of their targets; per neuron, in core order and local order, (2) a = fit(q + c + e, A)
+ * with c the analog current, q ← 0, e ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f];
+ * (7) v ← v − θ or 0 where s, n ← n + s; then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
  * its synapses' weights into their targets' q, one synaptic operation each (none into a replica). Strict mode stops
  * at the first register that does not fit, in that order. With an early exit, the image stops after the step at which
  * its readout settles ({@link #exited()}).
@@ -28,6 +29,10 @@ public final class CycleStepper {
     private final long[][] membrane;
     private final long[][] pending;
     private final long[][] analogInput;
+    /** Per neuron: what this step's frame of a sequence input delivers. */
+    private final long[][] frameInput;
+    /** The image's frames one after another, for a sequence input. */
+    private int[] frames = new int[0];
     private final int[][] spikeCount;
     /** Per emitting slot (neurons, then gate outputs): whether it spiked in the last step. */
     private final boolean[][] spiked;
@@ -66,6 +71,7 @@ public final class CycleStepper {
         membrane = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
+        frameInput = new long[cores][];
         spikeCount = new int[cores][];
         spiked = new boolean[cores][];
         for (int c = 0; c < cores; c++) {
@@ -73,16 +79,23 @@ public final class CycleStepper {
             membrane[c] = new long[n];
             pending[c] = new long[n];
             analogInput[c] = new long[n];
+            frameInput[c] = new long[n];
             spikeCount[c] = new int[n];
             spiked[c] = new boolean[n + chip.cores[c].gateOutputs];
         }
     }
 
-    /** Starts an image: clears every register, the membranes to their v0, and sums the analog current Σ w·x of every neuron. */
+    /**
+     * Starts an image: clears every register, the membranes to their v0, and for an analog input sums the current
+     * Σ w·x of every neuron, one operation per synapse. A sequence input's image is its frames one after another.
+     */
     public void load(int[] input) {
-        if (input.length != chip.inputSize) {
-            throw new IllegalArgumentException(input.length + " input values for " + chip.inputSize);
+        boolean whole = chip.sequence ? input.length % chip.inputSize == 0 : input.length == chip.inputSize;
+        if (!whole) {
+            throw new IllegalArgumentException(input.length + " input values for " + chip.inputSize
+                    + (chip.sequence ? " a frame" : ""));
         }
+        frames = chip.sequence ? input.clone() : new int[0];
         step = 0;
         exited = false;
         exitStreak.reset();
@@ -94,20 +107,33 @@ public final class CycleStepper {
             System.arraycopy(core.initialMembrane, 0, membrane[c], 0, core.neurons);
             Arrays.fill(pending[c], 0);
             Arrays.fill(analogInput[c], 0);
+            Arrays.fill(frameInput[c], 0);
             Arrays.fill(spikeCount[c], 0);
             Arrays.fill(spiked[c], false);
-            for (int k = 0; k < core.inputAxons.length; k++) {
-                int axon = core.inputAxons[k];
-                long x = input[core.inputElements[k]];
-                for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
-                    for (int t = 0; t < core.segmentCount[s]; t++) {
-                        analogInput[c][core.segmentNeuron[s] + t] += core.weight(s, t) * x;
-                        synapticOps += core.replica[core.segmentNeuron[s] + t] ? 0 : 1;
-                    }
-                }
+            if (!chip.sequence) {
+                addInput(c, input, 0, analogInput[c], true);
             }
         }
         scoreHistory.start(scores());
+    }
+
+    /**
+     * Adds w·x for every synapse of core c's input axons into {@code into}, x the element its axon carries of the
+     * frame at {@code values[first ..]}, counting per synapse onto an owned neuron one operation ({@code analog}: the
+     * multiply) or x (one per event).
+     */
+    private void addInput(int c, int[] values, int first, long[] into, boolean analog) {
+        CoreTables core = chip.cores[c];
+        for (int k = 0; k < core.inputAxons.length; k++) {
+            int axon = core.inputAxons[k];
+            long x = values[first + core.inputElements[k]];
+            for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
+                for (int t = 0; t < core.segmentCount[s]; t++) {
+                    into[core.segmentNeuron[s] + t] += core.weight(s, t) * x;
+                    synapticOps += core.replica[core.segmentNeuron[s] + t] ? 0 : analog ? 1 : x;
+                }
+            }
+        }
     }
 
     /** Runs one step on every core, stage by stage. */
@@ -116,6 +142,11 @@ public final class CycleStepper {
             throw new IllegalStateException("the image stopped early at step " + step);
         }
         step++;
+        if (step * (long) chip.inputSize <= frames.length) {
+            for (int c = 0; c < chip.cores.length; c++) {
+                addInput(c, frames, (step - 1) * chip.inputSize, frameInput[c], false);
+            }
+        }
         for (int c = 0; c < chip.cores.length; c++) {
             updateNeurons(c);
         }
@@ -138,8 +169,10 @@ public final class CycleStepper {
         boolean fireAtThreshold = chip.configuration.neurons().fireAtThreshold();
         for (int local = 0; local < core.neurons; local++) {
             int i = core.internalOf[local];
-            long accumulated = fit(pending[c][i] + analogInput[c][i], accumulatorBits, c, local, "accumulator");
+            long accumulated = fit(pending[c][i] + analogInput[c][i] + frameInput[c][i], accumulatorBits, c, local,
+                    "accumulator");
             pending[c][i] = 0;
+            frameInput[c][i] = 0;
             long value = membrane[c][i] + accumulated + core.bias[i];
             value = fit(Math.max(value, floor), stateBits, c, local, "membrane");
             boolean fires = fireAtThreshold ? value >= core.threshold[i] : value > core.threshold[i];

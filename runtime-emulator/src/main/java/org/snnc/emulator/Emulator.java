@@ -7,14 +7,18 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
  * One image's run on a {@link Chip}: the per-image state of every core (membranes v, pending input q, the analog
- * input current, running spike counts n) and the steps that advance it. Not thread-safe; a runner gives each thread
- * its own emulator and reuses it for image after image.
+ * input current or a sequence input's frames, running spike counts n) and the steps that advance it. Not
+ * thread-safe; a runner gives each thread its own emulator and reuses it for image after image.
  *
  * <p>{@link #advance} runs up to {@link #chunk()} steps population by population in the {@link Schedule}'s order.
  * Each neuron keeps one pending-input register (a lane of a {@link PendingWords} word) per step of the chunk, plus one
  * for the step after it, so an event sent in step t lands in the register of step t+1 whichever population is
  * advanced first; each neuron or gate output keeps its spikes of the chunk as bits of one word. Every step still
  * follows the chip's cycle order; only the order in which independent work is done differs.
+ *
+ * <p>A sequence input's frame of step k of the chunk is summed, Σ w·x over the input axons, into that step's frame
+ * input before any population advances: the host's events of a step reach the first synapses in that same step, like
+ * the analog current, and never sit in q, so the membrane readout after a step does not yet see the next frame.
  *
  * <p>With an early exit, the image stops at the step its readout settles (docs/configuration.md, "Early exit"). That
  * step is known only once the chunk holding it has run, so the chunk is then cut there: the steps after it in the
@@ -45,6 +49,13 @@ public final class Emulator {
      */
     private final long[][] pending;
     private final long[][] analogInput;
+    /**
+     * Per core fed by a sequence input: neuron i's input from the frame of step k of the chunk at [k·neurons + i];
+     * empty for the other cores and for an analog input.
+     */
+    private final long[][] frameInput;
+    /** The image's frames one after another (a sequence input), as {@link #load} was given them. */
+    private int[] frames = new int[0];
     /**
      * Per neuron, for this image: the most its membrane can rise in one step, or {@link RangeProof#UNBOUNDED} when its
      * accumulator might overflow or nothing bounds its membrane from below ({@link #maxRise}). From it and the
@@ -111,6 +122,7 @@ public final class Emulator {
         membrane = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
+        frameInput = new long[cores][];
         rise = new long[cores][];
         spikeCount = new int[cores][];
         spikeBits = new long[cores][];
@@ -120,6 +132,7 @@ public final class Emulator {
             membrane[c] = new long[n];
             pending[c] = new long[chip.pendingWords[c].row * (chunk + 1)];
             analogInput[c] = new long[n];
+            frameInput[c] = new long[chip.sequence && chip.cores[c].inputAxons.length > 0 ? chunk * n : 0];
             rise[c] = new long[n];
             spikeCount[c] = new int[n];
             spikeBits[c] = new long[n + chip.cores[c].gateOutputs];
@@ -142,12 +155,17 @@ public final class Emulator {
     }
 
     /**
-     * Starts an image: clears every register, the membranes to their v0, and computes the analog input current Σ w·x
-     * of each neuron fed by the input axons, from the raw integer input values; it is added in every step. Its
-     * multiply-accumulates count as synaptic operations once.
+     * Starts an image: clears every register, the membranes to their v0. An analog input's image is {@link
+     * Chip#inputSize()} raw integer values, whose current Σ w·x into each neuron fed by the input axons is computed
+     * here and added in every step; its multiply-accumulates count as synaptic operations once. A sequence input's
+     * image is its frames one after another, each of {@link Chip#inputSize()} event counts, which {@link #advance}
+     * delivers step by step; it is not copied, so it must not change while the image runs.
      */
     public void load(int[] input) {
-        if (input.length != chip.inputSize) {
+        if (chip.sequence) {
+            checkFrames(input);
+            frames = input;
+        } else if (input.length != chip.inputSize) {
             throw new EmulatorException("the input has " + input.length + " values; the configuration's input '"
                     + chip.configuration.input().name() + "' has " + chip.inputSize);
         }
@@ -165,21 +183,11 @@ public final class Emulator {
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(spikeCount[c], 0);
             Arrays.fill(spikeBits[c], 0);
-            long[] current = analogInput[c];
-            for (int k = 0; k < core.inputAxons.length; k++) {
-                int axon = core.inputAxons[k];
-                long x = input[core.inputElements[k]];
-                synapticOps += core.operations(axon);
-                if (x == 0) {
-                    continue; // counted, as the chip multiplies it too, but it adds nothing
+            if (!chip.sequence) {
+                for (int axon : core.inputAxons) {
+                    synapticOps += core.operations(axon); // counted, as the chip multiplies x = 0 too
                 }
-                for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
-                    long[] weights = core.weights[core.segmentSource[s]];
-                    int offset = core.segmentOffset[s] - core.segmentNeuron[s];
-                    for (int t = core.segmentNeuron[s]; t < core.segmentNeuron[s] + core.segmentCount[s]; t++) {
-                        current[t] += weights[offset + t] * x;
-                    }
-                }
+                addInput(c, input, 0, analogInput[c], 0);
             }
             for (int i = 0; i < core.neurons; i++) {
                 rise[c][i] = maxRise(c, i);
@@ -189,6 +197,68 @@ public final class Emulator {
             classScores[cls] = membraneReadout ? membrane[chip.readoutCore[cls]][chip.readoutNeuron[cls]] : 0;
         }
         scoreHistory.start(classScores);
+    }
+
+    /** Refuses a sequence image that is not whole frames of counts in [0, input.max_events]. */
+    private void checkFrames(int[] input) {
+        int size = chip.inputSize;
+        if (input.length % size != 0) {
+            throw new EmulatorException("the input has " + input.length + " values, not whole frames of the "
+                    + size + " values of the configuration's input '" + chip.configuration.input().name() + "'");
+        }
+        int most = chip.configuration.input().maxEvents();
+        for (int k = 0; k < input.length; k++) {
+            if (input[k] < 0 || input[k] > most) {
+                throw new EmulatorException("value " + input[k] + " of frame " + k / size + " at element " + k % size
+                        + " is not an event count in [0, " + most + "], the events per step of the configuration's"
+                        + " input (input.max_events)");
+            }
+        }
+    }
+
+    /**
+     * Adds Σ w·x over core c's input axons into {@code into} from index {@code at}, x the element each axon carries
+     * of the frame at {@code values[first ..]}; returns Σ x·(the axon's synapses onto owned neurons), the operations
+     * of x events on each axon.
+     */
+    private long addInput(int c, int[] values, int first, long[] into, int at) {
+        CoreTables core = chip.cores[c];
+        long events = 0;
+        for (int k = 0; k < core.inputAxons.length; k++) {
+            int axon = core.inputAxons[k];
+            long x = values[first + core.inputElements[k]];
+            if (x == 0) {
+                continue;
+            }
+            events += x * core.operations(axon);
+            for (int s = core.axonSegment[axon]; s < core.axonSegment[axon + 1]; s++) {
+                long[] weights = core.weights[core.segmentSource[s]];
+                int offset = core.segmentOffset[s] - core.segmentNeuron[s];
+                for (int t = core.segmentNeuron[s]; t < core.segmentNeuron[s] + core.segmentCount[s]; t++) {
+                    into[at + t] += weights[offset + t] * x;
+                }
+            }
+        }
+        return events;
+    }
+
+    /**
+     * Sums the frames of the chunk's {@code length} steps into {@link #frameInput}, counting their events'
+     * operations in their steps; a step after the last frame gets none.
+     */
+    private void deliverFrames(int length) {
+        int frameCount = frames.length / chip.inputSize;
+        for (int c = 0; c < chip.cores.length; c++) {
+            long[] into = frameInput[c];
+            if (into.length == 0) {
+                continue;
+            }
+            int n = chip.cores[c].neurons;
+            Arrays.fill(into, 0, length * n, 0);
+            for (int k = 0; k < length && step + k < frameCount; k++) {
+                opsThrough[k] += addInput(c, frames, (step + k) * chip.inputSize, into, k * n);
+            }
+        }
     }
 
     /** The {@link RangeProof}'s u⁺ of neuron i of core c for this image's analog current. */
@@ -216,6 +286,9 @@ public final class Emulator {
         }
         Arrays.fill(opsThrough, 0);
         settled = false;
+        if (chip.sequence) {
+            deliverFrames(length);
+        }
         for (Schedule.Stage stage : chip.schedule.stages) {
             for (Schedule.Segment segment : stage.segments()) {
                 if (stage.gate()) {
@@ -269,6 +342,9 @@ public final class Emulator {
         long[] v = membrane[c];
         long[] q = pending[c];
         long[] current = analogInput[c];
+        long[] frame = frameInput[c];
+        boolean framed = frame.length > 0;
+        int neurons = core.neurons;
         long[] bits = spikeBits[c];
         int[] n = spikeCount[c];
         PendingWords packing = chip.pendingWords[c];
@@ -305,7 +381,7 @@ public final class Emulator {
                 boolean check = unchecked == 0;
                 int end = !check ? k + unchecked : rising == RangeProof.UNBOUNDED ? length : k + 1;
                 for (; k < end; k++, at += row) {
-                    long accumulated = input;
+                    long accumulated = framed ? input + frame[k * neurons + i] : input;
                     if (events) {
                         // PendingWords.received, with this neuron's shifts held in locals
                         accumulated += ((q[at] + offset) << up) >> down;
@@ -557,7 +633,10 @@ public final class Emulator {
         return step;
     }
 
-    /** Synaptic operations since {@link #load}: the analog input's once, then one per event reaching a target. */
+    /**
+     * Synaptic operations since {@link #load}: the analog input's once, then one per event (a population's spike or
+     * one of a sequence input's events) reaching a target.
+     */
     public long synapticOps() {
         return synapticOps;
     }

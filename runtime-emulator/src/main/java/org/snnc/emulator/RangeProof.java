@@ -5,7 +5,8 @@ package org.snnc.emulator;
  * their range checks. Pure arithmetic on a neuron's parameters and this image's analog current; it reads no state.
  *
  * <p>A neuron's step is a = c + d (c the analog current, d the events delivered, D⁻ ≤ d ≤ D⁺ with D⁺ and D⁻ the sums
- * of the positive and the negative weights of every route reaching it), v ← max(v + a + b, floor), and where
+ * of the positive and the negative weights of every route reaching it, and of a sequence input's synapses onto it
+ * times the most events an element sends in a step), v ← max(v + a + b, floor), and where
  * v ≥ f (f the lowest firing membrane) v ← v − θ, or 0. The accumulator a must fit A bits and v after the floor S
  * bits. {@link #maxRise} gives the most v can rise in a step, u⁺ = c + D⁺ + b, when every a fits and v is held from
  * below; {@link #uncheckedSteps} how many steps from a membrane value then provably fit.
@@ -60,6 +61,13 @@ final class RangeProof {
         }
         long excess = rise - threshold;
         return excess <= 0 ? remaining : (int) Math.min(remaining, room / excess + 1);
+    }
+
+    /** a·b, held at the long range instead of wrapping: a sequence input's bounds multiply weights by event counts. */
+    static long saturatingProduct(long a, long b) {
+        long high = Math.multiplyHigh(a, b);
+        long product = a * b;
+        return high == product >> 63 ? product : (a < 0) != (b < 0) ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
 
     /** a + b, held at the long range instead of wrapping: the delivery bounds sum many weights. */

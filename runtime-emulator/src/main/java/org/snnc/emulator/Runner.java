@@ -72,8 +72,9 @@ public final class Runner {
     }
 
     /**
-     * Runs every image of {@code images} (raw integer inputs) for {@code steps} steps on {@code threads} threads, or
-     * until {@code earlyExit} stops it.
+     * Runs every image of {@code images} (raw integer inputs, or for a sequence input each its frames of event counts
+     * one after another, {@link Emulator#load}) for {@code steps} steps on {@code threads} threads, or until
+     * {@code earlyExit} stops it. A sequence may be shorter than the run: the input is then silent.
      */
     public static Result run(Chip chip, int[][] images, int steps, int threads, boolean strict,
             Optional<EarlyExit> earlyExit, Progress progress) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ import org.snnc.targets.ChipCompiler;
 import org.snnc.targets.emit.ConfigurationEmitter;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.mapping.Mapper;
+import org.snnc.targets.net.InputSource;
 import org.snnc.targets.net.SynapticNetwork;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -99,8 +101,9 @@ import org.snnc.targets.testing.TestChips;
  * <p>A case is derived from one seed: five in six networks are {@link RandomNetworks#generateForChips} (which a chip
  * can hold), the rest plain {@link RandomNetworks#generate} (which often cannot be quantized, for the refusals); half
  * the chips are built-ins, half random ({@link TestChips#random}); conversion options, zero-reset ratio and allocator are
- * random. Zero weights are left out of both synapse multisets (but must still be delivered). 100 tries per property
- * take about 4 s for the class; two hand-built examples check the expansion itself and the cases that once failed.
+ * random, and one case in {@value #SEQUENCE_ONE_IN} takes a sequence input ({@link #withEventInput}). Zero weights are
+ * left out of both synapse multisets (but must still be delivered). 100 tries per property take about 4 s for the
+ * class; hand-built examples check the expansion itself, a sequence input's emission and the cases that once failed.
  */
 class ConfigurationProperties {
 
@@ -168,6 +171,31 @@ class ConfigurationProperties {
     }
 
     // ------------------------------------------------------------------------------------------------ hand check
+
+    /**
+     * A sequence input is emitted as {@code encoding: sequence} with the event bound the quantizer assumed, and the
+     * schema holds {@code max_events} to sequence inputs: required with one, refused without.
+     */
+    @Example
+    void aSequenceInputIsEmittedWithItsEventBound() {
+        ConversionOptions options = new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT,
+                OptionalDouble.empty(), InputEncoding.SEQUENCE, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
+        Compiled compiled = compile(new Case(0, false, withEventInput(tinyNetwork()), ChipSpecs.load("generic"),
+                "generic", options, 8, Optional.of("greedy")), 1);
+        JsonNode emitted = compiled.emitted();
+        assertEquals("sequence", emitted.get("input").get("encoding").asText());
+        assertEquals(InputSource.SEQUENCE_MAX_EVENTS, emitted.get("input").get("max_events").asInt());
+        assertEquals(List.of(), ConfigurationSchema.validate(emitted));
+        ObjectNode input = (ObjectNode) emitted.get("input");
+        input.remove("max_events");
+        assertTrue(!ConfigurationSchema.validate(emitted).isEmpty(), "a sequence input without max_events");
+        input.put("encoding", "analog").put("max_events", 1);
+        assertTrue(!ConfigurationSchema.validate(emitted).isEmpty(), "an analog input with max_events");
+        Case scaled = new Case(0, false, tinyNetwork(), ChipSpecs.load("generic"), "generic", options, 8,
+                Optional.of("greedy"));
+        assertEquals(List.of("E0908"), attempt(scaled, 1).refusal(), "a sequence input whose scale is not 1");
+    }
 
     /**
      * The expansion itself, by hand: u8[1,3,3] → conv 2×2 stride 1 (one filter, 4 neurons) → relu → flatten →
@@ -397,7 +425,7 @@ class ConfigurationProperties {
         assertEquals(List.of(), ConfigurationSchema.validate(compiled.emitted()));
     }
 
-    private static Graph tinyNetwork() {
+    static Graph tinyNetwork() {
         var builder = Graph.builder("tiny").span(SourceSpan.GENERATED);
         builder.add(new Input("x", DType.U8, Shape.of(1, 3, 3), new Scale(1, 255), SourceSpan.GENERATED));
         builder.weight("c.weight", Tensor.wrap(Shape.of(1, 1, 2, 2), new double[] {0.5, -0.25, 0.75, 1.0}));
@@ -483,6 +511,10 @@ class ConfigurationProperties {
         boolean pixels = ann.input().dtype() == DType.U8;
         InputEncoding encoding = pixels ? (random.nextInt(4) > 0 ? InputEncoding.ANALOG : InputEncoding.POISSON)
                 : (random.nextInt(8) > 0 ? InputEncoding.POISSON : InputEncoding.ANALOG);
+        if (random.nextInt(SEQUENCE_ONE_IN) == 0) {
+            encoding = InputEncoding.SEQUENCE;
+            ann = withEventInput(ann);
+        }
         ConversionOptions options = new ConversionOptions(
                 new NormalizeOptions(random.nextBoolean() ? 99.9 : 100, random.nextBoolean(),
                         NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
@@ -492,12 +524,33 @@ class ConfigurationProperties {
                 ReadoutMode.values()[random.nextInt(ReadoutMode.values().length)],
                 random.nextInt(1000), chip.features().maxPoolGate() ? random.nextInt(4) == 0 : random.nextInt(3) > 0,
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                        : random.nextDouble(), biasCalibrationSteps(random, encoding), false,
                 random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
         return new Case(seed, plain, ann, chip, label, options, ratio, allocator);
+    }
+
+    /** One case in this many takes a sequence input ({@link #withEventInput}). */
+    static final int SEQUENCE_ONE_IN = 4;
+
+    /**
+     * {@code ann} fed events: its input's scale 1, as a sequence input's counts deliver the weights once each. It
+     * still computes an ANN of the same weights, which the conversion normalizes on the calibration images.
+     */
+    static Graph withEventInput(Graph ann) {
+        Input input = ann.input();
+        return ann.toBuilder().replace(new Input(input.name(), input.dtype(), input.shape(), Scale.ONE,
+                input.span())).build();
+    }
+
+    /**
+     * 8 bias-calibration steps in one case in four, none with a sequence input: calibrate-bias simulates the
+     * calibration images, which are not sequences of events.
+     */
+    static int biasCalibrationSteps(Random random, InputEncoding encoding) {
+        return random.nextInt(4) == 0 && encoding != InputEncoding.SEQUENCE ? 8 : 0;
     }
 
     static double[][] calibration(Graph ann, long seed) {

@@ -64,9 +64,10 @@ import org.snnc.tests.EmulatorAgreementTest.Probe;
 /**
  * The emulator against the integer reference on random chip-ready ANNs ({@link RandomNetworks#generateForChips})
  * compiled like {@code snnc compile} for random targets: the three built-ins and random chip specs
- * ({@link ConfigurationProperties.RandomChips}), with analog input, a membrane or spike-count readout, a random
- * reset, max-pool gates or average pooling and a random allocator. A refused case is replaced by another derived
- * from the same seed (up to six), then skipped. Two images of random raw inputs ({@link #prepare}), T = 30.
+ * ({@link ConfigurationProperties.RandomChips}), with analog input or, in one case in four, a sequence input, a
+ * membrane or spike-count readout, a random reset, max-pool gates or average pooling and a random allocator. A refused
+ * case is replaced by another derived from the same seed (up to six), then skipped. Two images of random raw inputs,
+ * or of random sequences of 0, 1 and 2 events, some shorter and some longer than the run ({@link #prepare}), T = 30.
  *
  * <ol>
  *   <li>Strict off on both sides (a random chip may saturate or wrap; both must apply the same rule): every
@@ -96,6 +97,10 @@ class EmulatorAgreementProperties {
     private static final int EXIT_TRIES = 30;
     private static final double MIN_SOME_EXIT_PERCENT = 30;
     private static final double MIN_LINEAR_KIND_PERCENT = 10;
+    private static final double MIN_SEQUENCE_PERCENT = 10;
+    /** A sequence has 1 to this many frames: about half end before step T, after which the input is silent. */
+    private static final int MAX_FRAMES = 2 * STEPS;
+    private static final String INPUT = "input";
 
     /** A compiled case with its inputs. */
     record Prepared(Case testCase, Compiled compiled, long[][] raw) {
@@ -112,6 +117,8 @@ class EmulatorAgreementProperties {
         ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT,
                 ConfigurationProperties.SPATIAL_TILES, ConfigurationProperties.SEVERAL_SOURCES,
                 ConfigurationProperties.GATES, ConfigurationProperties.ZERO_RESET, ConfigurationProperties.WRAP);
+        Statistics.label(INPUT).coverage(coverage -> coverage.check("sequence")
+                .percentage(p -> p >= MIN_SEQUENCE_PERCENT));
     }
 
     /**
@@ -313,7 +320,8 @@ class EmulatorAgreementProperties {
      * The first of up to {@value #ATTEMPTS} cases derived from {@code seed} that compiles (skipped when every one is
      * refused), with {@value #IMAGES} images of raw inputs: u8 pixels 0 … 255 in half the cases (for an f32 input,
      * values up to 1 or up to 255), otherwise overdriven values up to 2^8 … 2^24, far beyond what the quantizer
-     * calibrated for, so that registers saturate or wrap (strict off) or overflow (strict on).
+     * calibrated for, so that registers saturate or wrap (strict off) or overflow (strict on). A sequence input takes
+     * 1 to {@value #MAX_FRAMES} frames of 0, 1 or 2 events per element.
      */
     static Prepared prepare(long seed, LongFunction<Case> cases) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -329,6 +337,14 @@ class EmulatorAgreementProperties {
             ConfigurationProperties.collectFeatures(compiled.emitted());
             Random random = new Random(derived ^ 0x5DEECE66DL);
             int size = compiled.quantized().input().shape().size();
+            boolean sequence = testCase.options().encoding() == InputEncoding.SEQUENCE;
+            Statistics.label(INPUT).collect(sequence ? "sequence" : "analog");
+            if (sequence) {
+                long[][] frames = new long[IMAGES][];
+                Arrays.setAll(frames, image -> random.longs((1 + random.nextInt(MAX_FRAMES)) * (long) size, 0, 3)
+                        .toArray());
+                return new Prepared(testCase, compiled, frames);
+            }
             boolean overdriven = random.nextBoolean();
             long max = overdriven ? 1L << (8 + random.nextInt(17))
                     : testCase.ann().input().dtype() == DType.U8 || random.nextBoolean() ? 255 : 1;
@@ -423,14 +439,18 @@ class EmulatorAgreementProperties {
     }
 
     /**
-     * Like {@link ConfigurationProperties#randomCase}, with what the reference runs: analog input, no EMA gates. One
-     * seed in three takes a network with a max pooling on a chip with gates, kept as a gate, so that every run sees
-     * gates.
+     * Like {@link ConfigurationProperties#randomCase}, with what the reference runs: analog input or, one case in
+     * {@value ConfigurationProperties#SEQUENCE_ONE_IN}, a sequence input; no EMA gates. One seed in three takes a
+     * network with a max pooling on a chip with gates, kept as a gate, so that every run sees gates.
      */
     static Case randomCase(long seed) {
         Random random = new Random(seed * 31 + 11);
         boolean gated = Math.floorMod(seed, 3) == 0;
-        Graph ann = gated ? networkWithMaxPool(seed) : RandomNetworks.generateForChips(seed);
+        boolean sequence = new Random(seed ^ 0x3C6EF372FE94F82BL).nextInt(ConfigurationProperties.SEQUENCE_ONE_IN)
+                == 0;
+        Graph network = gated ? networkWithMaxPool(seed) : RandomNetworks.generateForChips(seed);
+        Graph ann = sequence ? ConfigurationProperties.withEventInput(network) : network;
+        InputEncoding encoding = sequence ? InputEncoding.SEQUENCE : InputEncoding.ANALOG;
         ConfigurationProperties.LabelledChip labelled = ConfigurationProperties.randomChip(random);
         while (gated && !labelled.chip().features().maxPoolGate()) {
             labelled = ConfigurationProperties.randomChip(random);
@@ -442,12 +462,12 @@ class EmulatorAgreementProperties {
                         NormalizeOptions.OutputScale.values()[random.nextInt(3)]),
                 random.nextBoolean() ? ResetMode.SUBTRACT : ResetMode.ZERO,
                 OptionalDouble.empty(),
-                InputEncoding.ANALOG,
+                encoding,
                 random.nextBoolean() ? ReadoutMode.MEMBRANE : ReadoutMode.SPIKE_COUNT,
                 random.nextInt(1000), !gated && (chip.features().maxPoolGate() ? random.nextInt(4) == 0
                         : random.nextInt(3) > 0),
                 random.nextInt(3) == 0 ? 0 : random.nextBoolean() ? ConversionOptions.HALF_THRESHOLD
-                        : random.nextDouble(), random.nextInt(4) == 0 ? 8 : 0, false,
+                        : random.nextDouble(), ConfigurationProperties.biasCalibrationSteps(random, encoding), false,
                 random.nextBoolean() ? ReadoutWindow.ALL : ReadoutWindow.HALF);
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()

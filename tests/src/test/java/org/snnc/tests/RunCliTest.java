@@ -9,8 +9,27 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snnc.compiler.intsim.IntegerReference;
+import org.snnc.compiler.intsim.IntegerResult;
+import org.snnc.compiler.io.npy.NpyArray;
+import org.snnc.compiler.io.npy.NpyElementType;
+import org.snnc.compiler.io.npy.NpzWriter;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
+import org.snnc.compiler.ir.ResetMode;
+import org.snnc.compiler.model.ModelWriter;
+import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.NormalizeOptions;
+import org.snnc.targets.net.InputSource;
+import org.snnc.targets.spec.ChipSpecs;
 
 /** {@code snnc compile --run} and {@code snnc run} on the bundled LeNet: the report contract and clean errors. */
 class RunCliTest {
@@ -158,5 +177,72 @@ class RunCliTest {
         assertEquals(4, bench.out().lines().count(), bench.out());
         assertTrue(bench.out().startsWith("chip tables: ") && bench.out().contains("run 2: 10 images × 20 steps")
                 && bench.out().contains("best of 2 on 1 threads"), bench.out());
+    }
+
+    /**
+     * {@code snnc run} of a sequence input: a tiny network compiled with sequence input, run on 3 sequences of 4
+     * frames of 0 to 2 events for 10 steps (the input silent after step 4), classifies at every step as the integer
+     * reference does; data out of the declared events or without a time axis are clean E0502 errors.
+     */
+    @Test
+    void runReadsSequencesOfFramesAndRunsOnAfterTheLast() throws IOException {
+        ConversionOptions options = new ConversionOptions(NormalizeOptions.DEFAULTS, ResetMode.SUBTRACT,
+                OptionalDouble.empty(), InputEncoding.SEQUENCE, ReadoutMode.MEMBRANE, 0, false, 0, 0, false,
+                ReadoutWindow.ALL);
+        ConfigurationProperties.Compiled compiled = ConfigurationProperties.compile(new ConfigurationProperties.Case(
+                0, false, ConfigurationProperties.withEventInput(ConfigurationProperties.tinyNetwork()),
+                ChipSpecs.load("generic"), "generic", options, 8, Optional.of("greedy")), 1);
+        Path out = Files.createDirectories(temp.resolve("events"));
+        Files.write(out.resolve("config.json"), compiled.bytes());
+        ModelWriter.write(compiled.quantized(), out.resolve("quantized.snn"));
+        int sequences = 3;
+        int frames = 4;
+        int steps = 10;
+        Random random = new Random(5);
+        long[][] raw = new long[sequences][frames * 9];
+        for (long[] sequence : raw) {
+            Arrays.setAll(sequence, k -> random.nextInt(3));
+        }
+        int[] labels = {0, 1, 0};
+        Path data = writeSequences(temp.resolve("events.npz"), raw, new int[] {sequences, frames, 1, 3, 3}, labels);
+        Path report = temp.resolve("events.json");
+        CliRun run = CliRun.of("run", out.toString(), "--data", data.toString(), "--steps", String.valueOf(steps),
+                "--report", report.toString(), "--strict");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode figures = new ObjectMapper().readTree(report.toFile());
+        assertTrue(figures.get("ann_accuracy").isNull(), figures.toString());
+        IntegerResult expected = new IntegerReference(compiled.quantized()).run(raw, IntegerReference.RunOptions
+                .of(steps));
+        for (int t = 0; t < steps; t++) {
+            int right = 0;
+            for (int n = 0; n < sequences; n++) {
+                right += expected.predictions()[t][n] == labels[n] ? 1 : 0;
+            }
+            assertEquals((double) right / sequences, figures.get("accuracy").get(t).asDouble(), 1e-12, "step " + t);
+        }
+
+        raw[2][30] = InputSource.SEQUENCE_MAX_EVENTS + 1;
+        Path tooMany = writeSequences(temp.resolve("too_many.npz"), raw, new int[] {sequences, frames, 1, 3, 3},
+                labels);
+        CliRun refused = CliRun.of("run", out.toString(), "--data", tooMany.toString());
+        assertEquals(1, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("x[2, 3] holds 16.0, which is not a count of events in [0, 15]")
+                && refused.err().contains("[E0502]"), refused.err());
+        assertFalse(refused.printedStackTrace(), refused.err());
+        Path flat = writeSequences(temp.resolve("flat.npz"), new long[][] {new long[9]}, new int[] {1, 1, 3, 3},
+                new int[] {0});
+        CliRun noTime = CliRun.of("run", out.toString(), "--data", flat.toString());
+        assertEquals(1, noTime.exitCode(), noTime.err());
+        assertTrue(noTime.err().contains("reads [N, T, 1, 3, 3]") && noTime.err().contains("[E0502]"),
+                noTime.err());
+    }
+
+    /** An npz of u8 sequences {@code x} of {@code shape} and labels {@code y}. */
+    private static Path writeSequences(Path file, long[][] x, int[] shape, int[] y) {
+        double[] values = Arrays.stream(x).flatMapToLong(Arrays::stream).asDoubleStream().toArray();
+        NpzWriter.write(file, Map.of("x", new NpyArray(NpyElementType.U1, shape, values),
+                "y", new NpyArray(NpyElementType.U1, new int[] {y.length}, Arrays.stream(y).asDoubleStream()
+                        .toArray())));
+        return file;
     }
 }

@@ -26,14 +26,22 @@ public record Dataset(double[][] inputs, int[] labels) {
         NpyArray x = require(arrays, "x", source);
         NpyArray y = require(arrays, "y", source);
         double[][] inputs = InputArrays.toInputs(x, input, source + "[x]", limit);
-        int[] yShape = y.shape();
         int images = x.shape().length > 0 ? x.shape()[0] : 1;
+        return new Dataset(inputs, labels(y, images, inputs.length, source));
+    }
+
+    /**
+     * The first {@code count} labels of {@code y}, which must hold one class index for each of {@code images};
+     * {@code source} names the file in diagnostics.
+     */
+    public static int[] labels(NpyArray y, int images, int count, String source) {
+        int[] yShape = y.shape();
         if (yShape.length != 1 || yShape[0] != images) {
             throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
                     "labels y have shape " + Arrays.toString(yShape) + ", expected [" + images + "]");
         }
         double[] raw = y.values();
-        int[] labels = new int[inputs.length];
+        int[] labels = new int[count];
         for (int i = 0; i < labels.length; i++) {
             if (raw[i] != Math.rint(raw[i]) || raw[i] < 0 || raw[i] > Integer.MAX_VALUE) {
                 throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
@@ -41,10 +49,11 @@ public record Dataset(double[][] inputs, int[] labels) {
             }
             labels[i] = (int) raw[i];
         }
-        return new Dataset(inputs, labels);
+        return labels;
     }
 
-    private static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
+    /** Array {@code key} of an archive's {@code arrays}, which must hold it. */
+    public static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
         NpyArray array = arrays.get(key);
         if (array == null) {
             throw CompilationException.of(DiagnosticCode.DATA_MISSING_ARRAY, SourceSpan.ofFile(source), source, key);

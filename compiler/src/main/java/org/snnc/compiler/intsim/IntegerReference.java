@@ -47,10 +47,13 @@ import org.snnc.compiler.sim.EarlyExit;
  * from nothing else, so that an emulator of the emitted configuration can be checked against it spike for spike.
  *
  * <p>Per image, every population neuron has a membrane v, a pending synaptic input q (both start at 0) and a spike
- * count n. Step t = 1, 2, … does, in order:
+ * count n. The input is one image of raw stored values x ({@link InputEncoding#ANALOG}), or a sequence of frames
+ * x[0 … T_x − 1] of event counts ({@link InputEncoding#SEQUENCE}). Step t = 1, 2, … does, in order:
  * <ol>
- *   <li>for every population, every neuron: a = fit(q + analog, accumulator_bits), q ← 0, where analog is the value
- *       of the population's synapse expression on the raw stored input values (the same every step);
+ *   <li>for every population, every neuron: a = fit(q + input, accumulator_bits), q ← 0, where input is the value
+ *       of the population's synapse expression on the input alone (spike sources read as 0): on x, the same every
+ *       step, or on frame x[t − 1], each count a number of events, and 0 once t &gt; T_x, so that the frame of step
+ *       t reaches the populations reading the input in step t (and never sits in q);
  *       v ← v + a + current; v ← max(v, floor) when the population declares one; v ← fit(v, state_bits);
  *       s = [v ≥ θ] ({@code ge}) or [v &gt; θ] ({@code gt}); v ← v − θ·s ({@code subtract}) or v·(1 − s)
  *       ({@code zero}); n ← n + s;</li>
@@ -70,9 +73,9 @@ import org.snnc.compiler.sim.EarlyExit;
  * says; in a strict run any fit that changes a value throws {@link FixedPointOverflowException}.
  *
  * <p>The synapse expressions are evaluated by direct loops over Conv2d's and Dense's definitions, in exact long
- * arithmetic. A synaptic operation is one event reaching one target neuron through a non-padding tap (zero weights
- * included); the analog input costs its synapses' ANN MACs ({@link AnnMacs}, padding products included) once per
- * image. A neuron update is one population neuron in one step.
+ * arithmetic. A synaptic operation is one event (a spike, or one of a frame's counted events) reaching one target
+ * neuron through a non-padding tap (zero weights included); the analog input costs its synapses' ANN MACs
+ * ({@link AnnMacs}, padding products included) once per image. A neuron update is one population neuron in one step.
  *
  * <p>Images run on {@link PerImageWorkers}; each image's arithmetic is fixed, so results do not depend on threads.
  * An instance is immutable and may be shared between threads.
@@ -153,6 +156,10 @@ public final class IntegerReference {
     private final long analogMacs;
     private final long neurons;
     private final int inputSize;
+    /** Whether the input is a sequence of frames of events rather than one analog image. */
+    private final boolean sequence;
+    /** Per population: whether its synapse expression reads the input. */
+    private final boolean[] readsInput;
 
     /**
      * Checks that {@code graph} is a verified, quantized spiking graph this reference can run.
@@ -165,14 +172,16 @@ public final class IntegerReference {
         this.graph = graph;
         this.shapes = Verifier.verify(graph).shapes();
         this.inputSize = graph.input().shape().size();
+        this.sequence = graph.nodes().values().stream()
+                .anyMatch(node -> node instanceof SpikeEncoder e && e.encoding() == InputEncoding.SEQUENCE);
         Readout readout = null;
         for (Node node : graph.nodes().values()) {
             if (node instanceof Input) {
                 continue;
             } else if (node instanceof SpikeEncoder encoder) {
-                if (encoder.encoding() != InputEncoding.ANALOG) {
-                    throw refuse(node, "the integer reference runs analog encoders only, '" + node.name()
-                            + "' is " + encoder.encoding());
+                if (encoder.encoding() == InputEncoding.POISSON) {
+                    throw refuse(node, "the integer reference runs analog and sequence encoders, not poisson '"
+                            + node.name() + "'");
                 }
                 if (!(graph.node(encoder.input()) instanceof Input)) {
                     throw refuse(node, "encoder '" + node.name() + "' does not read the input");
@@ -215,13 +224,15 @@ public final class IntegerReference {
         this.output = out;
         this.mode = readout.mode();
         this.window = readout.window();
-        for (Population p : populations) {
-            checkSynapses(p, p.input(), false);
+        this.readsInput = new boolean[populations.size()];
+        for (int p = 0; p < populations.size(); p++) {
+            checkSynapses(populations.get(p), populations.get(p).input(), false);
+            readsInput[p] = readsEncoder(populations.get(p).input());
         }
         Map<String, Long> macs = AnnMacs.perLayer(graph);
         long analog = 0;
         for (String synapse : synapseWeights.keySet()) {
-            if (readsAnalog(graph.node(synapse).inputs().get(0))) {
+            if (!sequence && readsEncoder(graph.node(synapse).inputs().get(0))) {
                 analog += macs.getOrDefault(synapse, 0L);
             }
         }
@@ -289,13 +300,15 @@ public final class IntegerReference {
         }
     }
 
-    private boolean readsAnalog(String value) {
+    /** Whether the synapse expression {@code value} reads the encoder, through synapses, joins or flattens. */
+    private boolean readsEncoder(String value) {
         Node node = graph.node(value);
         if (node instanceof SpikeEncoder) {
             return true;
         }
-        if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
-            return node.inputs().stream().anyMatch(this::readsAnalog);
+        if (node instanceof Flatten || node instanceof Add || node instanceof Concat || node instanceof Conv2d
+                || node instanceof Dense) {
+            return node.inputs().stream().anyMatch(this::readsEncoder);
         }
         return false;
     }
@@ -319,9 +332,14 @@ public final class IntegerReference {
         return CompilationException.of(DiagnosticCode.NOT_SIMULATABLE, node.span(), why);
     }
 
-    /** The number of raw values one image holds. */
+    /** The number of raw values one image, or one frame of a sequence input, holds. */
     public int inputSize() {
         return inputSize;
+    }
+
+    /** Whether the input is a sequence of frames of events ({@link InputEncoding#SEQUENCE}). */
+    public boolean sequenceInput() {
+        return sequence;
     }
 
     /** The populations, in definition order. */
@@ -353,9 +371,11 @@ public final class IntegerReference {
 
     /**
      * Runs every image of {@code rawInputs}, the raw stored input values (u8 pixels as 0 … 255, not scaled), each
-     * flat in C order.
+     * flat in C order; for a sequence input, each image is its frames one after another, T_x·{@link #inputSize()}
+     * event counts (T_x ≥ 0, and may differ between images).
      *
-     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values
+     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values, or for a sequence
+     *         input, whole frames of counts ≥ 0
      * @throws FixedPointOverflowException in a strict run, at the first fit that changes a value
      */
     public IntegerResult run(long[][] rawInputs, RunOptions options) {
@@ -364,10 +384,7 @@ public final class IntegerReference {
                     + mode);
         }
         for (int image = 0; image < rawInputs.length; image++) {
-            if (rawInputs[image].length != inputSize) {
-                throw new IllegalArgumentException("image " + image + " holds " + rawInputs[image].length
-                        + " values, but the network's input needs " + inputSize);
-            }
+            checkImage(rawInputs[image], image);
         }
         long start = System.nanoTime();
         int images = rawInputs.length;
@@ -412,6 +429,23 @@ public final class IntegerReference {
                 neurons * steps, spikes, traced, System.nanoTime() - start);
     }
 
+    private void checkImage(long[] raw, int image) {
+        if (!sequence && raw.length != inputSize) {
+            throw new IllegalArgumentException("image " + image + " holds " + raw.length
+                    + " values, but the network's input needs " + inputSize);
+        }
+        if (sequence && raw.length % inputSize != 0) {
+            throw new IllegalArgumentException("image " + image + " holds " + raw.length
+                    + " values, not whole frames of the " + inputSize + " values of the network's input");
+        }
+        for (int k = 0; sequence && k < raw.length; k++) {
+            if (raw[k] < 0) {
+                throw new IllegalArgumentException("value " + raw[k] + " of frame " + k / inputSize + " of image "
+                        + image + " is not a count of events");
+            }
+        }
+    }
+
     /** The state of one image. */
     private final class ImageRun {
         private final long[] x;
@@ -421,7 +455,8 @@ public final class IntegerReference {
         private final long[][] v;
         private final long[][] q;
         private final long[][] n;
-        private final long[][] analog;
+        /** Per population: the input's part of this step's a (the analog current, or this step's frame). */
+        private final long[][] input;
         private final long[][] spikes;
         private final long[][] gated;
         /** The steps run: T, or the step at which the early exit stopped the image. */
@@ -436,7 +471,7 @@ public final class IntegerReference {
             v = new long[count][];
             q = new long[count][];
             n = new long[count][];
-            analog = new long[count][];
+            input = new long[count][];
             spikes = new long[count][];
             gated = new long[gates.size()][];
             for (int g = 0; g < gates.size(); g++) {
@@ -450,7 +485,7 @@ public final class IntegerReference {
                 q[p] = new long[size];
                 n[p] = new long[size];
                 spikes[p] = new long[size];
-                analog[p] = evaluate(populations.get(p).input(), true, new long[1]);
+                input[p] = sequence ? new long[size] : evaluate(populations.get(p).input(), x, false, new long[1]);
             }
         }
 
@@ -475,15 +510,18 @@ public final class IntegerReference {
             history[0] = readoutScores();
             while (stepsRun < steps && !settled) {
                 int t = ++stepsRun;
+                long[] stepOps = new long[1];
+                if (sequence) {
+                    deliverFrame(t, stepOps);
+                }
                 for (int p = 0; p < populations.size(); p++) {
                     update(p, t);
                 }
                 for (int g = 0; g < gates.size(); g++) {
                     gate(g);
                 }
-                long[] stepOps = new long[1];
                 for (int p = 0; p < populations.size(); p++) {
-                    q[p] = evaluate(populations.get(p).input(), false, stepOps);
+                    q[p] = evaluate(populations.get(p).input(), null, true, stepOps);
                 }
                 cumulative += stepOps[0];
                 ops[t - 1] = cumulative;
@@ -516,6 +554,21 @@ public final class IntegerReference {
             return ops;
         }
 
+        /**
+         * The input of step t of the populations that read it: their synapse expressions on frame t − 1, or on
+         * nothing after the last frame; its events count into {@code ops}.
+         */
+        private void deliverFrame(int t, long[] ops) {
+            long[] frame = t * (long) inputSize <= x.length
+                    ? Arrays.copyOfRange(x, (t - 1) * inputSize, t * inputSize) : null;
+            for (int p = 0; p < populations.size(); p++) {
+                if (readsInput[p]) {
+                    input[p] = frame == null ? new long[populations.get(p).size()]
+                            : evaluate(populations.get(p).input(), frame, false, ops);
+                }
+            }
+        }
+
         /** The top score minus the highest other one; the largest long when there is no other class. */
         private static long margin(long[] scores, int top) {
             long second = Long.MIN_VALUE;
@@ -546,7 +599,7 @@ public final class IntegerReference {
             FixedPoint fp = pop.fixed();
             long[] vp = v[p];
             long[] qp = q[p];
-            long[] ap = analog[p];
+            long[] ap = input[p];
             for (int i = 0; i < pop.size(); i++) {
                 long exact = qp[i] + ap[i];
                 long a = fit(exact, fp.accumulatorBits(), fp.overflow());
@@ -606,26 +659,26 @@ public final class IntegerReference {
         }
 
         /**
-         * The value of synapse expression {@code value}: on the analog input alone (spike sources read as 0) when
-         * {@code analogPart}, else on this step's spikes alone (the encoder read as 0), counting into {@code ops}
+         * The value of synapse expression {@code value} with the encoder read as {@code encoded} (0 when null) and
+         * the populations and gates as this step's spikes when {@code spikes} (else 0), counting into {@code ops}
          * one operation per event per target reached through a non-padding tap.
          */
-        private long[] evaluate(String value, boolean analogPart, long[] ops) {
+        private long[] evaluate(String value, long[] encoded, boolean spikes, long[] ops) {
             Node node = graph.node(value);
             if (node instanceof SpikeEncoder) {
-                return analogPart ? x.clone() : new long[x.length];
+                return encoded != null ? encoded.clone() : new long[inputSize];
             } else if (node instanceof IfNeurons) {
                 int p = populationIndex.get(value);
-                return analogPart ? new long[populations.get(p).size()] : spikes[p].clone();
+                return spikes ? this.spikes[p].clone() : new long[populations.get(p).size()];
             } else if (node instanceof MaxPoolGate) {
                 int g = gateIndex.get(value);
-                return analogPart ? new long[gated[g].length] : gated[g].clone();
+                return spikes ? gated[g].clone() : new long[gated[g].length];
             } else if (node instanceof Flatten flatten) {
-                return evaluate(flatten.input(), analogPart, ops);
+                return evaluate(flatten.input(), encoded, spikes, ops);
             } else if (node instanceof Add) {
                 long[] sum = new long[shapes.get(value).size()];
                 for (String operand : node.inputs()) {
-                    long[] term = evaluate(operand, analogPart, ops);
+                    long[] term = evaluate(operand, encoded, spikes, ops);
                     for (int i = 0; i < sum.length; i++) {
                         sum[i] += term[i];
                     }
@@ -635,15 +688,15 @@ public final class IntegerReference {
                 long[] joined = new long[shapes.get(value).size()];
                 int offset = 0;
                 for (String operand : node.inputs()) {
-                    long[] part = evaluate(operand, analogPart, ops);
+                    long[] part = evaluate(operand, encoded, spikes, ops);
                     System.arraycopy(part, 0, joined, offset, part.length);
                     offset += part.length;
                 }
                 return joined;
             } else if (node instanceof Conv2d conv) {
-                return conv2d(conv, evaluate(conv.input(), analogPart, ops), analogPart ? new long[1] : ops);
+                return conv2d(conv, evaluate(conv.input(), encoded, spikes, ops), ops);
             } else if (node instanceof Dense dense) {
-                return dense(dense, evaluate(dense.input(), analogPart, ops), analogPart ? new long[1] : ops);
+                return dense(dense, evaluate(dense.input(), encoded, spikes, ops), ops);
             }
             throw new IllegalStateException("no synapse value for " + node.operator() + " '" + value + "'");
         }

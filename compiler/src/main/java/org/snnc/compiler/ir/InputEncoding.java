@@ -13,6 +13,11 @@ public enum InputEncoding implements Spelled {
      * it (a NIR graph's Input): at step t element k delivers one event of value x[t][k] through the first synapses,
      * a spike when the value is 1 and several when it is an integer count; after the last frame the input is silent.
      * Data sets hold such inputs with a time axis after the sample axis: x has shape [N, T_x, ...input shape].
+     * Frame t − 1's events reach the populations reading the input in step t (from 1) itself, in either schedule, as
+     * the analog current does, while a population's spikes reach the next population one step later in the pipelined
+     * schedule; so the first layer integrates x[t − 1] in step t, and each layer after it adds one step. The events
+     * never sit in a population's pending input, so a membrane readout after step t does not see frame t yet
+     * (docs/configuration.md, "Sequence input").
      */
     SEQUENCE("sequence");
 

@@ -188,6 +188,50 @@ class IntegerReferenceTest {
         assertEquals(List.of(3, 4, 5), trace.spikeSteps("p3", 0));
     }
 
+    /**
+     * A sequence input of frames x[0] = [1, 0], x[1] = [2, 1], x[2] = [0, 1] into 2 neurons p (θ = 5) through
+     * W = [[3, 1], [−1, 5]], then p into one more neuron o (θ = 1, reset to zero) through weights 1. Frame t−1
+     * reaches p in step t: W·x = [3, −1], [7, 3], [1, 5], then 0, so v0 = 3, 10 → 5 (spike), 6 → 1 (spike), 1 and
+     * v1 = −1, 2, 7 → 2 (spike), 2; o fires one step after each of p's spikes. Operations: 2 per event (2 targets)
+     * plus 1 per spike of p.
+     */
+    @Test
+    void eachFrameReachesTheFirstLayerInItsOwnStepThenTheInputIsSilent() {
+        String text = """
+                network events
+                input x: u8[2]
+                e = encode(x, mode=sequence)
+                d = dense(e, units=2, weight="d.weight")
+                p = if(d, %s)
+                h = dense(p, units=1, weight="h.weight")
+                o = if(h, %s)
+                output r = readout(p, mode=membrane)
+                """.formatted(fixed(5, ""), fixed(1, "reset=zero"));
+        Graph graph = SnnTextFrontEnd.parse(text, "events.snn").graph().toBuilder()
+                .weight("d.weight", Tensor.of(Shape.of(2, 2), new double[] {3, 1, -1, 5}))
+                .weight("h.weight", Tensor.of(Shape.of(1, 2), new double[] {1, 1})).build();
+        IntegerReference reference = new IntegerReference(graph);
+        assertTrue(reference.sequenceInput());
+        IntegerResult result = run(graph, new long[] {1, 0, 2, 1, 0, 1}, 5, true);
+        SpikeTrace trace = result.trace(0).orElseThrow();
+        long[][] v = new long[5][];
+        for (int t = 1; t <= 5; t++) {
+            v[t - 1] = trace.membrane("p", t).orElseThrow();
+        }
+        assertArrayEquals(new long[][] {{3, -1}, {5, 2}, {1, 2}, {1, 2}, {1, 2}}, v);
+        assertEquals(List.of(2, 3), trace.spikeSteps("p", 0));
+        assertEquals(List.of(3), trace.spikeSteps("p", 1));
+        assertEquals(List.of(3, 4), trace.spikeSteps("o", 0));
+        assertArrayEquals(new long[] {2, 9, 13, 13, 13}, result.eventOps()[0]);
+        assertEquals(0, result.analogMacs());
+        // After step 1 the readout is θ·n + v + q = [3, −1]: the next frame is not yet in q.
+        assertEquals(4, result.margins()[0][0]);
+        // Any number of frames, none included; whole frames of counts only.
+        assertArrayEquals(new long[5], run(graph, new long[0], 5, true).eventOps()[0]);
+        assertThrows(IllegalArgumentException.class, () -> run(graph, new long[] {1, 0, 1}, 5, true));
+        assertThrows(IllegalArgumentException.class, () -> run(graph, new long[] {1, -1}, 5, true));
+    }
+
     /** Four neurons [1,2,2] driven by x through a 1×1 convolution, gated 2×2 into one output read by a dense. */
     private static Graph gated(String gateArgs, int gateOutputs) {
         String text = """

@@ -39,8 +39,23 @@ public record Configuration(
             boolean subtractResetAllowed,
             boolean zeroResetAllowed) {}
 
-    /** The encoder: its source name (what routes and axons call it), shape and element type. */
-    public record InputSpec(String name, int[] shape, String dtype) {}
+    /**
+     * The encoder: its source name (what routes and axons call it), shape and element type, and how its values enter
+     * the chip. With {@link InputEncoding#SEQUENCE}, every element delivers at most {@code maxEvents} events a step
+     * (0 for the analog input, which has no such bound).
+     */
+    public record InputSpec(String name, int[] shape, String dtype, InputEncoding encoding, int maxEvents) {}
+
+    /** How the input enters the chip (docs/configuration.md, "Units and arithmetic: the step"). */
+    public enum InputEncoding {
+        /** One image of raw values, multiplied into the first synapses as a constant current every step. */
+        ANALOG,
+        /**
+         * Frames x[0 … T_x − 1] of event counts: at step t (from 1) element k sends x[t−1][k] events through the
+         * first synapses, which reach their neurons in that same step; after the last frame the input is silent.
+         */
+        SEQUENCE
+    }
 
     /** A population: neurons numbered in flat C order over {@code shape}, held by {@code cores}. */
     public record Layer(String name, int[] shape, int[] cores) {}

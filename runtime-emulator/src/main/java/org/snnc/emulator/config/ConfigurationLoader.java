@@ -35,6 +35,7 @@ import org.snnc.emulator.config.Configuration.AxonBlock;
 import org.snnc.emulator.config.Configuration.Core;
 import org.snnc.emulator.config.Configuration.GateBlock;
 import org.snnc.emulator.config.Configuration.GateUnit;
+import org.snnc.emulator.config.Configuration.InputEncoding;
 import org.snnc.emulator.config.Configuration.InputSpec;
 import org.snnc.emulator.config.Configuration.Kernel;
 import org.snnc.emulator.config.Configuration.Layer;
@@ -68,6 +69,8 @@ public final class ConfigurationLoader {
             " (not recognized", " (bound as", ": not allowed as per");
     private static final int MAX_BITS = 62;
     private static final int MAX_CHIP_CORES = 1_000_000;
+    /** The most events per element and step a sequence input may declare ({@code input.max_events}). */
+    private static final int MAX_EVENTS = 65_535;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -359,17 +362,22 @@ public final class ConfigurationLoader {
         String name = fields.text(node, "input", "name");
         int[] shape = shape(node, "input", "shape", fields);
         String dtype = fields.choice(node, "input", "dtype", Set.of("u8", "i8", "i32", "i64", "f32", "f64"));
-        String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson"));
+        String encoding = fields.choice(node, "input", "encoding", Set.of("analog", "poisson", "sequence"));
         fields.integer(node, "input", "seed", 0L, Long.MAX_VALUE);
         if (encoding.equals("poisson")) {
             fields.problem(BAD_FIELD, "input.encoding",
-                    "'poisson' input is not supported by the emulator; compile with analog input");
+                    "'poisson' input is not supported by the emulator; compile with analog or sequence input");
+        }
+        if (encoding.equals("sequence")) {
+            // Event counts are integers whatever the stored type; the data's values are checked as they are read.
+            int maxEvents = fields.integer(node, "input", "max_events", 1, MAX_EVENTS);
+            return new InputSpec(name, shape, dtype, InputEncoding.SEQUENCE, maxEvents);
         }
         if (!dtype.isEmpty() && !dtype.equals("u8") && !dtype.equals("i8") && !dtype.equals("i32")) {
             fields.problem(BAD_FIELD, "input.dtype",
                     "'" + dtype + "' is not an integer input; the emulator feeds raw integer values");
         }
-        return new InputSpec(name, shape, dtype);
+        return new InputSpec(name, shape, dtype, InputEncoding.ANALOG, 0);
     }
 
     /** An axon box of a core: element e of the box arrives on (internal) axon axonFirst + the box's rank of e. */

@@ -6,11 +6,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.snnc.emulator.Chip;
 import org.snnc.emulator.EmulatorException;
 
-/** Reads one unsigned-byte array of a NumPy {@code .npz} archive (a zip of {@code .npy} files). */
+/**
+ * Reads one unsigned-byte array of a NumPy {@code .npz} archive (a zip of {@code .npy} files), and cuts an array of
+ * inputs into the images a {@link Chip} loads.
+ */
 public final class Npz {
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 64;
 
@@ -31,6 +36,32 @@ public final class Npz {
             throw new EmulatorException(file.getFileName() + ": cannot read the archive: " + e.getMessage());
         }
         throw new EmulatorException(file.getFileName() + ": no array named '" + name + "'");
+    }
+
+    /**
+     * The images of {@code x} for {@code chip}'s input, as {@link org.snnc.emulator.Emulator#load} takes them: x holds
+     * N images, [N, ...input shape], or for a sequence input N sequences of T frames, [N, T, ...input shape], each
+     * image then its T frames one after another. {@code where} names x in the error.
+     *
+     * @throws EmulatorException if x has another shape
+     */
+    public static int[][] images(U8Array x, Chip chip, String where) {
+        int[] frame = chip.configuration().input().shape();
+        int leading = chip.sequenceInput() ? 2 : 1;
+        int[] shape = x.shape();
+        if (shape.length != frame.length + leading
+                || !Arrays.equals(Arrays.copyOfRange(shape, leading, shape.length), frame)) {
+            throw new EmulatorException(where + ": shape " + Arrays.toString(shape) + " is not "
+                    + (chip.sequenceInput() ? "[N, T, " : "[N, ") + Arrays.toString(frame).substring(1)
+                    + (chip.sequenceInput() ? ", N sequences of T frames of the input" : ", N images of the input"));
+        }
+        int count = shape[0];
+        int size = count == 0 ? 0 : x.values().length / count;
+        int[][] images = new int[count][];
+        for (int i = 0; i < count; i++) {
+            images[i] = Arrays.copyOfRange(x.values(), i * size, (i + 1) * size);
+        }
+        return images;
     }
 
     private static U8Array parseNpy(InputStream in, String where) throws IOException {
@@ -76,6 +107,6 @@ public final class Npz {
         for (int i = 0; i < values.length; i++) {
             values[i] = raw[i] & 0xff;
         }
-        return new U8Array(java.util.Arrays.copyOf(shape, dims), values);
+        return new U8Array(Arrays.copyOf(shape, dims), values);
     }
 }

@@ -41,9 +41,14 @@ public record Configuration(
     public static final String FORMAT = "snnc-config";
     public static final int VERSION = 2;
 
-    /** The input: raw stored values of {@code dtype}; analog input feeds them to the first layer's synapses. */
+    /**
+     * The input: raw stored values of {@code dtype}; analog input feeds them to the first layer's synapses every
+     * step, a sequence input one frame of event counts, each at most {@code maxEvents} (null for other encodings), a
+     * step.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record InputConfig(String name, String input, List<Integer> shape, String dtype, String encoding,
-            long seed) {
+            Integer maxEvents, long seed) {
     }
 
     /** A population's name, shape and the cores holding its neurons, in order. */

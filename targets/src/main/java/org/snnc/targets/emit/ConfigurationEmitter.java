@@ -95,7 +95,8 @@ public final class ConfigurationEmitter {
         return new Configuration(Configuration.FORMAT, Configuration.VERSION, network.name(), chip,
                 mapping.allocator(),
                 new InputConfig(input.name(), input.input(), input.shape().dims(), input.dtype().spelling(),
-                        input.encoding().spelling(), input.seed()),
+                        input.encoding().spelling(), input.maxEvents().isPresent() ? input.maxEvents().getAsInt()
+                                : null, input.seed()),
                 network.populations().stream().map(p -> new LayerConfig(p.name(), p.shape().dims(),
                         coresHolding(mapping, p.name()))).toList(),
                 network.populations().stream().flatMap(p -> p.projections().stream())

@@ -54,7 +54,8 @@ import org.snnc.targets.spec.ChipSpec;
  *   <li>Input scale (exact): with the analog encoder the chip receives the raw stored input (u8 pixels), so the
  *       input's scale s is folded into the weights of the synapses reading the encoder (w ← w·s) and the input's
  *       scale becomes 1: the graph computes what it did, now fed raw values. A Poisson encoder's spikes are 0 or 1,
- *       so it keeps its scale.</li>
+ *       so it keeps its scale; a sequence input's values are events, each delivering the weights once like a
+ *       spike, so its scale must be 1 (E0908 otherwise).</li>
  *   <li>Reset to zero: a spike throws the membrane's surplus v − θ away. As SNN Toolbox's Loihi backend does, a
  *       population that resets to zero gets θ_float = R (its zero-reset ratio) instead of 1, and v0 with it, so that
  *       one step's input is about 1/R of θ and the surplus lost is small; its rate drops by R, so the weights of the
@@ -64,14 +65,16 @@ import org.snnc.targets.spec.ChipSpec;
  * </ul>
  *
  * <p><b>Numbers</b> ({@link PopulationQuantizer}), per population P with float threshold θ_float, float weights w in
- * the stored units of their sources (a spike is 1, a raw input value at most the range of its integer type), float
+ * the stored units of their sources (a spike is 1, a sequence input's value a count of events, a raw input value at
+ * most the range of its integer type), float
  * current b, and M = 2^(weight_bits−1) − 1:
  * <pre>
  *   U⁺ = max_i (Σ_j max(w_ij·hi_j, w_ij·lo_j) + max(b_i, 0))      the most one step adds to v_i
  *   A  = max_i max(Σ_j max(w_ij·hi_j, w_ij·lo_j), −Σ_j min(w_ij·hi_j, w_ij·lo_j))   the largest |a_i|
  * </pre>
  * over each neuron's filter or row (a conv's full kernel bounds its border positions too), with [lo_j, hi_j] the
- * range of source value j: [0, 1] for spikes, the integer type's range for the raw input. θ is capped by the chip:
+ * range of source value j: [0, 1] for spikes, [0, {@link org.snnc.targets.net.InputSource#SEQUENCE_MAX_EVENTS}] for a
+ * sequence input's event counts, the integer type's range for the raw input. θ is capped by the chip:
  * <pre>
  *   θ ≤ (2^threshold_bits − 1)·2^threshold_shift
  *   θ·(θ_float + U⁺)/θ_float ≤ 2^(state_bits−1) − 1        v &lt; θ (ge) or ≤ θ (gt) before a step, plus one step

@@ -19,11 +19,11 @@ import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
-import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
+import org.snnc.targets.net.InputSource;
 
 /**
  * The synapses of a spiking graph in the form a chip holds: every population P reads Σ of conv2d and dense synapses
@@ -32,10 +32,12 @@ import org.snnc.compiler.ir.SpikeEncoder;
  * that it can take that population's weight exponent.
  *
  * <p>For every element along axis 0 of a source (a channel, or an element of a vector) it records what one step can
- * carry, in stored units: spikes lie in [0, 1]; the analog encoder passes the raw stored input, in [min, max] of its
+ * carry, in stored units: spikes lie in [0, 1], a sequence input's event counts in [0,
+ * {@link InputSource#SEQUENCE_MAX_EVENTS}]; the analog encoder passes the raw stored input, in [min, max] of its
  * integer type. It also records the gain g by which the weights reading the element are multiplied when the graph is
  * prepared for quantization: the input's scale for the analog encoder (the chip sees raw values, so the scale moves
- * into the weights), R for a population that resets to zero (whose rate the threshold R divides), else 1.
+ * into the weights), R for a population that resets to zero (whose rate the threshold R divides), else 1: a sequence
+ * input's events, like spikes, deliver the weights once each, so its scale must be 1.
  */
 final class Synapses {
 
@@ -137,9 +139,25 @@ final class Synapses {
 
     private static SourceRange encoderRange(SpikeEncoder encoder, Input input, String target) {
         int elements = input.shape().dim(0);
-        if (encoder.encoding() != InputEncoding.ANALOG) {
-            return uniform(elements, 1, 0, 1);
+        return switch (encoder.encoding()) {
+            case POISSON -> uniform(elements, 1, 0, 1);
+            case SEQUENCE -> sequenceRange(input, target, elements);
+            case ANALOG -> analogRange(input, target, elements);
+        };
+    }
+
+    /** Event counts in [0, {@link InputSource#SEQUENCE_MAX_EVENTS}], each delivering the weights once: gain 1. */
+    private static SourceRange sequenceRange(Input input, String target, int elements) {
+        if (input.scale().value() != 1) {
+            throw CompilationException.of(DiagnosticCode.NOT_QUANTIZABLE, input.span(), input.name(), target,
+                    "a sequence input's values are counts of events, each delivering the weights once, but its "
+                            + "scale is " + input.scale().value() + "; import it with scale 1");
         }
+        return uniform(elements, 1, 0, InputSource.SEQUENCE_MAX_EVENTS);
+    }
+
+    /** The raw stored values of an integer type, with the input's scale as the gain of the weights reading them. */
+    private static SourceRange analogRange(Input input, String target, int elements) {
         double low;
         double high;
         switch (input.dtype()) {

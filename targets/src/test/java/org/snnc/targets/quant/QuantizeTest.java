@@ -37,6 +37,7 @@ import org.snnc.compiler.passes.PassRun;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.RecordKey;
 import org.snnc.compiler.passes.Progress;
+import org.snnc.targets.net.InputSource;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.testing.TestChips;
 
@@ -408,6 +409,31 @@ class QuantizeTest {
         // Spikes in [0, 1], max|w| = 1: θ_7 = 127·128 = 16256, m = w·127.
         assertEquals(16256, population(result, "p").threshold());
         assertArrayEquals(new double[] {64 * 128, -32 * 128, 16 * 128, 127 * 128}, values(result, "d.weight"));
+    }
+
+    @Test
+    void aSequenceInputIsBoundedByTheMostEventsAStepAndMustHaveScaleOne() {
+        String text = String.join("\n",
+                "input x: u8[2]%s",
+                "e = encode(x, mode=sequence)",
+                "d = dense(e, units=2, weight=\"d.weight\")",
+                "p = if(d)",
+                "output r = readout(p, mode=membrane)");
+        Graph graph = network(String.format(text, "")).weight("d.weight", Shape.of(2, 2), 0.5, -0.25, 0.125, 1.0)
+                .build();
+        Run run = quantize(graph, TestChips.speck(), CompilationInputs.none());
+        // Counts in [0, 15]: neuron 1 takes at most 15·(0.125 + 1) = 16.875 a step, 15 times what spikes bring, and
+        // the 16-bit state caps θ at ⌊32767/17.875⌋ = 1833.
+        LayerQuantization layer = layers(run).get(0);
+        assertEquals(InputSource.SEQUENCE_MAX_EVENTS * 1.125, layer.maxStepInput(), 1e-12);
+        assertEquals(1833, layer.thresholdCap());
+        assertEquals(Scale.ONE, run.graph().input().scale());
+
+        Graph scaled = network(String.format(text, " scale 1/255"))
+                .weight("d.weight", Shape.of(2, 2), 0.5, -0.25, 0.125, 1.0).build();
+        Diagnostic error = refusal(scaled, TestChips.generic());
+        assertEquals(DiagnosticCode.NOT_QUANTIZABLE, error.code());
+        assertTrue(error.message().contains("its scale is 0.00392"), error.message());
     }
 
     @Test
