@@ -267,12 +267,12 @@ public final class Chip {
     /**
      * Where a register of local neuron {@code local} of the core at index {@code c} overflowing ranks among the
      * overflows of one step, as docs/configuration.md defines the first overflow: by layer in network order (the
-     * order of {@code layers}), then element, then the accumulator before the membrane; of a neuron and its replicas,
-     * the owner first, then by core.
+     * order of {@code layers}), then element, then the accumulator and the synaptic current u before the membrane
+     * ({@code beforeMembrane}); of a neuron and its replicas, the owner first, then by core.
      */
-    OverflowRank overflowRank(int c, int local, boolean accumulator) {
+    OverflowRank overflowRank(int c, int local, boolean beforeMembrane) {
         CoreTables core = cores[c];
-        return new OverflowRank(layerOrder.get(core.layerOf(local)), core.elementOf(local), accumulator ? 0 : 1,
+        return new OverflowRank(layerOrder.get(core.layerOf(local)), core.elementOf(local), beforeMembrane ? 0 : 1,
                 core.replica[core.internalOf[local]] ? 1 : 0, c);
     }
 

@@ -204,6 +204,9 @@ final class ChipBuilder {
             long[] bias = new long[neurons];
             boolean[] resetToZero = new boolean[neurons];
             boolean[] replica = new boolean[neurons];
+            boolean decaying = core.neurons().stream().anyMatch(NeuronBlock::decays);
+            int[] decayU = decaying ? new int[neurons] : null;
+            int[] decayV = decaying ? new int[neurons] : null;
             int blocks = core.neurons().size();
             String[] blockLayer = new String[Math.max(1, blocks)];
             int[] blockFirst = new int[Math.max(1, blocks)];
@@ -224,6 +227,10 @@ final class ChipBuilder {
                     initialMembrane[at] = block.initialMembrane();
                     resetToZero[at] = block.resetToZero();
                     replica[at] = block.replica();
+                    if (decaying) {
+                        decayU[at] = block.decayU();
+                        decayV[at] = block.decayV();
+                    }
                     int mantissa = block.biasPerChannel() ? (block.first() + k) / perChannel - firstChannel : k;
                     bias[at] = block.biasMantissas()[mantissa] << block.biasExponent();
                 }
@@ -231,7 +238,7 @@ final class ChipBuilder {
             }
             String[] layerName = layerStart.keySet().toArray(String[]::new);
             int[] layerFirst = layerStart.values().stream().mapToInt(Integer::intValue).toArray();
-            tables.neurons(threshold, initialMembrane, bias, resetToZero, replica).blocks(blockLayer, blockFirst, blockLocal, internal)
+            tables.neurons(threshold, initialMembrane, bias, resetToZero, replica).decays(decayU, decayV).blocks(blockLayer, blockFirst, blockLocal, internal)
                     .layers(layerName, layerFirst);
         }
 

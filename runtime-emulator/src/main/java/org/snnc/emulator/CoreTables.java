@@ -1,5 +1,7 @@
 package org.snnc.emulator;
 
+import org.snnc.emulator.config.Configuration;
+
 /**
  * One core's memories, in arrays indexed by the core's stored neuron, gate output or axon number. Built once by
  * {@link ChipBuilder} through a {@link Builder}; never changed afterwards.
@@ -29,6 +31,12 @@ final class CoreTables {
     final long[] initialMembrane;
     final long[] bias;
     final boolean[] resetToZero;
+    /**
+     * Per stored neuron: the 12-bit decays δu, δv of a CUBA compartment (4096 and 0 for integrate-and-fire); null
+     * when no neuron of the core decays.
+     */
+    final int[] decayU;
+    final int[] decayV;
     /** Per stored neuron: whether it is a replica, a copy of another core's neuron that this core's gates read. */
     final boolean[] replica;
     /** ownedBefore[n]: how many of stored neurons 0 .. n−1 are not replicas; ownedBefore[neurons] counts them all. */
@@ -70,6 +78,8 @@ final class CoreTables {
         this.bias = builder.bias;
         this.initialMembrane = builder.initialMembrane;
         this.resetToZero = builder.resetToZero;
+        this.decayU = builder.decayU;
+        this.decayV = builder.decayV;
         this.replica = builder.replica;
         this.ownedBefore = new int[neurons + 1];
         for (int n = 0; n < neurons; n++) {
@@ -171,6 +181,11 @@ final class CoreTables {
         return ints * Integer.BYTES + longs * Long.BYTES + neurons;
     }
 
+    /** Whether stored neuron {@code i} is a CUBA compartment that decays (not δu = 4096, δv = 0). */
+    boolean decays(int i) {
+        return decayU != null && (decayU[i] != Configuration.DECAY_ONE || decayV[i] != 0);
+    }
+
     /** Collects a core's tables; every field must be set before {@link #build}. */
     static final class Builder {
         private int id;
@@ -178,6 +193,8 @@ final class CoreTables {
         private long[] initialMembrane;
         private long[] bias;
         private boolean[] resetToZero;
+        private int[] decayU;
+        private int[] decayV;
         private boolean[] replica;
         private String[] blockLayer;
         private int[] blockFirst;
@@ -214,6 +231,13 @@ final class CoreTables {
             this.bias = bias;
             this.resetToZero = resetToZero;
             this.replica = replica;
+            return this;
+        }
+
+        /** Per stored neuron: δu and δv, or both null when no neuron decays. */
+        Builder decays(int[] u, int[] v) {
+            this.decayU = u;
+            this.decayV = v;
             return this;
         }
 

@@ -13,7 +13,8 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
  *
  * <p>Step t: (1) q holds the events of step t−1, and a sequence input's frame t−1 (from 0) sends its events, which
  * land in the frame input e of their targets; per neuron, in core order and local order, (2) a = fit(q + c + e, A)
- * with c the analog current, q ← 0, e ← 0; (3, 4) v ← v + a + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f];
+ * with c the analog current, q ← 0, e ← 0; (3, 4) v ← v + a + b, or for a decaying (CUBA) neuron
+ * u ← fit(decayed(u, δu) + a, S) and v ← decayed(v, δv) + u + b; (5) v ← fit(max(v, floor), S); (6) s = [v ≥ f];
  * (7) v ← v − θ or 0 where s, n ← n + s; then (8) each gate output spikes when its window's first input with the highest n spiked; and (9) every spike adds
  * its synapses' weights into their targets' q, one synaptic operation each (none into a replica). Strict mode stops
  * at the first register that does not fit, in that order. With an early exit, the image stops after the step at which
@@ -27,6 +28,8 @@ public final class CycleStepper {
     private final boolean saturate;
     private final long floor;
     private final long[][] membrane;
+    /** Per neuron: the synaptic current u of a CUBA compartment (0 for integrate-and-fire). */
+    private final long[][] synapticCurrent;
     private final long[][] pending;
     private final long[][] analogInput;
     /** Per neuron: what this step's frame of a sequence input delivers. */
@@ -69,6 +72,7 @@ public final class CycleStepper {
         this.floor = neurons.hasMembraneFloor() ? neurons.membraneFloor() : Long.MIN_VALUE;
         int cores = chip.cores.length;
         membrane = new long[cores][];
+        synapticCurrent = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
         frameInput = new long[cores][];
@@ -77,6 +81,7 @@ public final class CycleStepper {
         for (int c = 0; c < cores; c++) {
             int n = chip.cores[c].neurons;
             membrane[c] = new long[n];
+            synapticCurrent[c] = new long[n];
             pending[c] = new long[n];
             analogInput[c] = new long[n];
             frameInput[c] = new long[n];
@@ -105,6 +110,7 @@ public final class CycleStepper {
         for (int c = 0; c < chip.cores.length; c++) {
             CoreTables core = chip.cores[c];
             System.arraycopy(core.initialMembrane, 0, membrane[c], 0, core.neurons);
+            Arrays.fill(synapticCurrent[c], 0);
             Arrays.fill(pending[c], 0);
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(frameInput[c], 0);
@@ -173,7 +179,15 @@ public final class CycleStepper {
                     "accumulator");
             pending[c][i] = 0;
             frameInput[c][i] = 0;
-            long value = membrane[c][i] + accumulated + core.bias[i];
+            long value;
+            if (core.decays(i)) {
+                long u = fit(Emulator.decayed(synapticCurrent[c][i], core.decayU[i]) + accumulated, stateBits, c,
+                        local, "synaptic current");
+                synapticCurrent[c][i] = u;
+                value = Emulator.decayed(membrane[c][i], core.decayV[i]) + u + core.bias[i];
+            } else {
+                value = membrane[c][i] + accumulated + core.bias[i];
+            }
             value = fit(Math.max(value, floor), stateBits, c, local, "membrane");
             boolean fires = fireAtThreshold ? value >= core.threshold[i] : value > core.threshold[i];
             if (fires) {
@@ -231,7 +245,7 @@ public final class CycleStepper {
             return value;
         }
         if (strict) {
-            Chip.OverflowRank rank = chip.overflowRank(c, local, register.equals("accumulator"));
+            Chip.OverflowRank rank = chip.overflowRank(c, local, !register.equals("membrane"));
             if (firstOverflow == null || rank.compareTo(firstRank) < 0) {
                 firstRank = rank;
                 firstOverflow = chip.overflowMessage(c, local, step, register, value, bits);
@@ -302,6 +316,11 @@ public final class CycleStepper {
     /** The membrane v of local neuron {@code neuron} of the core at {@code coreIndex}. */
     public long membrane(int coreIndex, int neuron) {
         return membrane[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
+    }
+
+    /** The synaptic current u of local neuron {@code neuron} of the core at {@code coreIndex} (0 unless it decays). */
+    public long synapticCurrent(int coreIndex, int neuron) {
+        return synapticCurrent[coreIndex][chip.cores[coreIndex].internalOf[neuron]];
     }
 
     /** The pending input q of local neuron {@code neuron} of the core at {@code coreIndex}. */

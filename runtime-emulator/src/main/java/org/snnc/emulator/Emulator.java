@@ -2,6 +2,7 @@ package org.snnc.emulator;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.snnc.emulator.config.Configuration;
 import org.snnc.emulator.config.Configuration.EarlyExit;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 
@@ -27,6 +28,8 @@ import org.snnc.emulator.config.Configuration.ReadoutMode;
 public final class Emulator {
     private static final String ACCUMULATOR = "accumulator";
     private static final String MEMBRANE = "membrane";
+    private static final String SYNAPTIC_CURRENT = "synaptic current";
+    private static final int DECAY_BITS = 12;
 
     private final Chip chip;
     private final boolean strict;
@@ -42,6 +45,8 @@ public final class Emulator {
     private final RangeProof proof;
 
     private final long[][] membrane;
+    /** Per core, for a core whose neurons decay: each neuron's synaptic current u (0 for integrate-and-fire). */
+    private final long[][] synapticCurrent;
     /**
      * Neuron i's input for step k of the chunk is in word [k·row + wordOf(i)] of its core ({@link PendingWords}): a
      * run of consecutive neurons takes an event's weights in one contiguous sweep. Row [length] is carried over to
@@ -120,6 +125,7 @@ public final class Emulator {
         this.proof = new RangeProof(accumulatorBits, stateBits, floor);
         int cores = chip.cores.length;
         membrane = new long[cores][];
+        synapticCurrent = new long[cores][];
         pending = new long[cores][];
         analogInput = new long[cores][];
         frameInput = new long[cores][];
@@ -130,6 +136,7 @@ public final class Emulator {
         for (int c = 0; c < cores; c++) {
             int n = chip.cores[c].neurons;
             membrane[c] = new long[n];
+            synapticCurrent[c] = new long[chip.cores[c].decayU != null ? n : 0];
             pending[c] = new long[chip.pendingWords[c].row * (chunk + 1)];
             analogInput[c] = new long[n];
             frameInput[c] = new long[chip.sequence && chip.cores[c].inputAxons.length > 0 ? chunk * n : 0];
@@ -179,6 +186,7 @@ public final class Emulator {
         for (int c = 0; c < chip.cores.length; c++) {
             CoreTables core = chip.cores[c];
             System.arraycopy(core.initialMembrane, 0, membrane[c], 0, core.neurons);
+            Arrays.fill(synapticCurrent[c], 0);
             Arrays.fill(pending[c], 0, settled ? chip.pendingWords[c].row : pending[c].length, 0);
             Arrays.fill(analogInput[c], 0);
             Arrays.fill(spikeCount[c], 0);
@@ -263,6 +271,9 @@ public final class Emulator {
 
     /** The {@link RangeProof}'s u⁺ of neuron i of core c for this image's analog current. */
     private long maxRise(int c, int i) {
+        if (chip.cores[c].decays(i)) {
+            return RangeProof.UNBOUNDED; // the proof is for integrate-and-fire; a decaying neuron is checked each step
+        }
         return proof.maxRise(analogInput[c][i], chip.mostDelivered[c][i], chip.leastDelivered[c][i],
                 chip.cores[c].bias[i], chip.firesFrom[c][i]);
     }
@@ -340,8 +351,11 @@ public final class Emulator {
         int c = segment.core();
         CoreTables core = chip.cores[c];
         long[] v = membrane[c];
+        long[] currents = synapticCurrent[c];
+        int[] decayU = core.decayU;
+        int[] decayV = core.decayV;
         long[] q = pending[c];
-        long[] current = analogInput[c];
+        long[] analog = analogInput[c];
         long[] frame = frameInput[c];
         boolean framed = frame.length > 0;
         int neurons = core.neurons;
@@ -359,9 +373,11 @@ public final class Emulator {
             long firesFrom = chip.firesFrom[c][i];
             long keep = chip.resetKeep[c][i];
             long bias = core.bias[i];
-            long input = current[i];
+            long input = analog[i];
             int traced = readoutClass[i] * chunk;
             long value = v[i];
+            boolean decays = core.decays(i);
+            long current = decays ? currents[i] : 0;
             if (!events && traced < 0 && input + bias <= 0 && value < firesFrom
                     && proof.uncheckedSteps(value, rising, threshold, firesFrom, length) == length) {
                 v[i] = sinking(value, input + bias, length);
@@ -392,7 +408,15 @@ public final class Emulator {
                     if (check && (accumulated > accumulatorMax || accumulated < ~accumulatorMax)) {
                         accumulated = overflow(accumulated, accumulatorBits, c, i, k, ACCUMULATOR);
                     }
-                    value += accumulated + bias;
+                    if (decays) {
+                        current = decayed(current, decayU[i]) + accumulated;
+                        if (current > stateMax || current < ~stateMax) {
+                            current = overflow(current, stateBits, c, i, k, SYNAPTIC_CURRENT);
+                        }
+                        value = decayed(value, decayV[i]) + current + bias;
+                    } else {
+                        value += accumulated + bias;
+                    }
                     if (value < floor) {
                         value = floor;
                     }
@@ -409,6 +433,9 @@ public final class Emulator {
                 }
             }
             v[i] = value;
+            if (decays) {
+                currents[i] = current;
+            }
             bits[i] = fired;
             n[i] += Long.bitCount(fired);
         }
@@ -544,6 +571,18 @@ public final class Emulator {
     }
 
     /**
+     * sign(x)·(|x|·(4096 − δ) &gt;&gt; 12): a CUBA register x after its decay δ, truncated toward zero (docs/configuration.md,
+     * "The step"); as q·k + (r·k &gt;&gt; 12) with |x| = 4096·q + r and k = 4096 − δ, so no product overflows.
+     */
+    static long decayed(long x, int decay) {
+        long magnitude = Math.abs(x);
+        int kept = Configuration.DECAY_ONE - decay;
+        long result = (magnitude >> DECAY_BITS) * kept + (((magnitude & (Configuration.DECAY_ONE - 1)) * kept)
+                >> DECAY_BITS);
+        return x < 0 ? -result : result;
+    }
+
+    /**
      * The chip's overflow rule on a {@code bits}-bit signed register; in strict mode the first overflow
      * (docs/configuration.md) is kept, to be reported when the chunk ends.
      */
@@ -551,7 +590,7 @@ public final class Emulator {
         if (strict) {
             int local = chip.cores[core].localOf[neuron];
             Overflow candidate = new Overflow(step + k + 1, chip.overflowRank(core, local,
-                    register.equals(ACCUMULATOR)), chip.overflowMessage(core, local, step + k + 1, register, value,
+                    !register.equals(MEMBRANE)), chip.overflowMessage(core, local, step + k + 1, register, value,
                     bits));
             if (firstOverflow == null || candidate.before(firstOverflow)) {
                 firstOverflow = candidate;

@@ -19,6 +19,7 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
+import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.IfNeurons;
@@ -54,7 +55,10 @@ import org.snnc.compiler.sim.EarlyExit;
  *       of the population's synapse expression on the input alone (spike sources read as 0): on x, the same every
  *       step, or on frame x[t − 1], each count a number of events, and 0 once t &gt; T_x, so that the frame of step
  *       t reaches the populations reading the input in step t (and never sits in q);
- *       v ← v + a + current; v ← max(v, floor) when the population declares one; v ← fit(v, state_bits);
+ *       v ← v + a + current, or for a population with {@link FixedPoint.IntegerDecay} (δu, δv)
+ *       u ← fit(rshift0(u·(4096 − δu)) + a, state_bits) and v ← rshift0(v·(4096 − δv)) + u + current, rshift0
+ *       dividing by 4096 toward zero (u starts at 0 and no spike resets it);
+ *       v ← max(v, floor) when the population declares one; v ← fit(v, state_bits);
  *       s = [v ≥ θ] ({@code ge}) or [v &gt; θ] ({@code gt}); v ← v − θ·s ({@code subtract}) or v·(1 − s)
  *       ({@code zero}); n ← n + s;</li>
  *   <li>for every max-pool gate, every output: it spikes when the input of its window with the highest n (this
@@ -453,6 +457,8 @@ public final class IntegerReference {
         private final boolean strict;
         private final SpikeTrace trace;
         private final long[][] v;
+        /** Per population: the synaptic current u of a CUBA population, starting at 0 (unused without a decay). */
+        private final long[][] u;
         private final long[][] q;
         private final long[][] n;
         /** Per population: the input's part of this step's a (the analog current, or this step's frame). */
@@ -469,6 +475,7 @@ public final class IntegerReference {
             this.trace = trace;
             int count = populations.size();
             v = new long[count][];
+            u = new long[count][];
             q = new long[count][];
             n = new long[count][];
             input = new long[count][];
@@ -482,6 +489,7 @@ public final class IntegerReference {
                 int size = populations.get(p).size();
                 v[p] = new long[size];
                 Arrays.fill(v[p], populations.get(p).initialMembrane());
+                u[p] = new long[size];
                 q[p] = new long[size];
                 n[p] = new long[size];
                 spikes[p] = new long[size];
@@ -608,8 +616,19 @@ public final class IntegerReference {
                             fp.accumulatorBits());
                 }
                 qp[i] = 0;
-                long u = a + pop.current()[i];
-                long state = vp[i] + u;
+                long state;
+                if (fp.decay().isPresent()) {
+                    IntegerDecay decay = fp.decay().get();
+                    long exactCurrent = IntegerDecay.decayed(u[p][i], decay.current()) + a;
+                    u[p][i] = fit(exactCurrent, fp.stateBits(), fp.overflow());
+                    if (strict && u[p][i] != exactCurrent) {
+                        throw new FixedPointOverflowException(pop.name(), i, t, image, "synaptic current",
+                                exactCurrent, fp.stateBits());
+                    }
+                    state = IntegerDecay.decayed(vp[i], decay.voltage()) + u[p][i] + pop.current()[i];
+                } else {
+                    state = vp[i] + a + pop.current()[i];
+                }
                 if (fp.membraneFloor().isPresent()) {
                     state = Math.max(state, fp.membraneFloor().getAsLong());
                 }

@@ -18,8 +18,18 @@ import org.snnc.compiler.diag.SourceSpan;
  * of ⌊r·t⌋, halving the expected quantization error. The optional {@code current} has the population's shape; it is the constant input that the ANN's bias becomes.
  * When the input arrives relative to the threshold is the simulator's schedule (pipelined or sync).
  *
+ * <p>With a {@link Decay} (δu, δv) the population is leaky and current-based: the input first enters a synaptic
+ * current u (starting at 0, never reset), and
+ * <pre>
+ *   u[i] ← u[i]·(1 − δu) + input[i]
+ *   v[i] ← v[i]·(1 − δv) + u[i] + current[i]
+ * </pre>
+ * before the same comparison and reset. Without one (δu = 1, δv = 0) it is the update above. Conversion never makes
+ * a decay; imported spiking networks (NIR's LIF and CubaLIF) have one.
+ *
  * <p>Once quantized, {@code fixed} holds the population's integer arithmetic: θ, the current and the weights of the
- * synapses into it are then integers, and the update follows {@link FixedPoint}.
+ * synapses into it are then integers, and the update follows {@link FixedPoint}, which then holds the decays as
+ * integers: {@code decay} is empty.
  */
 public record IfNeurons(
         String name,
@@ -28,6 +38,7 @@ public record IfNeurons(
         ResetMode reset,
         double initialMembrane,
         Optional<ParamRef> current,
+        Optional<Decay> decay,
         Optional<FixedPoint> fixed,
         SourceSpan span) implements Node {
 
@@ -39,6 +50,15 @@ public record IfNeurons(
             throw new IllegalArgumentException("the initial membrane of " + name + " must lie in [0, θ = " + threshold
                     + "), not " + initialMembrane);
         }
+        if (decay.isPresent() && fixed.isPresent()) {
+            throw new IllegalArgumentException("the decays of quantized " + name + " belong in its fixed point");
+        }
+    }
+
+    /** An integrate-and-fire population without decay. */
+    public IfNeurons(String name, String input, double threshold, ResetMode reset, double initialMembrane,
+            Optional<ParamRef> current, Optional<FixedPoint> fixed, SourceSpan span) {
+        this(name, input, threshold, reset, initialMembrane, current, Optional.empty(), fixed, span);
     }
 
     @Override
@@ -58,25 +78,29 @@ public record IfNeurons(
 
     @Override
     public IfNeurons withInputs(List<String> operands) {
-        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, initialMembrane, current, fixed,
-                span);
+        return new IfNeurons(name, Operands.only(operands, name), threshold, reset, initialMembrane, current, decay,
+                fixed, span);
     }
 
     public IfNeurons withInitialMembrane(double newInitialMembrane) {
-        return new IfNeurons(name, input, threshold, reset, newInitialMembrane, current, fixed, span);
+        return new IfNeurons(name, input, threshold, reset, newInitialMembrane, current, decay, fixed, span);
     }
 
     public IfNeurons withCurrent(Optional<ParamRef> newCurrent) {
-        return new IfNeurons(name, input, threshold, reset, initialMembrane, newCurrent, fixed, span);
+        return new IfNeurons(name, input, threshold, reset, initialMembrane, newCurrent, decay, fixed, span);
+    }
+
+    public IfNeurons withThreshold(double newThreshold, double newInitialMembrane) {
+        return new IfNeurons(name, input, newThreshold, reset, newInitialMembrane, current, decay, fixed, span);
     }
 
     /**
      * The same population with integer parameters: threshold θ, initial membrane v0, and the arithmetic that goes
-     * with them.
+     * with them, which holds the decays.
      */
     public IfNeurons quantized(long integerThreshold, long integerInitialMembrane, Optional<ParamRef> integerCurrent,
             FixedPoint arithmetic) {
         return new IfNeurons(name, input, integerThreshold, reset, integerInitialMembrane, integerCurrent,
-                Optional.of(arithmetic), span);
+                Optional.empty(), Optional.of(arithmetic), span);
     }
 }

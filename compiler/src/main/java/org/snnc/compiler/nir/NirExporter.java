@@ -19,6 +19,7 @@ import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
@@ -198,6 +199,10 @@ public final class NirExporter {
             pool(gate, gate.window());
         } else if (node instanceof Flatten flatten) {
             put(flatten, new NirNode.Flatten(0, -1, shapes.get(flatten.input()).dims()));
+        } else if (node instanceof IfNeurons population
+                && (population.decay().isPresent() || population.fixed().flatMap(FixedPoint::decay).isPresent())) {
+            throw refuse(node, "the export writes IF nodes; a population with current and voltage decay would be "
+                    + "NIR's CubaLIF, which it does not write");
         } else if (node instanceof IfNeurons population) {
             population(population);
         } else if (node instanceof Readout readout) {

@@ -22,6 +22,7 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
@@ -170,7 +171,8 @@ final class CompiledNetwork {
             double[] bias = neurons.current().map(this::values).orElse(new double[size]);
             int spikes = newEvents(size);
             Population population = new Population(populations.size(), neurons.threshold(),
-                    neurons.initialMembrane(), neurons.reset() == ResetMode.ZERO, bias,
+                    neurons.initialMembrane(), neurons.reset() == ResetMode.ZERO, neurons.decay(),
+                    neurons.fixed().flatMap(FixedPoint::decay), bias,
                     constant.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
                     dynamic.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(), spikes);
             populations.add(population);

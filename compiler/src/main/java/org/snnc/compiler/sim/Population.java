@@ -2,6 +2,8 @@ package org.snnc.compiler.sim;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.snnc.compiler.ir.Decay;
+import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
 
 /**
  * A compiled {@link org.snnc.compiler.ir.IfNeurons} population. Per image its constant current is
@@ -11,6 +13,15 @@ import java.util.Optional;
  *   v ← v + c;  s = [v ≥ θ];  v ← v − θ·s  (subtract)  or  v ← v·(1 − s)  (zero)     ({@link #fire})
  * </pre>
  * in the order the schedule gives. The spikes go to the population's event list with value 1.
+ *
+ * <p>With a {@link Decay} (δu, δv) the synaptic input, the analog encoder's included, enters a current u that starts
+ * at 0, and only {@code current} is c:
+ * <pre>
+ *   u ← u·(1 − δu) + input + analog                                   ({@link #deliver})
+ *   v ← v·(1 − δv) + u + c;  then the same threshold and reset        ({@link #fire})
+ * </pre>
+ * A quantized population's {@link IntegerDecay} keeps its integers integers: x·(1 − δ) becomes
+ * {@link IntegerDecay#decayed}(x, δ), exact while they stay below 2^53.
  */
 final class Population {
 
@@ -18,14 +29,20 @@ final class Population {
     private final double threshold;
     private final double initialMembrane;
     private final boolean resetToZero;
+    /** The decays as fractions δu, δv, or as 12-bit integers for a quantized population; empty without a decay. */
+    private final Optional<Decay> decay;
+    private final Optional<IntegerDecay> integerDecay;
     private final double[] bias;
     private final Optional<Slot> constantInput;
     private final Optional<Slot> dynamicInput;
     private final int spikes;
 
-    Population(int id, double threshold, double initialMembrane, boolean resetToZero, double[] bias, Optional<Slot> constantInput,
+    Population(int id, double threshold, double initialMembrane, boolean resetToZero, Optional<Decay> decay,
+            Optional<IntegerDecay> integerDecay, double[] bias, Optional<Slot> constantInput,
             Optional<Slot> dynamicInput, int spikes) {
         this.id = id;
+        this.decay = decay;
+        this.integerDecay = integerDecay;
         this.threshold = threshold;
         this.initialMembrane = initialMembrane;
         this.resetToZero = resetToZero;
@@ -53,26 +70,44 @@ final class Population {
         Arrays.fill(state.potential[id], initialMembrane);
         double[] c = state.current[id];
         System.arraycopy(bias, 0, c, 0, c.length);
+        if (decays()) {
+            Arrays.fill(state.synaptic[id], 0.0);
+            Arrays.fill(state.drive[id], 0.0);
+        }
         if (constantInput.isPresent()) {
-            state.addValue(constantInput.get(), c);
+            state.addValue(constantInput.get(), decays() ? state.drive[id] : c);
         }
     }
 
-    /** v ← v + this step's synaptic input. */
+    /** v ← v + this step's synaptic input; with a decay, u ← u·(1 − δu) + input + analog instead. */
     long deliver(WorkerState state) {
+        double[] into = state.potential[id];
+        if (decays()) {
+            into = state.synaptic[id];
+            double[] analog = state.drive[id];
+            for (int i = 0; i < into.length; i++) {
+                into[i] = decayed(into[i], true) + analog[i];
+            }
+        }
         if (dynamicInput.isPresent()) {
-            state.addValue(dynamicInput.get(), state.potential[id]);
+            state.addValue(dynamicInput.get(), into);
         }
         return 0;
     }
 
-    /** v ← v + c, then threshold and reset. */
+    /** v ← v + c (with a decay, v ← v·(1 − δv) + u + c), then threshold and reset. */
     long fire(WorkerState state) {
         double[] v = state.potential[id];
         double[] c = state.current[id];
         EventList out = state.events[spikes];
         long[] counts = state.neuronSpikes[id];
         out.clear();
+        if (decays()) {
+            double[] synaptic = state.synaptic[id];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = decayed(v[i], false) + synaptic[i];
+            }
+        }
         for (int i = 0; i < v.length; i++) {
             double u = v[i] + c[i];
             if (u >= threshold) {
@@ -84,5 +119,18 @@ final class Population {
         }
         state.spikeTotals[id] += out.size;
         return 0;
+    }
+
+    private boolean decays() {
+        return decay.isPresent() || integerDecay.isPresent();
+    }
+
+    /** u (current) or v after its decay: x·(1 − δ), or for integer decays rshift0(x·(4096 − δ)). */
+    private double decayed(double x, boolean current) {
+        if (integerDecay.isPresent()) {
+            IntegerDecay integer = integerDecay.get();
+            return IntegerDecay.decayed((long) x, current ? integer.current() : integer.voltage());
+        }
+        return x * (1 - (current ? decay.get().current() : decay.get().voltage()));
     }
 }

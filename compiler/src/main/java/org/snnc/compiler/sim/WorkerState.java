@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 /**
  * The mutable state of one image's simulation, owned by one worker thread and reused for each image it simulates:
  * every slot's value of the current step, the gates' rate estimates, and each population's membrane potential v,
- * constant current and spike total.
+ * constant current and spike total, and a decaying population's synaptic current.
  */
 final class WorkerState {
 
@@ -15,6 +15,9 @@ final class WorkerState {
     final double[][] rates;
     final double[][] potential;
     final double[][] current;
+    /** Per population with a decay: its synaptic current u and the analog encoder's constant input into u. */
+    final double[][] synaptic;
+    final double[][] drive;
     final long[] spikeTotals;
     /** Per population and neuron, the spikes over every image this worker ran: they are never cleared. */
     final long[][] neuronSpikes;
@@ -33,6 +36,8 @@ final class WorkerState {
         rates = allocate(layout.gateSizes());
         potential = allocate(layout.populationSizes());
         current = allocate(layout.populationSizes());
+        synaptic = allocate(layout.populationSizes());
+        drive = allocate(layout.populationSizes());
         spikeTotals = new long[layout.populationSizes().length];
         neuronSpikes = Arrays.stream(layout.populationSizes()).mapToObj(long[]::new).toArray(long[][]::new);
         encoderRandom = new SplittableRandom[layout.poissonEncoders()];

@@ -24,7 +24,10 @@ public record Configuration(
     /** The chip's weight format: signed mantissas of {@code bits} bits, exponents in [min, max]. */
     public record WeightFormat(int bits, int exponentMin, int exponentMax) {}
 
-    /** The chip's neuron registers and dynamics (chip-spec.md, "Neurons"). */
+    /**
+     * The chip's neuron registers and dynamics (chip-spec.md, "Neurons"); {@code cubaDecay} is the chip's
+     * {@code features.cuba_decay}, which neuron blocks with decays need.
+     */
     public record NeuronFormat(
             int thresholdBits,
             int thresholdShift,
@@ -37,7 +40,8 @@ public record Configuration(
             long membraneFloor,
             boolean fireAtThreshold,
             boolean subtractResetAllowed,
-            boolean zeroResetAllowed) {}
+            boolean zeroResetAllowed,
+            boolean cubaDecay) {}
 
     /**
      * The encoder: its source name (what routes and axons call it), shape and element type, and how its values enter
@@ -89,7 +93,8 @@ public record Configuration(
     /**
      * Neurons [first, first+count) of {@code layer}, with their threshold, initial membrane, reset and bias; a
      * {@code replica} block
-     * copies neurons another core owns, for this core's gates to read, and is never routed.
+     * copies neurons another core owns, for this core's gates to read, and is never routed. {@code decayU} and
+     * {@code decayV} are the 12-bit decays δu, δv of a CUBA compartment (docs/configuration.md, "The step").
      */
     public record NeuronBlock(
             String layer,
@@ -102,7 +107,21 @@ public record Configuration(
             boolean biasPerChannel,
             int biasExponent,
             long[] biasMantissas,
-            boolean replica) {}
+            boolean replica,
+            int decayU,
+            int decayV) {
+
+        /**
+         * Whether the neurons are CUBA compartments rather than integrate-and-fire: δu = 4096, δv = 0 (what a block
+         * without {@code decay_u}, {@code decay_v} has) is integrate-and-fire exactly.
+         */
+        public boolean decays() {
+            return decayU != DECAY_ONE || decayV != 0;
+        }
+    }
+
+    /** A decay of 1 in the 12-bit decays {@code decay_u}, {@code decay_v}: 2^12. */
+    public static final int DECAY_ONE = 1 << 12;
 
     /** Gate outputs [first, first+count) of gate unit {@code unit}. */
     public record GateBlock(String unit, int first, int count) {}

@@ -1,5 +1,6 @@
 package org.snnc.emulator.config;
 
+import static org.snnc.emulator.config.Configuration.DECAY_ONE;
 import static org.snnc.emulator.config.ConfigurationError.BAD_FIELD;
 import static org.snnc.emulator.config.ConfigurationError.INCONSISTENT;
 import static org.snnc.emulator.config.ConfigurationError.NOT_A_CONFIGURATION;
@@ -204,8 +205,10 @@ public final class ConfigurationLoader {
         JsonNode chip = fields.object(root, "", "chip");
         int chipCores = fields.integer(chip, "chip", "cores", 1, MAX_CHIP_CORES);
         WeightFormat weights = readWeights(fields.object(chip, "chip", "weights"), fields);
-        NeuronFormat neurons = readNeurons(fields.object(chip, "chip", "neurons"), fields, weights);
-        // The emulator reads only this feature of the chip's: the others shaped the mapping, not the step.
+        // The emulator reads only these features of the chip's: the others shaped the mapping, not the step.
+        boolean cubaDecay = fields.flag(chip == null ? null : chip.get("features"), "chip.features", "cuba_decay",
+                false);
+        NeuronFormat neurons = readNeurons(fields.object(chip, "chip", "neurons"), fields, weights, cubaDecay);
         boolean earlyExitFeature = fields.flag(chip == null ? null : chip.get("features"), "chip.features",
                 "early_exit", false);
         InputSpec input = readInput(fields.object(root, "", "input"), fields);
@@ -303,7 +306,7 @@ public final class ConfigurationLoader {
         return new WeightFormat(bits, min, max);
     }
 
-    private static NeuronFormat readNeurons(JsonNode node, Fields fields, WeightFormat weights) {
+    private static NeuronFormat readNeurons(JsonNode node, Fields fields, WeightFormat weights, boolean cubaDecay) {
         String path = "chip.neurons";
         int thresholdBits = fields.integer(node, path, "threshold_bits", 1, MAX_BITS);
         int thresholdShift = fields.integer(node, path, "threshold_shift", 0, MAX_BITS);
@@ -355,7 +358,7 @@ public final class ConfigurationLoader {
             }
         }
         return new NeuronFormat(thresholdBits, thresholdShift, biasBits, biasExponentMax, accumulatorBits, stateBits,
-                saturate, hasFloor, floor, fireAtThreshold, subtract, zero);
+                saturate, hasFloor, floor, fireAtThreshold, subtract, zero, cubaDecay);
     }
 
     private static InputSpec readInput(JsonNode node, Fields fields) {
@@ -538,6 +541,16 @@ public final class ConfigurationLoader {
         long limit = 1L << (format.biasBits() - 1);
         long[] mantissas = fields.integers(bias, biasPath, "mantissas", 0, Integer.MAX_VALUE, -limit, limit - 1);
         boolean replica = fields.flag(node, path, "replica", false);
+        int decayU = DECAY_ONE;
+        int decayV = 0;
+        if (node != null && (node.has("decay_u") || node.has("decay_v"))) {
+            if (!format.cubaDecay()) {
+                fields.problem(BAD_FIELD, Fields.at(path, node.has("decay_u") ? "decay_u" : "decay_v"),
+                        "the chip does not declare features.cuba_decay, so its neurons do not decay");
+            }
+            decayU = fields.integer(node, path, "decay_u", 0, DECAY_ONE);
+            decayV = fields.integer(node, path, "decay_v", 0, DECAY_ONE);
+        }
         if (box == null || !box.spendRuns(path, fields)
                 || (replica && !fields.budget().spend(path, box.size(), "its replica neurons"))) {
             return List.of();
@@ -545,7 +558,8 @@ public final class ConfigurationLoader {
         List<BoxRuns.Run> runs = box.runs();
         if (runs.size() == 1) {
             return List.of(new NeuronBlock(layer, runs.get(0).first(), runs.get(0).count(), threshold,
-                    initialMembrane, reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas, replica));
+                    initialMembrane, reset.equals("zero"), weightExponent, perChannel, biasExponent, mantissas, replica,
+                    decayU, decayV));
         }
         long expected = perChannel ? box.channels() : box.size();
         if (mantissas.length != expected) {
@@ -561,7 +575,7 @@ public final class ConfigurationLoader {
                             (run.first() + run.count() - 1) / map - box.channelFirst() + 1)
                     : Arrays.copyOfRange(mantissas, run.rank(), run.rank() + run.count());
             blocks.add(new NeuronBlock(layer, run.first(), run.count(), threshold, initialMembrane, reset.equals("zero"),
-                    weightExponent, perChannel, biasExponent, slice, replica));
+                    weightExponent, perChannel, biasExponent, slice, replica, decayU, decayV));
         }
         return blocks;
     }

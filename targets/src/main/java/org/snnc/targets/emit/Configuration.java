@@ -92,11 +92,15 @@ public record Configuration(
      * 0), the exponent e shared by the weights of
      * the synapses into them, and the bias current mantissa·2^bias_exponent. A {@code replica} block (written only
      * when true) copies neurons another core owns, for this core's gates to read; its spikes are never routed.
+     * {@code decay_u} and {@code decay_v}, both or neither, are the 12-bit decays δu, δv of a CUBA population
+     * ({@link org.snnc.compiler.ir.FixedPoint}); without them the neurons integrate and fire.
      */
     public record NeuronBlock(String layer, List<Integer> channels, List<Integer> rows, List<Integer> cols,
             long threshold, String reset, @JsonInclude(JsonInclude.Include.NON_DEFAULT) long v0, int weightExponent,
             BiasConfig bias,
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean replica) {
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean replica,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer decayU,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer decayV) {
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.snnc.compiler.io.AtomicFiles;
+import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Shape;
@@ -223,9 +224,11 @@ public final class ConfigurationEmitter {
     }
 
     private static NeuronBlock neuronBlock(Population population, Tile box, int biasExponent, boolean replica) {
+        Optional<IntegerDecay> decay = population.fixed().decay();
         return new NeuronBlock(population.name(), channels(box), rows(box), cols(box), population.threshold(),
                 population.reset().spelling(), population.initialMembrane(), population.fixed().weightExponent(),
-                bias(population, box, biasExponent), replica);
+                bias(population, box, biasExponent), replica, decay.map(IntegerDecay::current).orElse(null),
+                decay.map(IntegerDecay::voltage).orElse(null));
     }
 
     private static List<Integer> channels(Tile box) {

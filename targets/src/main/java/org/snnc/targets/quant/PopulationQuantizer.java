@@ -13,14 +13,15 @@ import java.util.function.Function;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
+import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.NeuronFormat;
 import org.snnc.targets.spec.WeightFormat;
 
 /**
- * Chooses the integers of one population: its threshold θ, its weight exponent e, the weight mantissas and the
- * current, by the rules {@link Quantize} states. All rounding is round-half-even ({@link Math#rint}).
+ * Chooses the integers of one population: its threshold θ, its weight exponent e, the weight mantissas, the
+ * current and the decays, by the rules {@link Quantize} states. All rounding is round-half-even ({@link Math#rint}).
  */
 final class PopulationQuantizer {
 
@@ -70,8 +71,11 @@ final class PopulationQuantizer {
     private final long step;
     private final long stateMax;
     private final long accumulatorMax;
+    /** Membrane LSBs per float unit, when the options pin it ({@link QuantizeOptions#pinnedScale()}). */
+    private final OptionalDouble pinnedScale;
 
-    PopulationQuantizer(ChipSpec chip) {
+    PopulationQuantizer(ChipSpec chip, OptionalDouble pinnedScale) {
+        this.pinnedScale = pinnedScale;
         this.chip = chip;
         this.weightFormat = chip.weights();
         this.neuronFormat = chip.neurons();
@@ -86,15 +90,21 @@ final class PopulationQuantizer {
                 .map(Math::abs).max().orElse(0);
         double[] b = population.current();
         double[][] extremes = population.extremes().apply(population.weights());
+        double gain = currentGain(population.neurons());
         double peak = 0;
         double swing = 0;
         double sink = 0;
         for (int i = 0; i < b.length; i++) {
-            peak = Math.max(peak, (extremes[0][i] + Math.max(b[i], 0)) / thetaFloat);
+            double most = decaying(population.neurons())
+                    ? currentBound(gain, Math.max(extremes[0][i], -extremes[1][i])) : extremes[0][i];
+            peak = Math.max(peak, (most + Math.max(b[i], 0)) / thetaFloat);
             swing = Math.max(swing, Math.max(extremes[0][i], -extremes[1][i]) / thetaFloat);
             sink = Math.max(sink, -b[i] / thetaFloat);
         }
         List<String> notes = new ArrayList<>();
+        if (pinnedScale.isPresent()) {
+            return pinned(population, pinnedScale.getAsDouble(), maxAbsWeight, peak, swing, notes);
+        }
         List<Cap> caps = caps(population, maxAbsWeight, peak, swing, sink, notes);
         Cap binding = caps.stream().min(Comparator.comparingDouble(Cap::value)).orElseThrow();
         long cap = roundDown(binding.value());
@@ -131,8 +141,10 @@ final class PopulationQuantizer {
         List<Cap> caps = new ArrayList<>();
         caps.add(new Cap("threshold_bits", neuronFormat.maxThreshold(), "the chip's threshold has "
                 + neuronFormat.thresholdBits() + " bits shifted by " + neuronFormat.thresholdShift()));
-        caps.add(new Cap("state_bits", stateMax / (1 + peak), format("a membrane below θ plus one step's input of "
-                + "up to %.4g θ must fit the %d-bit state", peak, neuronFormat.stateBits())));
+        caps.add(new Cap("state_bits", stateMax / (1 + peak), format(decaying(population.neurons())
+                ? "a membrane below θ plus a synaptic current and a current of up to %.4g θ must fit the %d-bit state"
+                : "a membrane below θ plus one step's input of up to %.4g θ must fit the %d-bit state", peak,
+                neuronFormat.stateBits())));
         if (swing > 0) {
             caps.add(new Cap("accumulator_bits", accumulatorMax / swing, format("one step's synaptic input of up to "
                     + "%.4g θ must fit the %d-bit accumulator", swing, neuronFormat.accumulatorBits())));
@@ -261,19 +273,24 @@ final class PopulationQuantizer {
      */
     private Optional<Cap> overflow(Choice choice, Values values, Population population) {
         double[][] extremes = population.extremes().apply(values.weights());
+        boolean decaying = decaying(population.neurons());
+        double gain = currentGain(population.neurons());
         double membrane = 0;
         double accumulator = 0;
         double current = 0;
         for (int i = 0; i < values.current().length; i++) {
-            membrane = Math.max(membrane, extremes[0][i] + Math.max(values.current()[i], 0));
+            double most = decaying ? Math.ceil(currentBound(gain, Math.max(extremes[0][i], -extremes[1][i])))
+                    : extremes[0][i];
+            membrane = Math.max(membrane, most + Math.max(values.current()[i], 0));
             accumulator = Math.max(accumulator, Math.max(extremes[0][i], -extremes[1][i]));
             current = Math.max(current, Math.abs(values.current()[i]));
         }
         long theta = choice.threshold();
         List<Cap> overflows = new ArrayList<>();
         if (theta + membrane > stateMax) {
-            overflows.add(new Cap("state_bits", theta * (stateMax / (theta + membrane)), format("θ plus one step's "
-                    + "rounded input %.0f must fit the %d-bit state", membrane, neuronFormat.stateBits())));
+            overflows.add(new Cap("state_bits", theta * (stateMax / (theta + membrane)), format("θ plus %s %.0f must "
+                    + "fit the %d-bit state", decaying ? "the synaptic current's bound and the current"
+                    : "one step's rounded input", membrane, neuronFormat.stateBits())));
         }
         if (accumulator > accumulatorMax) {
             overflows.add(new Cap("accumulator_bits", theta * (accumulatorMax / accumulator), format("one step's "
@@ -306,7 +323,7 @@ final class PopulationQuantizer {
         Double zLow = population.zLow().isPresent() ? population.zLow().getAsDouble() : null;
         Double floorSteps = zLow != null && zLow < 0 && neuronFormat.membraneFloor().isPresent()
                 ? Math.abs(neuronFormat.membraneFloor().getAsLong()) / (choice.threshold() * -zLow) : null;
-        long threshold = storedThreshold(choice.threshold(), notes);
+        long threshold = pinnedScale.isPresent() ? choice.threshold() : storedThreshold(choice.threshold(), notes);
         LayerQuantization layer = new LayerQuantization(neurons.name(), choice.threshold(), choice.exponent(),
                 bitsUsed(values.maxMantissa()), hasCurrent ? values.biasExponent() : 0,
                 hasCurrent ? bitsUsed(values.maxBiasMantissa()) : 0, values.weightError(), values.biasError(),
@@ -314,7 +331,7 @@ final class PopulationQuantizer {
                 capResource, notes, warnings);
         FixedPoint arithmetic = new FixedPoint(weightFormat.bits(), choice.exponent(),
                 neuronFormat.accumulatorBits(), neuronFormat.stateBits(), neuronFormat.overflow(),
-                neuronFormat.membraneFloor(), neuronFormat.fire());
+                neuronFormat.membraneFloor(), neuronFormat.fire(), neurons.decay().map(IntegerDecay::of));
         return new Result(threshold, arithmetic, values.weights(),
                 storedCurrent ? Optional.of(values.current()) : Optional.empty(), layer);
     }
@@ -330,6 +347,60 @@ final class PopulationQuantizer {
         }
         notes.add(format("the chip fires on v > θ: θ %d is stored as %d", theta, theta - step));
         return theta - step;
+    }
+
+    /**
+     * The numbers at a pinned scale s: θ = rint(θ_float·s / 2^shift)·2^shift, stored as it is whatever the chip's
+     * comparison (the source fires as the chip does), and e the smallest exponent at which max|w·s|/2^e fits the
+     * mantissa (the largest when none does, and the weights clip): weights on the grid s·2^e·ℤ are then exact. No
+     * register bound lowers θ: a pinned population that can overflow is refused (E0908).
+     */
+    private Result pinned(Population population, double scale, double maxAbsWeight, double peak, double swing,
+            List<String> notes) {
+        double thetaFloat = population.thresholdFloat();
+        long theta = Math.max(step, (long) Math.rint(thetaFloat * scale / step) * step);
+        if (theta != thetaFloat * scale) {
+            notes.add(format("the pinned scale %.6g makes θ %.6g, stored as %d", scale, thetaFloat * scale, theta));
+        }
+        int exponent = weightFormat.exponentMin();
+        while (exponent < weightFormat.exponentMax()
+                && maxAbsWeight * scale / Math.scalb(1.0, exponent) > weightFormat.maxMantissa()) {
+            exponent++;
+        }
+        notes.add(format("the scale is pinned at %.6g membrane LSBs per unit", scale));
+        Choice choice = new Choice(theta, exponent);
+        Values values = valuesAt(choice, population);
+        Optional<Cap> overflow = overflow(choice, values, population);
+        if (overflow.isPresent()) {
+            throw Synapses.notQuantizable(population.neurons(), chip.name(), format("at the pinned scale %.6g, %s "
+                    + "(%s)", scale, overflow.get().why(), overflow.get().resource()));
+        }
+        if (theta > neuronFormat.maxThreshold()) {
+            throw Synapses.notQuantizable(population.neurons(), chip.name(), format("at the pinned scale %.6g, θ = %d "
+                    + "exceeds the chip's largest threshold %d", scale, theta, neuronFormat.maxThreshold()));
+        }
+        return result(population, choice, values, theta, "pinned", peak, swing, notes);
+    }
+
+    private static boolean decaying(IfNeurons neurons) {
+        return neurons.decay().isPresent();
+    }
+
+    /**
+     * How many steps' synaptic input a CUBA population's current u can hold: |u| ≤ A·4096/δu, as the truncated decay
+     * keeps at most (4096 − δu)/4096 of |u| each step; unbounded when δu rounds to 0. 1 without a decay (u = a).
+     */
+    private static double currentGain(IfNeurons neurons) {
+        if (neurons.decay().isEmpty()) {
+            return 1;
+        }
+        int delta = IntegerDecay.of(neurons.decay().get()).current();
+        return delta == 0 ? Double.POSITIVE_INFINITY : (double) IntegerDecay.ONE / delta;
+    }
+
+    /** The bound on |u| for inputs of magnitude up to {@code largest}: gain·largest, and 0 without input. */
+    private static double currentBound(double gain, double largest) {
+        return largest == 0 ? 0 : gain * largest;
     }
 
     /** ⌈log2(max|m| + 1)⌉ + 1: the magnitude's bits and a sign bit. */

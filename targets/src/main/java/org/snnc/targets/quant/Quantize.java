@@ -42,7 +42,8 @@ import org.snnc.targets.spec.ChipSpec;
  * m·2^e with a mantissa m of the chip's weight bits and an exponent e shared by the population. Rounding is
  * round-half-even throughout ({@link Math#rint}).
  *
- * <p><b>Checks.</b> A max-pool gate needs the chip's gate unit (E0901, suggesting {@code --maxpool-to-avgpool}); every
+ * <p><b>Checks.</b> A max-pool gate needs the chip's gate unit (E0901, suggesting {@code --maxpool-to-avgpool}), a
+ * population with a {@link org.snnc.compiler.ir.Decay} the chip's {@code cuba_decay} (E0901); every
  * population's reset must be one the chip implements (E0908, suggesting the {@code --reset} to convert with).
  *
  * <p><b>Rewrites</b> ({@link SynapseRewrites}): average pools, affines and identity shortcuts become conv2d or dense
@@ -163,7 +164,7 @@ public final class Quantize implements Pass {
         Prepared prepared = prepare(graph, context);
         Map<String, Double> zLow = context.calibration().map(images -> FloorHeadroom.measure(prepared.graph(),
                 prepared.shapes(), images, prepared.inputFactor(), context)).orElse(Map.of());
-        PopulationQuantizer quantizer = new PopulationQuantizer(options.chip());
+        PopulationQuantizer quantizer = new PopulationQuantizer(options.chip(), options.pinnedScale());
         GraphBuilder builder = prepared.graph().toBuilder();
         List<LayerQuantization> layers = new ArrayList<>();
         for (Node node : prepared.graph().nodes().values()) {
@@ -189,7 +190,10 @@ public final class Quantize implements Pass {
         return builder.pruneWeights().build();
     }
 
-    /** The chip must have what the graph uses: a gate unit for max-pool gates, and every population's reset. */
+    /**
+     * The chip must have what the graph uses: a gate unit for max-pool gates, decaying neurons for populations with a
+     * decay, and every population's reset.
+     */
     private void checkTarget(Graph graph) {
         ChipSpec chip = options.chip();
         for (Node node : graph.nodes().values()) {
@@ -197,6 +201,11 @@ public final class Quantize implements Pass {
                 throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, gate.span(), gate.operator(),
                         gate.name(), "a max-pool gate unit", chip.name(), "compile with --maxpool-to-avgpool to "
                                 + "replace max pooling by average pooling (it costs accuracy)");
+            }
+            if (node instanceof IfNeurons neurons && neurons.decay().isPresent() && !chip.features().cubaDecay()) {
+                throw CompilationException.of(DiagnosticCode.FEATURE_UNSUPPORTED, neurons.span(), neurons.operator(),
+                        neurons.name(), "neurons whose current and voltage decay (features.cuba_decay)", chip.name(),
+                        "compile for a chip with decaying neurons, such as loihi");
             }
             if (node instanceof IfNeurons neurons && !chip.neurons().resets().contains(neurons.reset())) {
                 List<ResetMode> supported = Arrays.stream(ResetMode.values())
@@ -240,7 +249,8 @@ public final class Quantize implements Pass {
     }
 
     /**
-     * R of every population that resets to zero: the options' R, or with {@link QuantizeOptions#AUTO_RATIO} and
+     * R of every population that resets to zero: 1 for a decaying population, whose leak a larger θ would change;
+     * otherwise the options' R, or with {@link QuantizeOptions#AUTO_RATIO} and
      * calibration images each population's own ({@link ThresholdRatios}, on the rewritten {@code graph} of
      * {@code shapes}, which computes what the converted one did); without images, the default R.
      */
@@ -256,6 +266,10 @@ public final class Quantize implements Pass {
                     .filter(node -> node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO)
                     .forEach(node -> ratios.put(node.name(), ratio));
         }
+        graph.nodes().values().stream()
+                .filter(node -> node instanceof IfNeurons neurons && neurons.decay().isPresent()
+                        && ratios.containsKey(node.name()))
+                .forEach(node -> ratios.put(node.name(), 1));
         return ratios;
     }
 
@@ -279,9 +293,8 @@ public final class Quantize implements Pass {
                 }
             } else if (node instanceof IfNeurons neurons && neurons.reset() == ResetMode.ZERO) {
                 int ratio = ratios.get(neurons.name());
-                builder.replace(new IfNeurons(neurons.name(), neurons.input(), ratio, neurons.reset(),
-                        neurons.initialMembrane() * ratio / neurons.threshold(), neurons.current(), Optional.empty(),
-                        neurons.span()));
+                builder.replace(neurons.withThreshold(ratio * neurons.threshold(),
+                        ratio * neurons.initialMembrane()));
             }
         }
         if (!ratios.isEmpty()) {

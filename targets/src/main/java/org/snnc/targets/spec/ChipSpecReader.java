@@ -9,6 +9,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.CONV_LIMIT_KEYS;
 import static org.snnc.targets.spec.ChipSpecSchema.CORE;
 import static org.snnc.targets.spec.ChipSpecSchema.CORES;
 import static org.snnc.targets.spec.ChipSpecSchema.CORE_OVERRIDES;
+import static org.snnc.targets.spec.ChipSpecSchema.CUBA_DECAY;
 import static org.snnc.targets.spec.ChipSpecSchema.DESCRIPTION;
 import static org.snnc.targets.spec.ChipSpecSchema.ENERGY;
 import static org.snnc.targets.spec.ChipSpecSchema.ENERGY_KEYS;
@@ -380,11 +381,12 @@ final class ChipSpecReader {
         Optional<Boolean> earlyExit = features.has(EARLY_EXIT) ? bool(features, EARLY_EXIT) : Optional.of(false);
         Optional<ConvLimits> convLimits = child(features, CONV_LIMITS, CONV_LIMIT_KEYS, CONV_LIMIT_KEYS)
                 .flatMap(this::convLimits);
-        if (maxPoolGate.isEmpty() || splitLayers.isEmpty() || earlyExit.isEmpty()) {
+        Optional<Boolean> cubaDecay = features.has(CUBA_DECAY) ? bool(features, CUBA_DECAY) : Optional.of(false);
+        if (maxPoolGate.isEmpty() || splitLayers.isEmpty() || earlyExit.isEmpty() || cubaDecay.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Features(maxPoolGate.get(), layersPerCore, splitLayers.get(), earlyExit.get(),
-                convLimits));
+                convLimits, cubaDecay.get()));
     }
 
     private Optional<ConvLimits> convLimits(Section limits) {

@@ -54,8 +54,9 @@ final class ChipSpecSchema {
     static final String SPLIT_LAYERS = "split_layers";
     static final String EARLY_EXIT = "early_exit";
     static final String CONV_LIMITS = "conv_limits";
+    static final String CUBA_DECAY = "cuba_decay";
     static final List<String> FEATURE_KEYS = List.of(MAXPOOL_GATE, LAYERS_PER_CORE, SPLIT_LAYERS, EARLY_EXIT,
-            CONV_LIMITS);
+            CONV_LIMITS, CUBA_DECAY);
 
     static final String MAX_KERNEL = "max_kernel";
     static final String STRIDES = "strides";

@@ -5,6 +5,7 @@ import static org.snnc.targets.spec.ChipSpecSchema.BIAS_BITS;
 import static org.snnc.targets.spec.ChipSpecSchema.BIAS_EXPONENT_MAX;
 import static org.snnc.targets.spec.ChipSpecSchema.BITS;
 import static org.snnc.targets.spec.ChipSpecSchema.CONV_LIMITS;
+import static org.snnc.targets.spec.ChipSpecSchema.CUBA_DECAY;
 import static org.snnc.targets.spec.ChipSpecSchema.CORE;
 import static org.snnc.targets.spec.ChipSpecSchema.CORES;
 import static org.snnc.targets.spec.ChipSpecSchema.CORE_OVERRIDES;
@@ -170,6 +171,9 @@ final class ChipSpecWriter {
             conv.put(MAX_PADDING, limits.maxPadding()).put(MAX_CHANNELS, limits.maxChannels())
                     .put(MAX_INPUT_SIZE, limits.maxInputSize()).put(MAX_OUTPUT_SIZE, limits.maxOutputSize());
         });
+        if (features.cubaDecay()) {
+            node.put(CUBA_DECAY, true);
+        }
         return node;
     }
 

@@ -12,11 +12,20 @@ import java.util.OptionalInt;
  * @param earlyExit     whether the host reading the chip's readout can stop an image once its readout settles
  *                      (docs/configuration.md, "Early exit"); {@code early_exit}, false when absent
  * @param convLimits    per-layer geometry limits, when the chip has them
+ * @param cubaDecay     whether neurons can be Loihi's CUBA compartment: a synaptic current u and the membrane v
+ *                      each decaying by a 12-bit fraction per step ({@link org.snnc.compiler.ir.FixedPoint});
+ *                      {@code cuba_decay}, false when absent
  */
 public record Features(boolean maxPoolGate, OptionalInt layersPerCore, boolean splitLayers, boolean earlyExit,
-        Optional<ConvLimits> convLimits) {
+        Optional<ConvLimits> convLimits, boolean cubaDecay) {
 
-    /** The features of a chip without early exit. */
+    /** The features of a chip without decaying neurons. */
+    public Features(boolean maxPoolGate, OptionalInt layersPerCore, boolean splitLayers, boolean earlyExit,
+            Optional<ConvLimits> convLimits) {
+        this(maxPoolGate, layersPerCore, splitLayers, earlyExit, convLimits, false);
+    }
+
+    /** The features of a chip without early exit or decaying neurons. */
     public Features(boolean maxPoolGate, OptionalInt layersPerCore, boolean splitLayers,
             Optional<ConvLimits> convLimits) {
         this(maxPoolGate, layersPerCore, splitLayers, false, convLimits);

@@ -255,6 +255,16 @@ final class Arguments {
     }
 
     /** An optional fraction in [0, 1), such as a dropout rate. */
+    /** A real in [0, 1], {@code fallback} when absent. */
+    double unitInterval(String key, double fallback) {
+        double value = nonNegativeReal(key, fallback);
+        if (value > 1) {
+            invalid(key, "must lie in [0, 1], got " + Numbers.format(value));
+            return fallback;
+        }
+        return value;
+    }
+
     double fraction(String key, double fallback) {
         double value = nonNegativeReal(key, fallback);
         if (value >= 1) {

@@ -94,6 +94,10 @@ public final class SnnPrinter {
             if (neurons.initialMembrane() != 0) {
                 args.add("v0=" + Numbers.format(neurons.initialMembrane()));
             }
+            neurons.decay().ifPresent(decay -> {
+                args.add(TreeLowering.CURRENT_DECAY + "=" + Numbers.format(decay.current()));
+                args.add(TreeLowering.VOLTAGE_DECAY + "=" + Numbers.format(decay.voltage()));
+            });
             neurons.fixed().ifPresent(fixed -> fixedPoint(args, fixed));
         } else if (node instanceof MaxPoolGate gate) {
             window(args, gate.window(), gate.window().kernelH(), gate.window().kernelW());
@@ -158,5 +162,9 @@ public final class SnnPrinter {
         args.add("overflow=" + fixed.overflow());
         fixed.membraneFloor().ifPresent(floor -> args.add("floor=" + floor));
         args.add("fire=" + fixed.fire());
+        fixed.decay().ifPresent(decay -> {
+            args.add(TreeLowering.CURRENT_DECAY + "=" + decay.current());
+            args.add(TreeLowering.VOLTAGE_DECAY + "=" + decay.voltage());
+        });
     }
 }

@@ -13,6 +13,7 @@ import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.FireComparison;
+import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Overflow;
@@ -60,6 +61,9 @@ final class TreeLowering {
     /** A gate's estimator words, each mapped to whether it selects the exponential moving average. */
     private static final List<String> FIXED_POINT_ATTRIBUTES = List.of("weight_bits", "weight_exponent",
             "accumulator_bits", "state_bits", "overflow", "floor", "fire");
+
+    static final String CURRENT_DECAY = "current_decay";
+    static final String VOLTAGE_DECAY = "voltage_decay";
 
     /** Registers wider than 62 bits could overflow the long arithmetic that integer simulation uses. */
     static final int MAX_REGISTER_BITS = 62;
@@ -243,9 +247,11 @@ final class TreeLowering {
                     args.seed("seed"), span);
             case IF -> {
                 double threshold = args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD);
+                Optional<FixedPoint> fixed = fixedPoint(args);
                 yield new IfNeurons(name, args.operand(), threshold,
                         args.word("reset", ResetMode::fromSpelling, ResetMode.SUBTRACT, "subtract or zero"),
-                        args.realBelow("v0", 0, threshold), args.optionalParameter("current"), fixedPoint(args), span);
+                        args.realBelow("v0", 0, threshold), args.optionalParameter("current"),
+                        fixed.isPresent() ? Optional.empty() : decay(args), fixed, span);
             }
             case MAXPOOL_GATE -> {
                 int[] kernel = args.positivePair("kernel");
@@ -263,8 +269,33 @@ final class TreeLowering {
     }
 
     /**
+     * A float population's decays, present when either is written: {@code current_decay} δu (default 1) and
+     * {@code voltage_decay} δv (default 0), each in [0, 1].
+     */
+    private static Optional<Decay> decay(Arguments args) {
+        if (!args.has(CURRENT_DECAY) && !args.has(VOLTAGE_DECAY)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Decay(args.unitInterval(CURRENT_DECAY, 1), args.unitInterval(VOLTAGE_DECAY, 0)));
+    }
+
+    /**
+     * A quantized population's decays, present when either is written: integers δu (default 4096) and δv (default 0)
+     * in [0, 4096].
+     */
+    private static Optional<FixedPoint.IntegerDecay> integerDecay(Arguments args) {
+        if (!args.has(CURRENT_DECAY) && !args.has(VOLTAGE_DECAY)) {
+            return Optional.empty();
+        }
+        int one = FixedPoint.IntegerDecay.ONE;
+        return Optional.of(new FixedPoint.IntegerDecay(
+                args.has(CURRENT_DECAY) ? args.intInRange(CURRENT_DECAY, 0, one) : one,
+                args.has(VOLTAGE_DECAY) ? args.intInRange(VOLTAGE_DECAY, 0, one) : 0));
+    }
+
+    /**
      * The integer arithmetic of a quantized population, present when any of its attributes is written; then all but
-     * {@code floor} are required.
+     * {@code floor} and the decays are required.
      */
     private static Optional<FixedPoint> fixedPoint(Arguments args) {
         if (FIXED_POINT_ATTRIBUTES.stream().noneMatch(args::has)) {
@@ -277,7 +308,8 @@ final class TreeLowering {
                 args.intInRange("state_bits", 2, MAX_REGISTER_BITS),
                 args.word("overflow", Overflow::fromSpelling, Overflow.SATURATE, "saturate or wrap"),
                 args.optionalInteger("floor"),
-                args.word("fire", FireComparison::fromSpelling, FireComparison.GE, "ge or gt")));
+                args.word("fire", FireComparison::fromSpelling, FireComparison.GE, "ge or gt"),
+                integerDecay(args)));
     }
 
     private static Window2d window(Arguments args, int[] kernel, int[] defaultStride) {
