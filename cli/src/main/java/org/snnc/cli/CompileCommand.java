@@ -10,11 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.model.ModelWriter;
+import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.targets.ChipCompiler.CompiledChip;
@@ -110,7 +112,8 @@ final class CompileCommand implements Callable<Integer> {
                                 + allocator + "'"));
         Graph graph = model.load().graph();
         long imported = System.nanoTime();
-        List<String> passNames = new ArrayList<>(conversion.pipeline().apply(conversion.options()).stream()
+        Function<ConversionOptions, List<Pass>> pipeline = conversion.pipelineFor(graph);
+        List<String> passNames = new ArrayList<>(pipeline.apply(conversion.options()).stream()
                 .map(Pass::name).toList());
         passNames.add(Quantize.NAME);
         Optional<EarlyExit> earlyExit = emulation.exit.earlyExit(spec);
@@ -119,7 +122,7 @@ final class CompileCommand implements Callable<Integer> {
                     "an early exit reads the membrane readout's margin; compile with --readout membrane");
         }
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
-                .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
+                .withPipeline(pipeline, conversion.dumps(out, passNames)).withAllocator(placement)
                 .withZeroResetRatio(zeroResetRatio()).withEarlyExit(earlyExit)
                 .withListener(new ChipCompiler.Listener() {
                     @Override

@@ -2,6 +2,7 @@ package org.snnc.cli;
 
 import java.nio.file.Path;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.data.InputArrays;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
@@ -41,7 +42,8 @@ final class DataSets {
 
     /** The first {@code limit} labelled images of {@code file} for {@code graph}, refused if there are none. */
     static Dataset load(Path file, Graph graph, int limit) {
-        return requireImages(Dataset.load(file, graph.input(), limit), file, "evaluation");
+        return requireImages(Dataset.load(file, graph.input(), InputArrays.encodingOf(graph), limit), file,
+                "evaluation");
     }
 
     /** {@code dataset} itself, if it has an image; {@code use} says what it is for, e.g. "calibration". */
