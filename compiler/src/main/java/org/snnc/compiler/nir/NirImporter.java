@@ -51,6 +51,9 @@ import org.snnc.compiler.ir.Window2d;
  *       or through flatten, a uniform Scale or a sum), as an ANN's bias does in conversion;</li>
  *   <li>SumPool2d is {@code avgpool} times its window area a, and a uniform Scale s a factor: such a gain g is carried
  *       along and multiplied into the weights of the next weighted layer;</li>
+ *   <li>a pooling whose windows tile its input (kernel = stride, no padding), read by a Conv2d, is taken into the
+ *       convolution's kernel, as a chip's synapses connect one population's spikes to the next population with one
+ *       weighted layer between them; any other pooling is an {@code avgpool} of its own;</li>
  *   <li>an IF population with input u = r ⊙ (g·y + b) (y the IR synapse value) and thresholds θ fires as
  *       one with input y + b/g and threshold θ/(r·g) when θ/(r·g) is one number Θ, so Θ becomes the population's
  *       θ; otherwise every neuron i is divided by its own θ_i: the weights into it are multiplied by
@@ -87,12 +90,29 @@ public final class NirImporter {
      * @param gain     the factor that the IR value is still to be multiplied by
      * @param constant the bias part, of {@code shape}, in true units, if any
      * @param source   the NIR node whose weighted layer computes {@code node}, if it is one (for folding)
+     * @param pool     the pooling that computes {@code node}, while it is not yet in the graph
      */
-    private record Value(String node, Shape shape, double gain, Optional<double[]> constant, Optional<String> source) {
+    private record Value(String node, Shape shape, double gain, Optional<double[]> constant, Optional<String> source,
+            Optional<PendingPool> pool) {
+
+        Value(String node, Shape shape, double gain, Optional<double[]> constant, Optional<String> source) {
+            this(node, shape, gain, constant, source, Optional.empty());
+        }
+
         Value scaled(double factor) {
             return new Value(node, shape, gain * factor,
-                    constant.map(c -> Arrays.stream(c).map(x -> x * factor).toArray()), source);
+                    constant.map(c -> Arrays.stream(c).map(x -> x * factor).toArray()), source, pool);
         }
+    }
+
+    /**
+     * A pooling (the mean over each window; SumPool2d's factor is in the value's gain) that is written to the graph
+     * only when something other than a convolution reads it: a convolution takes it into its kernel instead.
+     *
+     * @param nirNode the NIR node
+     * @param input   the IR value it pools, of shape {@code inputShape}
+     */
+    private record PendingPool(String nirNode, String input, Shape inputShape, Window2d window) {
     }
 
     private final NirGraph nir;
@@ -260,7 +280,7 @@ public final class NirImporter {
         if (from.size() == 1) {
             return values.get(from.get(0));
         }
-        List<Value> operands = from.stream().map(values::get).toList();
+        List<Value> operands = from.stream().map(values::get).map(this::written).toList();
         Value first = operands.get(0);
         for (Value operand : operands) {
             if (!operand.shape().equals(first.shape())) {
@@ -309,10 +329,91 @@ public final class NirImporter {
                 window.outputWidth(in.shape().dim(2)));
         requireNoConstant(name, in);
         String ir = names.newValueName(name);
-        ParamRef weight = builder.addWeight(ir + ".weight", times(conv.weight(), in.gain()), span);
-        builder.add(new Conv2d(ir, in.node(), w[0], window, conv.groups(), weight, Optional.empty(), span));
+        String operand;
+        Tensor kernel;
+        if (in.pool().isPresent() && tiles(in.pool().get())) {
+            PendingPool pool = in.pool().get();
+            operand = pool.input();
+            kernel = throughPool(conv.weight(), pool.window(), in.gain());
+            window = throughPool(window, pool.window());
+            notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
+                    + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
+                    + window.strideH() + ", exact since the pool's windows tile its input"));
+        } else {
+            operand = written(in).node();
+            kernel = times(conv.weight(), in.gain());
+        }
+        ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
+        builder.add(new Conv2d(ir, operand, w[0], window, conv.groups(), weight, Optional.empty(), span));
         values.put(name, new Value(ir, out, 1, biasOver(name, conv.bias(), out, w[0], out.size() / w[0]),
                 Optional.of(name)));
+    }
+
+    /**
+     * Whether {@code pool}'s windows tile its input: kernel = stride, no padding, and every row and column in
+     * exactly one window. A convolution of kernel k, stride s and padding p on the pooled value is then one
+     * convolution on the pool's input: kernel (k − 1)·S + K, stride s·S, padding p·S (K the pool's kernel, S its
+     * stride), as {@link #throughPool(Tensor, Window2d, double)} builds its weights.
+     */
+    private static boolean tiles(PendingPool pool) {
+        Window2d w = pool.window();
+        return w.kernelH() == w.strideH() && w.kernelW() == w.strideW() && w.padding().equals(Padding.NONE)
+                && pool.inputShape().dim(1) % w.strideH() == 0 && pool.inputShape().dim(2) % w.strideW() == 0;
+    }
+
+    /** The window of a convolution {@code conv} on the output of the tiling {@code pool}, on the pool's input. */
+    private static Window2d throughPool(Window2d conv, Window2d pool) {
+        int sH = pool.strideH();
+        int sW = pool.strideW();
+        Padding p = conv.padding();
+        return new Window2d((conv.kernelH() - 1) * sH + pool.kernelH(), (conv.kernelW() - 1) * sW + pool.kernelW(),
+                conv.strideH() * sH, conv.strideW() * sW,
+                new Padding(p.top() * sH, p.left() * sW, p.bottom() * sH, p.right() * sW));
+    }
+
+    /**
+     * The kernel of a convolution on the output of the tiling {@code pool} (the mean of each window, times
+     * {@code gain}), on the pool's input: K'[f, c, S·u + a, S·v + b] = K[f, c, u, v]·gain / (K_H·K_W) for every
+     * position (a, b) of the pool's window.
+     */
+    private static Tensor throughPool(Tensor kernel, Window2d pool, double gain) {
+        int[] k = kernel.shape().toArray();
+        int height = (k[2] - 1) * pool.strideH() + pool.kernelH();
+        int width = (k[3] - 1) * pool.strideW() + pool.kernelW();
+        double tap = gain / (pool.kernelH() * pool.kernelW());
+        double[] composed = new double[k[0] * k[1] * height * width];
+        for (int fc = 0; fc < k[0] * k[1]; fc++) {
+            for (int u = 0; u < k[2]; u++) {
+                for (int v = 0; v < k[3]; v++) {
+                    double weight = kernel.get((fc * k[2] + u) * k[3] + v) * tap;
+                    for (int a = 0; a < pool.kernelH(); a++) {
+                        for (int b = 0; b < pool.kernelW(); b++) {
+                            int row = u * pool.strideH() + a;
+                            int col = v * pool.strideW() + b;
+                            composed[(fc * height + row) * width + col] = weight;
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(Shape.of(k[0], k[1], height, width), composed);
+    }
+
+    /** {@code value} with its pooling, if still pending, written to the graph as an avgpool. */
+    private Value written(Value value) {
+        if (value.pool().isEmpty()) {
+            return value;
+        }
+        PendingPool pool = value.pool().get();
+        if (!builder.contains(value.node())) {
+            builder.add(new AvgPool(value.node(), pool.input(), pool.window(), true, span));
+            if (type(pool.nirNode()).equals("SumPool2d")) {
+                notes.add(new Note(false, "'" + pool.nirNode() + "' (SumPool2d) is avgpool '" + value.node()
+                        + "' times " + pool.window().kernelH() * pool.window().kernelW() + ", a factor that the "
+                        + "next weighted layer's weights or population's threshold take"));
+            }
+        }
+        return new Value(value.node(), value.shape(), value.gain(), value.constant(), value.source());
     }
 
     private Padding convPadding(String name, NirNode.Conv2d conv, int kernelH, int kernelW) {
@@ -331,7 +432,8 @@ public final class NirImporter {
         };
     }
 
-    private void dense(String name, Tensor weight, Optional<Tensor> bias, Value in) {
+    private void dense(String name, Tensor weight, Optional<Tensor> bias, Value pending) {
+        Value in = written(pending);
         int[] w = weight.shape().toArray();
         if (w.length != 2) {
             throw fieldShape(name, "weight", weight.shape(), "[out, in]");
@@ -350,8 +452,9 @@ public final class NirImporter {
                 Optional.of(name)));
     }
 
-    private void pool(String name, List<Integer> kernel, List<Integer> stride, List<Integer> padding, Value in,
-            boolean sum) {
+    private void pool(String name, List<Integer> kernel, List<Integer> stride, List<Integer> padding,
+            Value pending, boolean sum) {
+        Value in = written(pending);
         if (in.shape().rank() != 3) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name),
                     "it reads shape " + in.shape() + ", not [C, H, W]");
@@ -361,17 +464,14 @@ public final class NirImporter {
                 Padding.symmetric(padding.get(0), padding.get(1)));
         Shape out = Shape.of(in.shape().dim(0), windowFits(name, window, in.shape()).get(0),
                 window.outputWidth(in.shape().dim(2)));
-        String ir = names.newValueName(name);
-        builder.add(new AvgPool(ir, in.node(), window, true, span));
         double area = kernel.get(0) * kernel.get(1);
-        values.put(name, new Value(ir, out, sum ? in.gain() * area : in.gain(), Optional.empty(), Optional.empty()));
-        if (sum) {
-            notes.add(new Note(false, "'" + name + "' (SumPool2d) is avgpool '" + ir + "' times " + (int) area
-                    + ", a factor the next weighted layer's weights take"));
-        }
+        values.put(name, new Value(names.newValueName(name), out, sum ? in.gain() * area : in.gain(),
+                Optional.empty(), Optional.empty(), Optional.of(new PendingPool(name, in.node(), in.shape(),
+                        window))));
     }
 
-    private void flatten(String name, NirNode.Flatten flatten, Value in) {
+    private void flatten(String name, NirNode.Flatten flatten, Value pending) {
+        Value in = written(pending);
         int rank = in.shape().rank();
         int start = flatten.startDim() < 0 ? flatten.startDim() + rank : flatten.startDim();
         int end = flatten.endDim() < 0 ? flatten.endDim() + rank : flatten.endDim();
@@ -388,7 +488,8 @@ public final class NirImporter {
         values.put(name, new Value(ir, Shape.of(in.shape().size()), in.gain(), in.constant(), Optional.empty()));
     }
 
-    private void population(String name, NirNode.IF neurons, Value in) {
+    private void population(String name, NirNode.IF neurons, Value pending) {
+        Value in = written(pending);
         int size = in.shape().size();
         double[] reset = perNeuron(name, "v_reset", neurons.vReset(), size);
         if (Arrays.stream(reset).anyMatch(v -> v != 0)) {
@@ -464,41 +565,18 @@ public final class NirImporter {
         builder.weight(weightRef.key(), Tensor.wrap(weight.shape(), folded));
     }
 
-    /**
-     * The readout of the population {@code in}. A readout counts the spikes of a rank-1 population, so a population
-     * of shape [C, H, W] that nothing else reads is given its synaptic input flattened: the same neurons in C order.
-     */
-    private void readout(String name, Value in) {
+    /** The spike-count readout of the population {@code in}, each neuron a class in C order. */
+    private void readout(String name, Value pending) {
+        Value in = written(pending);
         if (output != null) {
             throw refuse(name, "a second output; snnc networks have exactly one");
         }
-        if (!(builder.nodes().get(in.node()) instanceof IfNeurons population) || in.gain() != 1) {
+        if (!(builder.nodes().get(in.node()) instanceof IfNeurons) || in.gain() != 1) {
             throw refuse(name, "it reads '" + in.node() + "', not the spikes of an IF population; snnc's output "
                     + "counts an IF population's spikes");
         }
-        if (in.shape().rank() != 1) {
-            flattenOutput(name, population, in.shape());
-        }
         output = names.newValueName(name);
         builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
-    }
-
-    private void flattenOutput(String name, IfNeurons population, Shape shape) {
-        boolean readElsewhere = builder.nodes().values().stream()
-                .anyMatch(node -> node.inputs().contains(population.name()));
-        if (shape.rank() != 3 || readElsewhere) {
-            throw refuse(name, "it reads population '" + population.name() + "' of shape " + shape + (readElsewhere
-                    ? ", which other layers read too" : "") + "; snnc's readout counts a rank-1 population, so "
-                    + "only an output population of shape [C, H, W] that nothing else reads is flattened");
-        }
-        String flat = names.newValueName(population.input() + ".flat");
-        builder.insertBefore(population.name(), new Flatten(flat, population.input(), span));
-        Optional<ParamRef> current = population.current();
-        current.ifPresent(ref -> builder.weight(ref.key(), Tensor.wrap(Shape.of(shape.size()),
-                builder.weights().get(ref.key()).orElseThrow().toArray())));
-        builder.replace(population.withInputs(List.of(flat)));
-        notes.add(new Note(false, "output population '" + population.name() + "' of shape " + shape + " reads "
-                + "its input flattened, so the readout counts its " + shape.size() + " neurons in C order"));
     }
 
     private String requireOutput() {
