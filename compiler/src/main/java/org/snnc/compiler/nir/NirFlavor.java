@@ -60,6 +60,13 @@ public enum NirFlavor implements Spelled {
         return multiSpike;
     }
 
+    /** How the flavor steps an IF neuron, as a sentence for the import's notes. */
+    public String stepRule() {
+        return "IF v ← v + r·x each step, " + (multiSpike ? "⌊v/θ⌋ spikes at v ≥ θ" : "a spike at v "
+                + (fire == FireComparison.GE ? "≥" : ">") + " θ") + ", then " + (reset == ResetMode.SUBTRACT
+                ? "v ← v − θ per spike" : "v ← v_reset = 0") + (multiSpike ? ", and v ≥ −θ" : "");
+    }
+
     @Override
     public String spelling() {
         return spelling;

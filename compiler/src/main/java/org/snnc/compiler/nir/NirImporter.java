@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -31,7 +33,6 @@ import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
-import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
@@ -151,9 +152,7 @@ public final class NirImporter {
         NirGraph flat = graph.flattened();
         NirFlavor flavor = options.flavor().orElseGet(() -> flavorOf(flat, span));
         NirImporter importer = new NirImporter(flat, flavor, name, span);
-        importer.notes.add(new Note(false, "read as " + flavor + ": IF v ← v + r·x each step, a spike at v "
-                + (flavor.fire() == FireComparison.GE ? "≥" : ">") + " θ, then " + (flavor.reset()
-                == ResetMode.SUBTRACT ? "v ← v − θ" : "v ← v_reset = 0")));
+        importer.notes.add(new Note(false, "read as " + flavor + ": " + flavor.stepRule()));
         for (String node : importer.topologicalOrder()) {
             importer.visit(node);
         }
@@ -188,9 +187,11 @@ public final class NirImporter {
             }
         });
         List<String> order = new ArrayList<>();
+        Set<String> done = new HashSet<>();
         while (!ready.isEmpty()) {
             String node = ready.removeFirst();
             order.add(node);
+            done.add(node);
             for (NirEdge edge : nir.edges()) {
                 if (edge.source().equals(node) && waiting.merge(edge.target(), -1, Integer::sum) == 0) {
                     ready.add(edge.target());
@@ -198,12 +199,22 @@ public final class NirImporter {
             }
         }
         if (order.size() < waiting.size()) {
-            String onCycle = waiting.keySet().stream().filter(n -> !order.contains(n)).findFirst().orElseThrow();
-            String back = sources.get(onCycle).stream().filter(n -> !order.contains(n)).findFirst().orElseThrow();
+            // Every node left waits for a source that is left too; walking back along them must close a cycle.
+            String onCycle = waiting.keySet().stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
+            Set<String> walked = new HashSet<>();
+            while (walked.add(onCycle)) {
+                onCycle = waitingSource(onCycle, done);
+            }
+            String back = waitingSource(onCycle, done);
             throw refuse(onCycle, "it is on a cycle through the recurrent edge " + new NirEdge(back, onCycle)
                     + "; snnc's networks are feed-forward");
         }
         return order;
+    }
+
+    /** A source of {@code node} that is not yet {@code done}. */
+    private String waitingSource(String node, Set<String> done) {
+        return sources.get(node).stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
     }
 
     private void visit(String name) {
