@@ -72,7 +72,8 @@ final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--zero-reset-ratio", paramLabel = "R|auto", defaultValue = "auto",
             description = "For reset to zero: the threshold-to-input ratio, a power of two, or auto for each "
-                    + "population's own from the calibration images (default: ${DEFAULT-VALUE}).")
+                    + "population's own from the calibration images (default: ${DEFAULT-VALUE}; 1 for a network "
+                    + "that is already spiking, such as a NIR graph, whose spikes it keeps).")
     private String zeroResetRatio;
 
     @Option(names = "--run", description = "Then run the configuration on the emulator with --data.")
@@ -123,7 +124,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
                 .withPipeline(pipeline, conversion.dumps(out, passNames)).withAllocator(placement)
-                .withZeroResetRatio(zeroResetRatio()).withEarlyExit(earlyExit)
+                .withZeroResetRatio(zeroResetRatio(graph)).withEarlyExit(earlyExit)
                 .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {
@@ -170,8 +171,16 @@ final class CompileCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** --zero-reset-ratio as {@link QuantizeOptions}'s R, or its {@link QuantizeOptions#AUTO_RATIO}. */
-    private int zeroResetRatio() {
+    /**
+     * --zero-reset-ratio as {@link QuantizeOptions}'s R, or its {@link QuantizeOptions#AUTO_RATIO}. R scales a
+     * rate-coded population's threshold and the weights leaving it, which keeps its rate but not its spikes; a graph
+     * that is already spiking (an imported NIR graph) is compiled spike for spike, so R = 1 unless the option is given.
+     */
+    private int zeroResetRatio(Graph graph) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--zero-reset-ratio")
+                && ConversionMixin.isConverted(graph)) {
+            return 1;
+        }
         if (zeroResetRatio.equals("auto")) {
             return QuantizeOptions.AUTO_RATIO;
         }

@@ -57,7 +57,7 @@ class NirCliTest {
     }
 
     @Test
-    void compileForTheGenericTargetNeedsNoCalibration() throws IOException {
+    void compileForTheGenericTargetNeedsNoCalibrationNorConversion() throws IOException {
         for (String[] shared : CASES) {
             Path out = temp.resolve(shared[0]);
             CliRun run = CliRun.of("compile", nir(shared[0]).toString(), "--nir-flavor", shared[1], "--target",
@@ -66,6 +66,9 @@ class NirCliTest {
             assertTrue(run.out().contains("compiled for generic"), run.out());
             JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
             assertTrue(config.toString().contains("\"sequence\""), "the configuration names the sequence input");
+            JsonNode passes = new ObjectMapper().readTree(out.resolve("resources.json").toFile()).get("passes");
+            assertEquals(1, passes.size(), "an imported spiking network is quantized, not converted");
+            assertEquals("quantize", passes.get(0).get("pass").asText());
             assertEquals(0, CliRun.of("check", out.resolve("quantized.snn").toString()).exitCode());
         }
     }
