@@ -149,9 +149,9 @@ final class ConversionMixin {
                 readoutWindow);
     }
 
-    /** The pass manager for the conversion pipeline with these options. */
-    PassManager passManager(PrintWriter out) {
-        List<Pass> pipeline = pipeline().apply(options());
+    /** The pass manager for {@code graph}'s conversion pipeline ({@link #pipelineFor}) with these options. */
+    PassManager passManager(PrintWriter out, Graph graph) {
+        List<Pass> pipeline = pipelineFor(graph).apply(options());
         return new PassManager(pipeline, dumps(out, pipeline.stream().map(Pass::name).toList()));
     }
 

@@ -97,7 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!converted) {
             annPredictions = new AnnInterpreter(graph).evaluateBatch(dataset.inputs(), Set.of(), workers)
                     .predictions();
-            PipelineResult pipeline = conversion.passManager(out)
+            PipelineResult pipeline = conversion.passManager(out, graph)
                     .run(graph, conversion.inputs(graph, workers, progress));
             spiking = pipeline.graph();
             lambdas = pipeline.record(Normalize.LAMBDAS).orElse(null);
