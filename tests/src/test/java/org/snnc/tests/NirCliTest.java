@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpyElementType;
 import org.snnc.compiler.io.npy.NpzReader;
@@ -41,13 +42,14 @@ class NirCliTest {
     void importWritesANetworkThatReloadsToTheImportedGraph() {
         for (String[] shared : CASES) {
             Path out = temp.resolve(shared[0] + ".snn");
-            CliRun run = CliRun.of("import", nir(shared[0]).toString(), "--nir-flavor", shared[1], "-o", out.toString());
+            CliRun run = CliRun.of("import", nir(shared[0]).toString(), "--nir-flavor", shared[1], "-o",
+                    out.toString());
             assertEquals(0, run.exitCode(), run.err());
             assertTrue(Files.isRegularFile(temp.resolve(shared[0] + ".npz")));
             assertTrue(run.err().contains("note: read as " + shared[1]), run.err());
             assertTrue(run.err().contains("warning: "), run.err());
             Graph imported = ModelLoader.load(nir(shared[0]), new LoadOptions(false,
-                    org.snnc.compiler.frontend.onnx.OnnxImportOptions.DEFAULT,
+                    OnnxImportOptions.DEFAULT,
                     NirImportOptions.of(NirFlavor.fromSpelling(shared[1]).orElseThrow()))).graph();
             Graph reloaded = ModelLoader.load(out, LoadOptions.DEFAULT).graph();
             assertEquals(imported.nodes().keySet(), reloaded.nodes().keySet());

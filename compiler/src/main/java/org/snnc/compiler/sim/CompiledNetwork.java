@@ -37,9 +37,10 @@ import org.snnc.compiler.ir.Window2d;
 /**
  * A converted spiking graph compiled to {@link Operation}s over primitive arrays. The synapses are linear, so the
  * value of each node splits into a constant part, driven by the analog encoders, and a dynamic part, driven by the
- * populations' spikes and the Poisson and sequence encoders' events of each step. The constant program computes the first once per image; it becomes part
- * of the reached populations' constant current, so the analog input reaches them with no delay under either
- * schedule. The step program computes the second each step, ordered by the {@link Schedule}:
+ * populations' spikes and the Poisson and sequence encoders' events of each step. The constant program computes the
+ * first once per image; it becomes part of the reached populations' constant current, so the analog input reaches
+ * them with no delay under either schedule. The step program computes the second each step, ordered by the
+ * {@link Schedule}:
  * <ul>
  *   <li>pipelined: every population fires; then every synapse runs in definition order; then every population takes
  *       its synaptic input into v;</li>

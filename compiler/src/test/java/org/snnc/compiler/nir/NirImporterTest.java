@@ -32,7 +32,7 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.testing.SharedData;
 
-/** Imports the shared sinabs and Norse graphs and hand-built ones, and checks what each becomes or why it is refused. */
+/** Imports the shared sinabs and Norse graphs and hand-built ones: what each becomes, or why it is refused. */
 class NirImporterTest {
 
     private static final SourceSpan SPAN = SourceSpan.ofFile("test.nir");
@@ -56,10 +56,12 @@ class NirImporterTest {
     @Test
     void sinabsNetworkBecomesThreeSubtractingPopulationsWithTheBiasesAsCurrents() {
         NirGraph nir = read("sinabs_iaf_cnn");
-        NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(NirFlavor.SINABS));
+        NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN,
+                NirImportOptions.of(NirFlavor.SINABS));
         Graph graph = imported.graph();
         assertFalse(Verifier.check(graph).hasErrors());
-        assertEquals(InputEncoding.SEQUENCE, assertInstanceOf(SpikeEncoder.class, graph.node("input.encoded")).encoding());
+        SpikeEncoder encoder = assertInstanceOf(SpikeEncoder.class, graph.node("input.encoded"));
+        assertEquals(InputEncoding.SEQUENCE, encoder.encoding());
         assertEquals(Shape.of(2, 8, 8), graph.input().shape());
         for (String population : List.of("n1", "n4", "n7")) {
             IfNeurons neurons = assertInstanceOf(IfNeurons.class, graph.node(population));
@@ -99,7 +101,8 @@ class NirImporterTest {
     @Test
     void norseNetworkBecomesTwoZeroResetPopulationsWithTheFileWeights() {
         NirGraph nir = read("norse_iaf_conv");
-        NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(NirFlavor.NORSE));
+        NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN,
+                NirImportOptions.of(NirFlavor.NORSE));
         Graph graph = imported.graph();
         assertFalse(Verifier.check(graph).hasErrors());
         assertEquals(List.of("input_tensor", "input_tensor.encoded", "_0", "_1", "_2", "_3", "output"),
