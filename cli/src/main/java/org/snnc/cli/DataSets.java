@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.data.InputArrays;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
@@ -46,7 +47,8 @@ final class DataSets {
 
     /** The first {@code limit} labelled images of {@code file} for {@code graph}, refused if there are none. */
     static Dataset load(Path file, Graph graph, int limit) {
-        return requireImages(Dataset.load(file, graph.input(), limit), file, "evaluation");
+        return requireImages(Dataset.load(file, graph.input(), InputArrays.encodingOf(graph), limit), file,
+                "evaluation");
     }
 
     /**
