@@ -43,7 +43,7 @@ public record Dataset(double[][] inputs, int[] labels) {
      * The first {@code count} labels of {@code y}, which must hold one class index for each of {@code images};
      * {@code source} names the file in diagnostics.
      */
-    public static int[] labels(NpyArray y, int images, int count, String source) {
+    private static int[] labels(NpyArray y, int images, int count, String source) {
         int[] yShape = y.shape();
         if (yShape.length != 1 || yShape[0] != images) {
             throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
@@ -62,7 +62,7 @@ public record Dataset(double[][] inputs, int[] labels) {
     }
 
     /** Array {@code key} of an archive's {@code arrays}, which must hold it. */
-    public static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
+    private static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
         NpyArray array = arrays.get(key);
         if (array == null) {
             throw CompilationException.of(DiagnosticCode.DATA_MISSING_ARRAY, SourceSpan.ofFile(source), source, key);
