@@ -10,11 +10,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.model.ModelWriter;
+import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.targets.ChipCompiler.CompiledChip;
@@ -70,7 +72,8 @@ final class CompileCommand implements Callable<Integer> {
 
     @Option(names = "--zero-reset-ratio", paramLabel = "R|auto", defaultValue = "auto",
             description = "For reset to zero: the threshold-to-input ratio, a power of two, or auto for each "
-                    + "population's own from the calibration images (default: ${DEFAULT-VALUE}).")
+                    + "population's own from the calibration images (default: ${DEFAULT-VALUE}; 1 for a network "
+                    + "that is already spiking, such as a NIR graph, whose spikes it keeps).")
     private String zeroResetRatio;
 
     @Option(names = "--run", description = "Then run the configuration on the emulator with --data.")
@@ -110,7 +113,8 @@ final class CompileCommand implements Callable<Integer> {
                                 + allocator + "'"));
         Graph graph = model.load().graph();
         long imported = System.nanoTime();
-        List<String> passNames = new ArrayList<>(conversion.pipeline().apply(conversion.options()).stream()
+        Function<ConversionOptions, List<Pass>> pipeline = conversion.pipelineFor(graph);
+        List<String> passNames = new ArrayList<>(pipeline.apply(conversion.options()).stream()
                 .map(Pass::name).toList());
         passNames.add(Quantize.NAME);
         Optional<EarlyExit> earlyExit = emulation.exit.earlyExit(spec);
@@ -119,8 +123,8 @@ final class CompileCommand implements Callable<Integer> {
                     "an early exit reads the membrane readout's margin; compile with --readout membrane");
         }
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
-                .withPipeline(conversion.pipeline(), conversion.dumps(out, passNames)).withAllocator(placement)
-                .withZeroResetRatio(zeroResetRatio()).withEarlyExit(earlyExit)
+                .withPipeline(pipeline, conversion.dumps(out, passNames)).withAllocator(placement)
+                .withZeroResetRatio(zeroResetRatio(graph)).withEarlyExit(earlyExit)
                 .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {
@@ -167,8 +171,16 @@ final class CompileCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** --zero-reset-ratio as {@link QuantizeOptions}'s R, or its {@link QuantizeOptions#AUTO_RATIO}. */
-    private int zeroResetRatio() {
+    /**
+     * --zero-reset-ratio as {@link QuantizeOptions}'s R, or its {@link QuantizeOptions#AUTO_RATIO}. R scales a
+     * rate-coded population's threshold and the weights leaving it, which keeps its rate but not its spikes; a graph
+     * that is already spiking (an imported NIR graph) is compiled spike for spike, so R = 1 unless the option is given.
+     */
+    private int zeroResetRatio(Graph graph) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--zero-reset-ratio")
+                && ConversionMixin.isConverted(graph)) {
+            return 1;
+        }
         if (zeroResetRatio.equals("auto")) {
             return QuantizeOptions.AUTO_RATIO;
         }

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.function.Function;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.data.InputArrays;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.ReadoutMode;
@@ -22,6 +24,7 @@ import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.passes.Stage;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -133,6 +136,10 @@ final class ConversionMixin {
         if (calibrateBias < 0) {
             throw usage("--calibrate-bias must be a number of steps, 0 to skip, got " + calibrateBias);
         }
+        if (encoding == InputEncoding.SEQUENCE) {
+            throw usage("--input-encoding sequence is the input of an imported spiking network (NIR); an ANN's "
+                    + "images are encoded as analog or poisson");
+        }
         if (seed < 0 || calibrationLimit < 1) {
             throw usage("--seed must be non-negative and --calibration-limit at least 1");
         }
@@ -142,15 +149,28 @@ final class ConversionMixin {
                 readoutWindow);
     }
 
-    /** The pass manager for the conversion pipeline with these options. */
-    PassManager passManager(PrintWriter out) {
-        List<Pass> pipeline = pipeline().apply(options());
+    /** The pass manager for {@code graph}'s conversion pipeline ({@link #pipelineFor}) with these options. */
+    PassManager passManager(PrintWriter out, Graph graph) {
+        List<Pass> pipeline = pipelineFor(graph).apply(options());
         return new PassManager(pipeline, dumps(out, pipeline.stream().map(Pass::name).toList()));
     }
 
     /** The conversion passes for some options: {@code --passes}, or the standard pipeline. */
     Function<ConversionOptions, List<Pass>> pipeline() {
         return options -> passes == null ? Passes.standard(options) : Passes.parse(passes, options);
+    }
+
+    /**
+     * The conversion passes for {@code graph}: {@code --passes}, none for a graph that is already converted (a
+     * spiking network from a network file or a NIR graph), or the standard pipeline.
+     */
+    Function<ConversionOptions, List<Pass>> pipelineFor(Graph graph) {
+        return passes == null && isConverted(graph) ? options -> List.of() : pipeline();
+    }
+
+    /** Whether {@code graph} is a spiking network with a readout, which needs no conversion. */
+    static boolean isConverted(Graph graph) {
+        return Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
     }
 
     /** The IR dumps the flags ask for, printed to {@code out}; every {@code --print-ir-after} must name a pass. */
@@ -169,8 +189,8 @@ final class ConversionMixin {
     /** The calibration images, scaled for {@code graph}'s input, if {@code --calibration} was given. */
     CompilationInputs inputs(Graph graph, int threads, Progress.Factory progress) {
         Optional<double[][]> images = Optional.ofNullable(calibration)
-                .map(file -> DataSets.requireImages(Dataset.load(file, graph.input(), calibrationLimit), file,
-                        "calibration").inputs());
+                .map(file -> DataSets.requireImages(Dataset.load(file, graph.input(), InputArrays.encodingOf(graph),
+                        calibrationLimit), file, "calibration").inputs());
         return new CompilationInputs(images, threads, progress);
     }
 

@@ -45,7 +45,7 @@ final class ConvertCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JsonReports.requireReplaceable(output, report);
         Graph graph = model.load().graph();
-        PassManager manager = conversion.passManager(out);
+        PassManager manager = conversion.passManager(out, graph);
         int workers = Threads.resolve(threads, spec);
         PipelineResult result = manager.run(graph, conversion.inputs(graph, workers, ConsoleProgress.forTerminal()));
         if (output != null) {

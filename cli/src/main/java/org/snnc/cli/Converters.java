@@ -2,6 +2,7 @@ package org.snnc.cli;
 
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.nir.NirFlavor;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
@@ -69,6 +70,12 @@ final class Converters {
     static final class EncodingConverter extends WordConverter<InputEncoding> {
         EncodingConverter() {
             super(InputEncoding.class);
+        }
+    }
+
+    static final class NirFlavorConverter extends WordConverter<NirFlavor> {
+        NirFlavorConverter() {
+            super(NirFlavor.class);
         }
     }
 

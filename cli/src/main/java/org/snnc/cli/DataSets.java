@@ -1,16 +1,13 @@
 package org.snnc.cli;
 
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.data.InputArrays;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticBag;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.MemoryBudget;
-import org.snnc.compiler.io.npy.NpyArray;
-import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.ShapeInference;
 import org.snnc.emulator.Chip;
@@ -46,56 +43,34 @@ final class DataSets {
 
     /** The first {@code limit} labelled images of {@code file} for {@code graph}, refused if there are none. */
     static Dataset load(Path file, Graph graph, int limit) {
-        return requireImages(Dataset.load(file, graph.input(), limit), file, "evaluation");
+        return requireImages(Dataset.load(file, graph.input(), InputArrays.encodingOf(graph), limit), file,
+                "evaluation");
     }
 
     /**
      * The first {@code limit} labelled inputs of {@code file} as {@code chip} loads them, refused if there are none:
-     * for an analog input the images for {@code quantized} (whose input's scale is 1, so they are the raw stored
-     * values); for a sequence input the sequences ({@link #loadSequences}).
+     * the images or sequences for {@code quantized}, whose input's scale is 1, so they are the raw stored values. A
+     * sequence's every value must be a count of events, an integer in [0, the configuration's
+     * {@code input.max_events}] ({@link DiagnosticCode#DATA_SHAPE_MISMATCH} otherwise).
      */
     static Dataset forChip(Path file, Graph quantized, Chip chip, int limit) {
-        if (!chip.sequenceInput()) {
-            return load(file, quantized, limit);
-        }
-        return requireImages(loadSequences(file, chip.configuration().input().shape(),
-                chip.configuration().input().maxEvents(), limit), file, "evaluation");
-    }
-
-    /**
-     * The first {@code limit} labelled sequences of {@code file} for a sequence input of shape S: x holds N sequences
-     * of T frames, [N, T, ...S], and y their N labels; each row is the T frames one after another, T·|S| values. Every
-     * value must be a count of events, an integer in [0, {@code maxEvents}] ({@link DiagnosticCode#DATA_SHAPE_MISMATCH}
-     * otherwise, as for a shape that is not [N, T, ...S]).
-     */
-    static Dataset loadSequences(Path file, int[] frameShape, int maxEvents, int limit) {
-        String source = file.toString();
-        Map<String, NpyArray> arrays = NpzReader.open(file);
-        NpyArray x = Dataset.require(arrays, "x", source);
-        NpyArray y = Dataset.require(arrays, "y", source);
-        int[] shape = x.shape();
-        if (shape.length != frameShape.length + 2
-                || !Arrays.equals(Arrays.copyOfRange(shape, 2, shape.length), frameShape)) {
-            throw mismatch(source, "x has shape " + Arrays.toString(shape) + ", but a sequence input of shape "
-                    + Arrays.toString(frameShape) + " reads [N, T, " + Arrays.toString(frameShape).substring(1)
-                    + ": N sequences of T frames");
-        }
-        int count = Math.min(shape[0], limit);
-        int size = shape[0] == 0 ? 0 : x.size() / shape[0];
-        double[] values = x.values();
-        double[][] sequences = new double[count][];
-        for (int n = 0; n < count; n++) {
-            sequences[n] = Arrays.copyOfRange(values, n * size, (n + 1) * size);
-            for (int k = 0; k < size; k++) {
-                double value = sequences[n][k];
-                if (value != Math.rint(value) || value < 0 || value > maxEvents) {
-                    throw mismatch(source, "x[" + n + ", " + k / (size / shape[1]) + "] holds " + value
-                            + ", which is not a count of events in [0, " + maxEvents + "], the most one element "
-                            + "sends in a step (the configuration's input.max_events)");
+        Dataset dataset = load(file, quantized, limit);
+        if (chip.sequenceInput()) {
+            int maxEvents = chip.configuration().input().maxEvents();
+            int frameSize = quantized.input().shape().size();
+            double[][] sequences = dataset.inputs();
+            for (int n = 0; n < sequences.length; n++) {
+                for (int k = 0; k < sequences[n].length; k++) {
+                    double value = sequences[n][k];
+                    if (value != Math.rint(value) || value < 0 || value > maxEvents) {
+                        throw mismatch(file.toString(), "x[" + n + ", " + k / frameSize + "] holds " + value
+                                + ", which is not a count of events in [0, " + maxEvents + "], the most one element "
+                                + "sends in a step (the configuration's input.max_events)");
+                    }
                 }
             }
         }
-        return new Dataset(sequences, Dataset.labels(y, shape[0], count, source));
+        return dataset;
     }
 
     private static CompilationException mismatch(String source, String why) {

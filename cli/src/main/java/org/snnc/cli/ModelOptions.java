@@ -1,11 +1,15 @@
 package org.snnc.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
+import org.snnc.compiler.nir.NirFlavor;
+import org.snnc.compiler.nir.NirImportOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** The model file argument and the options for loading it, shared by every command that reads a model. */
 final class ModelOptions {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "A network (.snn) or an ONNX model (.onnx).")
+    @Parameters(index = "0", paramLabel = "FILE",
+            description = "A network (.snn), an ONNX model (.onnx) or a NIR graph (.nir).")
     Path file;
 
     @Option(names = "--allow-outside-paths",
@@ -34,19 +39,37 @@ final class ModelOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     Scale inputScale;
 
+    @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text",
+            converter = Converters.NirFlavorConverter.class,
+            description = "NIR graphs only: the framework whose reading of the IF neurons to take (reset by "
+                    + "subtraction or to zero, v ≥ θ or v > θ); required unless snnc wrote the graph.")
+    NirFlavor nirFlavor;
+
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    /** Loads the model; the ONNX input options are a usage error for a network file, which declares its input. */
+    /**
+     * Loads the model and prints the importer's notes to the error stream; the ONNX input options are a usage error
+     * for any other file, and the NIR flavor for a file that is not NIR.
+     */
     ModelLoader.LoadedModel load() {
         CommandLine.ParseResult parsed = command.commandLine().getParseResult();
+        String name = file.getFileName().toString();
         boolean onnxOptionGiven = parsed.hasMatchedOption("--input-dtype") || parsed.hasMatchedOption("--input-scale");
-        if (onnxOptionGiven && !file.getFileName().toString().endsWith(".onnx")) {
+        if (onnxOptionGiven && !name.endsWith(".onnx")) {
             throw new CommandLine.ParameterException(command.commandLine(),
                     "--input-dtype and --input-scale apply to ONNX models only; " + file
                             + " declares its own input type");
         }
-        return ModelLoader.load(file, new LoadOptions(allowOutsidePaths, new OnnxImportOptions(inputDType,
-                inputScale)));
+        if (nirFlavor != null && !name.endsWith(".nir")) {
+            throw new CommandLine.ParameterException(command.commandLine(),
+                    "--nir-flavor applies to NIR graphs (.nir) only, not to " + file);
+        }
+        ModelLoader.LoadedModel loaded = ModelLoader.load(file, new LoadOptions(allowOutsidePaths,
+                new OnnxImportOptions(inputDType, inputScale), new NirImportOptions(Optional.ofNullable(nirFlavor))));
+        PrintWriter err = command.commandLine().getErr();
+        loaded.notes().forEach(err::println);
+        err.flush();
+        return loaded;
     }
 }

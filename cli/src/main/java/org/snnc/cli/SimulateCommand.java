@@ -15,7 +15,6 @@ import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
-import org.snnc.compiler.passes.Stage;
 import org.snnc.compiler.sim.AnnMacs;
 import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.compiler.sim.ExitFrontier;
@@ -90,7 +89,7 @@ final class SimulateCommand implements Callable<Integer> {
         Dataset dataset = DataSets.load(data, graph, limit);
         DataSets.requireLabelsWithin(dataset, graph, data);
         DataSets.requireStepMemory(steps, dataset.size(), workers, data);
-        boolean converted = Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
+        boolean converted = ConversionMixin.isConverted(graph);
         int[] annPredictions = null;
         Map<String, Object> lambdas = null;
         Graph spiking = graph;
@@ -98,7 +97,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!converted) {
             annPredictions = new AnnInterpreter(graph).evaluateBatch(dataset.inputs(), Set.of(), workers)
                     .predictions();
-            PipelineResult pipeline = conversion.passManager(out)
+            PipelineResult pipeline = conversion.passManager(out, graph)
                     .run(graph, conversion.inputs(graph, workers, progress));
             spiking = pipeline.graph();
             lambdas = pipeline.record(Normalize.LAMBDAS).orElse(null);

@@ -229,12 +229,12 @@ class RunCliTest {
         assertTrue(refused.err().contains("x[2, 3] holds 16.0, which is not a count of events in [0, 15]")
                 && refused.err().contains("[E0502]"), refused.err());
         assertFalse(refused.printedStackTrace(), refused.err());
-        Path flat = writeSequences(temp.resolve("flat.npz"), new long[][] {new long[9]}, new int[] {1, 1, 3, 3},
+        Path flat = writeSequences(temp.resolve("flat.npz"), new long[][] {new long[9]}, new int[] {1, 9},
                 new int[] {0});
-        CliRun noTime = CliRun.of("run", out.toString(), "--data", flat.toString());
-        assertEquals(1, noTime.exitCode(), noTime.err());
-        assertTrue(noTime.err().contains("reads [N, T, 1, 3, 3]") && noTime.err().contains("[E0502]"),
-                noTime.err());
+        CliRun noFrames = CliRun.of("run", out.toString(), "--data", flat.toString());
+        assertEquals(1, noFrames.exitCode(), noFrames.err());
+        assertTrue(noFrames.err().contains("is neither N sequences [N, T, ...] nor one sequence")
+                && noFrames.err().contains("[E0502]"), noFrames.err());
     }
 
     /** An npz of u8 sequences {@code x} of {@code shape} and labels {@code y}. */

@@ -9,10 +9,11 @@ import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
 
 /**
- * A labelled data set: an {@code .npz} file with {@code x} (images, see {@link InputArrays}) and {@code y} (one
- * integer label per image).
+ * A labelled data set: an {@code .npz} file with {@code x} (images, or sequences of frames, see {@link InputArrays})
+ * and {@code y} (one integer label per image).
  *
  * @param inputs scaled network inputs, one flat row per image
  * @param labels the class of each image
@@ -21,11 +22,19 @@ public record Dataset(double[][] inputs, int[] labels) {
 
     /** Reads at most {@code limit} images of {@code file} as inputs for {@code input}. */
     public static Dataset load(Path file, Input input, int limit) {
+        return load(file, input, InputEncoding.ANALOG, limit);
+    }
+
+    /**
+     * Reads at most {@code limit} images of {@code file} as inputs for {@code input}, laid out as {@code encoding}
+     * takes them: sequences of frames {@code [N, T, ...]} for {@link InputEncoding#SEQUENCE}, else images.
+     */
+    public static Dataset load(Path file, Input input, InputEncoding encoding, int limit) {
         String source = file.toString();
         Map<String, NpyArray> arrays = NpzReader.open(file);
         NpyArray x = require(arrays, "x", source);
         NpyArray y = require(arrays, "y", source);
-        double[][] inputs = InputArrays.toInputs(x, input, source + "[x]", limit);
+        double[][] inputs = InputArrays.toInputs(x, input, encoding, source + "[x]", limit);
         int images = x.shape().length > 0 ? x.shape()[0] : 1;
         return new Dataset(inputs, labels(y, images, inputs.length, source));
     }
@@ -34,7 +43,7 @@ public record Dataset(double[][] inputs, int[] labels) {
      * The first {@code count} labels of {@code y}, which must hold one class index for each of {@code images};
      * {@code source} names the file in diagnostics.
      */
-    public static int[] labels(NpyArray y, int images, int count, String source) {
+    private static int[] labels(NpyArray y, int images, int count, String source) {
         int[] yShape = y.shape();
         if (yShape.length != 1 || yShape[0] != images) {
             throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
@@ -53,7 +62,7 @@ public record Dataset(double[][] inputs, int[] labels) {
     }
 
     /** Array {@code key} of an archive's {@code arrays}, which must hold it. */
-    public static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
+    private static NpyArray require(Map<String, NpyArray> arrays, String key, String source) {
         NpyArray array = arrays.get(key);
         if (array == null) {
             throw CompilationException.of(DiagnosticCode.DATA_MISSING_ARRAY, SourceSpan.ofFile(source), source, key);

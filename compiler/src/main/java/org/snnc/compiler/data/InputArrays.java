@@ -8,13 +8,18 @@ import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpyElementType;
 import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.SpikeEncoder;
 
 /**
  * Turns a raw NumPy array into network inputs. The array holds one image of the declared shape, or N images as
  * {@code [N, ...shape]}; axes of length 1 may be left out (a network declaring {@code [1,28,28]} takes
- * {@code N×28×28}). Each value becomes {@code raw · scale}. The element type must be the declared one, except that
- * a float input accepts float32 and float64 alike.
+ * {@code N×28×28}). A network whose input is a {@link InputEncoding#SEQUENCE} takes sequences of T frames instead,
+ * {@code [N, T, ...shape]}, or one sequence {@code [T, ...shape]}; each row then holds its frames one after another.
+ * Each value becomes {@code raw · scale}. The element type must be the declared one, except that a float input
+ * accepts float32 and float64 alike.
  */
 public final class InputArrays {
 
@@ -25,13 +30,50 @@ public final class InputArrays {
     private InputArrays() {
     }
 
-    /** The scaled inputs, one flat C-order row per image. {@code source} names the array in diagnostics. */
+    /**
+     * How {@code graph}'s data are laid out: as the encoder that reads its input takes them, and as images for an
+     * ANN, whose input no encoder reads yet.
+     */
+    public static InputEncoding encodingOf(Graph graph) {
+        String input = graph.input().name();
+        return graph.nodes().values().stream()
+                .filter(node -> node instanceof SpikeEncoder encoder && encoder.input().equals(input))
+                .map(node -> ((SpikeEncoder) node).encoding()).findFirst().orElse(InputEncoding.ANALOG);
+    }
+
+    /** The scaled images, one flat C-order row per image. {@code source} names the array in diagnostics. */
     public static double[][] toInputs(NpyArray raw, Input input, String source, int limit) {
+        return toInputs(raw, input, InputEncoding.ANALOG, source, limit);
+    }
+
+    /**
+     * The scaled inputs, one flat C-order row per image or sequence, as {@code encoding} takes them.
+     * {@code source} names the array in diagnostics.
+     */
+    public static double[][] toInputs(NpyArray raw, Input input, InputEncoding encoding, String source, int limit) {
         checkElementType(raw, input, source);
         int[] shape = raw.shape();
         int[] declared = input.shape().toArray();
         int images;
-        if (sameIgnoringUnitAxes(shape, declared)) {
+        int frames = 1;
+        if (encoding == InputEncoding.SEQUENCE) {
+            if (shape.length > 1 && sameIgnoringUnitAxes(Arrays.copyOfRange(shape, 2, shape.length), declared)) {
+                images = shape[0];
+                frames = shape[1];
+            } else if (shape.length > 0
+                    && sameIgnoringUnitAxes(Arrays.copyOfRange(shape, 1, shape.length), declared)) {
+                images = 1;
+                frames = shape[0];
+            } else {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                        "shape " + Arrays.toString(shape) + " is neither N sequences [N, T, ...] nor one sequence "
+                                + "[T, ...] of frames of the input shape " + input.shape());
+            }
+            if (frames == 0) {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                        "shape " + Arrays.toString(shape) + " holds sequences of no frames");
+            }
+        } else if (sameIgnoringUnitAxes(shape, declared)) {
             images = 1;
         } else if (shape.length > 0 && sameIgnoringUnitAxes(Arrays.copyOfRange(shape, 1, shape.length), declared)) {
             images = shape[0];
@@ -41,7 +83,12 @@ public final class InputArrays {
                             + " nor N images of it");
         }
         int count = Math.min(images, limit);
-        int size = input.shape().size();
+        long length = (long) input.shape().size() * frames;
+        if (length > Integer.MAX_VALUE) {
+            throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                    "a sequence of shape " + Arrays.toString(shape) + " holds more than 2^31-1 values");
+        }
+        int size = (int) length;
         double[] values = raw.values();
         double scale = input.scale().value();
         double[][] rows = new double[count][size];

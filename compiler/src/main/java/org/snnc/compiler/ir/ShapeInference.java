@@ -112,8 +112,10 @@ public final class ShapeInference {
             return Optional.of(in.get(0));
         } else if (node instanceof MaxPoolGate gate) {
             return pool(gate, gate.window(), in.get(0));
-        } else if (node instanceof Softmax || node instanceof Readout) {
+        } else if (node instanceof Softmax) {
             return requireRank(node, in.get(0), 1, "");
+        } else if (node instanceof Readout) {
+            return Optional.of(Shape.of(in.get(0).size()));
         } else if (node instanceof AvgPool pool) {
             return pool(pool, pool.window(), in.get(0));
         } else if (node instanceof MaxPool pool) {

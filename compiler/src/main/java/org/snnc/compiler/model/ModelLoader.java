@@ -6,11 +6,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.frontend.onnx.OnnxImporter;
+import org.snnc.compiler.frontend.onnx.OnnxNames;
 import org.snnc.compiler.frontend.text.ParsedNetwork;
 import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.io.InputFiles;
@@ -18,36 +20,52 @@ import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.ir.Weights;
+import org.snnc.compiler.nir.NirImporter;
+import org.snnc.compiler.nir.NirReader;
 
 /**
  * Loads a complete, verified model from a network file ({@code .snn}, whose weights come from the {@code .npz} it
- * names) or from an ONNX model ({@code .onnx}, whose weights are its initializers).
+ * names), from an ONNX model ({@code .onnx}, whose weights are its initializers) or from a NIR graph ({@code .nir},
+ * imported as a spiking network by {@link NirImporter}).
  */
 public final class ModelLoader {
 
     private ModelLoader() {
     }
 
-    /** A loaded model: the verified graph and the warnings found on the way. */
-    public record LoadedModel(Graph graph, Verifier.Report report) {
+    /**
+     * A loaded model: the verified graph, the warnings found on the way, and the importer's notes on how it read
+     * the file (a NIR graph's), one line each.
+     */
+    public record LoadedModel(Graph graph, Verifier.Report report, List<String> notes) {
+        public LoadedModel {
+            notes = List.copyOf(notes);
+        }
     }
 
     public static LoadedModel load(Path file, LoadOptions options) {
         String name = file.getFileName().toString();
         Graph graph;
+        List<String> notes = List.of();
         if (name.endsWith(".snn")) {
             graph = loadText(file, options);
         } else if (name.endsWith(".onnx")) {
             graph = OnnxImporter.importModel(file, options.onnx());
+        } else if (name.endsWith(".nir")) {
+            NirImporter.Imported imported = NirImporter.importGraph(NirReader.read(file),
+                    OnnxNames.identifier(name.substring(0, name.length() - ".nir".length())),
+                    SourceSpan.ofFile(file.toString()), options.nir());
+            graph = imported.graph();
+            notes = imported.notes().stream().map(NirImporter.Note::toString).toList();
         } else {
             throw CompilationException.of(DiagnosticCode.UNKNOWN_FILE_KIND, SourceSpan.ofFile(file.toString()),
-                    file, "a network (.snn) or an ONNX model (.onnx)");
+                    file, "a network (.snn), an ONNX model (.onnx) or a NIR graph (.nir)");
         }
         Verifier.Report report = Verifier.check(graph);
         if (report.hasErrors()) {
             throw new CompilationException(report.diagnostics());
         }
-        return new LoadedModel(graph, report);
+        return new LoadedModel(graph, report, notes);
     }
 
     private static Graph loadText(Path file, LoadOptions options) {

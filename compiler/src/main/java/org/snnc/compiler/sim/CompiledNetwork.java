@@ -38,9 +38,10 @@ import org.snnc.compiler.ir.Window2d;
 /**
  * A converted spiking graph compiled to {@link Operation}s over primitive arrays. The synapses are linear, so the
  * value of each node splits into a constant part, driven by the analog encoders, and a dynamic part, driven by the
- * populations' and Poisson encoders' spikes. The constant program computes the first once per image; it becomes part
- * of the reached populations' constant current, so the analog input reaches them with no delay under either
- * schedule. The step program computes the second each step, ordered by the {@link Schedule}:
+ * populations' spikes and the Poisson and sequence encoders' events of each step. The constant program computes the
+ * first once per image; it becomes part of the reached populations' constant current, so the analog input reaches
+ * them with no delay under either schedule. The step program computes the second each step, ordered by the
+ * {@link Schedule}:
  * <ul>
  *   <li>pipelined: every population fires; then every synapse runs in definition order; then every population takes
  *       its synaptic input into v;</li>
@@ -63,7 +64,10 @@ final class CompiledNetwork {
     /** The ANN MACs of the weighted synapses the analog input reaches: what it costs, once per image. */
     final long analogMacs;
     final int neurons;
+    /** The values of one image, or of one frame when the input {@link #takesSequences}. */
     final int inputSize;
+    /** Whether the input is a sequence of frames ({@link InputEncoding#SEQUENCE}), one per step. */
+    final boolean takesSequences;
 
     private CompiledNetwork(Builder b, Schedule schedule) {
         this.layout = new Layout(b.eventCapacities.toArray(), b.denseSizes.toArray(), b.gateSizes.toArray(),
@@ -86,6 +90,7 @@ final class CompiledNetwork {
         this.analogMacs = b.analogMacs;
         this.neurons = (int) b.populationSizes.sum();
         this.inputSize = b.inputSize;
+        this.takesSequences = b.takesSequences;
     }
 
     /** Verifies {@code graph}, checks that it is fully converted and compiles it. */
@@ -122,6 +127,7 @@ final class CompiledNetwork {
         private int classes;
         private long analogMacs;
         private final int inputSize;
+        private boolean takesSequences;
 
         Builder(Graph graph, Map<String, Shape> shapes) {
             this.graph = graph;
@@ -156,13 +162,19 @@ final class CompiledNetwork {
             if (encoder.encoding() == InputEncoding.ANALOG) {
                 constant.add(encoder.name());
                 constantOps.add(Encoders.analog(out));
-            } else {
-                dynamic.add(encoder.name());
-                Operation source = Encoders.poisson(out, poissonSeeds.size());
-                poissonSeeds.add(encoder.seed());
-                synapseOps.add(source);
-                sweep.add(source);
+                return;
             }
+            Operation source;
+            if (encoder.encoding() == InputEncoding.SEQUENCE) {
+                source = Encoders.sequence(out, inputSize);
+                takesSequences = true;
+            } else {
+                source = Encoders.poisson(out, poissonSeeds.size());
+                poissonSeeds.add(encoder.seed());
+            }
+            dynamic.add(encoder.name());
+            synapseOps.add(source);
+            sweep.add(source);
         }
 
         private void population(IfNeurons neurons) {

@@ -2,7 +2,10 @@ package org.snnc.compiler.sim;
 
 import java.util.SplittableRandom;
 
-/** The spike sources that read the image: the analog and the Poisson {@link org.snnc.compiler.ir.SpikeEncoder}. */
+/**
+ * The spike sources that read the image: the analog, the Poisson and the sequence
+ * {@link org.snnc.compiler.ir.SpikeEncoder}.
+ */
 final class Encoders {
 
     private Encoders() {
@@ -36,6 +39,27 @@ final class Encoders {
             for (int k = 0; k < x.length; k++) {
                 if (random.nextDouble() < x[k]) {
                     y.add(k, 1.0);
+                }
+            }
+            return 0;
+        };
+    }
+
+    /**
+     * The sequence encoder: the image holds frames of {@code frameSize} values, and at step t (from 0) every nonzero
+     * x[t][k] of frame t is an event of value x[t][k]; once the frames are used up, the input is silent.
+     */
+    static Operation sequence(int out, int frameSize) {
+        return state -> {
+            EventList y = state.events[out];
+            y.clear();
+            double[] x = state.image;
+            int start = state.step * frameSize;
+            if (start + frameSize <= x.length) {
+                for (int k = 0; k < frameSize; k++) {
+                    if (x[start + k] != 0.0) {
+                        y.add(k, x[start + k]);
+                    }
                 }
             }
             return 0;

@@ -27,8 +27,20 @@ final class ImageSimulation {
         this.windowed = new double[network.layout.classes()];
     }
 
+    /** What a traced run hands over after each step: the state, whose event lists hold that step's values. */
+    @FunctionalInterface
+    interface StepObserver {
+        void stepped(int step, WorkerState state);
+    }
+
     /** Simulates {@code image}, the {@code index}-th of its batch (which seeds its generators). */
     ImageRecord run(double[] image, int index) {
+        return run(image, index, (step, state) -> {
+        });
+    }
+
+    /** As {@link #run(double[], int)}, showing {@code observer} the state after every step. */
+    ImageRecord run(double[] image, int index, StepObserver observer) {
         state.begin(image);
         for (int e = 0; e < network.poissonSeeds.length; e++) {
             state.encoderRandom[e] = Encoders.generator(network.poissonSeeds[e], index);
@@ -51,10 +63,12 @@ final class ImageSimulation {
         boolean settled = false;
         while (ran < steps && !settled) {
             int t = ran++;
+            state.step = t;
             long stepOps = 0;
             for (Operation op : network.stepProgram) {
                 stepOps += op.run(state);
             }
+            observer.stepped(t, state);
             ops[t] = stepOps;
             decoder.count(state);
             decoder.score(state, scores[t + 1]);

@@ -13,7 +13,6 @@ import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
-import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
@@ -25,8 +24,9 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Weights;
 
 /**
- * A converted spiking graph read as the rate network it approximates: the encoder gives the input values (analog) or
- * their clamp to [0, 1] (Poisson), a population P has input
+ * A converted spiking graph read as the rate network it approximates: the encoder gives the input values (analog),
+ * their clamp to [0, 1] (Poisson) or, for a sequence of frames, their mean over the frames (events per step while
+ * the frames last), a population P has input
  * <pre>
  *   z = (E(r) + b) / θ        E its synapse expression on its sources' rates r, b its current
  * </pre>
@@ -46,10 +46,12 @@ public final class RateNetwork {
     private final Graph graph;
     private final Map<String, AnnInterpreter> kernels = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
+    private final int inputSize;
 
     /** @param shapes the shapes of {@code graph}'s values */
     public RateNetwork(Graph graph, Map<String, Shape> shapes) {
         this.graph = graph;
+        this.inputSize = shapes.get(graph.input().name()).size();
         int position = 0;
         for (Node node : graph.nodes().values()) {
             if (isKernel(node)) {
@@ -62,7 +64,10 @@ public final class RateNetwork {
         }
     }
 
-    /** Evaluates one image (the values the graph's input holds), handing each population's z to {@code sink}. */
+    /**
+     * Evaluates one image (the values the graph's input holds; a sequence's frames one after another), handing each
+     * population's z to {@code sink}.
+     */
     public void evaluate(double[] image, PopulationInput sink) {
         Map<String, double[]> values = new HashMap<>();
         int position = 0;
@@ -72,8 +77,11 @@ public final class RateNetwork {
             if (node instanceof Input) {
                 result = image;
             } else if (node instanceof SpikeEncoder encoder) {
-                result = encoder.encoding() == InputEncoding.ANALOG ? operands.get(0)
-                        : Arrays.stream(operands.get(0)).map(RateNetwork::rate).toArray();
+                result = switch (encoder.encoding()) {
+                    case ANALOG -> operands.get(0);
+                    case POISSON -> Arrays.stream(operands.get(0)).map(RateNetwork::rate).toArray();
+                    case SEQUENCE -> meanFrame(operands.get(0), inputSize);
+                };
             } else if (kernels.containsKey(node.name())) {
                 result = kernels.get(node.name()).evaluate(operands.get(0));
             } else if (node instanceof Add) {
@@ -108,6 +116,18 @@ public final class RateNetwork {
     private static boolean isKernel(Node node) {
         return node.inputs().size() == 1 && !(node instanceof IfNeurons || node instanceof SpikeEncoder
                 || node instanceof Flatten || node instanceof Readout);
+    }
+
+    /** The mean of the frames of {@code frameSize} values that {@code sequence} holds one after another. */
+    private static double[] meanFrame(double[] sequence, int frameSize) {
+        int frames = sequence.length / frameSize;
+        double[] mean = new double[frameSize];
+        for (int t = 0; t < frames; t++) {
+            for (int k = 0; k < frameSize; k++) {
+                mean[k] += sequence[t * frameSize + k] / frames;
+            }
+        }
+        return mean;
     }
 
     /** clip(z, 0, 1). */

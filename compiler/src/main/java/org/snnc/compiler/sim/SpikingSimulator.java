@@ -2,6 +2,7 @@ package org.snnc.compiler.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,24 +51,57 @@ public final class SpikingSimulator {
         return options;
     }
 
-    /** The number of values one image holds. */
+    /** The number of values one image holds, or one frame of a sequence. */
     public int inputSize() {
         return network.inputSize;
     }
 
     /**
+     * Every population's spikes at every step of one image (scaled, flat in C order; the {@code index}-th of its
+     * batch, which seeds its generators): by population name, for step t (from 0) the set of neurons that fired, as
+     * the population's event list holds them once the step is done.
+     */
+    public Map<String, BitSet[]> spikeRaster(double[] image, int index) {
+        requireInputSize(image, index);
+        Map<String, BitSet[]> raster = new LinkedHashMap<>();
+        network.populationNames.forEach(name -> raster.put(name, new BitSet[options.steps()]));
+        new ImageSimulation(network, options).run(image, index, (step, state) -> {
+            for (int p = 0; p < network.populations.length; p++) {
+                EventList spikes = state.events[network.populations[p].spikes()];
+                BitSet fired = new BitSet();
+                for (int e = 0; e < spikes.size; e++) {
+                    fired.set(spikes.index[e]);
+                }
+                raster.get(network.populationNames.get(p))[step] = fired;
+            }
+        });
+        return raster;
+    }
+
+    /**
+     * Refuses an image that does not hold {@link #inputSize()} values, or, for a sequence input, a positive
+     * multiple of them (its frames).
+     */
+    private void requireInputSize(double[] image, int index) {
+        int size = network.inputSize;
+        boolean fits = network.takesSequences ? image.length > 0 && image.length % size == 0 : image.length == size;
+        if (!fits) {
+            throw new IllegalArgumentException("image " + index + " holds " + image.length + " values, but the "
+                    + "network's input needs " + (network.takesSequences ? "frames of " : "") + size);
+        }
+    }
+
+    /**
      * Simulates every image of {@code inputs}.
      *
-     * @param inputs   the scaled images, each flat in C order
+     * @param inputs   the scaled images, each flat in C order; a sequence input's frames one after another
      * @param progress advanced by one per finished image
-     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values
+     * @throws IllegalArgumentException if an image does not hold {@link #inputSize()} values (or whole frames of
+     *         them, for a sequence input)
      */
     public SimulationResult run(double[][] inputs, Progress.Factory progress) {
         for (int image = 0; image < inputs.length; image++) {
-            if (inputs[image].length != network.inputSize) {
-                throw new IllegalArgumentException("image " + image + " holds " + inputs[image].length
-                        + " values, but the network's input needs " + network.inputSize);
-            }
+            requireInputSize(inputs[image], image);
         }
         long start = System.nanoTime();
         ImageRecord[] records = new ImageRecord[inputs.length];

@@ -27,8 +27,10 @@ final class WorkerState {
     /** The Poisson softmax readout's spike count per class. */
     final int[] readoutSpikes;
     SplittableRandom readoutRandom;
-    /** The scaled image being simulated, flat in C order. */
+    /** The scaled image being simulated, flat in C order (a sequence's frames one after another). */
     double[] image;
+    /** The step being simulated, from 0. */
+    int step;
 
     WorkerState(Layout layout) {
         events = Arrays.stream(layout.eventCapacities()).mapToObj(EventList::new).toArray(EventList[]::new);
@@ -55,6 +57,7 @@ final class WorkerState {
      */
     void begin(double[] x) {
         image = x;
+        step = 0;
         for (double[] r : rates) {
             Arrays.fill(r, 0.0);
         }

@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns ONNX names into snnc names, deterministically: the same model always imports to the same names.
+ * Turns ONNX names into snnc names, deterministically: the same model always imports to the same names. The NIR
+ * importer names its values the same way, from NIR's node names.
  *
  * <p><b>Value names</b> follow the network language's identifier syntax {@code [a-zA-Z_][a-zA-Z_0-9.]*}:
  * <ol>
@@ -28,19 +29,19 @@ import java.util.regex.Pattern;
  * {@code [A-Za-z0-9_.]} replaced by {@code _} (no {@code /} that would open a folder in the archive), made unique
  * the same way. {@code 0.0.weight} stays {@code 0.0.weight}.
  */
-final class OnnxNames {
+public final class OnnxNames {
 
     private static final Pattern OTHER = Pattern.compile("[^A-Za-z0-9_.]+");
 
     private final Set<String> values = new HashSet<>();
 
     /** Reserves and returns a new value name derived from {@code onnxName}. */
-    String newValueName(String onnxName) {
+    public String newValueName(String onnxName) {
         return unique(identifier(onnxName), values);
     }
 
     /** The identifier for an ONNX name, before uniqueness: steps 2 to 4 above. */
-    static String identifier(String onnxName) {
+    public static String identifier(String onnxName) {
         List<String> segments = new ArrayList<>();
         for (String segment : onnxName.split("/")) {
             if (!segment.isEmpty()) {

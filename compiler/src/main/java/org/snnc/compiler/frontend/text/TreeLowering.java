@@ -243,7 +243,8 @@ final class TreeLowering {
             case AFFINE -> new Affine(name, args.operand(), args.parameter("scale"), args.optionalParameter("shift"),
                     span);
             case ENCODE -> new SpikeEncoder(name, args.operand(),
-                    args.word("mode", InputEncoding::fromSpelling, InputEncoding.ANALOG, "analog or poisson"),
+                    args.word("mode", InputEncoding::fromSpelling, InputEncoding.ANALOG,
+                            "analog, poisson or sequence"),
                     args.seed("seed"), span);
             case IF -> {
                 double threshold = args.positiveReal("threshold", IfNeurons.UNIT_THRESHOLD);

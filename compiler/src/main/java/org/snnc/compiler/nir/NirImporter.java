@@ -1,0 +1,688 @@
+package org.snnc.compiler.nir;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.frontend.onnx.OnnxNames;
+import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.AvgPool;
+import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.FireComparison;
+import org.snnc.compiler.ir.Flatten;
+import org.snnc.compiler.ir.Graph;
+import org.snnc.compiler.ir.GraphBuilder;
+import org.snnc.compiler.ir.IfNeurons;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Padding;
+import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.Readout;
+import org.snnc.compiler.ir.ReadoutMode;
+import org.snnc.compiler.ir.ReadoutWindow;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.SpikeEncoder;
+import org.snnc.compiler.ir.Tensor;
+import org.snnc.compiler.ir.Window2d;
+
+/**
+ * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its
+ * {@link NirFlavor} steps it: Input → {@code encode(mode=sequence)} → synapses → {@code if} → … → readout.
+ *
+ * <p>Each NIR node becomes the IR value of its (sanitized) name; edges into one node are summed ({@code add}).
+ * Conv2d (dilation 1, any stride, padding and groups) becomes {@code conv2d}, Affine and Linear {@code dense} (on a
+ * rank-1 value), AvgPool2d {@code avgpool} (padding counted), Flatten of a [C, H, W] value {@code flatten}. Three
+ * exact rewrites keep the IR's forms:
+ * <ul>
+ *   <li>a layer's bias b becomes the constant {@code current} of the IF population that reads the layer (directly,
+ *       or through flatten, a uniform Scale or a sum), as an ANN's bias does in conversion;</li>
+ *   <li>SumPool2d is {@code avgpool} times its window area a, and a uniform Scale s a factor: such a gain g is carried
+ *       along and multiplied into the weights of the next weighted layer;</li>
+ *   <li>a pooling whose windows tile its input (kernel = stride, no padding), read by a Conv2d, is taken into the
+ *       convolution's kernel, as a chip's synapses connect one population's spikes to the next population with one
+ *       weighted layer between them; any other pooling is an {@code avgpool} of its own;</li>
+ *   <li>an IF population with input u = r ⊙ (g·y + b) (y the IR synapse value) and thresholds θ fires as
+ *       one with input y + b/g and threshold θ/(r·g) when θ/(r·g) is one number Θ, so Θ becomes the population's
+ *       θ; otherwise every neuron i is divided by its own θ_i: the weights into it are multiplied by
+ *       k_i = r_i·g/θ_i, its current is r_i·b_i/θ_i, and θ = 1. Dividing v by a positive constant keeps every
+ *       comparison, and a reset to v_reset = 0 or by subtraction commutes with it.</li>
+ * </ul>
+ * What snnc's populations cannot hold is refused with {@link DiagnosticCode#NIR_NOT_COMPILABLE} naming the node:
+ * v_reset ≠ 0, leaky and current-based neurons (LIF, CubaLIF, LI, CubaLI), integrators, Delay, Threshold, Conv1d,
+ * dilation, a cycle (recurrent edge), and an output that is not an IF population's spikes. The output gets a
+ * spike-count readout, since NIR outputs are spikes.
+ */
+public final class NirImporter {
+
+    /** A remark on how the file was read; warnings say where snnc's reading differs from the flavor's. */
+    public record Note(boolean warning, String text) {
+        @Override
+        public String toString() {
+            return (warning ? "warning: " : "note: ") + text;
+        }
+    }
+
+    /** The imported graph and the notes on how it was read. */
+    public record Imported(Graph graph, List<Note> notes) {
+        public Imported {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /**
+     * The IR form of a NIR node's output: true value = gain · (IR value {@code node}) + constant.
+     *
+     * @param node     the IR value
+     * @param shape    its shape
+     * @param gain     the factor that the IR value is still to be multiplied by
+     * @param constant the bias part, of {@code shape}, in true units, if any
+     * @param source   the NIR node whose weighted layer computes {@code node}, if it is one (for folding)
+     * @param pool     the pooling that computes {@code node}, while it is not yet in the graph
+     */
+    private record Value(String node, Shape shape, double gain, Optional<double[]> constant, Optional<String> source,
+            Optional<PendingPool> pool) {
+
+        Value(String node, Shape shape, double gain, Optional<double[]> constant, Optional<String> source) {
+            this(node, shape, gain, constant, source, Optional.empty());
+        }
+
+        Value scaled(double factor) {
+            return new Value(node, shape, gain * factor,
+                    constant.map(c -> Arrays.stream(c).map(x -> x * factor).toArray()), source, pool);
+        }
+    }
+
+    /**
+     * A pooling (the mean over each window; SumPool2d's factor is in the value's gain) that is written to the graph
+     * only when something other than a convolution reads it: a convolution takes it into its kernel instead.
+     *
+     * @param nirNode the NIR node
+     * @param input   the IR value it pools, of shape {@code inputShape}
+     */
+    private record PendingPool(String nirNode, String input, Shape inputShape, Window2d window) {
+    }
+
+    private final NirGraph nir;
+    private final NirFlavor flavor;
+    private final SourceSpan span;
+    private final GraphBuilder builder;
+    private final OnnxNames names = new OnnxNames();
+    private final Map<String, Value> values = new HashMap<>();
+    private final Map<String, List<String>> sources = new LinkedHashMap<>();
+    private final Map<String, Integer> readers = new HashMap<>();
+    private final List<Note> notes = new ArrayList<>();
+    private final List<String> populations = new ArrayList<>();
+    private String output;
+
+    private NirImporter(NirGraph nir, NirFlavor flavor, String name, SourceSpan span) {
+        this.nir = nir;
+        this.flavor = flavor;
+        this.span = span;
+        this.builder = Graph.builder(name).span(span);
+        nir.nodes().keySet().forEach(node -> sources.put(node, new ArrayList<>()));
+        for (NirEdge edge : nir.edges()) {
+            sources.get(edge.target()).add(edge.source());
+            readers.merge(edge.source(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Imports {@code graph} (nested graphs are flattened first) as the network {@code name}; {@code span} locates
+     * the file in diagnostics.
+     *
+     * @throws CompilationException {@link DiagnosticCode#NIR_NOT_COMPILABLE} for what snnc cannot hold, or when no
+     *         flavor is given and the graph names none; {@link DiagnosticCode#NIR_SHAPE_MISMATCH} for parameters
+     *         whose shapes do not fit
+     */
+    public static Imported importGraph(NirGraph graph, String name, SourceSpan span, NirImportOptions options) {
+        NirGraph flat = graph.flattened();
+        NirFlavor flavor = options.flavor().orElseGet(() -> flavorOf(flat, span));
+        NirImporter importer = new NirImporter(flat, flavor, name, span);
+        importer.notes.add(new Note(false, "read as " + flavor + ": " + flavor.stepRule()));
+        for (String node : importer.topologicalOrder()) {
+            importer.visit(node);
+        }
+        importer.flavorNotes();
+        return new Imported(importer.builder.output(importer.requireOutput()).build(), importer.notes);
+    }
+
+    private static NirFlavor flavorOf(NirGraph graph, SourceSpan span) {
+        String written = graph.metadata().get(NirFlavor.METADATA_KEY);
+        if (written == null) {
+            throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
+                    "NIR leaves the reset and the firing rule to each framework and the file does not say which "
+                            + "wrote it; give --nir-flavor " + String.join("|", flavorNames()));
+        }
+        return NirFlavor.fromSpelling(written).orElseThrow(() -> CompilationException.of(
+                DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph", "its metadata names flavor '"
+                        + written + "', not one of " + String.join(", ", flavorNames())));
+    }
+
+    private static List<String> flavorNames() {
+        return Arrays.stream(NirFlavor.values()).map(NirFlavor::spelling).toList();
+    }
+
+    /** The nodes in an order where every node follows its sources; a cycle is refused at one of its edges. */
+    private List<String> topologicalOrder() {
+        Map<String, Integer> waiting = new LinkedHashMap<>();
+        sources.forEach((node, from) -> waiting.put(node, from.size()));
+        Deque<String> ready = new ArrayDeque<>();
+        waiting.forEach((node, count) -> {
+            if (count == 0) {
+                ready.add(node);
+            }
+        });
+        List<String> order = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        while (!ready.isEmpty()) {
+            String node = ready.removeFirst();
+            order.add(node);
+            done.add(node);
+            for (NirEdge edge : nir.edges()) {
+                if (edge.source().equals(node) && waiting.merge(edge.target(), -1, Integer::sum) == 0) {
+                    ready.add(edge.target());
+                }
+            }
+        }
+        if (order.size() < waiting.size()) {
+            // Every node left waits for a source that is left too; walking back along them must close a cycle.
+            String onCycle = waiting.keySet().stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
+            Set<String> walked = new HashSet<>();
+            while (walked.add(onCycle)) {
+                onCycle = waitingSource(onCycle, done);
+            }
+            String back = waitingSource(onCycle, done);
+            throw refuse(onCycle, "it is on a cycle through the recurrent edge " + new NirEdge(back, onCycle)
+                    + "; snnc's networks are feed-forward");
+        }
+        return order;
+    }
+
+    /** A source of {@code node} that is not yet {@code done}. */
+    private String waitingSource(String node, Set<String> done) {
+        return sources.get(node).stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
+    }
+
+    private void visit(String name) {
+        NirNode node = nir.nodes().get(name);
+        List<String> from = sources.get(name);
+        if (node instanceof NirNode.Input input && from.isEmpty()) {
+            input(name, input);
+            return;
+        }
+        if (from.isEmpty()) {
+            throw refuse(name, "no edge leads into it");
+        }
+        Value in = sum(name, from);
+        if (node instanceof NirNode.Input || node instanceof NirNode.Output && readers.containsKey(name)) {
+            values.put(name, in);
+        } else if (node instanceof NirNode.Output) {
+            readout(name, in);
+        } else if (node instanceof NirNode.Conv2d conv) {
+            conv(name, conv, in);
+        } else if (node instanceof NirNode.Affine affine) {
+            dense(name, affine.weight(), Optional.of(affine.bias()), in);
+        } else if (node instanceof NirNode.Linear linear) {
+            dense(name, linear.weight(), Optional.empty(), in);
+        } else if (node instanceof NirNode.SumPool2d pool) {
+            pool(name, pool.kernelSize(), pool.stride(), pool.padding(), in, true);
+        } else if (node instanceof NirNode.AvgPool2d pool) {
+            pool(name, pool.kernelSize(), pool.stride(), pool.padding(), in, false);
+        } else if (node instanceof NirNode.Flatten flatten) {
+            flatten(name, flatten, in);
+        } else if (node instanceof NirNode.Scale scale) {
+            double factor = uniform(scale.scale()).orElseThrow(() -> refuse(name, "its factors differ between "
+                    + "elements; snnc carries a Scale only as one factor"));
+            values.put(name, in.scaled(factor));
+        } else if (node instanceof NirNode.IF neurons) {
+            population(name, neurons, in);
+        } else {
+            throw refuse(name, unsupported(node));
+        }
+    }
+
+    /** Why snnc's IR cannot hold {@code node}, a type the import does not map. */
+    private static String unsupported(NirNode node) {
+        return switch (node.type()) {
+            case "LIF" -> "leaky neurons are not supported yet; snnc's populations integrate without leak (IF)";
+            case "CubaLIF" -> "current-based leaky neurons are not supported yet; snnc's populations integrate "
+                    + "without leak or synaptic current (IF)";
+            case "LI", "CubaLI" -> "a leaky integrator's output is its membrane, not spikes; snnc's populations "
+                    + "spike and its output counts spikes";
+            case "I" -> "an integrator without threshold does not spike";
+            case "Threshold" -> "a stateless Heaviside has no counterpart in snnc's IF populations";
+            case "Delay" -> "snnc's synapses deliver within the step; it has no delays";
+            case "Conv1d" -> "snnc convolves over two spatial axes only";
+            default -> "snnc does not map NIR's " + node.type() + " nodes";
+        };
+    }
+
+    private void input(String name, NirNode.Input input) {
+        if (builder.nodes().values().stream().anyMatch(Input.class::isInstance)) {
+            throw refuse(name, "a second input; snnc networks have exactly one");
+        }
+        Shape shape = Shape.of(input.shape().stream().mapToInt(Integer::intValue).toArray());
+        String raw = names.newValueName(name);
+        String encoded = names.newValueName(name + ".encoded");
+        builder.add(new Input(raw, DType.F32, shape, Scale.ONE, span));
+        builder.add(new SpikeEncoder(encoded, raw, InputEncoding.SEQUENCE, 0, span));
+        values.put(name, new Value(encoded, shape, 1, Optional.empty(), Optional.empty()));
+        notes.add(new Note(false, "input '" + raw + "' takes sequences: data x of shape [N, T, "
+                + String.join(", ", input.shape().stream().map(String::valueOf).toList())
+                + "], frame t delivered as events at step t"));
+    }
+
+    /** The sum of the values of {@code from}, the sources of {@code name}: an add when there are several. */
+    private Value sum(String name, List<String> from) {
+        if (from.size() == 1) {
+            return values.get(from.get(0));
+        }
+        List<Value> operands = from.stream().map(values::get).map(this::written).toList();
+        Value first = operands.get(0);
+        for (Value operand : operands) {
+            if (!operand.shape().equals(first.shape())) {
+                throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name),
+                        "its inputs have shapes " + first.shape() + " and " + operand.shape());
+            }
+            if (operand.gain() != first.gain()) {
+                throw refuse(name, "its inputs carry different factors (" + first.gain() + " and "
+                        + operand.gain() + ") from SumPool2d or Scale nodes; snnc's add has no weights");
+            }
+        }
+        double[] constant = new double[first.shape().size()];
+        boolean anyConstant = false;
+        for (Value operand : operands) {
+            if (operand.constant().isPresent()) {
+                anyConstant = true;
+                double[] c = operand.constant().get();
+                Arrays.setAll(constant, i -> constant[i] + c[i]);
+            }
+        }
+        String sum = names.newValueName(name + ".sum");
+        builder.add(new Add(sum, operands.stream().map(Value::node).toList(), span));
+        return new Value(sum, first.shape(), first.gain(), anyConstant ? Optional.of(constant) : Optional.empty(),
+                Optional.empty());
+    }
+
+    private void conv(String name, NirNode.Conv2d conv, Value in) {
+        int[] w = conv.weight().shape().toArray();
+        if (w.length != 4) {
+            throw fieldShape(name, "weight", conv.weight().shape(), "[F, C/groups, kH, kW]");
+        }
+        if (in.shape().rank() != 3) {
+            throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d",
+                    "it reads shape " + in.shape() + ", not [C, H, W]");
+        }
+        if (!conv.dilation().equals(List.of(1, 1))) {
+            throw refuse(name, "dilation " + conv.dilation() + "; snnc convolves with dilation 1");
+        }
+        if (conv.groups() < 1 || in.shape().dim(0) != w[1] * conv.groups() || w[0] % conv.groups() != 0) {
+            throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d", "weight "
+                    + conv.weight().shape() + " in " + conv.groups() + " group(s) does not fit input " + in.shape());
+        }
+        Window2d window = new Window2d(w[2], w[3], conv.stride().get(0), conv.stride().get(1),
+                convPadding(name, conv, w[2], w[3]));
+        Shape out = Shape.of(w[0], windowFits(name, window, in.shape()).get(0),
+                window.outputWidth(in.shape().dim(2)));
+        requireNoConstant(name, in);
+        String ir = names.newValueName(name);
+        String operand;
+        Tensor kernel;
+        if (in.pool().isPresent() && tiles(in.pool().get())) {
+            PendingPool pool = in.pool().get();
+            operand = pool.input();
+            kernel = throughPool(conv.weight(), pool.window(), in.gain());
+            window = throughPool(window, pool.window());
+            notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
+                    + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
+                    + window.strideH() + ", exact since the pool's windows tile its input"));
+        } else {
+            operand = written(in).node();
+            kernel = times(conv.weight(), in.gain());
+        }
+        ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
+        builder.add(new Conv2d(ir, operand, w[0], window, conv.groups(), weight, Optional.empty(), span));
+        values.put(name, new Value(ir, out, 1, biasOver(name, conv.bias(), out, w[0], out.size() / w[0]),
+                Optional.of(name)));
+    }
+
+    /**
+     * Whether {@code pool}'s windows tile its input: kernel = stride, no padding, and every row and column in
+     * exactly one window. A convolution of kernel k, stride s and padding p on the pooled value is then one
+     * convolution on the pool's input: kernel (k − 1)·S + K, stride s·S, padding p·S (K the pool's kernel, S its
+     * stride), as {@link #throughPool(Tensor, Window2d, double)} builds its weights.
+     */
+    private static boolean tiles(PendingPool pool) {
+        Window2d w = pool.window();
+        return w.kernelH() == w.strideH() && w.kernelW() == w.strideW() && w.padding().equals(Padding.NONE)
+                && pool.inputShape().dim(1) % w.strideH() == 0 && pool.inputShape().dim(2) % w.strideW() == 0;
+    }
+
+    /** The window of a convolution {@code conv} on the output of the tiling {@code pool}, on the pool's input. */
+    private static Window2d throughPool(Window2d conv, Window2d pool) {
+        int sH = pool.strideH();
+        int sW = pool.strideW();
+        Padding p = conv.padding();
+        return new Window2d((conv.kernelH() - 1) * sH + pool.kernelH(), (conv.kernelW() - 1) * sW + pool.kernelW(),
+                conv.strideH() * sH, conv.strideW() * sW,
+                new Padding(p.top() * sH, p.left() * sW, p.bottom() * sH, p.right() * sW));
+    }
+
+    /**
+     * The kernel of a convolution on the output of the tiling {@code pool} (the mean of each window, times
+     * {@code gain}), on the pool's input: K'[f, c, S·u + a, S·v + b] = K[f, c, u, v]·gain / (K_H·K_W) for every
+     * position (a, b) of the pool's window.
+     */
+    private static Tensor throughPool(Tensor kernel, Window2d pool, double gain) {
+        int[] k = kernel.shape().toArray();
+        int height = (k[2] - 1) * pool.strideH() + pool.kernelH();
+        int width = (k[3] - 1) * pool.strideW() + pool.kernelW();
+        double tap = gain / (pool.kernelH() * pool.kernelW());
+        double[] composed = new double[k[0] * k[1] * height * width];
+        for (int fc = 0; fc < k[0] * k[1]; fc++) {
+            for (int u = 0; u < k[2]; u++) {
+                for (int v = 0; v < k[3]; v++) {
+                    double weight = kernel.get((fc * k[2] + u) * k[3] + v) * tap;
+                    for (int a = 0; a < pool.kernelH(); a++) {
+                        for (int b = 0; b < pool.kernelW(); b++) {
+                            int row = u * pool.strideH() + a;
+                            int col = v * pool.strideW() + b;
+                            composed[(fc * height + row) * width + col] = weight;
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(Shape.of(k[0], k[1], height, width), composed);
+    }
+
+    /** {@code value} with its pooling, if still pending, written to the graph as an avgpool. */
+    private Value written(Value value) {
+        if (value.pool().isEmpty()) {
+            return value;
+        }
+        PendingPool pool = value.pool().get();
+        if (!builder.contains(value.node())) {
+            builder.add(new AvgPool(value.node(), pool.input(), pool.window(), true, span));
+            if (type(pool.nirNode()).equals("SumPool2d")) {
+                notes.add(new Note(false, "'" + pool.nirNode() + "' (SumPool2d) is avgpool '" + value.node()
+                        + "' times " + pool.window().kernelH() * pool.window().kernelW() + ", a factor that the "
+                        + "next weighted layer's weights or population's threshold take"));
+            }
+        }
+        return new Value(value.node(), value.shape(), value.gain(), value.constant(), value.source());
+    }
+
+    private Padding convPadding(String name, NirNode.Conv2d conv, int kernelH, int kernelW) {
+        return switch (conv.paddingMode()) {
+            case "" -> Padding.symmetric(conv.padding().get(0), conv.padding().get(1));
+            case "valid" -> Padding.NONE;
+            case "same" -> {
+                if (!conv.stride().equals(List.of(1, 1))) {
+                    throw refuse(name, "padding 'same' with stride " + conv.stride() + "; PyTorch allows it with "
+                            + "stride 1 only");
+                }
+                yield new Padding((kernelH - 1) / 2, (kernelW - 1) / 2, kernelH / 2, kernelW / 2);
+            }
+            default -> throw refuse(name, "padding '" + conv.paddingMode() + "'; NIR writes two integers, 'same' "
+                    + "or 'valid'");
+        };
+    }
+
+    private void dense(String name, Tensor weight, Optional<Tensor> bias, Value pending) {
+        Value in = written(pending);
+        int[] w = weight.shape().toArray();
+        if (w.length != 2) {
+            throw fieldShape(name, "weight", weight.shape(), "[out, in]");
+        }
+        if (in.shape().rank() != 1 || in.shape().dim(0) != w[1]) {
+            throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name), "weight "
+                    + weight.shape() + " does not fit its input of shape " + in.shape()
+                    + (in.shape().rank() != 1 ? "; snnc's dense layers read a flattened value" : ""));
+        }
+        requireNoConstant(name, in);
+        String ir = names.newValueName(name);
+        ParamRef ref = builder.addWeight(ir + ".weight", times(weight, in.gain()), span);
+        builder.add(new Dense(ir, in.node(), w[0], ref, Optional.empty(), span));
+        Shape out = Shape.of(w[0]);
+        values.put(name, new Value(ir, out, 1, bias.flatMap(b -> biasOver(name, b, out, w[0], 1)),
+                Optional.of(name)));
+    }
+
+    private void pool(String name, List<Integer> kernel, List<Integer> stride, List<Integer> padding,
+            Value pending, boolean sum) {
+        Value in = written(pending);
+        if (in.shape().rank() != 3) {
+            throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name),
+                    "it reads shape " + in.shape() + ", not [C, H, W]");
+        }
+        requireNoConstant(name, in);
+        Window2d window = new Window2d(kernel.get(0), kernel.get(1), stride.get(0), stride.get(1),
+                Padding.symmetric(padding.get(0), padding.get(1)));
+        Shape out = Shape.of(in.shape().dim(0), windowFits(name, window, in.shape()).get(0),
+                window.outputWidth(in.shape().dim(2)));
+        double area = kernel.get(0) * kernel.get(1);
+        values.put(name, new Value(names.newValueName(name), out, sum ? in.gain() * area : in.gain(),
+                Optional.empty(), Optional.empty(), Optional.of(new PendingPool(name, in.node(), in.shape(),
+                        window))));
+    }
+
+    private void flatten(String name, NirNode.Flatten flatten, Value pending) {
+        Value in = written(pending);
+        int rank = in.shape().rank();
+        int start = flatten.startDim() < 0 ? flatten.startDim() + rank : flatten.startDim();
+        int end = flatten.endDim() < 0 ? flatten.endDim() + rank : flatten.endDim();
+        if (rank == 1 || start == end) {
+            values.put(name, in);
+            return;
+        }
+        if (rank != 3 || start != 0 || end != 2) {
+            throw refuse(name, "it merges axes " + start + " … " + end + " of shape " + in.shape()
+                    + "; snnc flattens a whole [C, H, W] value");
+        }
+        String ir = names.newValueName(name);
+        builder.add(new Flatten(ir, in.node(), span));
+        values.put(name, new Value(ir, Shape.of(in.shape().size()), in.gain(), in.constant(), Optional.empty()));
+    }
+
+    private void population(String name, NirNode.IF neurons, Value pending) {
+        Value in = written(pending);
+        int size = in.shape().size();
+        double[] reset = perNeuron(name, "v_reset", neurons.vReset(), size);
+        if (Arrays.stream(reset).anyMatch(v -> v != 0)) {
+            throw refuse(name, "v_reset = " + neurons.vReset().get(0) + " ≠ 0; snnc's neurons reset to 0 or by "
+                    + "subtracting θ");
+        }
+        double[] threshold = perNeuron(name, "v_threshold", neurons.vThreshold(), size);
+        double[] r = perNeuron(name, "r", neurons.r(), size);
+        if (Arrays.stream(threshold).anyMatch(t -> !(t > 0)) || Arrays.stream(r).anyMatch(x -> !(x > 0))
+                || !(in.gain() > 0)) {
+            throw refuse(name, "snnc's thresholds are positive and its inputs arrive with a positive factor; "
+                    + "v_threshold, r and the factor of SumPool2d and Scale nodes must be > 0");
+        }
+        double[] effective = new double[size];
+        Arrays.setAll(effective, i -> threshold[i] / (r[i] * in.gain()));
+        double[] constant = in.constant().orElse(new double[size]);
+        String ir = names.newValueName(name);
+        double theta;
+        double[] current = new double[size];
+        if (Arrays.stream(effective).allMatch(t -> t == effective[0])) {
+            theta = effective[0];
+            Arrays.setAll(current, i -> constant[i] / in.gain());
+            if (theta != threshold[0]) {
+                notes.add(new Note(false, "IF '" + name + "': θ = " + theta + " holds v_threshold / (r·g) = "
+                        + threshold[0] + " / (" + r[0] + "·" + in.gain() + ")"));
+            }
+        } else {
+            double[] factor = new double[size];
+            Arrays.setAll(factor, i -> r[i] * in.gain() / threshold[i]);
+            foldIntoWeights(name, in, factor);
+            Arrays.setAll(current, i -> r[i] * constant[i] / threshold[i]);
+            theta = 1;
+            notes.add(new Note(false, "IF '" + name + "': its thresholds differ between neurons, so each neuron's "
+                    + "weights and current are divided by its own θ (times r), and θ = 1"));
+        }
+        Optional<ParamRef> currentRef = Arrays.stream(current).allMatch(c -> c == 0) ? Optional.empty()
+                : Optional.of(builder.addWeight(ir + ".current", Tensor.wrap(in.shape(), current), span));
+        builder.add(new IfNeurons(ir, in.node(), theta, flavor.reset(), 0.0, currentRef, Optional.empty(), span));
+        populations.add(ir);
+        values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
+    }
+
+    /**
+     * Multiplies the weights into neuron i of the weighted layer that computes {@code in} by {@code factor[i]};
+     * a convolution shares its kernel over positions, so its factor must be one per channel.
+     */
+    private void foldIntoWeights(String name, Value in, double[] factor) {
+        String layer = in.source().orElseThrow(() -> refuse(name, "its thresholds differ between neurons, and "
+                + "its input is not a Conv2d, Affine or Linear whose weights could take 1/θ"));
+        if (readers.get(layer) != 1) {
+            throw refuse(name, "its thresholds differ between neurons, and '" + layer + "', whose weights would "
+                    + "take 1/θ, feeds other nodes too");
+        }
+        Node node = builder.nodes().get(in.node());
+        ParamRef weightRef = node instanceof Conv2d conv ? conv.weight() : ((Dense) node).weight();
+        Tensor weight = builder.weights().get(weightRef.key()).orElseThrow();
+        int units = weight.shape().dim(0);
+        int positions = factor.length / units;
+        int fanIn = weight.size() / units;
+        double[] folded = weight.toArray();
+        for (int unit = 0; unit < units; unit++) {
+            double k = factor[unit * positions];
+            for (int p = 1; p < positions; p++) {
+                if (factor[unit * positions + p] != k) {
+                    throw refuse(name, "its thresholds differ within channel " + unit + ", but the weights of "
+                            + "convolution '" + layer + "' are shared by the channel's positions");
+                }
+            }
+            for (int j = 0; j < fanIn; j++) {
+                folded[unit * fanIn + j] *= k;
+            }
+        }
+        builder.weight(weightRef.key(), Tensor.wrap(weight.shape(), folded));
+    }
+
+    /** The spike-count readout of the population {@code in}, each neuron a class in C order. */
+    private void readout(String name, Value pending) {
+        Value in = written(pending);
+        if (output != null) {
+            throw refuse(name, "a second output; snnc networks have exactly one");
+        }
+        if (!(builder.nodes().get(in.node()) instanceof IfNeurons) || in.gain() != 1) {
+            throw refuse(name, "it reads '" + in.node() + "', not the spikes of an IF population; snnc's output "
+                    + "counts an IF population's spikes");
+        }
+        output = names.newValueName(name);
+        builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
+    }
+
+    private String requireOutput() {
+        if (output == null) {
+            throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
+                    "no Output node ends it");
+        }
+        return output;
+    }
+
+    private void flavorNotes() {
+        if (flavor.fire() == FireComparison.GT && !populations.isEmpty()) {
+            notes.add(new Note(true, flavor + " fires at v > θ, snnc at v ≥ θ: populations " + populations
+                    + " spike differently only in a step where v equals θ exactly"));
+        }
+        if (flavor.multiSpike() && !populations.isEmpty()) {
+            notes.add(new Note(true, flavor + " fires ⌊v/θ⌋ spikes in a step and floors v at −θ; snnc fires at "
+                    + "most one spike per step and has no floor: populations " + populations + " spike differently "
+                    + "after a step where v reaches 2θ or falls below −θ"));
+        }
+    }
+
+    private void requireNoConstant(String name, Value in) {
+        if (in.constant().isPresent()) {
+            throw refuse(name, "its input carries a bias, which snnc gives as current only to the IF population "
+                    + "that reads the biased layer");
+        }
+    }
+
+    /** {@code bias} ([channels]) over {@code shape}, each channel's value at its {@code positions}; empty if 0. */
+    private Optional<double[]> biasOver(String name, Tensor bias, Shape shape, int channels, int positions) {
+        if (bias.size() != channels) {
+            throw fieldShape(name, "bias", bias.shape(), "[" + channels + "]");
+        }
+        if (Arrays.stream(bias.backingArray()).allMatch(b -> b == 0)) {
+            return Optional.empty();
+        }
+        double[] constant = new double[shape.size()];
+        Arrays.setAll(constant, i -> bias.get(i / positions));
+        return Optional.of(constant);
+    }
+
+    /** A neuron parameter over {@code size} neurons: one value broadcast, or one per neuron. */
+    private double[] perNeuron(String name, String field, Tensor values, int size) {
+        if (values.size() == 1) {
+            double[] all = new double[size];
+            Arrays.fill(all, values.get(0));
+            return all;
+        }
+        if (values.size() != size) {
+            throw fieldShape(name, field, values.shape(), "one value or " + size + ", one per neuron");
+        }
+        return values.toArray();
+    }
+
+    private static Optional<Double> uniform(Tensor tensor) {
+        double first = tensor.get(0);
+        for (int i = 1; i < tensor.size(); i++) {
+            if (tensor.get(i) != first) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(first);
+    }
+
+    private static Tensor times(Tensor tensor, double factor) {
+        if (factor == 1) {
+            return tensor;
+        }
+        double[] scaled = tensor.toArray();
+        Arrays.setAll(scaled, i -> scaled[i] * factor);
+        return Tensor.wrap(tensor.shape(), scaled);
+    }
+
+    /** The output height of {@code window} on {@code in}, refused when the window does not fit. */
+    private List<Integer> windowFits(String name, Window2d window, Shape in) {
+        int height = window.outputHeight(in.dim(1));
+        int width = window.outputWidth(in.dim(2));
+        if (height <= 0 || width <= 0) {
+            throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name), "its "
+                    + window.kernelH() + "×" + window.kernelW() + " window does not fit input " + in);
+        }
+        return List.of(height, width);
+    }
+
+    private String type(String name) {
+        return nir.nodes().get(name).type();
+    }
+
+    private CompilationException fieldShape(String name, String field, Shape actual, String expected) {
+        return CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, type(name),
+                "field '" + field + "' has shape " + actual + ", expected " + expected);
+    }
+
+    private CompilationException refuse(String name, String reason) {
+        return CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, name, type(name), reason);
+    }
+}
