@@ -125,6 +125,7 @@ final class CompileCommand implements Callable<Integer> {
         ChipCompiler.Options options = ChipCompiler.Options.defaults().withConversion(conversion.options())
                 .withPipeline(pipeline, conversion.dumps(out, passNames)).withAllocator(placement)
                 .withZeroResetRatio(zeroResetRatio(graph)).withEarlyExit(earlyExit)
+                .withPinnedScale(model.fixedPointScale())
                 .withListener(new ChipCompiler.Listener() {
                     @Override
                     public void note(String note) {

@@ -3,6 +3,7 @@ package org.snnc.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.snnc.compiler.frontend.onnx.OnnxImportOptions;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Scale;
@@ -41,8 +42,9 @@ final class ModelOptions {
 
     @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text",
             converter = Converters.NirFlavorConverter.class,
-            description = "NIR graphs only: the framework whose reading of the IF neurons to take (reset by "
-                    + "subtraction or to zero, v ≥ θ or v > θ); required unless snnc wrote the graph.")
+            description = "NIR graphs only: the framework whose reading of the neurons to take (reset by "
+                    + "subtraction or to zero, v ≥ θ or v > θ, the dt of leaky neurons; lava also pins a chip "
+                    + "compile's scale to lava-dl's fixed point); required unless snnc wrote the graph.")
     NirFlavor nirFlavor;
 
     @Spec(Spec.Target.MIXEE)
@@ -71,5 +73,13 @@ final class ModelOptions {
         loaded.notes().forEach(err::println);
         err.flush();
         return loaded;
+    }
+
+    /**
+     * Membrane LSBs per unit of the NIR flavor's own fixed point ({@link NirFlavor#fixedPointScale}), for a NIR graph
+     * read with a flavor that has one: a chip compile pins every population's scale to it.
+     */
+    OptionalDouble fixedPointScale() {
+        return nirFlavor == null ? OptionalDouble.empty() : nirFlavor.fixedPointScale();
     }
 }

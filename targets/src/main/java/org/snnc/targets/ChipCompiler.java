@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.snnc.compiler.diag.CompilationException;
@@ -63,41 +64,48 @@ public final class ChipCompiler {
      * @param allocator      the core allocator, else the chip's default ({@link CoreAllocator#defaultFor})
      * @param zeroResetRatio the threshold ratio of a zero-reset chip ({@link QuantizeOptions})
      * @param listener       told of each note and stage as it comes, so that a caller sees them before a refusal
+     * @param earlyExit      the early exit the readout asks of the host
+     * @param pinnedScale    membrane LSBs per float unit for every population, when pinned ({@link QuantizeOptions})
      */
     public record Options(ConversionOptions conversion, Function<ConversionOptions, List<Pass>> pipeline,
             IrDumps dumps, Optional<CoreAllocator> allocator, int zeroResetRatio, Listener listener,
-            Optional<EarlyExit> earlyExit) {
+            Optional<EarlyExit> earlyExit, OptionalDouble pinnedScale) {
 
         /** The standard pipeline with default options, no dumps, the chip's allocator, no early exit. */
         public static Options defaults() {
             return new Options(ConversionOptions.defaults(), Passes::standard, IrDumps.NONE, Optional.empty(),
-                    QuantizeOptions.AUTO_RATIO, new Listener() { }, Optional.empty());
+                    QuantizeOptions.AUTO_RATIO, new Listener() { }, Optional.empty(), OptionalDouble.empty());
         }
 
         public Options withConversion(ConversionOptions options) {
-            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit);
+            return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit, pinnedScale);
         }
 
         public Options withPipeline(Function<ConversionOptions, List<Pass>> passes, IrDumps irDumps) {
-            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener, earlyExit);
+            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener, earlyExit, pinnedScale);
         }
 
         public Options withAllocator(CoreAllocator chosen) {
             return new Options(conversion, pipeline, dumps, Optional.of(chosen), zeroResetRatio, listener,
-                    earlyExit);
+                    earlyExit, pinnedScale);
         }
 
         public Options withZeroResetRatio(int ratio) {
-            return new Options(conversion, pipeline, dumps, allocator, ratio, listener, earlyExit);
+            return new Options(conversion, pipeline, dumps, allocator, ratio, listener, earlyExit, pinnedScale);
         }
 
         public Options withListener(Listener told) {
-            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told, earlyExit);
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told, earlyExit, pinnedScale);
+        }
+
+        /** Every population's scale pinned ({@link QuantizeOptions#pinnedScale}), or empty to choose θ per population. */
+        public Options withPinnedScale(OptionalDouble scale) {
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit, scale);
         }
 
         /** The early exit the configuration's readout asks of the host, its margin in output thresholds θ. */
         public Options withEarlyExit(Optional<EarlyExit> exit) {
-            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener, exit);
+            return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener, exit, pinnedScale);
         }
     }
 
@@ -165,7 +173,7 @@ public final class ChipCompiler {
         TargetPipeline.TargetOptions adapted = TargetPipeline.adapt(chip, options.conversion(), graph);
         adapted.notes().forEach(options.listener()::note);
         List<Pass> passes = new ArrayList<>(options.pipeline().apply(adapted.options()));
-        passes.add(new Quantize(new QuantizeOptions(chip, options.zeroResetRatio())));
+        passes.add(new Quantize(new QuantizeOptions(chip, options.zeroResetRatio(), options.pinnedScale())));
         PipelineResult converted = new PassManager(passes, options.dumps()).run(graph, inputs);
         long quantized = System.nanoTime();
         long quantizeNanos = converted.runs().stream().filter(run -> run.pass().equals(Quantize.NAME))

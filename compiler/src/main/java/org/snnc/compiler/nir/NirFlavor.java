@@ -1,6 +1,7 @@
 package org.snnc.compiler.nir;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Spelled;
@@ -20,18 +21,26 @@ import org.snnc.compiler.ir.Spelled;
  * @param reset      what a spike does to v, with v_reset = 0: v ← v − θ or v ← 0
  * @param fire       how v is compared with θ
  * @param multiSpike whether a step fires ⌊v/θ⌋ spikes and v is floored at −θ (sinabs's IAF)
+ * @param dt         the step the writer folds into τ, r and w_in, for leaky neurons (NIR stores none)
+ * @param fixedPointScale membrane LSBs per NIR unit of the framework's own integer arithmetic, when it has one: the
+ *                   scale a chip compile pins ({@code QuantizeOptions.pinnedScale}) to reproduce its integers
  */
 public enum NirFlavor implements Spelled {
     /** sinabs's IAF: subtract θ, fire at v ≥ θ, ⌊v/θ⌋ spikes per step, v floored at −θ. */
-    SINABS("sinabs", ResetMode.SUBTRACT, FireComparison.GE, true),
-    /** Norse's IAFCell: v ← v_reset after a spike, fire at v &gt; θ. */
-    NORSE("norse", ResetMode.ZERO, FireComparison.GT, false),
-    /** snnTorch's neurons in their default reset mechanism: subtract θ, fire at v &gt; θ. */
-    SNNTORCH("snntorch", ResetMode.SUBTRACT, FireComparison.GT, false),
-    /** lava-dl's neurons: v ← 0 after a spike, fire at v &gt; θ. */
-    LAVA("lava", ResetMode.ZERO, FireComparison.GT, false),
-    /** NIR's own text: v ← v_reset once v crosses θ, read as v &gt; θ. */
-    NIR_TEXT("nir-text", ResetMode.ZERO, FireComparison.GT, false);
+    SINABS("sinabs", ResetMode.SUBTRACT, FireComparison.GE, true, OptionalDouble.empty(), OptionalDouble.empty()),
+    /** Norse's IAFCell: v ← v_reset after a spike, fire at v &gt; θ; dt = 1 ms. */
+    NORSE("norse", ResetMode.ZERO, FireComparison.GT, false, OptionalDouble.of(1e-3), OptionalDouble.empty()),
+    /** snnTorch's neurons in their default reset mechanism: subtract θ, fire at v &gt; θ; dt = 0.1 ms. */
+    SNNTORCH("snntorch", ResetMode.SUBTRACT, FireComparison.GT, false, OptionalDouble.of(1e-4),
+            OptionalDouble.empty()),
+    /**
+     * lava-dl's neurons: v ← 0 after a spike, fire at v &gt; θ; dt = 0.1 ms (nir_to_lava.py); its fixed point holds v
+     * in units of 1/4096 of NIR's, the weights on lava-dl's grid then being integers.
+     */
+    LAVA("lava", ResetMode.ZERO, FireComparison.GT, false, OptionalDouble.of(1e-4),
+            OptionalDouble.of(4096)),
+    /** NIR's own text: v ← v_reset once v crosses θ, read as v &gt; θ; dt only as the graph proves it. */
+    NIR_TEXT("nir-text", ResetMode.ZERO, FireComparison.GT, false, OptionalDouble.empty(), OptionalDouble.empty());
 
     /** The graph metadata entry that names the flavor of a graph snnc wrote. */
     public static final String METADATA_KEY = "snnc_flavor";
@@ -40,12 +49,25 @@ public enum NirFlavor implements Spelled {
     private final ResetMode reset;
     private final FireComparison fire;
     private final boolean multiSpike;
+    private final OptionalDouble dt;
+    private final OptionalDouble fixedPointScale;
 
-    NirFlavor(String spelling, ResetMode reset, FireComparison fire, boolean multiSpike) {
+    NirFlavor(String spelling, ResetMode reset, FireComparison fire, boolean multiSpike, OptionalDouble dt,
+            OptionalDouble fixedPointScale) {
         this.spelling = spelling;
         this.reset = reset;
         this.fire = fire;
         this.multiSpike = multiSpike;
+        this.dt = dt;
+        this.fixedPointScale = fixedPointScale;
+    }
+
+    public OptionalDouble dt() {
+        return dt;
+    }
+
+    public OptionalDouble fixedPointScale() {
+        return fixedPointScale;
     }
 
     public ResetMode reset() {

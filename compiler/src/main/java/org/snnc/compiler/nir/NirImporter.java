@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -20,6 +21,7 @@ import org.snnc.compiler.ir.AvgPool;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
@@ -61,8 +63,10 @@ import org.snnc.compiler.ir.Window2d;
  *       k_i = r_i·g/θ_i, its current is r_i·b_i/θ_i, and θ = 1. Dividing v by a positive constant keeps every
  *       comparison, and a reset to v_reset = 0 or by subtraction commutes with it.</li>
  * </ul>
- * What snnc's populations cannot hold is refused with {@link DiagnosticCode#NIR_NOT_COMPILABLE} naming the node:
- * v_reset ≠ 0, leaky and current-based neurons (LIF, CubaLIF, LI, CubaLI), integrators, Delay, Threshold, Conv1d,
+ * LIF and CubaLIF become populations with a {@link Decay}, stepped by forward Euler at the flavor's dt
+ * ({@link #leaky}, {@link #currentBased}). What snnc's populations cannot hold is refused with
+ * {@link DiagnosticCode#NIR_NOT_COMPILABLE} naming the node: v_reset ≠ 0, v_leak ≠ 0, leaky integrators without
+ * spikes (LI, CubaLI), integrators, Delay, Threshold, Conv1d,
  * dilation, a cycle (recurrent edge), and an output that is not an IF population's spikes. The output gets a
  * spike-count readout, since NIR outputs are spikes.
  */
@@ -249,7 +253,12 @@ public final class NirImporter {
                     + "elements; snnc carries a Scale only as one factor"));
             values.put(name, in.scaled(factor));
         } else if (node instanceof NirNode.IF neurons) {
-            population(name, neurons, in);
+            population(name, in, neurons.vThreshold(), neurons.vReset(), size -> perNeuron(name, "r", neurons.r(),
+                    size), Optional.empty());
+        } else if (node instanceof NirNode.LIF neurons) {
+            leaky(name, in, neurons);
+        } else if (node instanceof NirNode.CubaLIF neurons) {
+            currentBased(name, in, neurons);
         } else {
             throw refuse(name, unsupported(node));
         }
@@ -258,9 +267,6 @@ public final class NirImporter {
     /** Why snnc's IR cannot hold {@code node}, a type the import does not map. */
     private static String unsupported(NirNode node) {
         return switch (node.type()) {
-            case "LIF" -> "leaky neurons are not supported yet; snnc's populations integrate without leak (IF)";
-            case "CubaLIF" -> "current-based leaky neurons are not supported yet; snnc's populations integrate "
-                    + "without leak or synaptic current (IF)";
             case "LI", "CubaLI" -> "a leaky integrator's output is its membrane, not spikes; snnc's populations "
                     + "spike and its output counts spikes";
             case "I" -> "an integrator without threshold does not spike";
@@ -499,16 +505,94 @@ public final class NirImporter {
         values.put(name, new Value(ir, Shape.of(in.shape().size()), in.gain(), in.constant(), Optional.empty()));
     }
 
-    private void population(String name, NirNode.IF neurons, Value pending) {
+    /**
+     * LIF, τ·dv/dt = v_leak − v + r·x, stepped by forward Euler at the flavor's dt: v ← v·(1 − dt/τ) + (dt/τ)·r·x,
+     * a population with δu = 1 (u is this step's input), δv = dt/τ and input factor r·dt/τ; v_leak must be 0.
+     */
+    private void leaky(String name, Value pending, NirNode.LIF neurons) {
+        double dt = dt(name);
+        int size = pending.shape().size();
+        requireNoLeak(name, neurons.vLeak(), size);
+        double[] tau = perNeuron(name, "tau", neurons.tau(), size);
+        double[] r = perNeuron(name, "r", neurons.r(), size);
+        double voltage = uniformDecay(name, "dt/tau", dt, tau);
+        population(name, pending, neurons.vThreshold(), neurons.vReset(), n -> {
+            double[] factor = new double[n];
+            Arrays.setAll(factor, i -> r[i] * dt / tau[i]);
+            return factor;
+        }, Optional.of(new Decay(1, voltage)));
+    }
+
+    /**
+     * CubaLIF, τ_syn·dI/dt = −I + w_in·x and τ_mem·dv/dt = v_leak − v + r·I, stepped by forward Euler at the flavor's
+     * dt with the membrane reading this step's current: I ← I·(1 − dt/τ_syn) + (dt/τ_syn)·w_in·x and
+     * v ← v·(1 − dt/τ_mem) + (dt/τ_mem)·r·I. With u = (dt/τ_mem)·r·I that is the IR's CUBA population, δu = dt/τ_syn,
+     * δv = dt/τ_mem, whose input factor (r·dt/τ_mem)·(w_in·dt/τ_syn) is folded into the weights (exactly 1 for lava-dl
+     * and snnTorch files). v_leak must be 0, and the input may carry no bias: a constant into I is no current of v.
+     */
+    private void currentBased(String name, Value pending, NirNode.CubaLIF neurons) {
+        double dt = dt(name);
+        int size = pending.shape().size();
+        requireNoLeak(name, neurons.vLeak(), size);
+        double[] tauSyn = perNeuron(name, "tau_syn", neurons.tauSyn(), size);
+        double[] tauMem = perNeuron(name, "tau_mem", neurons.tauMem(), size);
+        double[] r = perNeuron(name, "r", neurons.r(), size);
+        double[] wIn = perNeuron(name, "w_in", neurons.wIn(), size);
+        double current = uniformDecay(name, "dt/tau_syn", dt, tauSyn);
+        double voltage = uniformDecay(name, "dt/tau_mem", dt, tauMem);
+        if (current < 1) {
+            requireNoConstant(name, pending);
+        }
+        population(name, pending, neurons.vThreshold(), neurons.vReset(), n -> {
+            double[] factor = new double[n];
+            Arrays.setAll(factor, i -> r[i] * dt / tauMem[i] * wIn[i] * dt / tauSyn[i]);
+            return factor;
+        }, Optional.of(new Decay(current, voltage)));
+    }
+
+    /** The flavor's dt, else the one the graph's own parameters prove ({@link NirDtInference}). */
+    private double dt(String name) {
+        if (flavor.dt().isPresent()) {
+            return flavor.dt().getAsDouble();
+        }
+        return NirDtInference.infer(nir).map(NirDtInference::dt).orElseThrow(() -> refuse(name, "a leaky neuron "
+                + "needs the writer's dt, which flavor " + flavor + " does not state and the graph does not prove; "
+                + "give --nir-flavor of the framework that wrote it"));
+    }
+
+    private void requireNoLeak(String name, Tensor vLeak, int size) {
+        if (Arrays.stream(perNeuron(name, "v_leak", vLeak, size)).anyMatch(v -> v != 0)) {
+            throw refuse(name, "v_leak ≠ 0; snnc's leaky neurons decay toward 0");
+        }
+    }
+
+    /** dt/τ, one value for the whole population and at most 1 (forward Euler is stable only there). */
+    private double uniformDecay(String name, String what, double dt, double[] tau) {
+        double decay = dt / tau[0];
+        if (Arrays.stream(tau).anyMatch(t -> t != tau[0])) {
+            throw refuse(name, what + " differs between neurons; snnc's decays are one per population");
+        }
+        if (!(decay > 0 && decay <= 1)) {
+            throw refuse(name, what + " = " + decay + " at dt = " + dt + " is not in (0, 1]");
+        }
+        return decay;
+    }
+
+    /**
+     * A spiking population reading {@code pending} whose input is multiplied by {@code inputFactor} (r for IF), with
+     * thresholds {@code vThreshold}, reset v_reset = 0 and {@code decay}.
+     */
+    private void population(String name, Value pending, Tensor vThreshold, Tensor vReset,
+            IntFunction<double[]> inputFactor, Optional<Decay> decay) {
         Value in = written(pending);
         int size = in.shape().size();
-        double[] reset = perNeuron(name, "v_reset", neurons.vReset(), size);
+        double[] reset = perNeuron(name, "v_reset", vReset, size);
         if (Arrays.stream(reset).anyMatch(v -> v != 0)) {
-            throw refuse(name, "v_reset = " + neurons.vReset().get(0) + " ≠ 0; snnc's neurons reset to 0 or by "
+            throw refuse(name, "v_reset = " + vReset.get(0) + " ≠ 0; snnc's neurons reset to 0 or by "
                     + "subtracting θ");
         }
-        double[] threshold = perNeuron(name, "v_threshold", neurons.vThreshold(), size);
-        double[] r = perNeuron(name, "r", neurons.r(), size);
+        double[] threshold = perNeuron(name, "v_threshold", vThreshold, size);
+        double[] r = inputFactor.apply(size);
         if (Arrays.stream(threshold).anyMatch(t -> !(t > 0)) || Arrays.stream(r).anyMatch(x -> !(x > 0))
                 || !(in.gain() > 0)) {
             throw refuse(name, "snnc's thresholds are positive and its inputs arrive with a positive factor; "
@@ -538,7 +622,8 @@ public final class NirImporter {
         }
         Optional<ParamRef> currentRef = Arrays.stream(current).allMatch(c -> c == 0) ? Optional.empty()
                 : Optional.of(builder.addWeight(ir + ".current", Tensor.wrap(in.shape(), current), span));
-        builder.add(new IfNeurons(ir, in.node(), theta, flavor.reset(), 0.0, currentRef, Optional.empty(), span));
+        builder.add(new IfNeurons(ir, in.node(), theta, flavor.reset(), 0.0, currentRef, decay, Optional.empty(),
+                span));
         populations.add(ir);
         values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
     }
