@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.emulator.CycleStepper;
@@ -79,6 +81,18 @@ class LavaCubaTest {
             }
         }
         assertTrue(spikes > 20, "only " + spikes + " spikes; the comparison must see activity");
+    }
+
+    /** A chip without decaying neurons refuses the network with E0901, naming the population and the feature. */
+    @ParameterizedTest
+    @ValueSource(strings = {"speck", "generic"})
+    void aChipWithoutCubaDecayRefusesIt(String target) {
+        Path lava = Locations.shared().resolve("nir").resolve("lavadl_cuba_dense");
+        CliRun refused = CliRun.of("compile", lava.resolve("model.nir").toString(), "--nir-flavor", "lava",
+                "--target", target, "-o", folder.resolve(target).toString());
+        assertEquals(1, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains("[E0901]") && refused.err().contains("'n0_cuba'")
+                && refused.err().contains("features.cuba_decay"), refused.err());
     }
 
     /** The plain stepper's spikes of every population in its last step, by name, as flat indices. */

@@ -17,9 +17,11 @@ import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
  * <p>With a {@link Decay} (δu, δv) the synaptic input, the analog encoder's included, enters a current u that starts
  * at 0, and only {@code current} is c:
  * <pre>
- *   u ← u·(1 − δu) + input + analog                                   ({@link #deliver})
+ *   q ← q + input                                                     ({@link #deliver})
+ *   u ← u·(1 − δu) + q + analog;  q ← 0
  *   v ← v·(1 − δv) + u + c;  then the same threshold and reset        ({@link #fire})
  * </pre>
+ * so that u takes the input in the step an IF membrane would.
  * A quantized population's {@link IntegerDecay} keeps its integers integers: x·(1 − δ) becomes
  * {@link IntegerDecay#decayed}(x, δ), exact while they stay below 2^53.
  */
@@ -73,29 +75,22 @@ final class Population {
         if (decays()) {
             Arrays.fill(state.synaptic[id], 0.0);
             Arrays.fill(state.drive[id], 0.0);
+            Arrays.fill(state.delivered[id], 0.0);
         }
         if (constantInput.isPresent()) {
             state.addValue(constantInput.get(), decays() ? state.drive[id] : c);
         }
     }
 
-    /** v ← v + this step's synaptic input; with a decay, u ← u·(1 − δu) + input + analog instead. */
+    /** v ← v + this step's synaptic input; with a decay, q ← q + input instead. */
     long deliver(WorkerState state) {
-        double[] into = state.potential[id];
-        if (decays()) {
-            into = state.synaptic[id];
-            double[] analog = state.drive[id];
-            for (int i = 0; i < into.length; i++) {
-                into[i] = decayed(into[i], true) + analog[i];
-            }
-        }
         if (dynamicInput.isPresent()) {
-            state.addValue(dynamicInput.get(), into);
+            state.addValue(dynamicInput.get(), decays() ? state.delivered[id] : state.potential[id]);
         }
         return 0;
     }
 
-    /** v ← v + c (with a decay, v ← v·(1 − δv) + u + c), then threshold and reset. */
+    /** v ← v + c (with a decay, u and then v ← v·(1 − δv) + u + c), then threshold and reset. */
     long fire(WorkerState state) {
         double[] v = state.potential[id];
         double[] c = state.current[id];
@@ -104,7 +99,11 @@ final class Population {
         out.clear();
         if (decays()) {
             double[] synaptic = state.synaptic[id];
+            double[] q = state.delivered[id];
+            double[] analog = state.drive[id];
             for (int i = 0; i < v.length; i++) {
+                synaptic[i] = decayed(synaptic[i], true) + q[i] + analog[i];
+                q[i] = 0;
                 v[i] = decayed(v[i], false) + synaptic[i];
             }
         }

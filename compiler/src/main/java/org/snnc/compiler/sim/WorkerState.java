@@ -15,9 +15,13 @@ final class WorkerState {
     final double[][] rates;
     final double[][] potential;
     final double[][] current;
-    /** Per population with a decay: its synaptic current u and the analog encoder's constant input into u. */
+    /**
+     * Per population with a decay: its synaptic current u, the analog encoder's constant input into u, and the
+     * synaptic input delivered for its next update.
+     */
     final double[][] synaptic;
     final double[][] drive;
+    final double[][] delivered;
     final long[] spikeTotals;
     /** Per population and neuron, the spikes over every image this worker ran: they are never cleared. */
     final long[][] neuronSpikes;
@@ -40,6 +44,7 @@ final class WorkerState {
         current = allocate(layout.populationSizes());
         synaptic = allocate(layout.populationSizes());
         drive = allocate(layout.populationSizes());
+        delivered = allocate(layout.populationSizes());
         spikeTotals = new long[layout.populationSizes().length];
         neuronSpikes = Arrays.stream(layout.populationSizes()).mapToObj(long[]::new).toArray(long[][]::new);
         encoderRandom = new SplittableRandom[layout.poissonEncoders()];

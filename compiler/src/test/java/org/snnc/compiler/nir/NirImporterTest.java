@@ -13,12 +13,14 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Conv2d;
+import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.IfNeurons;
@@ -243,14 +245,46 @@ class NirImporterTest {
     }
 
     @Test
-    void leakyNeuronsAreRefusedNamingTheNode() {
+    void leakyNeuronsWithoutADtOrWithALeakPotentialAreRefusedNamingTheNode() {
+        CompilationException noDt = assertRefused(lif(0), "leaky", "LIF");
+        assertTrue(noDt.getMessage().contains("dt"), noDt.getMessage());
+        CompilationException leak = assertThrows(CompilationException.class,
+                () -> NirImporter.importGraph(lif(0.5), "net", SPAN, NirImportOptions.of(NirFlavor.SNNTORCH)));
+        assertTrue(leak.getMessage().contains("node 'leaky' (LIF)") && leak.getMessage().contains("v_leak"),
+                leak.getMessage());
+    }
+
+    @Test
+    void aLifBecomesAPopulationWhoseVoltageDecaysByDtOverTau() {
+        Graph graph = NirImporter.importGraph(lif(0), "net", SPAN, NirImportOptions.of(NirFlavor.SNNTORCH)).graph();
+        IfNeurons leaky = (IfNeurons) graph.node("leaky");
+        // dt = 1e-4, τ = 1e-2, r = 1: δv = 0.01, and the input factor r·dt/τ = 0.01 moves into θ = 1/0.01
+        assertEquals(Optional.of(new Decay(1, 1e-4 / 0.01)), leaky.decay());
+        assertEquals(1 / (1e-4 / 0.01), leaky.threshold(), 1e-9);
+    }
+
+    @Test
+    void lavaDlsCubaLifBecomesAPopulationWithLavasOwnDecaysAndThreshold() {
+        Graph graph = importCase("lavadl_cuba_dense", NirFlavor.LAVA);
+        for (String population : List.of("n0_cuba", "n1_cuba")) {
+            IfNeurons neurons = (IfNeurons) graph.node(population);
+            Decay decay = neurons.decay().orElseThrow();
+            assertEquals(1024, Math.rint(decay.current() * 4096), population);
+            assertEquals(123, Math.rint(decay.voltage() * 4096), population);
+            assertEquals(1.25, neurons.threshold(), 1e-12, population);
+            assertEquals(ResetMode.ZERO, neurons.reset(), population);
+        }
+    }
+
+    /** in → Linear → LIF 'leaky' (τ = 0.01, r = 1, θ = 1, v_reset = 0, v_leak as given) → out. */
+    private static NirGraph lif(double vLeak) {
         Map<String, NirNode> nodes = new LinkedHashMap<>();
         nodes.put("in", new NirNode.Input(List.of(2)));
         nodes.put("fc", new NirNode.Linear(tensor(new double[] {1, 0, 0, 1}, 2, 2)));
         nodes.put("leaky", new NirNode.LIF(tensor(new double[] {0.01}), tensor(new double[] {1}),
-                tensor(new double[] {0}), tensor(new double[] {1}), tensor(new double[] {0})));
+                tensor(new double[] {vLeak}), tensor(new double[] {1}), tensor(new double[] {0})));
         nodes.put("out", new NirNode.Output(List.of(2)));
-        assertRefused(new NirGraph(nodes, edges("in", "fc", "leaky", "out"), Map.of()), "leaky", "LIF");
+        return new NirGraph(nodes, edges("in", "fc", "leaky", "out"), Map.of());
     }
 
     @Test

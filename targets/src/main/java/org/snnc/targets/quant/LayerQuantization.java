@@ -26,7 +26,8 @@ import java.util.List;
  * @param thresholdCap     the largest θ the chip allows this population; θ is below it when the weights reach the
  *                         full mantissa at a smaller threshold
  * @param limitedBy        what set the cap: {@code threshold_bits}, {@code state_bits}, {@code accumulator_bits},
- *                         {@code current} (the current must fit the state) or {@code floor}
+ *                         {@code current} (the current must fit the state), {@code floor}, or {@code pinned} when
+ *                         the options pin the scale ({@link QuantizeOptions#pinnedScale()})
  * @param notes            remarks on how θ was chosen
  * @param warnings         the W0909 diagnostics of clipped values, formatted
  */

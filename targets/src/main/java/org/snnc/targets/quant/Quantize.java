@@ -105,6 +105,19 @@ import org.snnc.targets.spec.ChipSpec;
  * The membrane's fall has no per-step bound (without leak it can fall for the whole run); the chip's floor, when it
  * has one, clamps it, and {@link LayerQuantization#floorSteps()} says how soon.
  *
+ * <p><b>Decaying populations</b> (a {@link org.snnc.compiler.ir.Decay} δu, δv; never from conversion): the decays
+ * become δ = rint(4096·d), round half to even, in the population's {@link org.snnc.compiler.ir.FixedPoint}, and
+ * their zero-reset ratio is 1, as a larger θ would change what the leak does. The synaptic current u of Loihi's
+ * compartment keeps at most (4096 − δu)/4096 of |u| a step, truncating toward zero, so |u| ≤ A·4096/δu; the membrane
+ * cap then reads U⁺ = max_i (A_i·4096/δu + max(b_i, 0)), which also bounds u's own register (no bound when δu = 0,
+ * which is refused). v's fall is bounded like an IF membrane's, by the chip's floor.
+ *
+ * <p><b>A pinned scale</b> s ({@link QuantizeOptions#pinnedScale()}: the NIR flavor {@code lava} pins 4096, lava-dl's
+ * fixed point, where v counts 1/4096 of the NIR unit) replaces the choice of θ: θ = rint(θ_float·s / 2^shift)·2^shift,
+ * stored as it is (the source is taken to compare as the chip does: lava-dl and Loihi both fire at v &gt; θ), weights
+ * w·s with e the smallest exponent whose mantissa holds max|w·s| (exact for weights on the grid s·2^e·ℤ), currents
+ * b·s; a register bound that does not hold is a refusal (E0908) instead of a lower θ.
+ *
  * <p>Gates and the readout are unchanged. With the float simulator the quantized graph runs exactly as its integers
  * do on the chip, except for the floor clamp and the fire comparison {@code gt}, which fires one LSB later.
  *

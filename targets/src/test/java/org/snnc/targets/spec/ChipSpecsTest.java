@@ -89,7 +89,7 @@ class ChipSpecsTest {
         assertEquals(new WeightFormat(8, 0, 14), loihi.weights());
         assertEquals(new NeuronFormat(17, 6, 13, 7, 22, 24, Overflow.WRAP, OptionalLong.of(-(1L << 23) + 1),
                 FireComparison.GT, Set.of(ResetMode.ZERO)), loihi.neurons());
-        assertEquals(new Features(false, OptionalInt.empty(), true, true, Optional.empty()), loihi.features());
+        assertEquals(new Features(false, OptionalInt.empty(), true, true, Optional.empty(), true), loihi.features());
         assertEquals(new Routing(OptionalInt.empty(), true, OptionalInt.empty(), OptionalInt.of(2)), loihi.routing());
         EnergyModel energy = loihi.energy().orElseThrow();
         assertEquals(23.6, energy.synapticOpPj());
