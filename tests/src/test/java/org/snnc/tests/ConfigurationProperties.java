@@ -44,6 +44,7 @@ import org.snnc.compiler.ir.Concat;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
@@ -64,6 +65,7 @@ import org.snnc.compiler.ir.ShapeInference;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.NormalizeOptions;
@@ -128,7 +130,7 @@ class ConfigurationProperties {
         });
         requireFairShareCompiled();
         // Spatial tiles and gates are rare on these roomy chips; the emulator's random properties require them.
-        requireFeatureCoverage(MIN_FEATURE_PERCENT, SEVERAL_SOURCES, ZERO_RESET, WRAP);
+        requireFeatureCoverage(MIN_FEATURE_PERCENT, SEVERAL_SOURCES, ZERO_RESET, WRAP, RandomDecays.LABEL);
     }
 
     @Property(tries = TRIES)
@@ -449,16 +451,23 @@ class ConfigurationProperties {
     // ------------------------------------------------------------------------------------------------ the cases
 
     /**
-     * One compile: the ANN of {@code seed}, a chip, the conversion options, the zero-reset ratio and the allocator
-     * (empty: the chip's default).
+     * One compile: the ANN of {@code seed}, a chip, the conversion options, the zero-reset ratio, the allocator
+     * (empty: the chip's default) and whether populations get {@link RandomDecays}.
      */
     record Case(long seed, boolean plain, Graph ann, ChipSpec chip, String chipLabel, ConversionOptions options, int zeroResetRatio,
-            Optional<String> allocator) {
+            Optional<String> allocator, boolean decaying) {
+
+        /** A case of integrate-and-fire populations. */
+        Case(long seed, boolean plain, Graph ann, ChipSpec chip, String chipLabel, ConversionOptions options,
+                int zeroResetRatio, Optional<String> allocator) {
+            this(seed, plain, ann, chip, chipLabel, options, zeroResetRatio, allocator, false);
+        }
 
         @Override
         public String toString() {
             return "Case[" + (plain ? "plain" : "chip-ready") + " network of seed " + seed + ", chip " + chipLabel + ", " + options + ", zero-reset ratio "
-                    + zeroResetRatio + ", allocator " + allocator.orElse("default") + "]";
+                    + zeroResetRatio + ", allocator " + allocator.orElse("default") + (decaying ? ", random decays" : "")
+                    + "]";
         }
     }
 
@@ -529,7 +538,7 @@ class ConfigurationProperties {
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
-        return new Case(seed, plain, ann, chip, label, options, ratio, allocator);
+        return new Case(seed, plain, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed));
     }
 
     /** One case in this many takes a sequence input ({@link #withEventInput}). */
@@ -568,7 +577,13 @@ class ConfigurationProperties {
         if (testCase.allocator().isPresent()) {
             options = options.withAllocator(CoreAllocator.byName(testCase.allocator().get()).orElseThrow());
         }
-        CompiledChip compiled = ChipCompiler.compile(testCase.ann(), testCase.chip(), options, new CompilationInputs(
+        ChipSpec chip = testCase.chip();
+        if (testCase.decaying()) {
+            options = options.withPipeline(conversion -> RandomDecays.pipeline(conversion, testCase.seed()),
+                    IrDumps.NONE);
+            chip = RandomDecays.capable(chip, testCase.chipLabel().startsWith("random"));
+        }
+        CompiledChip compiled = ChipCompiler.compile(testCase.ann(), chip, options, new CompilationInputs(
                 Optional.of(calibration(testCase.ann(), testCase.seed())), threads, Progress.NONE));
         byte[] bytes = compiled.configurationBytes();
         try {
@@ -608,6 +623,7 @@ class ConfigurationProperties {
 
     /** What a compiled case exercises, for the statistics, from its configuration as emitted (boxes). */
     static void collectFeatures(JsonNode config) {
+        Statistics.label(RandomDecays.LABEL).collect(config.toString().contains("\"decay_u\""));
         boolean split = false;
         for (JsonNode layer : config.get("layers")) {
             split |= layer.get("cores").size() > 1;
@@ -1068,6 +1084,10 @@ class ConfigurationProperties {
                 assertEquals(population.reset().spelling(), block.get("reset").asText(), where + " reset");
                 assertEquals(population.fixed().orElseThrow().weightExponent(), block.get("weight_exponent").asInt(),
                         where + " weight exponent");
+                Optional<FixedPoint.IntegerDecay> decay = population.fixed().orElseThrow().decay();
+                assertEquals(decay.map(d -> List.of(d.current(), d.voltage())), block.has("decay_u")
+                        ? Optional.of(List.of(block.get("decay_u").asInt(), block.get("decay_v").asInt()))
+                        : Optional.empty(), where + " decays");
                 Shape shape = shapes.shape(population.name());
                 long[] current = population.current().map(ref -> integers(quantized, ref))
                         .orElseGet(() -> new long[shape.size()]);

@@ -84,8 +84,10 @@ final class ConfigurationRuns {
                     run.set("threshold", block.get("threshold"));
                     run.set("reset", block.get("reset"));
                     run.set("weight_exponent", block.get("weight_exponent"));
-                    if (block.has("replica")) {
-                        run.set("replica", block.get("replica"));
+                    for (String optional : List.of("replica", "decay_u", "decay_v")) {
+                        if (block.has(optional)) {
+                            run.set(optional, block.get(optional));
+                        }
                     }
                     ObjectNode runBias = run.putObject("bias").put("per", bias.get("per").asText())
                             .put("exponent", bias.get("exponent").asInt());

@@ -116,7 +116,8 @@ class EmulatorAgreementProperties {
         agreeSpikeForSpike(prepare(seed, EmulatorAgreementProperties::randomCase));
         ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT,
                 ConfigurationProperties.SPATIAL_TILES, ConfigurationProperties.SEVERAL_SOURCES,
-                ConfigurationProperties.GATES, ConfigurationProperties.ZERO_RESET, ConfigurationProperties.WRAP);
+                ConfigurationProperties.GATES, ConfigurationProperties.ZERO_RESET, ConfigurationProperties.WRAP,
+                RandomDecays.LABEL);
         Statistics.label(INPUT).coverage(coverage -> coverage.check("sequence")
                 .percentage(p -> p >= MIN_SEQUENCE_PERCENT));
     }
@@ -313,7 +314,7 @@ class EmulatorAgreementProperties {
                 new ConversionOptions(o.normalize(), o.reset(), o.gateEmaDecay(), o.encoding(), ReadoutMode.MEMBRANE,
                         o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps(),
                         o.foldPoolIntoDense(), o.readoutWindow()),
-                testCase.zeroResetRatio(), testCase.allocator());
+                testCase.zeroResetRatio(), testCase.allocator(), testCase.decaying());
     }
 
     /**
@@ -421,7 +422,7 @@ class EmulatorAgreementProperties {
             }
             if (linear.nodes().size() < ann.nodes().size() && splits(linear.build()) == wantSplit) {
                 return new Case(base.seed(), base.plain(), linear.build(), base.chip(), base.chipLabel(),
-                        base.options(), base.zeroResetRatio(), base.allocator());
+                        base.options(), base.zeroResetRatio(), base.allocator(), base.decaying());
             }
         }
     }
@@ -472,6 +473,6 @@ class EmulatorAgreementProperties {
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
-        return new Case(seed, false, ann, chip, label, options, ratio, allocator);
+        return new Case(seed, false, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed));
     }
 }
