@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.snnc.compiler.frontend.text.SnnTextFrontEnd;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
+import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
 import org.snnc.compiler.ir.IfNeurons;
@@ -39,6 +41,7 @@ import org.snnc.compiler.passes.RecordKey;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.targets.net.InputSource;
 import org.snnc.targets.spec.ChipSpec;
+import org.snnc.targets.spec.ChipSpecs;
 import org.snnc.targets.testing.TestChips;
 
 /** Hand-computed quantizations of tiny networks, and the errors for what a chip cannot hold. */
@@ -442,6 +445,53 @@ class QuantizeTest {
         CompilationException again = assertThrows(CompilationException.class,
                 () -> quantize(once, TestChips.generic(), CompilationInputs.none()));
         assertEquals(DiagnosticCode.PIPELINE_ORDER, again.diagnostics().get(0).code());
+    }
+
+    /** Poisson spikes → dense [0.5, 0.25] → one zero-reset population of threshold 1.25 with {@code decays}. */
+    private static Graph oneCubaNeuron(String decays) {
+        return network("input x: u8[2]", "e = encode(x, mode=poisson)",
+                "d = dense(e, units=1, weight=\"d.weight\")",
+                "p = if(d, threshold=1.25, reset=zero" + decays + ")", "output r = readout(p, mode=spikecount)")
+                .weight("d.weight", Shape.of(1, 2), 0.5, 0.25).build();
+    }
+
+    @Test
+    void aDecayingPopulationGetsTwelveBitDecaysAndRoomForItsSynapticCurrent() {
+        Run run = quantize(oneCubaNeuron(", current_decay=0.25, voltage_decay=0.03"),
+                ChipSpecs.load("loihi"), CompilationInputs.none());
+        IfNeurons p = population(run.graph(), "p");
+        // δ = rint(4096·d): 0.25 → 1024, 0.03·4096 = 122.88 → 123.
+        assertEquals(Optional.of(new IntegerDecay(1024, 123)), p.fixed().orElseThrow().decay());
+        assertEquals(Optional.empty(), p.decay(), "the quantized decays live in the fixed point");
+        // The zero-reset ratio is 1, so θ_float = 1.25. Spikes give A = 0.75 = 0.6 θ, and u can reach
+        // A·4096/1024 = 2.4 θ: the 24-bit state caps θ at (2^23 − 1)/3.4 = 2467237, 2467200 in steps of 64.
+        // θ_e = 127·2^e·1.25/0.5 = 317.5·2^e is below it up to e = 12: 1300480, stored as 1300416 (v > θ − 64).
+        LayerQuantization layer = layers(run).get(0);
+        assertEquals(2467200, layer.thresholdCap());
+        assertEquals("state_bits", layer.limitedBy());
+        assertEquals(1300480 - 64, p.threshold());
+        assertEquals(12, p.fixed().orElseThrow().weightExponent());
+    }
+
+    @Test
+    void aPinnedScaleKeepsTheNetworksOwnIntegers() {
+        QuantizeOptions pinned = new QuantizeOptions(ChipSpecs.load("loihi"), 8, OptionalDouble.of(4096));
+        Run run = quantize(oneCubaNeuron(", current_decay=0.25, voltage_decay=0.03"), pinned,
+                CompilationInputs.none());
+        IfNeurons p = population(run.graph(), "p");
+        // θ = 1.25·4096 = 5120 = 80·2^6, stored as it is; w·4096 = 2048, 1024 fit 127·2^e first at e = 5.
+        assertEquals(5120, p.threshold());
+        assertEquals(5, p.fixed().orElseThrow().weightExponent());
+        assertArrayEquals(new double[] {2048, 1024}, values(run.graph(), "d.weight"));
+        assertEquals("pinned", layers(run).get(0).limitedBy());
+    }
+
+    @Test
+    void aDecayingPopulationOnAChipWithoutDecaysIsRefusedWithE0901() {
+        Diagnostic refused = refusal(oneCubaNeuron(", voltage_decay=0.5"), TestChips.speck());
+        assertEquals(DiagnosticCode.FEATURE_UNSUPPORTED, refused.code());
+        assertTrue(refused.format().contains("features.cuba_decay"), refused.format());
+        assertEquals(6, refused.span().line(), "p = if(...) is line 6 of t.snn, after the header and a blank line");
     }
 
     // ---- fixtures
