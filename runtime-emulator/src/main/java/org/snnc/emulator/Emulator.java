@@ -690,6 +690,12 @@ public final class Emulator {
         return spikesPerCore.clone();
     }
 
+    /** The synaptic current u of local neuron {@code neuron} of the core at {@code coreIndex} (0 unless it decays). */
+    public long synapticCurrent(int coreIndex, int neuron) {
+        long[] currents = synapticCurrent[coreIndex];
+        return currents.length == 0 ? 0 : currents[chip.cores[coreIndex].internalOf[neuron]];
+    }
+
     /** The membrane v of local neuron {@code neuron} of the core at {@code coreIndex}, for probes. */
     public long membrane(int coreIndex, int neuron) {
         return membrane[coreIndex][chip.cores[coreIndex].internalOf[neuron]];

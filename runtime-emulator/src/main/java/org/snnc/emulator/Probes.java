@@ -1,11 +1,12 @@
 package org.snnc.emulator;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Records chosen neurons of one image through a run, as a logic analyser on the chip would: after every step, each
- * probed neuron's membrane v (after its reset) and whether it spiked.
+ * probed neuron's membrane v (after its reset), a CUBA neuron's synaptic current u, and whether it spiked.
  */
 public final class Probes {
 
@@ -19,9 +20,12 @@ public final class Probes {
      * @param probe    the probed neuron
      * @param name     the neuron as layer[flat index]
      * @param membrane v after step t, at index t − 1
+     * @param synapticCurrent u after step t, at index t − 1, for a neuron that decays; null (and not written) for
+     *                 integrate-and-fire
      * @param spikes   the steps at which it spiked, ascending
      */
-    public record Trace(Probe probe, String name, long[] membrane, int[] spikes) {
+    public record Trace(Probe probe, String name, long[] membrane,
+            @JsonInclude(JsonInclude.Include.NON_NULL) long[] synapticCurrent, int[] spikes) {
     }
 
     private Probes() {
@@ -39,6 +43,11 @@ public final class Probes {
             coreIndex[p] = index(ids, probes.get(p), chip);
         }
         long[][] membranes = new long[probes.size()][steps];
+        long[][] currents = new long[probes.size()][];
+        for (int p = 0; p < probes.size(); p++) {
+            CoreTables core = chip.cores[coreIndex[p]];
+            currents[p] = core.decays(core.internalOf[probes.get(p).neuron()]) ? new long[steps] : null;
+        }
         List<List<Integer>> spikes = new ArrayList<>();
         probes.forEach(probe -> spikes.add(new ArrayList<>()));
         Emulator emulator = new Emulator(chip, strict);
@@ -48,6 +57,9 @@ public final class Probes {
             for (int p = 0; p < probes.size(); p++) {
                 int neuron = probes.get(p).neuron();
                 membranes[p][t - 1] = emulator.membrane(coreIndex[p], neuron);
+                if (currents[p] != null) {
+                    currents[p][t - 1] = emulator.synapticCurrent(coreIndex[p], neuron);
+                }
                 if (emulator.spiked(coreIndex[p], neuron)) {
                     spikes.get(p).add(t);
                 }
@@ -56,7 +68,7 @@ public final class Probes {
         List<Trace> traces = new ArrayList<>();
         for (int p = 0; p < probes.size(); p++) {
             traces.add(new Trace(probes.get(p), chip.cores[coreIndex[p]].neuronName(probes.get(p).neuron()),
-                    membranes[p], spikes.get(p).stream().mapToInt(Integer::intValue).toArray()));
+                    membranes[p], currents[p], spikes.get(p).stream().mapToInt(Integer::intValue).toArray()));
         }
         return traces;
     }

@@ -3,6 +3,7 @@ package org.snnc.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -33,6 +34,7 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.emulator.Chip;
 import org.snnc.emulator.CycleStepper;
 import org.snnc.emulator.Emulator;
+import org.snnc.emulator.Probes;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -102,8 +104,21 @@ class CubaNeuronsTest {
             emulator.load(ints(FRAMES));
             emulator.advance(length);
             for (int i = 0; i < 2; i++) {
+                assertEquals(U[i][length - 1], emulator.synapticCurrent(0, i), "u of neuron " + i + " after "
+                        + length);
                 assertEquals(V[i][length - 1], emulator.membrane(0, i), "v of neuron " + i + " after " + length);
             }
+        }
+    }
+
+    @Test
+    void probesRecordTheSynapticCurrentOfADecayingNeuron() {
+        Chip chip = chip(twoNeurons());
+        for (int i = 0; i < 2; i++) {
+            Probes.Trace trace = Probes.record(chip, ints(FRAMES), STEPS, true,
+                    List.of(new Probes.Probe(chip.coreIds()[0], i))).get(0);
+            assertArrayEquals(U[i], trace.synapticCurrent(), "u of neuron " + i);
+            assertArrayEquals(V[i], trace.membrane(), "v of neuron " + i);
         }
     }
 
@@ -117,8 +132,8 @@ class CubaNeuronsTest {
             assertArrayEquals(new long[] {V[0][t - 1], V[1][t - 1]}, trace.membrane("p", t).orElseThrow(),
                     "v after step " + t);
         }
-        assertEquals(java.util.List.of(2), trace.spikeSteps("p", 0));
-        assertEquals(java.util.List.of(), trace.spikeSteps("p", 1));
+        assertEquals(List.of(2), trace.spikeSteps("p", 0));
+        assertEquals(List.of(), trace.spikeSteps("p", 1));
     }
 
     private static int[] ints(long[] values) {
