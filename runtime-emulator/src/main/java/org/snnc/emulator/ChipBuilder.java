@@ -238,7 +238,8 @@ final class ChipBuilder {
             }
             String[] layerName = layerStart.keySet().toArray(String[]::new);
             int[] layerFirst = layerStart.values().stream().mapToInt(Integer::intValue).toArray();
-            tables.neurons(threshold, initialMembrane, bias, resetToZero, replica).decays(decayU, decayV).blocks(blockLayer, blockFirst, blockLocal, internal)
+            tables.neurons(threshold, initialMembrane, bias, resetToZero, replica).decays(decayU, decayV)
+                    .blocks(blockLayer, blockFirst, blockLocal, internal)
                     .layers(layerName, layerFirst);
         }
 

@@ -571,8 +571,9 @@ public final class Emulator {
     }
 
     /**
-     * sign(x)·(|x|·(4096 − δ) &gt;&gt; 12): a CUBA register x after its decay δ, truncated toward zero (docs/configuration.md,
-     * "The step"); as q·k + (r·k &gt;&gt; 12) with |x| = 4096·q + r and k = 4096 − δ, so no product overflows.
+     * sign(x)·(|x|·(4096 − δ) &gt;&gt; 12): a CUBA register x after its decay δ, truncated toward zero
+     * (docs/configuration.md, step 4); as q·k + (r·k &gt;&gt; 12) with |x| = 4096·q + r and k = 4096 − δ, so no
+     * product overflows.
      */
     static long decayed(long x, int decay) {
         long magnitude = Math.abs(x);

@@ -82,7 +82,8 @@ public final class ChipCompiler {
         }
 
         public Options withPipeline(Function<ConversionOptions, List<Pass>> passes, IrDumps irDumps) {
-            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener, earlyExit, pinnedScale);
+            return new Options(conversion, passes, irDumps, allocator, zeroResetRatio, listener, earlyExit,
+                    pinnedScale);
         }
 
         public Options withAllocator(CoreAllocator chosen) {
@@ -98,7 +99,7 @@ public final class ChipCompiler {
             return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, told, earlyExit, pinnedScale);
         }
 
-        /** Every population's scale pinned ({@link QuantizeOptions#pinnedScale}), or empty to choose θ per population. */
+        /** Every population's scale pinned ({@link QuantizeOptions#pinnedScale}), or empty: θ per population. */
         public Options withPinnedScale(OptionalDouble scale) {
             return new Options(conversion, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit, scale);
         }

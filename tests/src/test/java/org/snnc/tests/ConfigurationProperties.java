@@ -466,8 +466,8 @@ class ConfigurationProperties {
         @Override
         public String toString() {
             return "Case[" + (plain ? "plain" : "chip-ready") + " network of seed " + seed + ", chip " + chipLabel + ", " + options + ", zero-reset ratio "
-                    + zeroResetRatio + ", allocator " + allocator.orElse("default") + (decaying ? ", random decays" : "")
-                    + "]";
+                    + zeroResetRatio + ", allocator " + allocator.orElse("default")
+                    + (decaying ? ", random decays" : "") + "]";
         }
     }
 

@@ -94,7 +94,8 @@ public record FixedPoint(
 
         /**
          * sign(x)·(|x|·(4096 − δ) &gt;&gt; 12): x kept by (4096 − δ)/4096, truncated toward zero; computed as
-         * q·k + (r·k &gt;&gt; 12) with |x| = 4096·q + r and k = 4096 − δ, so that no product overflows for |x| &lt; 2^62.
+         * q·k + (r·k &gt;&gt; 12) with |x| = 4096·q + r and k = 4096 − δ, so that no product overflows for
+         * |x| &lt; 2^62.
          */
         public static long decayed(long x, int delta) {
             long magnitude = Math.abs(x);

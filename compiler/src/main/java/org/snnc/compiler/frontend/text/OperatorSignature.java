@@ -22,7 +22,8 @@ enum OperatorSignature {
     SOFTMAX("softmax", 1, 1),
     AFFINE("affine", 1, 1, "scale", "shift"),
     ENCODE("encode", 1, 1, "mode", "seed"),
-    IF("if", 1, 1, "threshold", "reset", "v0", "current", "current_decay", "voltage_decay", "weight_bits", "weight_exponent", "accumulator_bits", "state_bits",
+    IF("if", 1, 1, "threshold", "reset", "v0", "current", "current_decay", "voltage_decay", "weight_bits",
+            "weight_exponent", "accumulator_bits", "state_bits",
             "overflow", "floor", "fire"),
     MAXPOOL_GATE("maxpool_gate", 1, 1, "kernel", "stride", "padding", "estimator", "decay"),
     READOUT("readout", 1, 1, "mode", "window", "seed");
