@@ -7,8 +7,10 @@ import org.snnc.emulator.config.Configuration.EarlyExit;
 import org.snnc.emulator.config.Configuration.ReadoutMode;
 
 /**
- * One image's run on a {@link Chip}: the per-image state of every core (membranes v, pending input q, the analog
- * input current or a sequence input's frames, running spike counts n) and the steps that advance it. Not
+ * One image's run on a {@link Chip}: the per-image state of every core (membranes v, a CUBA neuron's synaptic
+ * current u, pending input q, the analog input current or a sequence input's frames, running spike counts n) and the
+ * steps that advance it. A neuron that decays is checked in every step: {@link RangeProof} is a proof for
+ * integrate-and-fire. Not
  * thread-safe; a runner gives each thread its own emulator and reuses it for image after image.
  *
  * <p>{@link #advance} runs up to {@link #chunk()} steps population by population in the {@link Schedule}'s order.

@@ -10,6 +10,9 @@ import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.sim.Schedule;
+import org.snnc.compiler.sim.SimulationOptions;
+import org.snnc.compiler.sim.SpikingSimulator;
 
 /**
  * The float simulator (sync schedule) on the shared cases' input.npz, against the spikes the frameworks themselves
@@ -67,6 +70,26 @@ class NirFrameworkAgreementTest {
         Map<String, BitSet[]> raster = simulate("norse_iaf_conv", NirFlavor.NORSE);
         assertEquals(new Comparison(0, 0, 2901, 2901), compare(raster, "_1", "norse_iaf_conv", "out_1"));
         assertEquals(new Comparison(0, 0, 710, 710), compare(raster, "_3", "norse_iaf_conv", "out_3"));
+    }
+
+    /**
+     * lava-dl's CUBA network in float (CubaLIF by forward Euler at dt = 10⁻⁴ s, without the fixed point's truncation)
+     * on the pipelined schedule, one step of delay per layer as lava-dl's delay_shift: every spike of both layers
+     * agrees with lava-dl's fixed-point run at every step, as NIR's Euler reading does (meta.json). The float
+     * simulator's pipelined schedule delivers a sequence frame one step later than the chip does (frame k in its step
+     * k + 1, counted from 0; docs/configuration.md has k), so its step t is lava's index t, where the chip's step t
+     * (from 1) is.
+     */
+    @Test
+    void lavaDlSpikesAgreeAtEveryNeuronAndStepOnThePipelinedSchedule() {
+        String caseName = "lavadl_cuba_dense";
+        Graph graph = NirImporterTest.importCase(caseName, NirFlavor.LAVA);
+        NpyArray x = NpzReader.open(NirImporterTest.caseFolder(caseName).resolve("input.npz")).get("x");
+        double[][] sequences = InputArrays.toInputs(x, graph.input(), InputEncoding.SEQUENCE, "input.npz[x]", 1);
+        Map<String, BitSet[]> raster = new SpikingSimulator(graph, new SimulationOptions(Schedule.PIPELINED,
+                x.shape()[0], 1)).spikeRaster(sequences[0], 0);
+        assertEquals(new Comparison(0, 0, 299, 299), compare(raster, "n0_cuba", caseName, "spk_0"));
+        assertEquals(new Comparison(0, 0, 150, 150), compare(raster, "n1_cuba", caseName, "spk_1"));
     }
 
     @Test
