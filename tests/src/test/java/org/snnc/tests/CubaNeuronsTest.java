@@ -2,7 +2,10 @@ package org.snnc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,7 +37,9 @@ import org.snnc.compiler.ir.Tensor;
 import org.snnc.emulator.Chip;
 import org.snnc.emulator.CycleStepper;
 import org.snnc.emulator.Emulator;
+import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.Probes;
+import org.snnc.emulator.config.ConfigurationLoader;
 import org.snnc.targets.mapping.CoreAllocator;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.ChipSpecs;
@@ -134,6 +139,19 @@ class CubaNeuronsTest {
         }
         assertEquals(List.of(2), trace.spikeSteps("p", 0));
         assertEquals(List.of(), trace.spikeSteps("p", 1));
+    }
+
+    @Test
+    void decaysOnAChipWithoutCubaDecayAreAConfigurationError() {
+        ChipSpec loihi = ChipSpecs.load("loihi");
+        String config = new String(EmulatorAgreementTest.emit(twoNeurons(), loihi, CoreAllocator.defaultFor(loihi)),
+                StandardCharsets.UTF_8);
+        String without = config.replaceFirst(",\\s*\"cuba_decay\" : true", "");
+        assertTrue(!without.equals(config) && !without.contains("cuba_decay"), without);
+        EmulatorException error = assertThrows(EmulatorException.class,
+                () -> ConfigurationLoader.parse(without, "cuba_pair.json"));
+        assertTrue(error.getMessage().contains("decay_u") && error.getMessage().contains("features.cuba_decay"),
+                error.getMessage());
     }
 
     private static int[] ints(long[] values) {

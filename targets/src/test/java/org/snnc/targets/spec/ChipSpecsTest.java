@@ -178,6 +178,7 @@ class ChipSpecsTest {
         "wrong-format               | E0804 |  2 | 13 | field 'format' must be \"snnc-chip/1\"",
         "unknown-memory-model       | E0804 | 24 | 19 | must be one of entries, loihi-blocks, speck-padded, got \"blocks\"",
         "negative-energy            | E0804 | 50 | 20 | field 'energy_pj.synaptic_op' must be a finite number of picojoules ≥ 0, got -1.5",
+        "cuba-decay-not-boolean     | E0804 | 45 | 19 | field 'features.cuba_decay' must be true or false, got \"yes\"",
     })
     void aBadSpecIsReportedAtTheOffendingValue(String file, String code, int line, int column, String says) {
         Path path = resource("bad/" + file + ".json");
