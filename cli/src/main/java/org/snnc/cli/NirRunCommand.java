@@ -50,8 +50,8 @@ final class NirRunCommand implements Callable<Integer> {
                     + "(or its only array).")
     private Path input;
 
-    @Option(names = "--flavor", required = true, paramLabel = "NAME", converter = FlavorConverter.class,
-            description = "Whose conventions step the graph: snntorch, norse, sinabs, lava or nir-text.")
+    @Option(names = "--flavor", required = true, paramLabel = "NAME", converter = Converters.NirFlavorConverter.class,
+            description = "Whose conventions step the graph: snntorch, norse, sinabs, lava, nir-text or snnc.")
     private Flavor flavor;
 
     @Option(names = "--dt", paramLabel = "SECONDS",
@@ -132,17 +132,5 @@ final class NirRunCommand implements Callable<Integer> {
 
     private static NpyArray array(Tensor values) {
         return new NpyArray(NpyElementType.F8, values.shape().toArray(), values.toArray());
-    }
-
-    /** A flavor by its command-line name; the error lists every flavor. */
-    static final class FlavorConverter implements CommandLine.ITypeConverter<Flavor> {
-        @Override
-        public Flavor convert(String text) {
-            try {
-                return Flavor.named(text);
-            } catch (IllegalArgumentException unknown) {
-                throw new CommandLine.TypeConversionException(unknown.getMessage());
-            }
-        }
     }
 }

@@ -159,7 +159,18 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
          */
         LAVA("lava", 1e-4),
         /** NIR's own text: Euler on every equation (I and IF too), v > θ, reset to v_reset; dt must be given. */
-        NIR_TEXT("nir-text", Double.NaN);
+        NIR_TEXT("nir-text", Double.NaN),
+        /**
+         * snnc's {@link NirExporter}: steps as the unit of time (dt = 1), {@code v ← v + r·x}, v > the file's
+         * v_threshold (written just below snnc's θ so that this is snnc's v ≥ θ), every node each step (snnc's sync
+         * schedule). Its graph metadata ({@link SnncMetadata}) holds what NIR does not: each population's reset
+         * (subtraction unless the metadata says zero), θ, v0 and fixed-point arithmetic, and the IR's names, input,
+         * readout and operators; the importer restores the IR from it.
+         */
+        SNNC("snnc", 1.0);
+
+        /** The graph metadata entry that names the flavor of a graph's writer; snnc's exporter writes {@code snnc}. */
+        public static final String METADATA_KEY = "snnc_flavor";
 
         private final String cliName;
         private final double dt;
@@ -233,6 +244,7 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
                     .withFloorAtMinusThreshold(true);
             case LAVA -> text.withIntegratorStep(IntegratorStep.UNIT)
                     .withLayerDelay(LayerDelay.ONE_STEP_PER_NEURON_LAYER);
+            case SNNC -> text.withReset(Reset.SUBTRACT).withIntegratorStep(IntegratorStep.UNIT);
         };
     }
 
