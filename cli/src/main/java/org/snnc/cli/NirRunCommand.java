@@ -77,7 +77,7 @@ final class NirRunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NirGraph graph = NirReader.read(model);
         Optional<NirDtInference> inferred = NirDtInference.infer(graph);
-        NirConventions conventions = NirConventions.of(flavor, stepOf(inferred));
+        NirConventions conventions = NirConventions.of(flavor, stepOf(inferred), graph);
         NirInterpreter interpreter = new NirInterpreter(graph, conventions, SourceSpan.ofFile(model.toString()));
         if (interpreter.inputNodes().size() != 1) {
             throw CompilationException.of(DiagnosticCode.UNSUPPORTED_CONSTRUCT, SourceSpan.ofFile(model.toString()),
