@@ -155,8 +155,11 @@ class NirImporterTest {
             nodes.put("lif2", new NirNode.IF(tensor(r2, 2), tensor(theta2, 2), tensor(new double[2], 2)));
             nodes.put("out", new NirNode.Output(List.of(2)));
             NirGraph nir = new NirGraph(nodes, edges("in", "fc1", "lif1", "fc2", "lif2", "out"), Map.of());
-            Graph graph = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(flavor)).graph();
+            NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(flavor));
+            Graph graph = imported.graph();
             assertEquals(resets.get(flavor), ((IfNeurons) graph.node("lif1")).reset());
+            assertEquals(flavor == Flavor.SNNTORCH, imported.notes().stream().anyMatch(note -> note.warning()
+                    && note.text().contains("subtracts θ at the start of the step after a spike")), flavor.cliName());
             assertEquals(1.0, ((IfNeurons) graph.node("lif1")).threshold());
             assertEquals(1.0, ((IfNeurons) graph.node("lif2")).threshold());
             assertEquals(w2[3] * r2[1] / theta2[1], weight(graph, "fc2.weight").get(3));
