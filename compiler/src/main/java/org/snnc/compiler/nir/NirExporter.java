@@ -200,11 +200,10 @@ public final class NirExporter {
                 throw refuse(pool, "NIR averages over the whole window, padding included; this pool does not "
                         + "count the padding");
             }
-            pool(pool, pool.window());
-            nodeRecords.get(nirName(pool.name())).put("count_include_pad", Boolean.toString(pool.countIncludePad()));
+            pool(pool, pool.window(), pool.countIncludePad());
         } else if (node instanceof MaxPoolGate gate) {
             loss(gate, "NIR has no max-pool gate; written as an average pool of its window");
-            pool(gate, gate.window());
+            pool(gate, gate.window(), true);
         } else if (node instanceof Flatten flatten) {
             put(flatten, new NirNode.Flatten(0, -1, shapes.get(flatten.input()).dims()));
         } else if (node instanceof IfNeurons population) {
@@ -292,7 +291,8 @@ public final class NirExporter {
         put(affine, new NirNode.Scale(Tensor.wrap(shape, values)));
     }
 
-    private void pool(Node pool, Window2d window) {
+    /** A pool as AvgPool2d (or SumPool2d), recording whether the IR's counts the padding (NIR's always does). */
+    private void pool(Node pool, Window2d window, boolean countIncludePad) {
         requireSymmetric(pool, window);
         List<Integer> kernel = List.of(window.kernelH(), window.kernelW());
         List<Integer> stride = List.of(window.strideH(), window.strideW());
@@ -303,6 +303,7 @@ public final class NirExporter {
         } else {
             put(pool, new NirNode.AvgPool2d(kernel, stride, padding));
         }
+        nodeRecords.get(nirName(pool.name())).put("count_include_pad", Boolean.toString(countIncludePad));
     }
 
     /** The population whose threshold takes a summing pool's kH·kW: the one that reads this pool and nothing else. */

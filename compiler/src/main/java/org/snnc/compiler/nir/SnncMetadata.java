@@ -13,9 +13,9 @@ import java.util.Map;
  *       one its fixed-point arithmetic ({@code weight_bits weight_exponent accumulator_bits state_bits overflow
  *       floor}); {@code sumpool_fold} when a pool's 1/(kH·kW) was folded into θ and v0.</li>
  *   <li>{@value #NODE_KEY}{@code <node>}: the IR node the NIR node was written from: its {@code name}, and what its
- *       NIR form lacks: an Input's {@code dtype scale encoder encoding seed}, a Conv2d's {@code groups}, an
- *       AvgPool2d's {@code count_include_pad}, the
- *       {@code sum} (add) the node reads, an Output's readout {@code name mode window seed}.</li>
+ *       NIR form lacks: an Input's {@code dtype scale encoder encoding seed}, a Conv2d's {@code groups}, a pool's
+ *       {@code count_include_pad}, the {@code sum} (add) the node reads, an Output's readout
+ *       {@code name mode window seed}.</li>
  * </ul>
  */
 public final class SnncMetadata {
