@@ -418,11 +418,18 @@ public final class NirImporter {
                 Arrays.setAll(constant, i -> constant[i] + c[i]);
             }
         }
-        String sum = flavor == Flavor.SNNC && snncRecord(name, SnncMetadata.NODE_KEY).has("sum")
-                ? field(snncRecord(name, SnncMetadata.NODE_KEY), "sum") : names.newValueName(name + ".sum");
+        String sum = sumName(name);
         builder.add(new Add(sum, operands.stream().map(Value::node).toList(), span));
         return new Value(sum, first.shape(), first.gain(), anyConstant ? Optional.of(constant) : Optional.empty(),
                 Optional.empty());
+    }
+
+    /** The IR name of the add that sums the edges into {@code name}: the one snnc recorded, else {@code name.sum}. */
+    private String sumName(String name) {
+        if (flavor == Flavor.SNNC && snncRecord(name, SnncMetadata.NODE_KEY).has("sum")) {
+            return field(snncRecord(name, SnncMetadata.NODE_KEY), "sum");
+        }
+        return names.newValueName(name + ".sum");
     }
 
     private void conv(String name, NirNode.Conv2d conv, Value in) {
@@ -430,8 +437,8 @@ public final class NirImporter {
             throw fieldShape(name, "weight", conv.weight().shape(), "[F, C/groups, kH, kW]");
         }
         int groups = flavor == Flavor.SNNC ? recordedGroups(name) : conv.groups();
-        Tensor file = groups == conv.groups() ? conv.weight() : grouped(conv.weight(), groups);
-        int[] w = file.shape().toArray();
+        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : grouped(conv.weight(), groups);
+        int[] w = kernelWeight.shape().toArray();
         if (in.shape().rank() != 3) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d",
                     "it reads shape " + in.shape() + ", not [C, H, W]");
@@ -441,7 +448,7 @@ public final class NirImporter {
         }
         if (groups < 1 || in.shape().dim(0) != w[1] * groups || w[0] % groups != 0) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d", "weight "
-                    + file.shape() + " in " + groups + " group(s) does not fit input " + in.shape());
+                    + kernelWeight.shape() + " in " + groups + " group(s) does not fit input " + in.shape());
         }
         Window2d window = new Window2d(w[2], w[3], conv.stride().get(0), conv.stride().get(1),
                 convPadding(name, conv, w[2], w[3]));
@@ -454,14 +461,14 @@ public final class NirImporter {
         if (flavor != Flavor.SNNC && in.pool().isPresent() && tiles(in.pool().get())) {
             PendingPool pool = in.pool().get();
             operand = pool.input();
-            kernel = throughPool(file, pool.window(), in.gain());
+            kernel = throughPool(kernelWeight, pool.window(), in.gain());
             window = throughPool(window, pool.window());
             notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
                     + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
                     + window.strideH() + ", exact since the pool's windows tile its input"));
         } else {
             operand = written(in).node();
-            kernel = times(file, in.gain());
+            kernel = times(kernelWeight, in.gain());
         }
         ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
         builder.add(new Conv2d(ir, operand, w[0], window, groups, weight, Optional.empty(), span));
