@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.snnc.compiler.io.npy.NpyArray;
+import org.snnc.compiler.io.npy.NpyElementType;
+import org.snnc.compiler.io.npy.NpzWriter;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
@@ -40,6 +45,27 @@ class NirRoundTripTest {
                 "--calibration", calibration(), "--calibration-limit", "100", "-o", network.toString());
         assertEquals(0, convert.exitCode(), convert.err());
         assertReadsBackAsItself(network);
+    }
+
+    /** {@code nir-run --flavor snnc} steps each population of an exported network with its recorded reset and v0. */
+    @Test
+    void nirRunTakesEachPopulationsConventionsFromTheMetadata() throws IOException {
+        Path network = temp.resolve("lenet.snn");
+        CliRun convert = CliRun.of("convert", model("lenet"), "--input-dtype", "u8", "--input-scale", "1/255",
+                "--calibration", calibration(), "--calibration-limit", "100", "-o", network.toString());
+        assertEquals(0, convert.exitCode(), convert.err());
+        Path nir = temp.resolve("lenet.nir");
+        assertEquals(0, CliRun.of("export", network.toString(), "--format", "nir", "-o", nir.toString()).exitCode());
+        Path input = temp.resolve("x.npz");
+        NpzWriter.write(input, Map.of("x", new NpyArray(NpyElementType.F8, new int[] {3, 1, 28, 28},
+                new double[3 * 28 * 28])));
+        CliRun run = CliRun.of("nir-run", nir.toString(), "--input", input.toString(), "--flavor", "snnc", "-o",
+                temp.resolve("out.npz").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        for (String convention : List.of("reset of 'n0_1_Relu' = SUBTRACT", "v0 of 'n0_1_Relu' = 0.5",
+                "θ subtracted by 'n0_1_Relu' = 1.0")) {
+            assertTrue(run.out().contains(convention), run.out());
+        }
     }
 
     @Test
