@@ -8,7 +8,7 @@ import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
-import org.snnc.compiler.nir.NirFlavor;
+import org.snnc.compiler.nir.NirConventions;
 import org.snnc.compiler.nir.NirImportOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,11 +39,12 @@ final class ModelOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     Scale inputScale;
 
-    @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text",
+    @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text|snnc",
             converter = Converters.NirFlavorConverter.class,
             description = "NIR graphs only: the framework whose reading of the IF neurons to take (reset by "
-                    + "subtraction or to zero, v ≥ θ or v > θ); required unless snnc wrote the graph.")
-    NirFlavor nirFlavor;
+                    + "subtraction or to zero, v ≥ θ or v > θ); required unless the graph's metadata names it, as "
+                    + "snnc's export does (snnc: the exported IR, restored from the metadata).")
+    NirConventions.Flavor nirFlavor;
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;

@@ -10,6 +10,7 @@ import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.nir.NirConventions.Flavor;
 
 /**
  * The float simulator (sync schedule) on the shared cases' input.npz, against the spikes the frameworks themselves
@@ -49,7 +50,7 @@ class NirFrameworkAgreementTest {
         }
     }
 
-    private static Map<String, BitSet[]> simulate(String caseName, NirFlavor flavor) {
+    private static Map<String, BitSet[]> simulate(String caseName, Flavor flavor) {
         Graph graph = NirImporterTest.importCase(caseName, flavor);
         NpyArray x = NpzReader.open(NirImporterTest.caseFolder(caseName).resolve("input.npz")).get("x");
         double[][] sequences = InputArrays.toInputs(x, graph.input(), InputEncoding.SEQUENCE, "input.npz[x]", 1);
@@ -64,14 +65,14 @@ class NirFrameworkAgreementTest {
 
     @Test
     void norseSpikesAgreeAtEveryNeuronAndStep() {
-        Map<String, BitSet[]> raster = simulate("norse_iaf_conv", NirFlavor.NORSE);
+        Map<String, BitSet[]> raster = simulate("norse_iaf_conv", Flavor.NORSE);
         assertEquals(new Comparison(0, 0, 2901, 2901), compare(raster, "_1", "norse_iaf_conv", "out_1"));
         assertEquals(new Comparison(0, 0, 710, 710), compare(raster, "_3", "norse_iaf_conv", "out_3"));
     }
 
     @Test
     void sinabsSpikesDifferOnlyWhereSinabsFiresSeveralSpikesInAStep() {
-        Map<String, BitSet[]> raster = simulate("sinabs_iaf_cnn", NirFlavor.SINABS);
+        Map<String, BitSet[]> raster = simulate("sinabs_iaf_cnn", Flavor.SINABS);
         Comparison first = compare(raster, "n1", "sinabs_iaf_cnn", "out_1");
         Comparison second = compare(raster, "n4", "sinabs_iaf_cnn", "out_4");
         Comparison output = compare(raster, "n7", "sinabs_iaf_cnn", "out_7");
