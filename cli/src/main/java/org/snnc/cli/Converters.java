@@ -2,12 +2,12 @@ package org.snnc.cli;
 
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.InputEncoding;
-import org.snnc.compiler.nir.NirFlavor;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Spelled;
+import org.snnc.compiler.nir.NirConventions;
 import org.snnc.compiler.passes.NormalizeOptions.OutputScale;
 import org.snnc.compiler.sim.Schedule;
 import picocli.CommandLine;
@@ -73,9 +73,15 @@ final class Converters {
         }
     }
 
-    static final class NirFlavorConverter extends WordConverter<NirFlavor> {
-        NirFlavorConverter() {
-            super(NirFlavor.class);
+    /** A NIR flavor by its command-line name; the error lists every flavor. */
+    static final class NirFlavorConverter implements CommandLine.ITypeConverter<NirConventions.Flavor> {
+        @Override
+        public NirConventions.Flavor convert(String text) {
+            try {
+                return NirConventions.Flavor.named(text);
+            } catch (IllegalArgumentException unknown) {
+                throw new CommandLine.TypeConversionException(unknown.getMessage());
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
-import org.snnc.compiler.nir.NirFlavor;
+import org.snnc.compiler.nir.NirConventions;
 import org.snnc.compiler.nir.NirImportOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,12 +40,13 @@ final class ModelOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     Scale inputScale;
 
-    @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text",
+    @Option(names = "--nir-flavor", paramLabel = "sinabs|norse|snntorch|lava|nir-text|snnc",
             converter = Converters.NirFlavorConverter.class,
             description = "NIR graphs only: the framework whose reading of the neurons to take (reset by "
                     + "subtraction or to zero, v ≥ θ or v > θ, the dt of leaky neurons; lava also pins a chip "
-                    + "compile's scale to lava-dl's fixed point); required unless snnc wrote the graph.")
-    NirFlavor nirFlavor;
+                    + "compile's scale to lava-dl's fixed point); required unless the graph's metadata names it, as "
+                    + "snnc's export does (snnc: the exported IR, restored from the metadata).")
+    NirConventions.Flavor nirFlavor;
 
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
@@ -76,7 +77,7 @@ final class ModelOptions {
     }
 
     /**
-     * Membrane LSBs per unit of the NIR flavor's own fixed point ({@link NirFlavor#fixedPointScale}), for a NIR graph
+     * Membrane LSBs per unit of the NIR flavor's own fixed point ({@link NirConventions.Flavor#fixedPointScale}), for a NIR graph
      * read with a flavor that has one: a chip compile pins every population's scale to it.
      */
     OptionalDouble fixedPointScale() {

@@ -50,8 +50,8 @@ final class NirRunCommand implements Callable<Integer> {
                     + "(or its only array).")
     private Path input;
 
-    @Option(names = "--flavor", required = true, paramLabel = "NAME", converter = FlavorConverter.class,
-            description = "Whose conventions step the graph: snntorch, norse, sinabs, lava or nir-text.")
+    @Option(names = "--flavor", required = true, paramLabel = "NAME", converter = Converters.NirFlavorConverter.class,
+            description = "Whose conventions step the graph: snntorch, norse, sinabs, lava, nir-text or snnc.")
     private Flavor flavor;
 
     @Option(names = "--dt", paramLabel = "SECONDS",
@@ -77,7 +77,7 @@ final class NirRunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NirGraph graph = NirReader.read(model);
         Optional<NirDtInference> inferred = NirDtInference.infer(graph);
-        NirConventions conventions = NirConventions.of(flavor, stepOf(inferred));
+        NirConventions conventions = NirConventions.of(flavor, stepOf(inferred), graph);
         NirInterpreter interpreter = new NirInterpreter(graph, conventions, SourceSpan.ofFile(model.toString()));
         if (interpreter.inputNodes().size() != 1) {
             throw CompilationException.of(DiagnosticCode.UNSUPPORTED_CONSTRUCT, SourceSpan.ofFile(model.toString()),
@@ -132,17 +132,5 @@ final class NirRunCommand implements Callable<Integer> {
 
     private static NpyArray array(Tensor values) {
         return new NpyArray(NpyElementType.F8, values.shape().toArray(), values.toArray());
-    }
-
-    /** A flavor by its command-line name; the error lists every flavor. */
-    static final class FlavorConverter implements CommandLine.ITypeConverter<Flavor> {
-        @Override
-        public Flavor convert(String text) {
-            try {
-                return Flavor.named(text);
-            } catch (IllegalArgumentException unknown) {
-                throw new CommandLine.TypeConversionException(unknown.getMessage());
-            }
-        }
     }
 }

@@ -22,7 +22,7 @@ import org.snnc.compiler.io.npy.NpzWriter;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
-import org.snnc.compiler.nir.NirFlavor;
+import org.snnc.compiler.nir.NirConventions.Flavor;
 import org.snnc.compiler.nir.NirImportOptions;
 
 /** {@code snnc import}, {@code compile} and {@code simulate} on the shared NIR graphs of sinabs and Norse. */
@@ -50,7 +50,7 @@ class NirCliTest {
             assertTrue(run.err().contains("warning: "), run.err());
             Graph imported = ModelLoader.load(nir(shared[0]), new LoadOptions(false,
                     OnnxImportOptions.DEFAULT,
-                    NirImportOptions.of(NirFlavor.fromSpelling(shared[1]).orElseThrow()))).graph();
+                    NirImportOptions.of(Flavor.named(shared[1])))).graph();
             Graph reloaded = ModelLoader.load(out, LoadOptions.DEFAULT).graph();
             assertEquals(imported.nodes().keySet(), reloaded.nodes().keySet());
             assertEquals(imported.weights(), reloaded.weights());

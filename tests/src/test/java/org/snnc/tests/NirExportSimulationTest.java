@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.ir.Graph;
@@ -40,10 +40,10 @@ import org.snnc.compiler.sim.SpikingSimulator;
 /**
  * A converted network written as NIR, read back, and run by the NIR interpreter gives, neuron for neuron, the spike
  * counts of snnc's own float simulator under the sync schedule (NIR readers advance every node each step, so a spike
- * reaches the next population in the step it is fired), and the same class. The interpreter reads the file with NIR's
- * IF and the conventions snnc writes into its metadata: reset by subtraction, one spike per step, and v > v_threshold,
- * which the exporter makes snnc's v ≥ θ by writing the largest float64 below θ. The paper's conversion (v0 = 0) is
- * used since NIR's IF starts at rest.
+ * reaches the next population in the step it is fired), and the same class. The interpreter reads the file by the
+ * snnc flavor: NIR's IF with the conventions snnc writes into its metadata, each population's reset by subtraction,
+ * its v0 and its θ to subtract, one spike per step, and v > v_threshold, which the exporter makes snnc's v ≥ θ by
+ * writing the largest float64 below θ. Both the paper's conversion (v0 = 0) and the default one (v0 = θ/2).
  */
 class NirExportSimulationTest {
 
@@ -54,22 +54,27 @@ class NirExportSimulationTest {
     Path folder;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lenet", "resnet_dev"})
-    void exportedNetworkSpikesAsTheSimulatorDoes(String model) {
+    @CsvSource({"lenet, paper", "resnet_dev, paper", "lenet, default", "resnet_dev, default"})
+    void exportedNetworkSpikesAsTheSimulatorDoes(String model, String conversion) {
         Path shared = Locations.shared();
         Graph ann = ModelLoader.load(shared.resolve("models/" + model + ".onnx"), PyTorchAgreementTest.MNIST_PIXELS)
                 .graph();
         double[][] calibration = Dataset.load(shared.resolve("data/mnist_calib.npz"), ann.input(), 200).inputs();
         Dataset digits = Dataset.load(shared.resolve("data/mnist_dev.npz"), ann.input(), DIGITS);
-        Graph converted = new PassManager(Passes.standard(ConversionOptions.paper()), IrDumps.NONE)
+        ConversionOptions options = conversion.equals("paper") ? ConversionOptions.paper()
+                : ConversionOptions.defaults();
+        Graph converted = new PassManager(Passes.standard(options), IrDumps.NONE)
                 .run(ann, new CompilationInputs(Optional.of(calibration), 2, Progress.NONE)).graph();
+
+        IfNeurons first = converted.nodes().values().stream().filter(IfNeurons.class::isInstance)
+                .map(IfNeurons.class::cast).findFirst().orElseThrow();
+        assertEquals(conversion.equals("paper") ? 0 : first.threshold() / 2, first.initialMembrane());
 
         NirExporter.Result exported = NirExporter.export(converted, NirExporter.Options.STRICT);
         Path file = folder.resolve(model + ".nir");
         NirWriter.write(exported.graph(), file);
         NirGraph read = NirReader.read(file);
-        NirConventions snncReading = NirConventions.of(NirConventions.Flavor.NIR_TEXT, OptionalDouble.of(1))
-                .withReset(NirConventions.Reset.SUBTRACT).withIntegratorStep(NirConventions.IntegratorStep.UNIT);
+        NirConventions snncReading = NirConventions.of(NirConventions.Flavor.SNNC, OptionalDouble.empty(), read);
         NirInterpreter interpreter = new NirInterpreter(read, snncReading, SourceSpan.ofFile(file.toString()));
 
         Map<String, String> populations = converted.nodes().values().stream()

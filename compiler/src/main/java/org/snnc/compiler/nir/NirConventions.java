@@ -28,13 +28,17 @@ import java.util.stream.Collectors;
  * @param cubaCurrent     which synaptic current the CUBA membrane integrates
  * @param floorAtMinusThreshold after the reset, {@code v ← max(v, −θ)} (sinabs' {@code min_v_mem = −θ})
  * @param resetOverrides  a reset for single nodes (flattened names), overriding {@code reset}
+ * @param initialMembranes the membrane v0 that single nodes (flattened names) start from, instead of 0
+ * @param resetThresholds the θ that a spike of a single node (flattened name) subtracts, instead of its
+ *                        v_threshold: snnc writes v_threshold just below its θ so that NIR's v &gt; v_threshold is
+ *                        its v ≥ θ, and subtracts θ itself
  * @param layerDelay      whether each neuron node's output reaches its successors one step late
  * @param recurrence      which edge of a cycle carries the previous step's value
  */
 public record NirConventions(double dt, Integration integration, Reset reset, Fire fire, Spikes spikes,
         IntegratorStep integratorStep, SynapseInput synapseInput, CubaCurrent cubaCurrent,
-        boolean floorAtMinusThreshold, Map<String, Reset> resetOverrides, LayerDelay layerDelay,
-        Recurrence recurrence) {
+        boolean floorAtMinusThreshold, Map<String, Reset> resetOverrides, Map<String, Double> initialMembranes,
+        Map<String, Double> resetThresholds, LayerDelay layerDelay, Recurrence recurrence) {
 
     /** How {@code τ·dv/dt = v_leak − v + r·x} is advanced by one step: {@code v ← a·v + b·(v_leak + r·x)}. */
     public enum Integration {
@@ -141,32 +145,54 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
          * the file always says v_reset = 0; a Synaptic membrane integrates this step's current; a recurrent layer
          * delays its neuron's spikes ({@link Recurrence#NEURON_OUTPUT}).
          */
-        SNNTORCH("snntorch", 1e-4),
+        SNNTORCH("snntorch", 1e-4, Double.NaN),
         /**
          * Norse's {@code to_nir}: τ in seconds stepped with Norse's dt = 1e-3 by Euler; v > θ; reset to v_reset;
          * the IAF integrates {@code v ← v + x} without dt; a LIFCell's synapse takes its input whole (jump) and the
          * membrane integrates that new current.
          */
-        NORSE("norse", 1e-3),
+        NORSE("norse", 1e-3, Double.NaN),
         /**
          * sinabs' {@code to_nir}: steps as the unit of time (dt = 1), exact decay {@code e^(−1/τ)}; several spikes
          * per step, {@code ⌊v/θ⌋} when v ≥ θ, each subtracting θ; then v is floored at −θ ({@code min_v_mem}).
          */
-        SINABS("sinabs", 1.0),
+        SINABS("sinabs", 1.0, Double.NaN),
         /**
          * lava-dl through NIR's lava bridge: dt = 1e-4 folded into τ, r and w_in; Euler; v > θ; reset to zero; and
          * the one-step axon delay of each block ({@code delay_shift}), which the file does not store.
          */
-        LAVA("lava", 1e-4),
+        LAVA("lava", 1e-4, 4096),
         /** NIR's own text: Euler on every equation (I and IF too), v > θ, reset to v_reset; dt must be given. */
-        NIR_TEXT("nir-text", Double.NaN);
+        NIR_TEXT("nir-text", Double.NaN, Double.NaN),
+        /**
+         * snnc's {@link NirExporter}: steps as the unit of time (dt = 1), {@code v ← v + r·x}, v > the file's
+         * v_threshold (written just below snnc's θ so that this is snnc's v ≥ θ), every node each step (snnc's sync
+         * schedule). Its graph metadata ({@link SnncMetadata}) holds what NIR does not: each population's reset
+         * (subtraction unless the metadata says zero), θ, v0 and fixed-point arithmetic, and the IR's names, input,
+         * readout and operators; the importer restores the IR from it.
+         */
+        SNNC("snnc", 1.0, Double.NaN);
+
+        /** The graph metadata entry that names the flavor of a graph's writer; snnc's exporter writes {@code snnc}. */
+        public static final String METADATA_KEY = "snnc_flavor";
 
         private final String cliName;
         private final double dt;
+        private final double fixedPointScale;
 
-        Flavor(String cliName, double dt) {
+        Flavor(String cliName, double dt, double fixedPointScale) {
             this.cliName = cliName;
             this.dt = dt;
+            this.fixedPointScale = fixedPointScale;
+        }
+
+        /**
+         * Membrane LSBs per NIR unit of the writer's own integer arithmetic, when it has one: lava-dl's fixed point
+         * holds v in units of 1/4096 of NIR's, its weights on lava-dl's grid then being integers. A chip compile pins
+         * every population's scale to it ({@code QuantizeOptions.pinnedScale}) to reproduce those integers.
+         */
+        public OptionalDouble fixedPointScale() {
+            return Double.isNaN(fixedPointScale) ? OptionalDouble.empty() : OptionalDouble.of(fixedPointScale);
         }
 
         /** The name on the command line, e.g. {@code nir-text}. */
@@ -205,6 +231,8 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
             throw new IllegalArgumentException("every convention needs a value");
         }
         resetOverrides = Collections.unmodifiableMap(new LinkedHashMap<>(resetOverrides));
+        initialMembranes = Collections.unmodifiableMap(new LinkedHashMap<>(initialMembranes));
+        resetThresholds = Collections.unmodifiableMap(new LinkedHashMap<>(resetThresholds));
     }
 
     /** The conventions of {@code flavor} at its own dt; {@link Flavor#NIR_TEXT} has none and needs {@link #of}. */
@@ -221,8 +249,8 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
         double step = dt.isPresent() ? dt.getAsDouble() : flavor.dt().orElseThrow(
                 () -> new IllegalArgumentException("flavor " + flavor + " has no dt of its own: give one"));
         NirConventions text = new NirConventions(step, Integration.EULER, Reset.ZERO, Fire.GREATER, Spikes.BINARY,
-                IntegratorStep.DT, SynapseInput.INTEGRATED, CubaCurrent.THIS_STEP, false, Map.of(), LayerDelay.NONE,
-                Recurrence.CLOSING_EDGE);
+                IntegratorStep.DT, SynapseInput.INTEGRATED, CubaCurrent.THIS_STEP, false, Map.of(), Map.of(), Map.of(),
+                LayerDelay.NONE, Recurrence.CLOSING_EDGE);
         return switch (flavor) {
             case NIR_TEXT -> text;
             case SNNTORCH -> text.withReset(Reset.SUBTRACT_DELAYED).withIntegratorStep(IntegratorStep.UNIT)
@@ -233,12 +261,54 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
                     .withFloorAtMinusThreshold(true);
             case LAVA -> text.withIntegratorStep(IntegratorStep.UNIT)
                     .withLayerDelay(LayerDelay.ONE_STEP_PER_NEURON_LAYER);
+            case SNNC -> text.withReset(Reset.SUBTRACT).withIntegratorStep(IntegratorStep.UNIT);
         };
+    }
+
+    /**
+     * The conventions of {@code flavor} at {@code dt} (or its own) for {@code graph}. Only {@link Flavor#SNNC} reads
+     * the graph: each population that its metadata records ({@link SnncMetadata#POPULATION_KEY}) resets as the
+     * record says, starts at the record's v0 and subtracts the record's θ.
+     *
+     * @throws IllegalArgumentException if a record is malformed
+     */
+    public static NirConventions of(Flavor flavor, OptionalDouble dt, NirGraph graph) {
+        NirConventions conventions = of(flavor, dt);
+        if (flavor != Flavor.SNNC) {
+            return conventions;
+        }
+        for (Map.Entry<String, String> entry : graph.metadata().entrySet()) {
+            if (entry.getKey().startsWith(SnncMetadata.POPULATION_KEY)) {
+                String node = entry.getKey().substring(SnncMetadata.POPULATION_KEY.length());
+                Map<String, String> record = SnncMetadata.fields(entry.getValue());
+                Reset reset = switch (String.valueOf(record.get("reset"))) {
+                    case "subtract" -> Reset.SUBTRACT;
+                    case "zero" -> Reset.ZERO;
+                    default -> throw new IllegalArgumentException("population '" + node + "': no reset in '"
+                            + entry.getValue() + "'");
+                };
+                conventions = conventions.withResetOf(node, reset)
+                        .withInitialMembraneOf(node, Double.parseDouble(record.getOrDefault("v0", "0")))
+                        .withResetThresholdOf(node, Double.parseDouble(record.getOrDefault("threshold", "NaN")));
+            }
+        }
+        return conventions;
     }
 
     /** The reset of node {@code name}: its override, else {@link #reset}. */
     public Reset resetOf(String name) {
         return resetOverrides.getOrDefault(name, reset);
+    }
+
+    /** The membrane v0 that node {@code name} starts from: its entry in {@link #initialMembranes}, else 0. */
+    public double initialMembraneOf(String name) {
+        return initialMembranes.getOrDefault(name, 0.0);
+    }
+
+    /** The θ a spike of node {@code name} subtracts, if {@link #resetThresholds} gives one (else its v_threshold). */
+    public OptionalDouble resetThresholdOf(String name) {
+        Double theta = resetThresholds.get(name);
+        return theta == null ? OptionalDouble.empty() : OptionalDouble.of(theta);
     }
 
     /**
@@ -256,47 +326,47 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
 
     public NirConventions withDt(double newDt) {
         return new NirConventions(newDt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withIntegration(Integration value) {
         return new NirConventions(dt, value, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withReset(Reset value) {
         return new NirConventions(dt, integration, value, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withFire(Fire value) {
         return new NirConventions(dt, integration, reset, value, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withSpikes(Spikes value) {
         return new NirConventions(dt, integration, reset, fire, value, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withIntegratorStep(IntegratorStep value) {
         return new NirConventions(dt, integration, reset, fire, spikes, value, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withSynapseInput(SynapseInput value) {
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, value, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withCubaCurrent(CubaCurrent value) {
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, value,
-                floorAtMinusThreshold, resetOverrides, layerDelay, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     public NirConventions withFloorAtMinusThreshold(boolean value) {
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                value, resetOverrides, layerDelay, recurrence);
+                value, resetOverrides, initialMembranes, resetThresholds, layerDelay, recurrence);
     }
 
     /** These conventions with node {@code node} reset by {@code value}, whatever {@link #reset} says. */
@@ -304,17 +374,36 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
         Map<String, Reset> overrides = new LinkedHashMap<>(resetOverrides);
         overrides.put(node, value);
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, overrides, layerDelay, recurrence);
+                floorAtMinusThreshold, overrides, initialMembranes, resetThresholds, layerDelay, recurrence);
+    }
+
+    /** These conventions with node {@code node} starting from v0 = {@code value}. */
+    public NirConventions withInitialMembraneOf(String node, double value) {
+        Map<String, Double> membranes = new LinkedHashMap<>(initialMembranes);
+        membranes.put(node, value);
+        return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
+                floorAtMinusThreshold, resetOverrides, membranes, resetThresholds, layerDelay, recurrence);
+    }
+
+    /** These conventions with a spike of node {@code node} subtracting {@code theta} instead of its v_threshold. */
+    public NirConventions withResetThresholdOf(String node, double theta) {
+        if (!(theta > 0)) {
+            throw new IllegalArgumentException("the θ a spike of '" + node + "' subtracts is positive, got " + theta);
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>(resetThresholds);
+        thresholds.put(node, theta);
+        return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
+                floorAtMinusThreshold, resetOverrides, initialMembranes, thresholds, layerDelay, recurrence);
     }
 
     public NirConventions withLayerDelay(LayerDelay value) {
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, value, recurrence);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, value, recurrence);
     }
 
     public NirConventions withRecurrence(Recurrence value) {
         return new NirConventions(dt, integration, reset, fire, spikes, integratorStep, synapseInput, cubaCurrent,
-                floorAtMinusThreshold, resetOverrides, layerDelay, value);
+                floorAtMinusThreshold, resetOverrides, initialMembranes, resetThresholds, layerDelay, value);
     }
 
     /** Every choice in one line, for a report: {@code dt = 1.0E-4 s, integration = EULER, ...}. */
@@ -325,6 +414,9 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
                 + ", floor at -threshold = " + floorAtMinusThreshold + ", layer delay = " + layerDelay
                 + ", recurrence = " + recurrence);
         resetOverrides.forEach((node, value) -> text.append(", reset of '").append(node).append("' = ").append(value));
+        initialMembranes.forEach((node, value) -> text.append(", v0 of '").append(node).append("' = ").append(value));
+        resetThresholds.forEach((node, value) -> text.append(", θ subtracted by '").append(node).append("' = ")
+                .append(value));
         return text.toString();
     }
 }

@@ -10,11 +10,12 @@ import org.snnc.compiler.ir.Tensor;
 
 /**
  * A window operation as PyTorch computes it: the cross-correlation
- * {@code y[f, i, j] = (Σ_{c, u, v} W[f, c, u, v] · x[g·C/G + c, i·s_h − p_top + u·d_h, j·s_w − p_left + v·d_w]) / n
+ * {@code y[f, i, j] = Σ_{c, u, v} W[f, c, u, v] · x[g·C/G + c, i·s_h − p_top + u·d_h, j·s_w − p_left + v·d_w] / n
  * + b[f]}, with g = f's group of G, x read as 0 outside its bounds, and each output axis
  * {@code ⌊(H + p_top + p_bottom − d·(k − 1) − 1) / s⌋ + 1} long. Conv2d is this with n = 1; Conv1d is Conv2d of
  * height 1; SumPool2d is the depthwise case (G = C) with a kernel of ones, and AvgPool2d that divided by the kernel's
- * area n (padding counted, as PyTorch's {@code count_include_pad}).
+ * area n (padding counted, as PyTorch's {@code count_include_pad}). Each term is divided by n before it is summed,
+ * as snnc's simulator adds each spike's share s/n to its windows: a mean of spikes then rounds as snnc's does.
  *
  * <p>Padding {@code same} pads d·(k − 1) in all, the smaller half before (PyTorch's rule); {@code valid} pads none.
  */
@@ -144,12 +145,12 @@ final class NirConvolution {
                                 int col = j * stride[1] - before[1] + v * dilation[1];
                                 if (col >= 0 && col < in[1]) {
                                     sum += weight[((f * groupChannels + c) * kh + u) * kw + v]
-                                            * x[((firstChannel + c) * in[0] + row) * in[1] + col];
+                                            * x[((firstChannel + c) * in[0] + row) * in[1] + col] / divisor;
                                 }
                             }
                         }
                     }
-                    y[(f * out[0] + i) * out[1] + j] = sum / divisor + (bias == null ? 0 : bias[f]);
+                    y[(f * out[0] + i) * out[1] + j] = sum + (bias == null ? 0 : bias[f]);
                 }
             }
         }

@@ -64,6 +64,10 @@ import org.snnc.compiler.ir.Window2d;
  * lacks is folded into the threshold of the population the pool alone feeds: v ≥ θ on the mean is k·v ≥ k·θ on the
  * sum, and so are v0 and the subtracted θ (recorded in the metadata).
  *
+ * <p>The graph's metadata names snnc as its writer ({@link NirConventions.Flavor#SNNC}) and holds, in
+ * {@link SnncMetadata}'s records, each IR node's name and what its NIR form lacks, so that {@link NirImporter}
+ * restores the IR exactly.
+ *
  * <p>What NIR cannot hold comes in two kinds ({@link Note.Kind}). A {@link Note.Kind#CONVENTION} is a rule of
  * snnc's reading that NIR leaves to the reader: it is written into the graph's metadata, so a reader that follows it
  * computes what snnc does (reset by subtraction, v0, v ≥ θ on floats, the schedule, the input encoding, the
@@ -73,9 +77,6 @@ import org.snnc.compiler.ir.Window2d;
  * with no bias to carry it) is refused always.
  */
 public final class NirExporter {
-
-    /** The metadata key of each population's snnc parameters, followed by the population's NIR name. */
-    public static final String POPULATION_KEY = "snnc.population.";
 
     /**
      * @param lossy   write what NIR cannot hold in its nearest NIR form and list it, instead of refusing
@@ -121,6 +122,8 @@ public final class NirExporter {
     private final List<NirEdge> edges = new ArrayList<>();
     private final Map<String, String> nirNames = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    /** The {@link SnncMetadata#NODE_KEY} record of each NIR node, by NIR name. */
+    private final Map<String, Map<String, String>> nodeRecords = new LinkedHashMap<>();
     /** Each note's text with the nodes it applies to, so that one rule is listed once. */
     private final Map<String, List<String>> conventions = new LinkedHashMap<>();
     private final Map<String, List<Node>> losses = new LinkedHashMap<>();
@@ -162,14 +165,16 @@ public final class NirExporter {
         conventions.put("NIR readers run every node each step, so a spike reaches the next population in the step it "
                 + "is fired (snnc's sync schedule); snnc's chips and default simulation take one step per hop",
                 List.of(graph.name()));
-        metadata.put("snnc.network", graph.name());
+        metadata.put(NirConventions.Flavor.METADATA_KEY, NirConventions.Flavor.SNNC.cliName());
+        metadata.put(SnncMetadata.NETWORK_KEY, graph.name());
         metadata.put("snnc.units", quantized ? "integers in the membrane's LSB; v_threshold = threshold - 0.5 where "
                 + "snnc fires at v >= threshold, the same on integer membranes as NIR's v > v_threshold" : "float");
         metadata.put("snnc.schedule", "sync: every node each step, in edge order; snnc's chips pipeline one step "
                 + "per hop");
         metadata.put("snnc.reading", "each step, every node takes the sum of its incoming edges; IF: v <- v + x, "
-                + "spike when v > v_threshold, then reset as " + POPULATION_KEY + "<node> says (subtract: v <- v - "
-                + "threshold; zero: v <- 0), v starting at its v0");
+                + "spike when v > v_threshold, then reset as " + SnncMetadata.POPULATION_KEY + "<node> says "
+                + "(subtract: v <- v - threshold; zero: v <- 0), v starting at its v0");
+        nodeRecords.forEach((node, fields) -> metadata.put(SnncMetadata.NODE_KEY + node, SnncMetadata.record(fields)));
         List<Note> notes = new ArrayList<>();
         conventions.forEach((text, where) -> notes.add(new Note(Note.Kind.CONVENTION, where, text)));
         losses.forEach((text, where) -> notes.add(new Note(Note.Kind.LOSS,
@@ -180,6 +185,9 @@ public final class NirExporter {
     private void export(Node node) {
         if (node instanceof Input input) {
             put(input, new NirNode.Input(input.shape().dims()));
+            Map<String, String> record = nodeRecords.get(nirName(input.name()));
+            record.put("dtype", input.dtype().spelling());
+            record.put("scale", number(input.scale().numerator()) + "/" + number(input.scale().denominator()));
         } else if (node instanceof SpikeEncoder encoder) {
             encoder(encoder);
         } else if (node instanceof Conv2d conv) {
@@ -193,10 +201,10 @@ public final class NirExporter {
                 throw refuse(pool, "NIR averages over the whole window, padding included; this pool does not "
                         + "count the padding");
             }
-            pool(pool, pool.window());
+            pool(pool, pool.window(), pool.countIncludePad());
         } else if (node instanceof MaxPoolGate gate) {
             loss(gate, "NIR has no max-pool gate; written as an average pool of its window");
-            pool(gate, gate.window());
+            pool(gate, gate.window(), true);
         } else if (node instanceof Flatten flatten) {
             put(flatten, new NirNode.Flatten(0, -1, shapes.get(flatten.input()).dims()));
         } else if (node instanceof IfNeurons population
@@ -217,6 +225,10 @@ public final class NirExporter {
 
     private void encoder(SpikeEncoder encoder) {
         Input input = (Input) graph.node(encoder.input());
+        Map<String, String> record = nodeRecords.get(nirName(input.name()));
+        record.put("encoder", encoder.name());
+        record.put("encoding", encoder.encoding().spelling());
+        record.put("seed", Long.toString(encoder.seed()));
         String receives = quantized
                 ? "the raw stored values (" + input.dtype() + ", unscaled, as snnc's integer arithmetic reads them)"
                 : "x = raw * " + input.scale().value() + " (raw " + input.dtype() + ")";
@@ -242,6 +254,9 @@ public final class NirExporter {
                 bias(conv, conv.bias(), conv.filters()), List.of(window.strideH(), window.strideW()),
                 List.of(window.padding().top(), window.padding().left()), "", List.of(1, 1), 1,
                 inputShape.subList(1, 3)));
+        if (conv.groups() > 1) {
+            nodeRecords.get(nirName(conv.name())).put("groups", Integer.toString(conv.groups()));
+        }
     }
 
     /**
@@ -281,7 +296,8 @@ public final class NirExporter {
         put(affine, new NirNode.Scale(Tensor.wrap(shape, values)));
     }
 
-    private void pool(Node pool, Window2d window) {
+    /** A pool as AvgPool2d (or SumPool2d), recording whether the IR's counts the padding (NIR's always does). */
+    private void pool(Node pool, Window2d window, boolean countIncludePad) {
         requireSymmetric(pool, window);
         List<Integer> kernel = List.of(window.kernelH(), window.kernelW());
         List<Integer> stride = List.of(window.strideH(), window.strideW());
@@ -292,6 +308,7 @@ public final class NirExporter {
         } else {
             put(pool, new NirNode.AvgPool2d(kernel, stride, padding));
         }
+        nodeRecords.get(nirName(pool.name())).put("count_include_pad", Boolean.toString(countIncludePad));
     }
 
     /** The population whose threshold takes a summing pool's kH·kW: the one that reads this pool and nothing else. */
@@ -325,22 +342,25 @@ public final class NirExporter {
                 convention(population, "the membrane starts at the metadata's v0, not at 0");
             }
         }
-        StringBuilder record = new StringBuilder().append("threshold=").append(number(theta))
-                .append(" reset=").append(population.reset().spelling())
-                .append(" v0=").append(number(population.initialMembrane() * folded));
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("threshold", number(theta));
+        record.put("reset", population.reset().spelling());
+        record.put("v0", number(population.initialMembrane() * folded));
         population.fixed().ifPresentOrElse(f -> {
-            record.append(" fire=").append(f.fire().spelling()).append(" weight_bits=").append(f.weightBits())
-                    .append(" weight_exponent=").append(f.weightExponent())
-                    .append(" accumulator_bits=").append(f.accumulatorBits())
-                    .append(" state_bits=").append(f.stateBits()).append(" overflow=").append(f.overflow());
-            f.membraneFloor().ifPresent(floor -> record.append(" floor=").append(floor));
+            record.put("fire", f.fire().spelling());
+            record.put("weight_bits", Integer.toString(f.weightBits()));
+            record.put("weight_exponent", Integer.toString(f.weightExponent()));
+            record.put("accumulator_bits", Integer.toString(f.accumulatorBits()));
+            record.put("state_bits", Integer.toString(f.stateBits()));
+            record.put("overflow", f.overflow().spelling());
+            f.membraneFloor().ifPresent(floor -> record.put("floor", Long.toString(floor)));
             convention(population, "fixed-point registers (accumulator and membrane bits, overflow rule, membrane "
                     + "floor) are not in NIR; the quantizer chose thresholds that no register limit changes");
-        }, () -> record.append(" fire=ge"));
+        }, () -> record.put("fire", FireComparison.GE.spelling()));
         if (folded != 1) {
-            record.append(" sumpool_fold=").append(folded);
+            record.put("sumpool_fold", Integer.toString(folded));
         }
-        metadata.put(POPULATION_KEY + nirName(name), record.toString());
+        metadata.put(SnncMetadata.POPULATION_KEY + nirName(name), SnncMetadata.record(record));
     }
 
     /**
@@ -369,6 +389,12 @@ public final class NirExporter {
         nodes.put(output, new NirNode.Output(shapes.get(readout.input()).dims()));
         edges.add(new NirEdge(read, output));
         nirNames.put(readout.name(), output);
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("name", readout.name());
+        record.put("mode", readout.mode().spelling());
+        record.put("window", readout.window().spelling());
+        record.put("seed", Long.toString(readout.seed()));
+        nodeRecords.put(output, record);
         String window = readout.window() == ReadoutWindow.HALF ? " over the later half, S(t) - S(floor(t/2))" : "";
         if (readAsIntegrator(population)) {
             convention(readout, "the membrane readout is the integrator I '" + read + "' in place of the population: "
@@ -454,6 +480,12 @@ public final class NirExporter {
         String name = unique(node.name().replace('.', '_'));
         nirNames.put(node.name(), name);
         nodes.put(name, nir);
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("name", node.name());
+        if (node.inputs().size() == 1 && graph.node(node.inputs().get(0)) instanceof Add sum) {
+            record.put("sum", sum.name());
+        }
+        nodeRecords.put(name, record);
         for (String operand : node.inputs()) {
             sources(operand).forEach(source -> edges.add(new NirEdge(source, name)));
         }

@@ -1,15 +1,17 @@
 package org.snnc.compiler.nir;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.snnc.compiler.diag.CompilationException;
@@ -17,12 +19,14 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.frontend.onnx.OnnxNames;
 import org.snnc.compiler.ir.Add;
+import org.snnc.compiler.ir.Affine;
 import org.snnc.compiler.ir.AvgPool;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.FireComparison;
+import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
@@ -30,20 +34,33 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
+import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
+import org.snnc.compiler.ir.Spelled;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
+import org.snnc.compiler.nir.NirConventions.Flavor;
 
 /**
- * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its
- * {@link NirFlavor} steps it: Input → {@code encode(mode=sequence)} → synapses → {@code if} → … → readout.
+ * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its writer's
+ * {@link Flavor} steps it ({@link NirConventions#of}): Input → {@code encode(mode=sequence)} → synapses → {@code if}
+ * → … → readout. The flavor is given, or named by the graph's metadata {@value Flavor#METADATA_KEY}; a flavor's
+ * reset, spike condition and spike count that snnc's populations do not share are warnings.
+ *
+ * <p>A graph snnc exported ({@link Flavor#SNNC}) is read back as the IR it was written from, by the records of
+ * {@link SnncMetadata}: every node's IR name, each population's θ, reset, v0 and fixed-point arithmetic (not the
+ * v_threshold written for NIR's {@code >}), the input's dtype, scale and encoding, the grouping of a convolution, the
+ * add a node reads, a per-channel Scale as {@code affine}, an integrator I written for a membrane readout as its
+ * population, and the readout. No pooling is taken into a convolution, and the nodes keep the file's edge order.
+ * What follows describes a foreign graph.
  *
  * <p>Each NIR node becomes the IR value of its (sanitized) name; edges into one node are summed ({@code add}).
  * Conv2d (dilation 1, any stride, padding and groups) becomes {@code conv2d}, Affine and Linear {@code dense} (on a
@@ -110,18 +127,34 @@ public final class NirImporter {
         }
     }
 
+    /** The spike rule's fields of a spiking NIR node: its thresholds and reset potentials. */
+    private record Firing(Tensor vThreshold, Tensor vReset) {
+    }
+
     /**
      * A pooling (the mean over each window; SumPool2d's factor is in the value's gain) that is written to the graph
      * only when something other than a convolution reads it: a convolution takes it into its kernel instead.
      *
-     * @param nirNode the NIR node
-     * @param input   the IR value it pools, of shape {@code inputShape}
+     * @param nirNode          the NIR node
+     * @param input            the IR value it pools, of shape {@code inputShape}
+     * @param countIncludePad  whether the IR's avgpool counts the padding: NIR's always does, and snnc's records
+     *                         say whether the pool it wrote (without padding, where the flag makes no difference)
+     *                         did
      */
-    private record PendingPool(String nirNode, String input, Shape inputShape, Window2d window) {
+    private record PendingPool(String nirNode, String input, Shape inputShape, Window2d window,
+            boolean countIncludePad) {
+    }
+
+    /** A record of {@link SnncMetadata}: the NIR node it describes, its metadata key and its fields. */
+    private record SnncRecord(String node, String key, Map<String, String> fields) {
+        boolean has(String field) {
+            return fields.containsKey(field);
+        }
     }
 
     private final NirGraph nir;
-    private final NirFlavor flavor;
+    private final Flavor flavor;
+    private final NirConventions conventions;
     private final SourceSpan span;
     private final GraphBuilder builder;
     private final OnnxNames names = new OnnxNames();
@@ -132,11 +165,15 @@ public final class NirImporter {
     private final List<String> populations = new ArrayList<>();
     private String output;
 
-    private NirImporter(NirGraph nir, NirFlavor flavor, String name, SourceSpan span) {
+    private NirImporter(NirGraph nir, Flavor flavor, String name, SourceSpan span) {
         this.nir = nir;
         this.flavor = flavor;
+        // A flavor without a dt of its own (NIR's text) steps one unit of time per step.
+        this.conventions = NirConventions.of(flavor, flavor.dt().isPresent() ? OptionalDouble.empty()
+                : OptionalDouble.of(1));
         this.span = span;
-        this.builder = Graph.builder(name).span(span);
+        this.builder = Graph.builder(flavor == Flavor.SNNC ? nir.metadata().getOrDefault(SnncMetadata.NETWORK_KEY, name)
+                : name).span(span);
         nir.nodes().keySet().forEach(node -> sources.put(node, new ArrayList<>()));
         for (NirEdge edge : nir.edges()) {
             sources.get(edge.target()).add(edge.source());
@@ -154,9 +191,13 @@ public final class NirImporter {
      */
     public static Imported importGraph(NirGraph graph, String name, SourceSpan span, NirImportOptions options) {
         NirGraph flat = graph.flattened();
-        NirFlavor flavor = options.flavor().orElseGet(() -> flavorOf(flat, span));
+        Optional<Flavor> written = writtenFlavor(flat, span);
+        Flavor flavor = options.flavor().or(() -> written).orElseThrow(() -> CompilationException.of(
+                DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph", "NIR leaves the reset and the "
+                        + "firing rule to each framework and the file does not say which wrote it; give "
+                        + "--nir-flavor " + String.join("|", flavorNames())));
         NirImporter importer = new NirImporter(flat, flavor, name, span);
-        importer.notes.add(new Note(false, "read as " + flavor + ": " + flavor.stepRule()));
+        importer.readingNotes(written, options.flavor().isPresent());
         for (String node : importer.topologicalOrder()) {
             importer.visit(node);
         }
@@ -164,27 +205,74 @@ public final class NirImporter {
         return new Imported(importer.builder.output(importer.requireOutput()).build(), importer.notes);
     }
 
-    private static NirFlavor flavorOf(NirGraph graph, SourceSpan span) {
-        String written = graph.metadata().get(NirFlavor.METADATA_KEY);
-        if (written == null) {
-            throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
-                    "NIR leaves the reset and the firing rule to each framework and the file does not say which "
-                            + "wrote it; give --nir-flavor " + String.join("|", flavorNames()));
-        }
-        return NirFlavor.fromSpelling(written).orElseThrow(() -> CompilationException.of(
-                DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph", "its metadata names flavor '"
-                        + written + "', not one of " + String.join(", ", flavorNames())));
+    /** The flavor the graph's metadata names, if it names one. */
+    private static Optional<Flavor> writtenFlavor(NirGraph graph, SourceSpan span) {
+        return Optional.ofNullable(graph.metadata().get(Flavor.METADATA_KEY)).map(written -> {
+            try {
+                return Flavor.named(written);
+            } catch (IllegalArgumentException unknown) {
+                throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
+                        "its metadata names flavor '" + written + "', not one of "
+                                + String.join(", ", flavorNames()));
+            }
+        });
     }
 
     private static List<String> flavorNames() {
-        return Arrays.stream(NirFlavor.values()).map(NirFlavor::spelling).toList();
+        return Arrays.stream(Flavor.values()).map(Flavor::cliName).toList();
     }
 
-    /** The nodes in an order where every node follows its sources; a cycle is refused at one of its edges. */
+    /** Which reading the import takes and why; a given flavor that is not the one the metadata names is a warning. */
+    private void readingNotes(Optional<Flavor> written, boolean given) {
+        String why = given ? "" : ", as its metadata " + Flavor.METADATA_KEY + " says";
+        if (flavor == Flavor.SNNC) {
+            notes.add(new Note(false, "read as snnc" + why + ": the IR snnc exported, restored from the graph's "
+                    + "metadata (names, each population's θ, reset, v0 and arithmetic, the input and the readout)"));
+        } else {
+            notes.add(new Note(false, "read as " + flavor + why + ": " + stepRule()));
+        }
+        written.filter(w -> given && w != flavor).ifPresent(w -> notes.add(new Note(true, "its metadata says "
+                + (w == Flavor.SNNC ? "snnc wrote it" : "it is read as " + w) + "; read as " + flavor + " as asked"
+                + (w == Flavor.SNNC ? ", not by the conventions snnc wrote into its metadata" : ""))));
+    }
+
+    /** How {@link #conventions} step an IF neuron, as a sentence for the import's notes. */
+    private String stepRule() {
+        boolean multi = conventions.spikes() == NirConventions.Spikes.MULTI;
+        String fire = conventions.fire() == NirConventions.Fire.GREATER_OR_EQUAL ? "≥" : ">";
+        String reset = switch (conventions.reset()) {
+            case SUBTRACT -> "v ← v − θ per spike";
+            case SUBTRACT_DELAYED -> "v ← v − θ per spike at the start of the next step";
+            case ZERO -> "v ← v_reset = 0";
+            case NONE -> "v kept";
+        };
+        return "IF v ← v + " + (integratorStep() == 1 ? "" : integratorStep() + "·") + "r·x each step, "
+                + (multi ? "⌊v/θ⌋ spikes at v " + fire + " θ" : "a spike at v " + fire + " θ") + ", then " + reset
+                + (conventions.floorAtMinusThreshold() ? ", and v ≥ −θ" : "");
+    }
+
+    /** The factor of an IF neuron's input per step: dt under {@link NirConventions.IntegratorStep#DT}, else 1. */
+    private double integratorStep() {
+        return conventions.integratorStep() == NirConventions.IntegratorStep.DT ? conventions.dt() : 1;
+    }
+
+    /**
+     * The nodes in an order where every node follows its sources, taking among the ready nodes first those without
+     * an incoming edge (in the file's order), then the one whose first incoming edge comes first in the file: the
+     * order of the IR nodes for a graph snnc wrote. A cycle is refused at one of its edges.
+     */
     private List<String> topologicalOrder() {
         Map<String, Integer> waiting = new LinkedHashMap<>();
         sources.forEach((node, from) -> waiting.put(node, from.size()));
-        Deque<String> ready = new ArrayDeque<>();
+        Map<String, Integer> firstEdge = new HashMap<>();
+        int position = -waiting.size();
+        for (String node : waiting.keySet()) {
+            firstEdge.put(node, position++);
+        }
+        for (int i = nir.edges().size() - 1; i >= 0; i--) {
+            firstEdge.put(nir.edges().get(i).target(), i);
+        }
+        PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparingInt(firstEdge::get));
         waiting.forEach((node, count) -> {
             if (count == 0) {
                 ready.add(node);
@@ -193,7 +281,7 @@ public final class NirImporter {
         List<String> order = new ArrayList<>();
         Set<String> done = new HashSet<>();
         while (!ready.isEmpty()) {
-            String node = ready.removeFirst();
+            String node = ready.poll();
             order.add(node);
             done.add(node);
             for (NirEdge edge : nir.edges()) {
@@ -248,13 +336,17 @@ public final class NirImporter {
             pool(name, pool.kernelSize(), pool.stride(), pool.padding(), in, false);
         } else if (node instanceof NirNode.Flatten flatten) {
             flatten(name, flatten, in);
+        } else if (node instanceof NirNode.Scale scale && flavor == Flavor.SNNC) {
+            affine(name, scale, in);
         } else if (node instanceof NirNode.Scale scale) {
             double factor = uniform(scale.scale()).orElseThrow(() -> refuse(name, "its factors differ between "
                     + "elements; snnc carries a Scale only as one factor"));
             values.put(name, in.scaled(factor));
         } else if (node instanceof NirNode.IF neurons) {
-            population(name, in, neurons.vThreshold(), neurons.vReset(), size -> perNeuron(name, "r", neurons.r(),
-                    size), Optional.empty());
+            population(name, in, Optional.of(new Firing(neurons.vThreshold(), neurons.vReset())),
+                    size -> integrated(name, neurons.r(), size), Optional.empty());
+        } else if (node instanceof NirNode.I integrator && flavor == Flavor.SNNC) {
+            population(name, in, Optional.empty(), size -> integrated(name, integrator.r(), size), Optional.empty());
         } else if (node instanceof NirNode.LIF neurons) {
             leaky(name, in, neurons);
         } else if (node instanceof NirNode.CubaLIF neurons) {
@@ -282,7 +374,15 @@ public final class NirImporter {
             throw refuse(name, "a second input; snnc networks have exactly one");
         }
         Shape shape = Shape.of(input.shape().stream().mapToInt(Integer::intValue).toArray());
-        String raw = names.newValueName(name);
+        String raw = irName(name);
+        if (flavor == Flavor.SNNC) {
+            SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
+            builder.add(new Input(raw, word(record, "dtype", DType.class), shape, scale(record), span));
+            builder.add(new SpikeEncoder(field(record, "encoder"), raw,
+                    word(record, "encoding", InputEncoding.class), integer(record, "seed"), span));
+            values.put(name, new Value(field(record, "encoder"), shape, 1, Optional.empty(), Optional.empty()));
+            return;
+        }
         String encoded = names.newValueName(name + ".encoded");
         builder.add(new Input(raw, DType.F32, shape, Scale.ONE, span));
         builder.add(new SpikeEncoder(encoded, raw, InputEncoding.SEQUENCE, 0, span));
@@ -290,6 +390,16 @@ public final class NirImporter {
         notes.add(new Note(false, "input '" + raw + "' takes sequences: data x of shape [N, T, "
                 + String.join(", ", input.shape().stream().map(String::valueOf).toList())
                 + "], frame t delivered as events at step t"));
+    }
+
+    /** The scale {@code numerator/denominator} of an Input's record. */
+    private Scale scale(SnncRecord record) {
+        String[] ratio = field(record, "scale").split("/");
+        try {
+            return new Scale(Double.parseDouble(ratio[0]), ratio.length == 2 ? Double.parseDouble(ratio[1]) : 1);
+        } catch (IllegalArgumentException malformed) {
+            throw badRecord(record, "scale");
+        }
     }
 
     /** The sum of the values of {@code from}, the sources of {@code name}: an add when there are several. */
@@ -318,17 +428,27 @@ public final class NirImporter {
                 Arrays.setAll(constant, i -> constant[i] + c[i]);
             }
         }
-        String sum = names.newValueName(name + ".sum");
+        String sum = sumName(name);
         builder.add(new Add(sum, operands.stream().map(Value::node).toList(), span));
         return new Value(sum, first.shape(), first.gain(), anyConstant ? Optional.of(constant) : Optional.empty(),
                 Optional.empty());
     }
 
+    /** The IR name of the add that sums the edges into {@code name}: the one snnc recorded, else {@code name.sum}. */
+    private String sumName(String name) {
+        if (flavor == Flavor.SNNC && snncRecord(name, SnncMetadata.NODE_KEY).has("sum")) {
+            return field(snncRecord(name, SnncMetadata.NODE_KEY), "sum");
+        }
+        return names.newValueName(name + ".sum");
+    }
+
     private void conv(String name, NirNode.Conv2d conv, Value in) {
-        int[] w = conv.weight().shape().toArray();
-        if (w.length != 4) {
+        if (conv.weight().shape().rank() != 4) {
             throw fieldShape(name, "weight", conv.weight().shape(), "[F, C/groups, kH, kW]");
         }
+        int groups = flavor == Flavor.SNNC ? recordedGroups(name) : conv.groups();
+        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : grouped(conv.weight(), groups);
+        int[] w = kernelWeight.shape().toArray();
         if (in.shape().rank() != 3) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d",
                     "it reads shape " + in.shape() + ", not [C, H, W]");
@@ -336,34 +456,57 @@ public final class NirImporter {
         if (!conv.dilation().equals(List.of(1, 1))) {
             throw refuse(name, "dilation " + conv.dilation() + "; snnc convolves with dilation 1");
         }
-        if (conv.groups() < 1 || in.shape().dim(0) != w[1] * conv.groups() || w[0] % conv.groups() != 0) {
+        if (groups < 1 || in.shape().dim(0) != w[1] * groups || w[0] % groups != 0) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d", "weight "
-                    + conv.weight().shape() + " in " + conv.groups() + " group(s) does not fit input " + in.shape());
+                    + kernelWeight.shape() + " in " + groups + " group(s) does not fit input " + in.shape());
         }
         Window2d window = new Window2d(w[2], w[3], conv.stride().get(0), conv.stride().get(1),
                 convPadding(name, conv, w[2], w[3]));
         Shape out = Shape.of(w[0], windowFits(name, window, in.shape()).get(0),
                 window.outputWidth(in.shape().dim(2)));
         requireNoConstant(name, in);
-        String ir = names.newValueName(name);
+        String ir = irName(name);
         String operand;
         Tensor kernel;
-        if (in.pool().isPresent() && tiles(in.pool().get())) {
+        if (flavor != Flavor.SNNC && in.pool().isPresent() && tiles(in.pool().get())) {
             PendingPool pool = in.pool().get();
             operand = pool.input();
-            kernel = throughPool(conv.weight(), pool.window(), in.gain());
+            kernel = throughPool(kernelWeight, pool.window(), in.gain());
             window = throughPool(window, pool.window());
             notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
                     + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
                     + window.strideH() + ", exact since the pool's windows tile its input"));
         } else {
             operand = written(in).node();
-            kernel = times(conv.weight(), in.gain());
+            kernel = times(kernelWeight, in.gain());
         }
         ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
-        builder.add(new Conv2d(ir, operand, w[0], window, conv.groups(), weight, Optional.empty(), span));
+        builder.add(new Conv2d(ir, operand, w[0], window, groups, weight, Optional.empty(), span));
         values.put(name, new Value(ir, out, 1, biasOver(name, conv.bias(), out, w[0], out.size() / w[0]),
                 Optional.of(name)));
+    }
+
+    /** The groups of the conv snnc wrote as NIR node {@code name}: its record's, else 1. */
+    private int recordedGroups(String name) {
+        SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
+        return record.has("groups") ? (int) integer(record, "groups") : 1;
+    }
+
+    /**
+     * The grouped weight [F, C/G, kH, kW] of the ungrouped [F, C, kH, kW] that {@link NirExporter} writes for a conv
+     * of G groups: filter f keeps its taps on channels g·C/G … (g+1)·C/G − 1, g = ⌊f·G/F⌋ (its other taps are 0).
+     */
+    private static Tensor grouped(Tensor weight, int groups) {
+        int[] dims = weight.shape().toArray();
+        int groupChannels = dims[1] / groups;
+        int taps = dims[2] * dims[3];
+        double[] kept = new double[dims[0] * groupChannels * taps];
+        for (int f = 0; f < dims[0]; f++) {
+            int first = f * groups / dims[0] * groupChannels;
+            System.arraycopy(weight.backingArray(), (f * dims[1] + first) * taps, kept, f * groupChannels * taps,
+                    groupChannels * taps);
+        }
+        return Tensor.wrap(Shape.of(dims[0], groupChannels, dims[2], dims[3]), kept);
     }
 
     /**
@@ -423,7 +566,7 @@ public final class NirImporter {
         }
         PendingPool pool = value.pool().get();
         if (!builder.contains(value.node())) {
-            builder.add(new AvgPool(value.node(), pool.input(), pool.window(), true, span));
+            builder.add(new AvgPool(value.node(), pool.input(), pool.window(), pool.countIncludePad(), span));
             if (type(pool.nirNode()).equals("SumPool2d")) {
                 notes.add(new Note(false, "'" + pool.nirNode() + "' (SumPool2d) is avgpool '" + value.node()
                         + "' times " + pool.window().kernelH() * pool.window().kernelW() + ", a factor that the "
@@ -461,7 +604,7 @@ public final class NirImporter {
                     + (in.shape().rank() != 1 ? "; snnc's dense layers read a flattened value" : ""));
         }
         requireNoConstant(name, in);
-        String ir = names.newValueName(name);
+        String ir = irName(name);
         ParamRef ref = builder.addWeight(ir + ".weight", times(weight, in.gain()), span);
         builder.add(new Dense(ir, in.node(), w[0], ref, Optional.empty(), span));
         Shape out = Shape.of(w[0]);
@@ -482,9 +625,11 @@ public final class NirImporter {
         Shape out = Shape.of(in.shape().dim(0), windowFits(name, window, in.shape()).get(0),
                 window.outputWidth(in.shape().dim(2)));
         double area = kernel.get(0) * kernel.get(1);
-        values.put(name, new Value(names.newValueName(name), out, sum ? in.gain() * area : in.gain(),
+        boolean countIncludePad = flavor != Flavor.SNNC
+                || flag(snncRecord(name, SnncMetadata.NODE_KEY), "count_include_pad");
+        values.put(name, new Value(irName(name), out, sum ? in.gain() * area : in.gain(),
                 Optional.empty(), Optional.empty(), Optional.of(new PendingPool(name, in.node(), in.shape(),
-                        window))));
+                        window, countIncludePad))));
     }
 
     private void flatten(String name, NirNode.Flatten flatten, Value pending) {
@@ -500,7 +645,7 @@ public final class NirImporter {
             throw refuse(name, "it merges axes " + start + " … " + end + " of shape " + in.shape()
                     + "; snnc flattens a whole [C, H, W] value");
         }
-        String ir = names.newValueName(name);
+        String ir = irName(name);
         builder.add(new Flatten(ir, in.node(), span));
         values.put(name, new Value(ir, Shape.of(in.shape().size()), in.gain(), in.constant(), Optional.empty()));
     }
@@ -516,7 +661,7 @@ public final class NirImporter {
         double[] tau = perNeuron(name, "tau", neurons.tau(), size);
         double[] r = perNeuron(name, "r", neurons.r(), size);
         double voltage = uniformDecay(name, "dt/tau", dt, tau);
-        population(name, pending, neurons.vThreshold(), neurons.vReset(), n -> {
+        population(name, pending, Optional.of(new Firing(neurons.vThreshold(), neurons.vReset())), n -> {
             double[] factor = new double[n];
             Arrays.setAll(factor, i -> r[i] * dt / tau[i]);
             return factor;
@@ -543,20 +688,40 @@ public final class NirImporter {
         if (current < 1) {
             requireNoConstant(name, pending);
         }
-        population(name, pending, neurons.vThreshold(), neurons.vReset(), n -> {
+        if (conventions.synapseInput() != NirConventions.SynapseInput.INTEGRATED
+                || conventions.cubaCurrent() != NirConventions.CubaCurrent.THIS_STEP) {
+            throw refuse(name, "flavor " + flavor.cliName() + " steps a CUBA synapse as " + conventions.synapseInput()
+                    + " with the membrane reading the " + conventions.cubaCurrent() + " current; snnc's import takes "
+                    + "the integrated synapse and this step's current (snnTorch, lava-dl)");
+        }
+        population(name, pending, Optional.of(new Firing(neurons.vThreshold(), neurons.vReset())), n -> {
             double[] factor = new double[n];
             Arrays.setAll(factor, i -> r[i] * dt / tauMem[i] * wIn[i] * dt / tauSyn[i]);
             return factor;
         }, Optional.of(new Decay(current, voltage)));
     }
 
-    /** The flavor's dt, else the one the graph's own parameters prove ({@link NirDtInference}). */
+    /** r times the flavor's integrator step: the input factor of I and IF. */
+    private double[] integrated(String name, Tensor rField, int size) {
+        double[] r = perNeuron(name, "r", rField, size);
+        Arrays.setAll(r, i -> r[i] * integratorStep());
+        return r;
+    }
+
+    /**
+     * The flavor's dt, else the one the graph's own parameters prove ({@link NirDtInference}); the flavor must step
+     * leaks by forward Euler, as the decays here are dt/τ.
+     */
     private double dt(String name) {
+        if (conventions.integration() != NirConventions.Integration.EULER) {
+            throw refuse(name, "flavor " + flavor.cliName() + " steps leaks by " + conventions.integration()
+                    + " decay; snnc's import takes forward Euler (snnTorch, Norse, lava-dl)");
+        }
         if (flavor.dt().isPresent()) {
             return flavor.dt().getAsDouble();
         }
         return NirDtInference.infer(nir).map(NirDtInference::dt).orElseThrow(() -> refuse(name, "a leaky neuron "
-                + "needs the writer's dt, which flavor " + flavor + " does not state and the graph does not prove; "
+                + "needs the writer's dt, which flavor " + flavor.cliName() + " does not state and the graph does not prove; "
                 + "give --nir-flavor of the framework that wrote it"));
     }
 
@@ -579,19 +744,26 @@ public final class NirImporter {
     }
 
     /**
-     * A spiking population reading {@code pending} whose input is multiplied by {@code inputFactor} (r for IF), with
-     * thresholds {@code vThreshold}, reset v_reset = 0 and {@code decay}.
+     * The population of NIR node {@code name}: a spiking node ({@code firing}: IF, LIF, CubaLIF), or under
+     * {@link Flavor#SNNC} an integrator I that snnc wrote in place of a population read by its membrane, whose θ,
+     * reset and v0 are in the population's record. Its input is multiplied by {@code inputFactor} (r for IF), and
+     * it decays by {@code decay}.
      */
-    private void population(String name, Value pending, Tensor vThreshold, Tensor vReset,
-            IntFunction<double[]> inputFactor, Optional<Decay> decay) {
+    private void population(String name, Value pending, Optional<Firing> firing, IntFunction<double[]> inputFactor,
+            Optional<Decay> decay) {
         Value in = written(pending);
         int size = in.shape().size();
-        double[] reset = perNeuron(name, "v_reset", vReset, size);
-        if (Arrays.stream(reset).anyMatch(v -> v != 0)) {
-            throw refuse(name, "v_reset = " + vReset.get(0) + " ≠ 0; snnc's neurons reset to 0 or by "
-                    + "subtracting θ");
+        if (firing.isPresent()) {
+            double[] reset = perNeuron(name, "v_reset", firing.get().vReset(), size);
+            if (Arrays.stream(reset).anyMatch(v -> v != 0)) {
+                throw refuse(name, "v_reset = " + firing.get().vReset().get(0) + " ≠ 0; snnc's neurons reset to 0 "
+                        + "or by subtracting θ");
+            }
         }
-        double[] threshold = perNeuron(name, "v_threshold", vThreshold, size);
+        Optional<SnncRecord> record = flavor == Flavor.SNNC
+                ? Optional.of(snncRecord(name, SnncMetadata.POPULATION_KEY)) : Optional.empty();
+        double[] threshold = record.isPresent() ? filled(size, number(record.get(), "threshold"))
+                : perNeuron(name, "v_threshold", firing.orElseThrow().vThreshold(), size);
         double[] r = inputFactor.apply(size);
         if (Arrays.stream(threshold).anyMatch(t -> !(t > 0)) || Arrays.stream(r).anyMatch(x -> !(x > 0))
                 || !(in.gain() > 0)) {
@@ -601,8 +773,9 @@ public final class NirImporter {
         double[] effective = new double[size];
         Arrays.setAll(effective, i -> threshold[i] / (r[i] * in.gain()));
         double[] constant = in.constant().orElse(new double[size]);
-        String ir = names.newValueName(name);
+        String ir = irName(name);
         double theta;
+        double initial = 0;
         double[] current = new double[size];
         if (Arrays.stream(effective).allMatch(t -> t == effective[0])) {
             theta = effective[0];
@@ -611,6 +784,14 @@ public final class NirImporter {
                 notes.add(new Note(false, "IF '" + name + "': θ = " + theta + " holds v_threshold / (r·g) = "
                         + threshold[0] + " / (" + r[0] + "·" + in.gain() + ")"));
             }
+            if (record.isPresent()) {
+                initial = number(record.get(), "v0") / (r[0] * in.gain());
+                if (!(initial >= 0 && initial < theta)) {
+                    throw badRecord(record.get(), "v0");
+                }
+            }
+        } else if (record.isPresent()) {
+            throw refuse(name, "its r differs between neurons; snnc writes r = 1, and its v0 is one number");
         } else {
             double[] factor = new double[size];
             Arrays.setAll(factor, i -> r[i] * in.gain() / threshold[i]);
@@ -622,9 +803,58 @@ public final class NirImporter {
         }
         Optional<ParamRef> currentRef = Arrays.stream(current).allMatch(c -> c == 0) ? Optional.empty()
                 : Optional.of(builder.addWeight(ir + ".current", Tensor.wrap(in.shape(), current), span));
-        builder.add(new IfNeurons(ir, in.node(), theta, flavor.reset(), 0.0, currentRef, decay, Optional.empty(),
-                span));
+        ResetMode reset = record.isPresent() ? word(record.get(), "reset", ResetMode.class) : resetMode(name);
+        Optional<FixedPoint> fixed = record.filter(fields -> fields.has("weight_bits")).map(this::fixedPoint);
+        builder.add(new IfNeurons(ir, in.node(), theta, reset, initial, currentRef, decay, fixed, span));
         populations.add(ir);
+        values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
+    }
+
+    /** The reset of snnc's populations that the flavor's reset becomes; a delayed subtraction is warned about. */
+    private ResetMode resetMode(String name) {
+        return switch (conventions.reset()) {
+            case ZERO -> ResetMode.ZERO;
+            case SUBTRACT, SUBTRACT_DELAYED -> ResetMode.SUBTRACT;
+            case NONE -> throw refuse(name, flavor + "'s neurons keep v after a spike; snnc's reset to 0 or "
+                    + "subtract θ");
+        };
+    }
+
+    /** The fixed-point arithmetic of a quantized population's record. */
+    private FixedPoint fixedPoint(SnncRecord record) {
+        return new FixedPoint((int) integer(record, "weight_bits"), (int) integer(record, "weight_exponent"),
+                (int) integer(record, "accumulator_bits"), (int) integer(record, "state_bits"),
+                word(record, "overflow", Overflow.class),
+                record.has("floor") ? OptionalLong.of(integer(record, "floor")) : OptionalLong.empty(),
+                word(record, "fire", FireComparison.class));
+    }
+
+    /**
+     * A Scale that snnc wrote for an {@code affine}: its factors, one per channel over the value's shape, are the
+     * affine's a[c] (times the factor the value still carries).
+     */
+    private void affine(String name, NirNode.Scale scale, Value pending) {
+        Value in = written(pending);
+        requireNoConstant(name, in);
+        Tensor factors = scale.scale();
+        if (factors.size() != in.shape().size()) {
+            throw fieldShape(name, "scale", factors.shape(), in.shape().toString());
+        }
+        int channels = in.shape().dim(0);
+        int perChannel = factors.size() / channels;
+        double[] perChannelFactor = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < perChannel; i++) {
+                if (factors.get(c * perChannel + i) != factors.get(c * perChannel)) {
+                    throw refuse(name, "its factors differ within channel " + c + "; snnc's affine has one per "
+                            + "channel");
+                }
+            }
+            perChannelFactor[c] = factors.get(c * perChannel) * in.gain();
+        }
+        String ir = irName(name);
+        ParamRef ref = builder.addWeight(ir + ".scale", Tensor.wrap(Shape.of(channels), perChannelFactor), span);
+        builder.add(new Affine(ir, in.node(), ref, Optional.empty(), span));
         values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
     }
 
@@ -661,7 +891,10 @@ public final class NirImporter {
         builder.weight(weightRef.key(), Tensor.wrap(weight.shape(), folded));
     }
 
-    /** The spike-count readout of the population {@code in}, each neuron a class in C order. */
+    /**
+     * The spike-count readout of the population {@code in}, each neuron a class in C order; under
+     * {@link Flavor#SNNC} the readout snnc recorded.
+     */
     private void readout(String name, Value pending) {
         Value in = written(pending);
         if (output != null) {
@@ -671,8 +904,14 @@ public final class NirImporter {
             throw refuse(name, "it reads '" + in.node() + "', not the spikes of an IF population; snnc's output "
                     + "counts an IF population's spikes");
         }
-        output = names.newValueName(name);
-        builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
+        output = irName(name);
+        if (flavor == Flavor.SNNC) {
+            SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
+            builder.add(new Readout(output, in.node(), word(record, "mode", ReadoutMode.class),
+                    word(record, "window", ReadoutWindow.class), integer(record, "seed"), span));
+        } else {
+            builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
+        }
     }
 
     private String requireOutput() {
@@ -683,16 +922,96 @@ public final class NirImporter {
         return output;
     }
 
+    /** Where snnc's populations step differently from the flavor's: warnings (none for snnc's own graphs). */
     private void flavorNotes() {
-        if (flavor.fire() == FireComparison.GT && !populations.isEmpty()) {
+        if (flavor == Flavor.SNNC || populations.isEmpty()) {
+            return;
+        }
+        if (conventions.fire() == NirConventions.Fire.GREATER) {
             notes.add(new Note(true, flavor + " fires at v > θ, snnc at v ≥ θ: populations " + populations
                     + " spike differently only in a step where v equals θ exactly"));
         }
-        if (flavor.multiSpike() && !populations.isEmpty()) {
+        if (conventions.reset() == NirConventions.Reset.SUBTRACT_DELAYED) {
+            notes.add(new Note(true, flavor + " subtracts θ at the start of the step after a spike, snnc in the "
+                    + "step of the spike: populations " + populations + " spike alike (the next step's spike test "
+                    + "sees the same v), but the membrane a step leaves behind is θ lower in snnc after a spike"));
+        }
+        if (conventions.spikes() == NirConventions.Spikes.MULTI) {
             notes.add(new Note(true, flavor + " fires ⌊v/θ⌋ spikes in a step and floors v at −θ; snnc fires at "
                     + "most one spike per step and has no floor: populations " + populations + " spike differently "
                     + "after a step where v reaches 2θ or falls below −θ"));
         }
+    }
+
+    /** The IR name of NIR node {@code name}: the one snnc recorded under {@link Flavor#SNNC}, else sanitized. */
+    private String irName(String name) {
+        if (flavor != Flavor.SNNC) {
+            return names.newValueName(name);
+        }
+        return field(snncRecord(name, SnncMetadata.NODE_KEY), "name");
+    }
+
+    /** The record {@code key + name} that {@link Flavor#SNNC} restores the IR from; refused when it is missing. */
+    private SnncRecord snncRecord(String name, String key) {
+        String record = nir.metadata().get(key + name);
+        if (record == null) {
+            throw refuse(name, "the snnc flavor restores the IR from the metadata '" + key + name + "' that snnc "
+                    + "writes, and this graph lacks it; give the flavor of the framework that wrote it");
+        }
+        try {
+            return new SnncRecord(name, key, SnncMetadata.fields(record));
+        } catch (IllegalArgumentException malformed) {
+            throw CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, name, type(name), "metadata " + key
+                    + name, malformed.getMessage());
+        }
+    }
+
+    private String field(SnncRecord record, String field) {
+        String value = record.fields().get(field);
+        if (value == null) {
+            throw badRecord(record, field);
+        }
+        return value;
+    }
+
+    private <T extends Enum<T> & Spelled> T word(SnncRecord record, String field, Class<T> type) {
+        return Spelled.lookup(type, field(record, field)).orElseThrow(() -> badRecord(record, field));
+    }
+
+    private boolean flag(SnncRecord record, String field) {
+        String value = field(record, field);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw badRecord(record, field);
+        }
+        return value.equals("true");
+    }
+
+    private long integer(SnncRecord record, String field) {
+        try {
+            return Long.parseLong(field(record, field));
+        } catch (NumberFormatException malformed) {
+            throw badRecord(record, field);
+        }
+    }
+
+    private double number(SnncRecord record, String field) {
+        try {
+            return Double.parseDouble(field(record, field));
+        } catch (NumberFormatException malformed) {
+            throw badRecord(record, field);
+        }
+    }
+
+    private CompilationException badRecord(SnncRecord record, String field) {
+        return CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, record.node(), type(record.node()),
+                "metadata " + record.key() + record.node(), "no valid '" + field + "' in '"
+                        + SnncMetadata.record(record.fields()) + "'");
+    }
+
+    private static double[] filled(int size, double value) {
+        double[] values = new double[size];
+        Arrays.fill(values, value);
+        return values;
     }
 
     private void requireNoConstant(String name, Value in) {

@@ -3,6 +3,7 @@ package org.snnc.compiler.nir;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -24,7 +25,9 @@ import org.snnc.compiler.ir.Tensor;
  *
  * <p>I, LI and CubaLI emit v. IF, LIF and CubaLIF emit spikes: under {@link NirConventions.Reset#SUBTRACT_DELAYED}
  * first {@code v ← v − s_prev·θ}; then {@code s = 1} (or {@code ⌊v/θ⌋} under {@link NirConventions.Spikes#MULTI})
- * where {@code v > θ} (or {@code v ≥ θ}), else 0; then the reset; then, if asked, {@code v ← max(v, −θ)}.
+ * where {@code v > θ} (or {@code v ≥ θ}), else 0; then the reset; then, if asked, {@code v ← max(v, −θ)}. θ is
+ * v_threshold, except that a subtraction takes off {@link NirConventions#resetThresholdOf} where it is given. v
+ * starts at {@link NirConventions#initialMembraneOf}.
  */
 final class NirNeuron implements NirStep {
 
@@ -38,6 +41,7 @@ final class NirNeuron implements NirStep {
     private final double[] bSynWeight;
     private final boolean lastCurrent;
     private final double[] threshold;
+    private final double[] subtracted;
     private final double[] vReset;
     private final NirConventions conventions;
     private final NirConventions.Reset reset;
@@ -76,8 +80,11 @@ final class NirNeuron implements NirStep {
         }
         this.lastCurrent = conventions.cubaCurrent() == NirConventions.CubaCurrent.LAST_STEP;
         this.threshold = spiking ? NirParameters.expand(fields.get("v_threshold"), size) : null;
+        OptionalDouble resetThreshold = conventions.resetThresholdOf(name);
+        this.subtracted = spiking && resetThreshold.isPresent() ? filled(size, resetThreshold.getAsDouble())
+                : threshold;
         this.vReset = spiking ? NirParameters.expand(fields.get("v_reset"), size) : null;
-        this.v = new double[size];
+        this.v = filled(size, conventions.initialMembraneOf(name));
         this.current = new double[size];
         this.pending = new double[size];
     }
@@ -117,13 +124,13 @@ final class NirNeuron implements NirStep {
         for (int k = 0; k < v.length; k++) {
             double theta = threshold[k];
             if (reset == NirConventions.Reset.SUBTRACT_DELAYED) {
-                v[k] -= pending[k] * theta;
+                v[k] -= pending[k] * subtracted[k];
             }
             boolean fires = orEqual ? v[k] >= theta : v[k] > theta;
             double s = fires ? (multi ? Math.floor(v[k] / theta) : 1) : 0;
             switch (reset) {
                 case ZERO -> v[k] = s > 0 ? vReset[k] : v[k];
-                case SUBTRACT -> v[k] -= s * theta;
+                case SUBTRACT -> v[k] -= s * subtracted[k];
                 case SUBTRACT_DELAYED -> pending[k] = s;
                 case NONE -> {
                 }
@@ -134,6 +141,12 @@ final class NirNeuron implements NirStep {
             spikes[k] = s;
         }
         return spikes;
+    }
+
+    private static double[] filled(int size, double value) {
+        double[] values = new double[size];
+        Arrays.fill(values, value);
+        return values;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -108,8 +109,6 @@ public final class NirWriter {
             fields.tensor("weight", n.weight()).tensor("bias", n.bias());
         } else if (node instanceof NirNode.Linear n) {
             fields.tensor("weight", n.weight());
-        } else if (node instanceof NirNode.Scale n) {
-            fields.tensor("scale", n.scale());
         } else if (node instanceof NirNode.Conv2d n) {
             fields.tensor("weight", n.weight()).tensor("bias", n.bias()).ints("stride", n.stride())
                     .ints("dilation", n.dilation()).integer("groups", n.groups())
@@ -127,28 +126,12 @@ public final class NirWriter {
         } else if (node instanceof NirNode.Flatten n) {
             fields.integer("start_dim", n.startDim()).integer("end_dim", n.endDim())
                     .optionalInts("input_type", n.inputShape());
-        } else if (node instanceof NirNode.Delay n) {
-            fields.tensor("delay", n.delay());
-        } else if (node instanceof NirNode.Threshold n) {
-            fields.tensor("threshold", n.threshold());
-        } else if (node instanceof NirNode.I n) {
-            fields.tensor("r", n.r());
-        } else if (node instanceof NirNode.IF n) {
-            fields.tensor("r", n.r()).tensor("v_threshold", n.vThreshold()).tensor("v_reset", n.vReset());
-        } else if (node instanceof NirNode.LI n) {
-            fields.tensor("tau", n.tau()).tensor("r", n.r()).tensor("v_leak", n.vLeak());
-        } else if (node instanceof NirNode.LIF n) {
-            fields.tensor("tau", n.tau()).tensor("r", n.r()).tensor("v_leak", n.vLeak())
-                    .tensor("v_threshold", n.vThreshold()).tensor("v_reset", n.vReset());
-        } else if (node instanceof NirNode.CubaLI n) {
-            fields.tensor("tau_syn", n.tauSyn()).tensor("tau_mem", n.tauMem()).tensor("r", n.r())
-                    .tensor("v_leak", n.vLeak()).tensor("w_in", n.wIn());
-        } else if (node instanceof NirNode.CubaLIF n) {
-            fields.tensor("tau_syn", n.tauSyn()).tensor("tau_mem", n.tauMem()).tensor("r", n.r())
-                    .tensor("v_leak", n.vLeak()).tensor("v_threshold", n.vThreshold()).tensor("v_reset", n.vReset())
-                    .tensor("w_in", n.wIn());
         } else {
-            throw new IllegalStateException("no writer for NIR node type " + node.type());
+            Map<String, Tensor> elementWise = NirParameters.of(node);
+            if (elementWise.isEmpty()) {
+                throw new IllegalStateException("no writer for NIR node type " + node.type());
+            }
+            elementWise.forEach(fields::tensor);
         }
     }
 

@@ -10,6 +10,7 @@ import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.nir.NirConventions.Flavor;
 import org.snnc.compiler.sim.Schedule;
 import org.snnc.compiler.sim.SimulationOptions;
 import org.snnc.compiler.sim.SpikingSimulator;
@@ -52,7 +53,7 @@ class NirFrameworkAgreementTest {
         }
     }
 
-    private static Map<String, BitSet[]> simulate(String caseName, NirFlavor flavor) {
+    private static Map<String, BitSet[]> simulate(String caseName, Flavor flavor) {
         Graph graph = NirImporterTest.importCase(caseName, flavor);
         NpyArray x = NpzReader.open(NirImporterTest.caseFolder(caseName).resolve("input.npz")).get("x");
         double[][] sequences = InputArrays.toInputs(x, graph.input(), InputEncoding.SEQUENCE, "input.npz[x]", 1);
@@ -67,7 +68,7 @@ class NirFrameworkAgreementTest {
 
     @Test
     void norseSpikesAgreeAtEveryNeuronAndStep() {
-        Map<String, BitSet[]> raster = simulate("norse_iaf_conv", NirFlavor.NORSE);
+        Map<String, BitSet[]> raster = simulate("norse_iaf_conv", Flavor.NORSE);
         assertEquals(new Comparison(0, 0, 2901, 2901), compare(raster, "_1", "norse_iaf_conv", "out_1"));
         assertEquals(new Comparison(0, 0, 710, 710), compare(raster, "_3", "norse_iaf_conv", "out_3"));
     }
@@ -83,7 +84,7 @@ class NirFrameworkAgreementTest {
     @Test
     void lavaDlSpikesAgreeAtEveryNeuronAndStepOnThePipelinedSchedule() {
         String caseName = "lavadl_cuba_dense";
-        Graph graph = NirImporterTest.importCase(caseName, NirFlavor.LAVA);
+        Graph graph = NirImporterTest.importCase(caseName, Flavor.LAVA);
         NpyArray x = NpzReader.open(NirImporterTest.caseFolder(caseName).resolve("input.npz")).get("x");
         double[][] sequences = InputArrays.toInputs(x, graph.input(), InputEncoding.SEQUENCE, "input.npz[x]", 1);
         Map<String, BitSet[]> raster = new SpikingSimulator(graph, new SimulationOptions(Schedule.PIPELINED,
@@ -94,7 +95,7 @@ class NirFrameworkAgreementTest {
 
     @Test
     void sinabsSpikesDifferOnlyWhereSinabsFiresSeveralSpikesInAStep() {
-        Map<String, BitSet[]> raster = simulate("sinabs_iaf_cnn", NirFlavor.SINABS);
+        Map<String, BitSet[]> raster = simulate("sinabs_iaf_cnn", Flavor.SINABS);
         Comparison first = compare(raster, "n1", "sinabs_iaf_cnn", "out_1");
         Comparison second = compare(raster, "n4", "sinabs_iaf_cnn", "out_4");
         Comparison output = compare(raster, "n7", "sinabs_iaf_cnn", "out_7");

@@ -32,6 +32,7 @@ import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
+import org.snnc.compiler.nir.NirConventions.Flavor;
 import org.snnc.compiler.testing.SharedData;
 
 /** Imports the shared sinabs and Norse graphs and hand-built ones: what each becomes, or why it is refused. */
@@ -47,7 +48,7 @@ class NirImporterTest {
         return NirReader.read(caseFolder(caseName).resolve("model.nir"));
     }
 
-    static Graph importCase(String caseName, NirFlavor flavor) {
+    static Graph importCase(String caseName, Flavor flavor) {
         return NirImporter.importGraph(read(caseName), "net", SPAN, NirImportOptions.of(flavor)).graph();
     }
 
@@ -59,7 +60,7 @@ class NirImporterTest {
     void sinabsNetworkBecomesThreeSubtractingPopulationsWithTheBiasesAsCurrents() {
         NirGraph nir = read("sinabs_iaf_cnn");
         NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN,
-                NirImportOptions.of(NirFlavor.SINABS));
+                NirImportOptions.of(Flavor.SINABS));
         Graph graph = imported.graph();
         assertFalse(Verifier.check(graph).hasErrors());
         SpikeEncoder encoder = assertInstanceOf(SpikeEncoder.class, graph.node("input.encoded"));
@@ -104,7 +105,7 @@ class NirImporterTest {
     void norseNetworkBecomesTwoZeroResetPopulationsWithTheFileWeights() {
         NirGraph nir = read("norse_iaf_conv");
         NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN,
-                NirImportOptions.of(NirFlavor.NORSE));
+                NirImportOptions.of(Flavor.NORSE));
         Graph graph = imported.graph();
         assertFalse(Verifier.check(graph).hasErrors());
         assertEquals(List.of("input_tensor", "input_tensor.encoded", "_0", "_1", "_2", "_3", "output"),
@@ -146,7 +147,8 @@ class NirImporterTest {
         for (int i = 0; i < frames.length; i++) {
             frames[i] = random.nextDouble() < 0.4 ? 1 : 0;
         }
-        for (NirFlavor flavor : List.of(NirFlavor.NIR_TEXT, NirFlavor.SNNTORCH)) {
+        Map<Flavor, ResetMode> resets = Map.of(Flavor.NIR_TEXT, ResetMode.ZERO, Flavor.SNNTORCH, ResetMode.SUBTRACT);
+        for (Flavor flavor : List.of(Flavor.NIR_TEXT, Flavor.SNNTORCH)) {
             Map<String, NirNode> nodes = new LinkedHashMap<>();
             nodes.put("in", new NirNode.Input(List.of(4)));
             nodes.put("fc1", new NirNode.Affine(tensor(w1, 3, 4), tensor(b1, 3)));
@@ -155,15 +157,19 @@ class NirImporterTest {
             nodes.put("lif2", new NirNode.IF(tensor(r2, 2), tensor(theta2, 2), tensor(new double[2], 2)));
             nodes.put("out", new NirNode.Output(List.of(2)));
             NirGraph nir = new NirGraph(nodes, edges("in", "fc1", "lif1", "fc2", "lif2", "out"), Map.of());
-            Graph graph = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(flavor)).graph();
+            NirImporter.Imported imported = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(flavor));
+            Graph graph = imported.graph();
+            assertEquals(resets.get(flavor), ((IfNeurons) graph.node("lif1")).reset());
+            assertEquals(flavor == Flavor.SNNTORCH, imported.notes().stream().anyMatch(note -> note.warning()
+                    && note.text().contains("subtracts θ at the start of the step after a spike")), flavor.cliName());
             assertEquals(1.0, ((IfNeurons) graph.node("lif1")).threshold());
             assertEquals(1.0, ((IfNeurons) graph.node("lif2")).threshold());
             assertEquals(w2[3] * r2[1] / theta2[1], weight(graph, "fc2.weight").get(3));
 
             Map<String, BitSet[]> raster = NirSimulation.raster(graph, frames, steps);
-            List<BitSet[]> reference = reference(frames, w1, b1, theta1, w2, r2, theta2, flavor.reset(), steps);
-            assertArrayEquals(reference.get(0), raster.get("lif1"), flavor.spelling());
-            assertArrayEquals(reference.get(1), raster.get("lif2"), flavor.spelling());
+            List<BitSet[]> reference = reference(frames, w1, b1, theta1, w2, r2, theta2, resets.get(flavor), steps);
+            assertArrayEquals(reference.get(0), raster.get("lif1"), flavor.cliName());
+            assertArrayEquals(reference.get(1), raster.get("lif2"), flavor.cliName());
             assertTrue(NirSimulation.count(raster.get("lif2")) > 0, "the output fires");
         }
     }
@@ -217,7 +223,7 @@ class NirImporterTest {
                 tensor(new double[] {0})));
         nodes.put("out", new NirNode.Output(List.of(2)));
         NirGraph nir = new NirGraph(nodes, edges("in", "fc", "scale", "if", "out"), Map.of());
-        Graph graph = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(NirFlavor.NIR_TEXT)).graph();
+        Graph graph = NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(Flavor.NIR_TEXT)).graph();
         IfNeurons neurons = (IfNeurons) graph.node("if");
         // u = r·s·(W·x + b) = 8·(W·x + b) against θ = 2: W·x + b against θ / 8.
         assertEquals(0.25, neurons.threshold());
@@ -237,7 +243,7 @@ class NirImporterTest {
         edges.add(new NirEdge("in", "b"));
         edges.add(new NirEdge("b", "if"));
         Graph graph = NirImporter.importGraph(new NirGraph(nodes, edges, Map.of()), "net", SPAN,
-                NirImportOptions.of(NirFlavor.NORSE)).graph();
+                NirImportOptions.of(Flavor.NORSE)).graph();
         assertEquals(List.of("a", "b"), graph.node("if.sum").inputs());
         assertEquals("if.sum", ((IfNeurons) graph.node("if")).input());
         assertEquals(List.of(0.25, 0.0), boxed(weight(graph, "if.current").toArray()));
@@ -249,14 +255,14 @@ class NirImporterTest {
         CompilationException noDt = assertRefused(lif(0), "leaky", "LIF");
         assertTrue(noDt.getMessage().contains("dt"), noDt.getMessage());
         CompilationException leak = assertThrows(CompilationException.class,
-                () -> NirImporter.importGraph(lif(0.5), "net", SPAN, NirImportOptions.of(NirFlavor.SNNTORCH)));
+                () -> NirImporter.importGraph(lif(0.5), "net", SPAN, NirImportOptions.of(Flavor.SNNTORCH)));
         assertTrue(leak.getMessage().contains("node 'leaky' (LIF)") && leak.getMessage().contains("v_leak"),
                 leak.getMessage());
     }
 
     @Test
     void aLifBecomesAPopulationWhoseVoltageDecaysByDtOverTau() {
-        Graph graph = NirImporter.importGraph(lif(0), "net", SPAN, NirImportOptions.of(NirFlavor.SNNTORCH)).graph();
+        Graph graph = NirImporter.importGraph(lif(0), "net", SPAN, NirImportOptions.of(Flavor.SNNTORCH)).graph();
         IfNeurons leaky = (IfNeurons) graph.node("leaky");
         // dt = 1e-4, τ = 1e-2, r = 1: δv = 0.01, and the input factor r·dt/τ = 0.01 moves into θ = 1/0.01
         assertEquals(Optional.of(new Decay(1, 1e-4 / 0.01)), leaky.decay());
@@ -265,7 +271,7 @@ class NirImporterTest {
 
     @Test
     void lavaDlsCubaLifBecomesAPopulationWithLavasOwnDecaysAndThreshold() {
-        Graph graph = importCase("lavadl_cuba_dense", NirFlavor.LAVA);
+        Graph graph = importCase("lavadl_cuba_dense", Flavor.LAVA);
         for (String population : List.of("n0_cuba", "n1_cuba")) {
             IfNeurons neurons = (IfNeurons) graph.node(population);
             Decay decay = neurons.decay().orElseThrow();
@@ -323,14 +329,14 @@ class NirImporterTest {
                 () -> NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.DEFAULT));
         assertEquals(DiagnosticCode.NIR_NOT_COMPILABLE, missing.diagnostics().get(0).code());
         assertTrue(missing.getMessage().contains("--nir-flavor"), missing.getMessage());
-        NirGraph named = new NirGraph(nir.nodes(), nir.edges(), Map.of(NirFlavor.METADATA_KEY, "norse"));
+        NirGraph named = new NirGraph(nir.nodes(), nir.edges(), Map.of(Flavor.METADATA_KEY, "norse"));
         Graph graph = NirImporter.importGraph(named, "net", SPAN, NirImportOptions.DEFAULT).graph();
         assertEquals(ResetMode.ZERO, ((IfNeurons) graph.node("_1")).reset());
     }
 
     private static CompilationException assertRefused(NirGraph nir, String node, String type) {
         CompilationException error = assertThrows(CompilationException.class,
-                () -> NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(NirFlavor.NIR_TEXT)));
+                () -> NirImporter.importGraph(nir, "net", SPAN, NirImportOptions.of(Flavor.NIR_TEXT)));
         assertEquals(DiagnosticCode.NIR_NOT_COMPILABLE, error.diagnostics().get(0).code());
         assertTrue(error.getMessage().contains("node '" + node + "' (" + type + ")"), error.getMessage());
         return error;

@@ -95,7 +95,7 @@ class NirReferenceChecksTest {
                 json.get("if_uses_dt").asBoolean() ? IntegratorStep.DT : IntegratorStep.UNIT,
                 json.get("syn_input").asText().equals("jump") ? SynapseInput.JUMP : SynapseInput.INTEGRATED,
                 json.get("cuba_v_uses").asText().equals("old") ? CubaCurrent.LAST_STEP : CubaCurrent.THIS_STEP,
-                json.get("v_floor_at_minus_threshold").asBoolean(), Map.of(), LayerDelay.NONE,
+                json.get("v_floor_at_minus_threshold").asBoolean(), Map.of(), Map.of(), Map.of(), LayerDelay.NONE,
                 Recurrence.CLOSING_EDGE);
     }
 }

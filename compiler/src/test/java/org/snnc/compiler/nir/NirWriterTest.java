@@ -3,17 +3,14 @@ package org.snnc.compiler.nir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jhdf.HdfFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +18,7 @@ import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Tensor;
+import org.snnc.compiler.testing.PythonCheck;
 
 /** Writes hand-built NIR graphs and reads them back with {@link NirReader}, jhdf and h5py. */
 class NirWriterTest {
@@ -145,31 +143,12 @@ class NirWriterTest {
                 + "n = g['nodes']\n"
                 + "print(n['if/v_threshold'].dtype, n['if/v_threshold'][()].tolist(), n['conv/stride'].dtype)\n"
                 + "print(n['block/nodes/lif/type'][()].decode(), g['metadata/snnc.network'][()].decode())\n";
-        Process python;
-        try {
-            python = new ProcessBuilder("/usr/bin/python3", "-c", script, file.toString()).redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            requireUnderCi(false, "/usr/bin/python3 is not installed");
-            return;
-        }
-        requireUnderCi(python.waitFor(60, TimeUnit.SECONDS), "/usr/bin/python3 timed out");
-        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        requireUnderCi(!out.contains("No module named 'h5py'"), "h5py is not installed");
-        assertEquals(0, python.exitValue(), out);
+        String out = PythonCheck.run(script, "h5py", file.toString());
         assertEquals("""
                 1.0.7 NIRGraph
                 [('input', 'conv'), ('conv', 'sum')]
                 float32 [254259.5, 3.0] int64
                 LIF every
                 """, out);
-    }
-
-    /** Under CI ({@code CI} set) a missing tool fails the test; elsewhere it skips it. */
-    private static void requireUnderCi(boolean present, String missing) {
-        if (System.getenv("CI") != null) {
-            assertTrue(present, missing + ", which CI needs");
-        }
-        assumeTrue(present, missing);
     }
 }

@@ -2,12 +2,9 @@ package org.snnc.compiler.io.npy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.snnc.compiler.io.npy.Fixtures.assertFails;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +19,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Weights;
+import org.snnc.compiler.testing.PythonCheck;
 
 class NpzWriterTest {
 
@@ -119,18 +116,7 @@ class NpzWriterTest {
                 + "for k in z.files:\n"
                 + "    a = z[k]\n"
                 + "    print(k, a.dtype.str, a.shape, a.ravel().tolist())\n";
-        Process python;
-        try {
-            python = new ProcessBuilder("/usr/bin/python3", "-c", script, file.toString()).redirectErrorStream(true)
-                    .start();
-        } catch (IOException e) {
-            requireUnderCi(false, "/usr/bin/python3 is not installed");
-            return;
-        }
-        requireUnderCi(python.waitFor(60, TimeUnit.SECONDS), "/usr/bin/python3 timed out");
-        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        requireUnderCi(!out.contains("No module named 'numpy'"), "numpy is not installed");
-        assertEquals(0, python.exitValue(), out);
+        String out = PythonCheck.run(script, "numpy", file.toString());
         assertEquals("""
                 conv1.weight <f4 (1, 2, 2) [1.0, 2.0, -3.0, 4.5]
                 empty |i1 (0,) []
@@ -138,13 +124,5 @@ class NpzWriterTest {
                 scalar <i8 () [-7]
                 z.last <f8 (2,) [0.1, nan]
                 """, out);
-    }
-
-    /** Under CI ({@code CI} set) a missing tool fails the test; elsewhere it skips it. */
-    private static void requireUnderCi(boolean present, String missing) {
-        if (System.getenv("CI") != null) {
-            assertTrue(present, missing + ", which CI needs");
-        }
-        assumeTrue(present, missing);
     }
 }
