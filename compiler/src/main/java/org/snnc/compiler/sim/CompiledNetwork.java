@@ -37,14 +37,16 @@ import org.snnc.compiler.ir.Window2d;
 
 /**
  * A converted spiking graph compiled to {@link Operation}s over primitive arrays. The synapses are linear, so the
- * value of each node splits into a constant part, driven by the analog encoders, and a dynamic part, driven by the
- * populations' spikes and the Poisson and sequence encoders' events of each step. The constant program computes the
- * first once per image; it becomes part of the reached populations' constant current, so the analog input reaches
- * them with no delay under either schedule. The step program computes the second each step, ordered by the
- * {@link Schedule}:
+ * value of each node splits into a constant part, driven by the analog encoders, a frame part, driven by a sequence
+ * encoder's frame of each step, and a dynamic part, driven by the populations' spikes and the Poisson encoders'
+ * events of each step. The constant program computes the first once per image; it becomes part of the reached
+ * populations' constant current, so the analog input reaches them with no delay under either schedule. The frame
+ * program computes the second at the start of each step, and the reached populations add it as they fire, so frame
+ * k reaches them in step k + 1 (counted from 1) under either schedule, as the chip delivers it. The step program
+ * computes the third each step, ordered by the {@link Schedule}:
  * <ul>
- *   <li>pipelined: every population fires; then every synapse runs in definition order; then every population takes
- *       its synaptic input into v;</li>
+ *   <li>pipelined: the frame program runs; every population fires; then every synapse runs in definition order;
+ *       then every population takes its synaptic input into v;</li>
  *   <li>sync: one sweep in definition order (a topological order), where a population takes its input and fires as
  *       soon as its operand is computed.</li>
  * </ul>
@@ -75,6 +77,7 @@ final class CompiledNetwork {
         this.constantProgram = b.constantOps.toArray(Operation[]::new);
         List<Operation> step = new ArrayList<>();
         if (schedule == Schedule.PIPELINED) {
+            step.addAll(b.frameOps);
             b.populations.forEach(p -> step.add(p::fire));
             step.addAll(b.synapseOps);
             b.populations.forEach(p -> step.add(p::deliver));
@@ -110,6 +113,7 @@ final class CompiledNetwork {
         private final Map<String, Slot> slots = new HashMap<>();
         private final Map<String, Integer> sparsified = new HashMap<>();
         private final Set<String> constant = new HashSet<>();
+        private final Set<String> framed = new HashSet<>();
         private final Set<String> dynamic = new HashSet<>();
         private final MutableIntList eventCapacities = new IntArrayList();
         private final MutableIntList denseSizes = new IntArrayList();
@@ -117,6 +121,7 @@ final class CompiledNetwork {
         private final MutableIntList populationSizes = new IntArrayList();
         private final MutableLongList poissonSeeds = new LongArrayList();
         private final List<Operation> constantOps = new ArrayList<>();
+        private final List<Operation> frameOps = new ArrayList<>();
         private final List<Operation> synapseOps = new ArrayList<>();
         private final List<Operation> sweep = new ArrayList<>();
         private final List<Population> populations = new ArrayList<>();
@@ -164,14 +169,14 @@ final class CompiledNetwork {
                 constantOps.add(Encoders.analog(out));
                 return;
             }
-            Operation source;
             if (encoder.encoding() == InputEncoding.SEQUENCE) {
-                source = Encoders.sequence(out, inputSize);
+                framed.add(encoder.name());
                 takesSequences = true;
-            } else {
-                source = Encoders.poisson(out, poissonSeeds.size());
-                poissonSeeds.add(encoder.seed());
+                addFrame(Encoders.sequence(out, inputSize));
+                return;
             }
+            Operation source = Encoders.poisson(out, poissonSeeds.size());
+            poissonSeeds.add(encoder.seed());
             dynamic.add(encoder.name());
             synapseOps.add(source);
             sweep.add(source);
@@ -181,11 +186,16 @@ final class CompiledNetwork {
             String operand = neurons.input();
             int size = shapes.get(neurons.name()).size();
             double[] bias = neurons.current().map(this::values).orElse(new double[size]);
+            if (framed.contains(operand) && (dynamic.contains(operand) || constant.contains(operand))) {
+                throw CompilationException.of(DiagnosticCode.NOT_SIMULATABLE, neurons.span(), "population '"
+                        + neurons.name() + "' reads the input's frames together with other input in one sum");
+            }
             int spikes = newEvents(size);
             Population population = new Population(populations.size(), neurons.threshold(),
                     neurons.initialMembrane(), neurons.reset() == ResetMode.ZERO, neurons.decay(),
                     neurons.fixed().flatMap(FixedPoint::decay), bias,
                     constant.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
+                    framed.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
                     dynamic.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(), spikes);
             populations.add(population);
             populationNames.add(neurons.name());
@@ -209,7 +219,7 @@ final class CompiledNetwork {
             int out = newEvents(capacity);
             slots.put(node.name(), new Slot(out, false));
             inherit(node.name(), operands);
-            for (Set<String> program : List.of(constant, dynamic)) {
+            for (Set<String> program : List.of(constant, framed, dynamic)) {
                 MutableIntList in = new IntArrayList();
                 MutableIntList offsets = new IntArrayList();
                 int start = 0;
@@ -221,7 +231,12 @@ final class CompiledNetwork {
                     start += shapes.get(operand).size();
                 }
                 if (!in.isEmpty()) {
-                    add(program == constant, new Join(in.toArray(), offsets.toArray(), out));
+                    Join op = new Join(in.toArray(), offsets.toArray(), out);
+                    if (program == framed) {
+                        addFrame(op);
+                    } else {
+                        add(program == constant, op);
+                    }
                 }
             }
         }
@@ -268,6 +283,9 @@ final class CompiledNetwork {
                 analogMacs += macs.getOrDefault(node.name(), 0L);
                 add(true, op);
             }
+            if (framed.contains(node.name())) {
+                addFrame(op);
+            }
             if (dynamic.contains(node.name())) {
                 add(false, op);
             }
@@ -278,9 +296,18 @@ final class CompiledNetwork {
             if (operands.stream().anyMatch(constant::contains)) {
                 constant.add(name);
             }
+            if (operands.stream().anyMatch(framed::contains)) {
+                framed.add(name);
+            }
             if (operands.stream().anyMatch(dynamic::contains)) {
                 dynamic.add(name);
             }
+        }
+
+        /** An operation of the frame program, which the sync sweep runs in its place in definition order. */
+        private void addFrame(Operation op) {
+            frameOps.add(op);
+            sweep.add(op);
         }
 
         private void add(boolean constantProgram, Operation op) {
@@ -303,6 +330,9 @@ final class CompiledNetwork {
                 Sparsify op = new Sparsify(slot.index(), out);
                 if (constant.contains(n)) {
                     constantOps.add(op);
+                }
+                if (framed.contains(n)) {
+                    addFrame(op);
                 }
                 if (dynamic.contains(n)) {
                     add(false, op);

@@ -10,15 +10,16 @@ import org.snnc.compiler.ir.FixedPoint.IntegerDecay;
  * c = current + (the synaptic input of the analog encoder), computed once, and v starts at v0; each step
  * <pre>
  *   v ← v + input            ({@link #deliver}: the synaptic input of this step's spikes)
- *   v ← v + c;  s = [v ≥ θ];  v ← v − θ·s  (subtract)  or  v ← v·(1 − s)  (zero)     ({@link #fire})
+ *   v ← v + frame + c;  s = [v ≥ θ];  v ← v − θ·s  (subtract)  or  v ← v·(1 − s)  (zero)     ({@link #fire})
  * </pre>
+ * where frame is the synaptic input of this step's frame of a sequence encoder, computed as the step starts.
  * in the order the schedule gives. The spikes go to the population's event list with value 1.
  *
  * <p>With a {@link Decay} (δu, δv) the synaptic input, the analog encoder's included, enters a current u that starts
  * at 0, and only {@code current} is c:
  * <pre>
  *   q ← q + input                                                     ({@link #deliver})
- *   u ← u·(1 − δu) + q + analog;  q ← 0
+ *   u ← u·(1 − δu) + q + frame + analog;  q ← 0
  *   v ← v·(1 − δv) + u + c;  then the same threshold and reset        ({@link #fire})
  * </pre>
  * so that u takes the input in the step an IF membrane would.
@@ -36,12 +37,13 @@ final class Population {
     private final Optional<IntegerDecay> integerDecay;
     private final double[] bias;
     private final Optional<Slot> constantInput;
+    private final Optional<Slot> frameInput;
     private final Optional<Slot> dynamicInput;
     private final int spikes;
 
     Population(int id, double threshold, double initialMembrane, boolean resetToZero, Optional<Decay> decay,
             Optional<IntegerDecay> integerDecay, double[] bias, Optional<Slot> constantInput,
-            Optional<Slot> dynamicInput, int spikes) {
+            Optional<Slot> frameInput, Optional<Slot> dynamicInput, int spikes) {
         this.id = id;
         this.decay = decay;
         this.integerDecay = integerDecay;
@@ -50,6 +52,7 @@ final class Population {
         this.resetToZero = resetToZero;
         this.bias = bias;
         this.constantInput = constantInput;
+        this.frameInput = frameInput;
         this.dynamicInput = dynamicInput;
         this.spikes = spikes;
     }
@@ -90,9 +93,12 @@ final class Population {
         return 0;
     }
 
-    /** v ← v + c (with a decay, u and then v ← v·(1 − δv) + u + c), then threshold and reset. */
+    /** v ← v + frame + c (with a decay, u and then v ← v·(1 − δv) + u + c), then threshold and reset. */
     long fire(WorkerState state) {
         double[] v = state.potential[id];
+        if (frameInput.isPresent()) {
+            state.addValue(frameInput.get(), decays() ? state.delivered[id] : v);
+        }
         double[] c = state.current[id];
         EventList out = state.events[spikes];
         long[] counts = state.neuronSpikes[id];
