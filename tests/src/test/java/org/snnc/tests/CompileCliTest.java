@@ -27,16 +27,12 @@ class CompileCliTest {
     @TempDir
     Path temp;
 
-    private static String model(String name) {
-        return Locations.shared().resolve("models/" + name + ".onnx").toString();
-    }
-
     private static String calibration() {
         return Locations.root().resolve("examples/data/mnist_calib.npz").toString();
     }
 
     private CliRun compile(String modelName, String target, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("compile", model(modelName), "--input-dtype", "u8",
+        List<String> args = new ArrayList<>(List.of("compile", Locations.sharedModel(modelName), "--input-dtype", "u8",
                 "--input-scale", "1/255", "--calibration", calibration(), "--calibration-limit", "100",
                 "--target", target, "-o", out.toString()));
         args.addAll(List.of(extra));

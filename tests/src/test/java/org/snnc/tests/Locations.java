@@ -23,4 +23,14 @@ public final class Locations {
     public static Path shared() {
         return SharedData.folder();
     }
+
+    /** The shared ONNX model {@code name}, e.g. {@code lenet}, as a path string. */
+    public static String sharedModel(String name) {
+        return shared().resolve("models/" + name + ".onnx").toString();
+    }
+
+    /** The shared MNIST calibration digits, as a path string. */
+    public static String sharedCalibration() {
+        return shared().resolve("data/mnist_calib.npz").toString();
+    }
 }

@@ -30,18 +30,11 @@ class NirExportCliTest {
     @TempDir
     Path temp;
 
-    private static String model(String name) {
-        return Locations.shared().resolve("models/" + name + ".onnx").toString();
-    }
-
-    private static String calibration() {
-        return Locations.shared().resolve("data/mnist_calib.npz").toString();
-    }
-
     private Path convert(String name) {
         Path network = temp.resolve(name + ".snn");
-        CliRun run = CliRun.of("convert", model(name), "--input-dtype", "u8", "--input-scale", "1/255",
-                "--calibration", calibration(), "--calibration-limit", "100", "-o", network.toString());
+        CliRun run = CliRun.of("convert", Locations.sharedModel(name), "--input-dtype", "u8",
+                "--input-scale", "1/255", "--calibration", Locations.sharedCalibration(), "--calibration-limit", "100",
+                "-o", network.toString());
         assertEquals(0, run.exitCode(), run.err());
         return network;
     }
@@ -117,9 +110,9 @@ class NirExportCliTest {
     @Test
     void compiledLeNetExportsItsQuantizedNetworkInIntegersWithThresholdsMinusAHalf() {
         Path out = temp.resolve("out");
-        CliRun compile = CliRun.of("compile", model("lenet"), "--input-dtype", "u8", "--input-scale", "1/255",
-                "--target", "generic", "--calibration", calibration(), "--calibration-limit", "100", "-o",
-                out.toString());
+        CliRun compile = CliRun.of("compile", Locations.sharedModel("lenet"), "--input-dtype", "u8",
+                "--input-scale", "1/255", "--target", "generic", "--calibration", Locations.sharedCalibration(),
+                "--calibration-limit", "100", "-o", out.toString());
         assertEquals(0, compile.exitCode(), compile.err());
         Path nirFile = temp.resolve("q.nir");
         CliRun run = CliRun.of("export", out.toString(), "--format", "nir", "-o", nirFile.toString());

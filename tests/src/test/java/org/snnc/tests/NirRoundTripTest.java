@@ -29,20 +29,13 @@ class NirRoundTripTest {
     @TempDir
     Path temp;
 
-    private static String model(String name) {
-        return Locations.shared().resolve("models/" + name + ".onnx").toString();
-    }
-
-    private static String calibration() {
-        return Locations.shared().resolve("data/mnist_calib.npz").toString();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"lenet", "resnet_dev"})
     void convertedNetworkReadsBackAsTheSameIr(String name) throws IOException {
         Path network = Files.createDirectories(temp.resolve("converted")).resolve(name + ".snn");
-        CliRun convert = CliRun.of("convert", model(name), "--input-dtype", "u8", "--input-scale", "1/255",
-                "--calibration", calibration(), "--calibration-limit", "100", "-o", network.toString());
+        CliRun convert = CliRun.of("convert", Locations.sharedModel(name), "--input-dtype", "u8",
+                "--input-scale", "1/255", "--calibration", Locations.sharedCalibration(), "--calibration-limit", "100",
+                "-o", network.toString());
         assertEquals(0, convert.exitCode(), convert.err());
         assertReadsBackAsItself(network);
     }
@@ -51,8 +44,9 @@ class NirRoundTripTest {
     @Test
     void nirRunTakesEachPopulationsConventionsFromTheMetadata() throws IOException {
         Path network = temp.resolve("lenet.snn");
-        CliRun convert = CliRun.of("convert", model("lenet"), "--input-dtype", "u8", "--input-scale", "1/255",
-                "--calibration", calibration(), "--calibration-limit", "100", "-o", network.toString());
+        CliRun convert = CliRun.of("convert", Locations.sharedModel("lenet"), "--input-dtype", "u8",
+                "--input-scale", "1/255", "--calibration", Locations.sharedCalibration(), "--calibration-limit", "100",
+                "-o", network.toString());
         assertEquals(0, convert.exitCode(), convert.err());
         Path nir = temp.resolve("lenet.nir");
         assertEquals(0, CliRun.of("export", network.toString(), "--format", "nir", "-o", nir.toString()).exitCode());
@@ -71,9 +65,9 @@ class NirRoundTripTest {
     @Test
     void quantizedLeNetReadsBackAsTheSameIr() throws IOException {
         Path out = temp.resolve("out");
-        CliRun compile = CliRun.of("compile", model("lenet"), "--input-dtype", "u8", "--input-scale", "1/255",
-                "--target", "generic", "--calibration", calibration(), "--calibration-limit", "100", "-o",
-                out.toString());
+        CliRun compile = CliRun.of("compile", Locations.sharedModel("lenet"), "--input-dtype", "u8",
+                "--input-scale", "1/255", "--target", "generic", "--calibration", Locations.sharedCalibration(),
+                "--calibration-limit", "100", "-o", out.toString());
         assertEquals(0, compile.exitCode(), compile.err());
         assertReadsBackAsItself(out.resolve("quantized.snn"));
     }
