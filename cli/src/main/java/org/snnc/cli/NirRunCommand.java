@@ -34,8 +34,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code snnc nir-run MODEL.nir --input X.npz --flavor NAME [--dt S] [--record NODE...] -o OUT.npz}: runs a NIR graph
- * step by step with one writer's discrete-time conventions, to compare with what that framework computed.
+ * {@code snnc nir-run MODEL.nir --input X.npz --flavor NAME [--dt S] [--reset R] [--fire F] [--spikes S]
+ * [--integration I] [--layer-delay D] [--record NODE...] -o OUT.npz}: runs a NIR graph step by step with one
+ * writer's discrete-time conventions, each of which the command line may override, to compare with what that
+ * framework computed.
  */
 @Command(name = "nir-run", mixinStandardHelpOptions = true,
         description = "Run a NIR graph step by step with a framework's discrete-time conventions and write the "
@@ -59,6 +61,27 @@ final class NirRunCommand implements Callable<Integer> {
                     + "parameters prove.")
     private Double dt;
 
+    @Option(names = "--reset", paramLabel = "RULE",
+            description = "Override the flavor's reset: ${COMPLETION-CANDIDATES} (the file cannot say which its "
+                    + "writer used).")
+    private NirConventions.Reset reset;
+
+    @Option(names = "--fire", paramLabel = "RULE",
+            description = "Override the flavor's spike condition: ${COMPLETION-CANDIDATES} (v > θ or v ≥ θ).")
+    private NirConventions.Fire fire;
+
+    @Option(names = "--spikes", paramLabel = "RULE",
+            description = "Override how many spikes a step may emit: ${COMPLETION-CANDIDATES}.")
+    private NirConventions.Spikes spikes;
+
+    @Option(names = "--integration", paramLabel = "RULE",
+            description = "Override how a leak is stepped: ${COMPLETION-CANDIDATES}.")
+    private NirConventions.Integration integration;
+
+    @Option(names = "--layer-delay", paramLabel = "RULE",
+            description = "Override the delay of each neuron layer's output: ${COMPLETION-CANDIDATES}.")
+    private NirConventions.LayerDelay layerDelay;
+
     @Option(names = "--record", paramLabel = "NODE", arity = "1..*",
             description = "Also write these nodes' outputs, and for neurons their membrane NODE:v (and synaptic "
                     + "current NODE:i).")
@@ -77,7 +100,7 @@ final class NirRunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NirGraph graph = NirReader.read(model);
         Optional<NirDtInference> inferred = NirDtInference.infer(graph);
-        NirConventions conventions = NirConventions.of(flavor, stepOf(inferred), graph);
+        NirConventions conventions = overridden(NirConventions.of(flavor, stepOf(inferred), graph));
         NirInterpreter interpreter = new NirInterpreter(graph, conventions, SourceSpan.ofFile(model.toString()));
         if (interpreter.inputNodes().size() != 1) {
             throw CompilationException.of(DiagnosticCode.UNSUPPORTED_CONSTRUCT, SourceSpan.ofFile(model.toString()),
@@ -101,6 +124,27 @@ final class NirRunCommand implements Callable<Integer> {
                 String.join(", ", arrays.keySet()));
         out.flush();
         return 0;
+    }
+
+    /** {@code flavored} with each convention the command line gives in its place. */
+    private NirConventions overridden(NirConventions flavored) {
+        NirConventions conventions = flavored;
+        if (reset != null) {
+            conventions = conventions.withReset(reset);
+        }
+        if (fire != null) {
+            conventions = conventions.withFire(fire);
+        }
+        if (spikes != null) {
+            conventions = conventions.withSpikes(spikes);
+        }
+        if (integration != null) {
+            conventions = conventions.withIntegration(integration);
+        }
+        if (layerDelay != null) {
+            conventions = conventions.withLayerDelay(layerDelay);
+        }
+        return conventions;
     }
 
     /** --dt, else the flavor's own dt (empty), else for a flavor without one the dt the file proves. */

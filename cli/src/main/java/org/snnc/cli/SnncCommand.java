@@ -48,6 +48,7 @@ public final class SnncCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new SnncCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> report(exception, err));
         commandLine.setExecutionStrategy(SnncCommand::executeWholeOrNothing);
         try {

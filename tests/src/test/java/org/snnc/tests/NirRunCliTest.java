@@ -61,6 +61,30 @@ class NirRunCliTest {
         assertClose(framework.get("mem_1"), written.get("1:v"));
     }
 
+    /**
+     * snnTorch's Synaptic network was run with reset_delay=False, which the file cannot say: the flavor's default
+     * (subtract one step late) misses the framework's spikes, and --reset subtract reproduces them.
+     */
+    @Test
+    void aConventionTheFileCannotSayIsGivenOnTheCommandLine() {
+        Map<String, NpyArray> framework = NpzReader.read(nirCase("snntorch_synaptic").resolve("output.npz"));
+        Path flavored = temp.resolve("flavored.npz");
+        assertEquals(0, nirRun("snntorch_synaptic", flavored, "--flavor", "snntorch").exitCode());
+        assertFalse(Arrays.equals(framework.get("spk_3").values(), NpzReader.read(flavored).get("output").values()));
+        Path given = temp.resolve("given.npz");
+        CliRun run = nirRun("snntorch_synaptic", given, "--flavor", "snntorch", "--reset", "subtract", "--record",
+                "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("reset = SUBTRACT,"), run.out());
+        assertArrayEquals(framework.get("spk_3").values(), NpzReader.read(given).get("output").values());
+        assertArrayEquals(framework.get("spk_1").values(), NpzReader.read(given).get("1").values());
+        CliRun unknown = nirRun("snntorch_synaptic", temp.resolve("unknown.npz"), "--flavor", "snntorch", "--reset",
+                "halfway");
+        assertEquals(2, unknown.exitCode(), unknown.err());
+        assertTrue(unknown.err().contains("zero, subtract, subtract_delayed, none")
+                || unknown.err().contains("ZERO, SUBTRACT, SUBTRACT_DELAYED, NONE"), unknown.err());
+    }
+
     @Test
     void lavaDelaysEachLayerAndNirTextTakesTheProvenDt() {
         Map<String, NpyArray> framework = NpzReader.read(nirCase("lavadl_cuba_dense").resolve("output.npz"));
