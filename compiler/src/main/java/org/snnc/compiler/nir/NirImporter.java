@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -25,7 +24,6 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Decay;
-import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
@@ -34,7 +32,6 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
@@ -43,7 +40,6 @@ import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
-import org.snnc.compiler.ir.Spelled;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
@@ -143,13 +139,6 @@ public final class NirImporter {
      */
     private record PendingPool(String nirNode, String input, Shape inputShape, Window2d window,
             boolean countIncludePad) {
-    }
-
-    /** A record of {@link SnncMetadata}: the NIR node it describes, its metadata key and its fields. */
-    private record SnncRecord(String node, String key, Map<String, String> fields) {
-        boolean has(String field) {
-            return fields.containsKey(field);
-        }
     }
 
     private final NirGraph nir;
@@ -377,10 +366,10 @@ public final class NirImporter {
         String raw = irName(name);
         if (flavor == Flavor.SNNC) {
             SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-            builder.add(new Input(raw, word(record, "dtype", DType.class), shape, scale(record), span));
-            builder.add(new SpikeEncoder(field(record, "encoder"), raw,
-                    word(record, "encoding", InputEncoding.class), integer(record, "seed"), span));
-            values.put(name, new Value(field(record, "encoder"), shape, 1, Optional.empty(), Optional.empty()));
+            builder.add(new Input(raw, record.word("dtype", DType.class), shape, record.scale(), span));
+            builder.add(new SpikeEncoder(record.field("encoder"), raw,
+                    record.word("encoding", InputEncoding.class), record.integer("seed"), span));
+            values.put(name, new Value(record.field("encoder"), shape, 1, Optional.empty(), Optional.empty()));
             return;
         }
         String encoded = names.newValueName(name + ".encoded");
@@ -390,16 +379,6 @@ public final class NirImporter {
         notes.add(new Note(false, "input '" + raw + "' takes sequences: data x of shape [N, T, "
                 + String.join(", ", input.shape().stream().map(String::valueOf).toList())
                 + "], frame t delivered as events at step t"));
-    }
-
-    /** The scale {@code numerator/denominator} of an Input's record. */
-    private Scale scale(SnncRecord record) {
-        String[] ratio = field(record, "scale").split("/");
-        try {
-            return new Scale(Double.parseDouble(ratio[0]), ratio.length == 2 ? Double.parseDouble(ratio[1]) : 1);
-        } catch (IllegalArgumentException malformed) {
-            throw badRecord(record, "scale");
-        }
     }
 
     /** The sum of the values of {@code from}, the sources of {@code name}: an add when there are several. */
@@ -437,7 +416,7 @@ public final class NirImporter {
     /** The IR name of the add that sums the edges into {@code name}: the one snnc recorded, else {@code name.sum}. */
     private String sumName(String name) {
         if (flavor == Flavor.SNNC && snncRecord(name, SnncMetadata.NODE_KEY).has("sum")) {
-            return field(snncRecord(name, SnncMetadata.NODE_KEY), "sum");
+            return snncRecord(name, SnncMetadata.NODE_KEY).field("sum");
         }
         return names.newValueName(name + ".sum");
     }
@@ -447,7 +426,7 @@ public final class NirImporter {
             throw fieldShape(name, "weight", conv.weight().shape(), "[F, C/groups, kH, kW]");
         }
         int groups = flavor == Flavor.SNNC ? recordedGroups(name) : conv.groups();
-        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : grouped(conv.weight(), groups);
+        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : NirKernels.grouped(conv.weight(), groups);
         int[] w = kernelWeight.shape().toArray();
         if (in.shape().rank() != 3) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d",
@@ -468,17 +447,18 @@ public final class NirImporter {
         String ir = irName(name);
         String operand;
         Tensor kernel;
-        if (flavor != Flavor.SNNC && in.pool().isPresent() && tiles(in.pool().get())) {
+        if (flavor != Flavor.SNNC && in.pool().isPresent()
+                && NirKernels.tiles(in.pool().get().window(), in.pool().get().inputShape())) {
             PendingPool pool = in.pool().get();
             operand = pool.input();
-            kernel = throughPool(kernelWeight, pool.window(), in.gain());
-            window = throughPool(window, pool.window());
+            kernel = NirKernels.throughPool(kernelWeight, pool.window(), in.gain());
+            window = NirKernels.throughPool(window, pool.window());
             notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
                     + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
                     + window.strideH() + ", exact since the pool's windows tile its input"));
         } else {
             operand = written(in).node();
-            kernel = times(kernelWeight, in.gain());
+            kernel = NirKernels.times(kernelWeight, in.gain());
         }
         ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
         builder.add(new Conv2d(ir, operand, w[0], window, groups, weight, Optional.empty(), span));
@@ -489,74 +469,7 @@ public final class NirImporter {
     /** The groups of the conv snnc wrote as NIR node {@code name}: its record's, else 1. */
     private int recordedGroups(String name) {
         SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-        return record.has("groups") ? (int) integer(record, "groups") : 1;
-    }
-
-    /**
-     * The grouped weight [F, C/G, kH, kW] of the ungrouped [F, C, kH, kW] that {@link NirExporter} writes for a conv
-     * of G groups: filter f keeps its taps on channels g·C/G … (g+1)·C/G − 1, g = ⌊f·G/F⌋ (its other taps are 0).
-     */
-    private static Tensor grouped(Tensor weight, int groups) {
-        int[] dims = weight.shape().toArray();
-        int groupChannels = dims[1] / groups;
-        int taps = dims[2] * dims[3];
-        double[] kept = new double[dims[0] * groupChannels * taps];
-        for (int f = 0; f < dims[0]; f++) {
-            int first = f * groups / dims[0] * groupChannels;
-            System.arraycopy(weight.backingArray(), (f * dims[1] + first) * taps, kept, f * groupChannels * taps,
-                    groupChannels * taps);
-        }
-        return Tensor.wrap(Shape.of(dims[0], groupChannels, dims[2], dims[3]), kept);
-    }
-
-    /**
-     * Whether {@code pool}'s windows tile its input: kernel = stride, no padding, and every row and column in
-     * exactly one window. A convolution of kernel k, stride s and padding p on the pooled value is then one
-     * convolution on the pool's input: kernel (k − 1)·S + K, stride s·S, padding p·S (K the pool's kernel, S its
-     * stride), as {@link #throughPool(Tensor, Window2d, double)} builds its weights.
-     */
-    private static boolean tiles(PendingPool pool) {
-        Window2d w = pool.window();
-        return w.kernelH() == w.strideH() && w.kernelW() == w.strideW() && w.padding().equals(Padding.NONE)
-                && pool.inputShape().dim(1) % w.strideH() == 0 && pool.inputShape().dim(2) % w.strideW() == 0;
-    }
-
-    /** The window of a convolution {@code conv} on the output of the tiling {@code pool}, on the pool's input. */
-    private static Window2d throughPool(Window2d conv, Window2d pool) {
-        int sH = pool.strideH();
-        int sW = pool.strideW();
-        Padding p = conv.padding();
-        return new Window2d((conv.kernelH() - 1) * sH + pool.kernelH(), (conv.kernelW() - 1) * sW + pool.kernelW(),
-                conv.strideH() * sH, conv.strideW() * sW,
-                new Padding(p.top() * sH, p.left() * sW, p.bottom() * sH, p.right() * sW));
-    }
-
-    /**
-     * The kernel of a convolution on the output of the tiling {@code pool} (the mean of each window, times
-     * {@code gain}), on the pool's input: K'[f, c, S·u + a, S·v + b] = K[f, c, u, v]·gain / (K_H·K_W) for every
-     * position (a, b) of the pool's window.
-     */
-    private static Tensor throughPool(Tensor kernel, Window2d pool, double gain) {
-        int[] k = kernel.shape().toArray();
-        int height = (k[2] - 1) * pool.strideH() + pool.kernelH();
-        int width = (k[3] - 1) * pool.strideW() + pool.kernelW();
-        double tap = gain / (pool.kernelH() * pool.kernelW());
-        double[] composed = new double[k[0] * k[1] * height * width];
-        for (int fc = 0; fc < k[0] * k[1]; fc++) {
-            for (int u = 0; u < k[2]; u++) {
-                for (int v = 0; v < k[3]; v++) {
-                    double weight = kernel.get((fc * k[2] + u) * k[3] + v) * tap;
-                    for (int a = 0; a < pool.kernelH(); a++) {
-                        for (int b = 0; b < pool.kernelW(); b++) {
-                            int row = u * pool.strideH() + a;
-                            int col = v * pool.strideW() + b;
-                            composed[(fc * height + row) * width + col] = weight;
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor.wrap(Shape.of(k[0], k[1], height, width), composed);
+        return record.has("groups") ? (int) record.integer("groups") : 1;
     }
 
     /** {@code value} with its pooling, if still pending, written to the graph as an avgpool. */
@@ -605,7 +518,7 @@ public final class NirImporter {
         }
         requireNoConstant(name, in);
         String ir = irName(name);
-        ParamRef ref = builder.addWeight(ir + ".weight", times(weight, in.gain()), span);
+        ParamRef ref = builder.addWeight(ir + ".weight", NirKernels.times(weight, in.gain()), span);
         builder.add(new Dense(ir, in.node(), w[0], ref, Optional.empty(), span));
         Shape out = Shape.of(w[0]);
         values.put(name, new Value(ir, out, 1, bias.flatMap(b -> biasOver(name, b, out, w[0], 1)),
@@ -626,7 +539,7 @@ public final class NirImporter {
                 window.outputWidth(in.shape().dim(2)));
         double area = kernel.get(0) * kernel.get(1);
         boolean countIncludePad = flavor != Flavor.SNNC
-                || flag(snncRecord(name, SnncMetadata.NODE_KEY), "count_include_pad");
+                || snncRecord(name, SnncMetadata.NODE_KEY).flag("count_include_pad");
         values.put(name, new Value(irName(name), out, sum ? in.gain() * area : in.gain(),
                 Optional.empty(), Optional.empty(), Optional.of(new PendingPool(name, in.node(), in.shape(),
                         window, countIncludePad))));
@@ -762,7 +675,7 @@ public final class NirImporter {
         }
         Optional<SnncRecord> record = flavor == Flavor.SNNC
                 ? Optional.of(snncRecord(name, SnncMetadata.POPULATION_KEY)) : Optional.empty();
-        double[] threshold = record.isPresent() ? filled(size, number(record.get(), "threshold"))
+        double[] threshold = record.isPresent() ? filled(size, record.get().number("threshold"))
                 : perNeuron(name, "v_threshold", firing.orElseThrow().vThreshold(), size);
         double[] r = inputFactor.apply(size);
         if (Arrays.stream(threshold).anyMatch(t -> !(t > 0)) || Arrays.stream(r).anyMatch(x -> !(x > 0))
@@ -785,9 +698,9 @@ public final class NirImporter {
                         + threshold[0] + " / (" + r[0] + "·" + in.gain() + ")"));
             }
             if (record.isPresent()) {
-                initial = number(record.get(), "v0") / (r[0] * in.gain());
+                initial = record.get().number("v0") / (r[0] * in.gain());
                 if (!(initial >= 0 && initial < theta)) {
-                    throw badRecord(record.get(), "v0");
+                    throw record.get().bad("v0");
                 }
             }
         } else if (record.isPresent()) {
@@ -803,8 +716,8 @@ public final class NirImporter {
         }
         Optional<ParamRef> currentRef = Arrays.stream(current).allMatch(c -> c == 0) ? Optional.empty()
                 : Optional.of(builder.addWeight(ir + ".current", Tensor.wrap(in.shape(), current), span));
-        ResetMode reset = record.isPresent() ? word(record.get(), "reset", ResetMode.class) : resetMode(name);
-        Optional<FixedPoint> fixed = record.filter(fields -> fields.has("weight_bits")).map(this::fixedPoint);
+        ResetMode reset = record.isPresent() ? record.get().word("reset", ResetMode.class) : resetMode(name);
+        Optional<FixedPoint> fixed = record.filter(fields -> fields.has("weight_bits")).map(SnncRecord::fixedPoint);
         builder.add(new IfNeurons(ir, in.node(), theta, reset, initial, currentRef, decay, fixed, span));
         populations.add(ir);
         values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
@@ -818,15 +731,6 @@ public final class NirImporter {
             case NONE -> throw refuse(name, flavor + "'s neurons keep v after a spike; snnc's reset to 0 or "
                     + "subtract θ");
         };
-    }
-
-    /** The fixed-point arithmetic of a quantized population's record. */
-    private FixedPoint fixedPoint(SnncRecord record) {
-        return new FixedPoint((int) integer(record, "weight_bits"), (int) integer(record, "weight_exponent"),
-                (int) integer(record, "accumulator_bits"), (int) integer(record, "state_bits"),
-                word(record, "overflow", Overflow.class),
-                record.has("floor") ? OptionalLong.of(integer(record, "floor")) : OptionalLong.empty(),
-                word(record, "fire", FireComparison.class));
     }
 
     /**
@@ -907,8 +811,8 @@ public final class NirImporter {
         output = irName(name);
         if (flavor == Flavor.SNNC) {
             SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-            builder.add(new Readout(output, in.node(), word(record, "mode", ReadoutMode.class),
-                    word(record, "window", ReadoutWindow.class), integer(record, "seed"), span));
+            builder.add(new Readout(output, in.node(), record.word("mode", ReadoutMode.class),
+                    record.word("window", ReadoutWindow.class), record.integer("seed"), span));
         } else {
             builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
         }
@@ -948,64 +852,12 @@ public final class NirImporter {
         if (flavor != Flavor.SNNC) {
             return names.newValueName(name);
         }
-        return field(snncRecord(name, SnncMetadata.NODE_KEY), "name");
+        return snncRecord(name, SnncMetadata.NODE_KEY).field("name");
     }
 
     /** The record {@code key + name} that {@link Flavor#SNNC} restores the IR from; refused when it is missing. */
     private SnncRecord snncRecord(String name, String key) {
-        String record = nir.metadata().get(key + name);
-        if (record == null) {
-            throw refuse(name, "the snnc flavor restores the IR from the metadata '" + key + name + "' that snnc "
-                    + "writes, and this graph lacks it; give the flavor of the framework that wrote it");
-        }
-        try {
-            return new SnncRecord(name, key, SnncMetadata.fields(record));
-        } catch (IllegalArgumentException malformed) {
-            throw CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, name, type(name), "metadata " + key
-                    + name, malformed.getMessage());
-        }
-    }
-
-    private String field(SnncRecord record, String field) {
-        String value = record.fields().get(field);
-        if (value == null) {
-            throw badRecord(record, field);
-        }
-        return value;
-    }
-
-    private <T extends Enum<T> & Spelled> T word(SnncRecord record, String field, Class<T> type) {
-        return Spelled.lookup(type, field(record, field)).orElseThrow(() -> badRecord(record, field));
-    }
-
-    private boolean flag(SnncRecord record, String field) {
-        String value = field(record, field);
-        if (!value.equals("true") && !value.equals("false")) {
-            throw badRecord(record, field);
-        }
-        return value.equals("true");
-    }
-
-    private long integer(SnncRecord record, String field) {
-        try {
-            return Long.parseLong(field(record, field));
-        } catch (NumberFormatException malformed) {
-            throw badRecord(record, field);
-        }
-    }
-
-    private double number(SnncRecord record, String field) {
-        try {
-            return Double.parseDouble(field(record, field));
-        } catch (NumberFormatException malformed) {
-            throw badRecord(record, field);
-        }
-    }
-
-    private CompilationException badRecord(SnncRecord record, String field) {
-        return CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, record.node(), type(record.node()),
-                "metadata " + record.key() + record.node(), "no valid '" + field + "' in '"
-                        + SnncMetadata.record(record.fields()) + "'");
+        return SnncRecord.of(nir, name, key, span);
     }
 
     private static double[] filled(int size, double value) {
@@ -1036,15 +888,10 @@ public final class NirImporter {
 
     /** A neuron parameter over {@code size} neurons: one value broadcast, or one per neuron. */
     private double[] perNeuron(String name, String field, Tensor values, int size) {
-        if (values.size() == 1) {
-            double[] all = new double[size];
-            Arrays.fill(all, values.get(0));
-            return all;
-        }
-        if (values.size() != size) {
+        if (values.size() != 1 && values.size() != size) {
             throw fieldShape(name, field, values.shape(), "one value or " + size + ", one per neuron");
         }
-        return values.toArray();
+        return NirParameters.expand(values, size);
     }
 
     private static Optional<Double> uniform(Tensor tensor) {
@@ -1055,15 +902,6 @@ public final class NirImporter {
             }
         }
         return Optional.of(first);
-    }
-
-    private static Tensor times(Tensor tensor, double factor) {
-        if (factor == 1) {
-            return tensor;
-        }
-        double[] scaled = tensor.toArray();
-        Arrays.setAll(scaled, i -> scaled[i] * factor);
-        return Tensor.wrap(tensor.shape(), scaled);
     }
 
     /** The output height of {@code window} on {@code in}, refused when the window does not fit. */
