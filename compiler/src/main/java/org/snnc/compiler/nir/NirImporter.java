@@ -49,7 +49,7 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its writer's
  * {@link Flavor} steps it ({@link NirConventions#of}): Input → {@code encode(mode=sequence)} → synapses → {@code if}
  * → … → readout. The flavor is given, or named by the graph's metadata {@value Flavor#METADATA_KEY}; a flavor's
- * reset, spike condition and spike count that snnc's populations do not share are warnings.
+ * reset, spike condition and spike count that snnc's populations do not share are warnings ({@link NirFlavorReading}).
  *
  * <p>A graph snnc exported ({@link Flavor#SNNC}) is read back as the IR it was written from, by the records of
  * {@link SnncMetadata}: every node's IR name, each population's θ, reset, v0 and fixed-point arithmetic (not the
@@ -180,69 +180,19 @@ public final class NirImporter {
      */
     public static Imported importGraph(NirGraph graph, String name, SourceSpan span, NirImportOptions options) {
         NirGraph flat = graph.flattened();
-        Optional<Flavor> written = writtenFlavor(flat, span);
+        Optional<Flavor> written = NirFlavorReading.written(flat, span);
         Flavor flavor = options.flavor().or(() -> written).orElseThrow(() -> CompilationException.of(
                 DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph", "NIR leaves the reset and the "
                         + "firing rule to each framework and the file does not say which wrote it; give "
-                        + "--nir-flavor " + String.join("|", flavorNames())));
+                        + "--nir-flavor " + String.join("|", NirFlavorReading.flavorNames())));
         NirImporter importer = new NirImporter(flat, flavor, name, span);
-        importer.readingNotes(written, options.flavor().isPresent());
+        importer.notes.addAll(NirFlavorReading.reading(flavor, importer.conventions, written,
+                options.flavor().isPresent()));
         for (String node : importer.topologicalOrder()) {
             importer.visit(node);
         }
-        importer.flavorNotes();
+        importer.notes.addAll(NirFlavorReading.differences(flavor, importer.conventions, importer.populations));
         return new Imported(importer.builder.output(importer.requireOutput()).build(), importer.notes);
-    }
-
-    /** The flavor the graph's metadata names, if it names one. */
-    private static Optional<Flavor> writtenFlavor(NirGraph graph, SourceSpan span) {
-        return Optional.ofNullable(graph.metadata().get(Flavor.METADATA_KEY)).map(written -> {
-            try {
-                return Flavor.named(written);
-            } catch (IllegalArgumentException unknown) {
-                throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
-                        "its metadata names flavor '" + written + "', not one of "
-                                + String.join(", ", flavorNames()));
-            }
-        });
-    }
-
-    private static List<String> flavorNames() {
-        return Arrays.stream(Flavor.values()).map(Flavor::cliName).toList();
-    }
-
-    /** Which reading the import takes and why; a given flavor that is not the one the metadata names is a warning. */
-    private void readingNotes(Optional<Flavor> written, boolean given) {
-        String why = given ? "" : ", as its metadata " + Flavor.METADATA_KEY + " says";
-        if (flavor == Flavor.SNNC) {
-            notes.add(new Note(false, "read as snnc" + why + ": the IR snnc exported, restored from the graph's "
-                    + "metadata (names, each population's θ, reset, v0 and arithmetic, the input and the readout)"));
-        } else {
-            notes.add(new Note(false, "read as " + flavor + why + ": " + stepRule()));
-        }
-        written.filter(w -> given && w != flavor).ifPresent(w -> notes.add(new Note(true, "its metadata says "
-                + (w == Flavor.SNNC ? "snnc wrote it" : "it is read as " + w) + "; read as " + flavor + " as asked"
-                + (w == Flavor.SNNC ? ", not by the conventions snnc wrote into its metadata" : ""))));
-    }
-
-    /** How {@link #conventions} step an IF neuron, as a sentence for the import's notes. */
-    private String stepRule() {
-        boolean multi = conventions.spikes() == NirConventions.Spikes.MULTI;
-        String fire = conventions.fire() == NirConventions.Fire.GREATER_OR_EQUAL ? "≥" : ">";
-        String reset = switch (conventions.reset()) {
-            case SUBTRACT -> "v ← v − θ per spike";
-            case SUBTRACT_DELAYED -> "v ← v − θ per spike at the start of the next step";
-            case ZERO -> "v ← v_reset = 0";
-            case NONE -> "v kept";
-        };
-        return "IF v ← v + " + (integratorStep() == 1 ? "" : integratorStep() + "·") + "r·x each step, "
-                + (multi ? "⌊v/θ⌋ spikes at v " + fire + " θ" : "a spike at v " + fire + " θ") + ", then " + reset
-                + (conventions.floorAtMinusThreshold() ? ", and v ≥ −θ" : "");
-    }
-
-    /** The factor of an IF neuron's input per step: dt under {@link NirConventions.IntegratorStep#DT}, else 1. */
-    private double integratorStep() {
-        return conventions.integratorStep() == NirConventions.IntegratorStep.DT ? conventions.dt() : 1;
     }
 
     /**
@@ -617,7 +567,7 @@ public final class NirImporter {
     /** r times the flavor's integrator step: the input factor of I and IF. */
     private double[] integrated(String name, Tensor rField, int size) {
         double[] r = perNeuron(name, "r", rField, size);
-        Arrays.setAll(r, i -> r[i] * integratorStep());
+        Arrays.setAll(r, i -> r[i] * NirFlavorReading.integratorStep(conventions));
         return r;
     }
 
@@ -634,8 +584,8 @@ public final class NirImporter {
             return flavor.dt().getAsDouble();
         }
         return NirDtInference.infer(nir).map(NirDtInference::dt).orElseThrow(() -> refuse(name, "a leaky neuron "
-                + "needs the writer's dt, which flavor " + flavor.cliName() + " does not state and the graph does not prove; "
-                + "give --nir-flavor of the framework that wrote it"));
+                + "needs the writer's dt, which flavor " + flavor.cliName() + " does not state and the graph does "
+                + "not prove; give --nir-flavor of the framework that wrote it"));
     }
 
     private void requireNoLeak(String name, Tensor vLeak, int size) {
@@ -824,27 +774,6 @@ public final class NirImporter {
                     "no Output node ends it");
         }
         return output;
-    }
-
-    /** Where snnc's populations step differently from the flavor's: warnings (none for snnc's own graphs). */
-    private void flavorNotes() {
-        if (flavor == Flavor.SNNC || populations.isEmpty()) {
-            return;
-        }
-        if (conventions.fire() == NirConventions.Fire.GREATER) {
-            notes.add(new Note(true, flavor + " fires at v > θ, snnc at v ≥ θ: populations " + populations
-                    + " spike differently only in a step where v equals θ exactly"));
-        }
-        if (conventions.reset() == NirConventions.Reset.SUBTRACT_DELAYED) {
-            notes.add(new Note(true, flavor + " subtracts θ at the start of the step after a spike, snnc in the "
-                    + "step of the spike: populations " + populations + " spike alike (the next step's spike test "
-                    + "sees the same v), but the membrane a step leaves behind is θ lower in snnc after a spike"));
-        }
-        if (conventions.spikes() == NirConventions.Spikes.MULTI) {
-            notes.add(new Note(true, flavor + " fires ⌊v/θ⌋ spikes in a step and floors v at −θ; snnc fires at "
-                    + "most one spike per step and has no floor: populations " + populations + " spike differently "
-                    + "after a step where v reaches 2θ or falls below −θ"));
-        }
     }
 
     /** The IR name of NIR node {@code name}: the one snnc recorded under {@link Flavor#SNNC}, else sanitized. */
