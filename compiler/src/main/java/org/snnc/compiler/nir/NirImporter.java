@@ -49,18 +49,19 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its writer's
  * {@link Flavor} steps it ({@link NirConventions#of}): Input → {@code encode(mode=sequence)} → synapses → {@code if}
  * → … → readout. The flavor is given, or named by the graph's metadata {@value Flavor#METADATA_KEY}; a flavor's
- * reset, spike condition and spike count that snnc's populations do not share are warnings ({@link NirFlavorReading}).
+ * reset, spike condition and spike count that snnc's populations do not share are warnings
+ * ({@link NirFlavorReading}).
  *
  * <p>A graph snnc exported ({@link Flavor#SNNC}) is read back as the IR it was written from, by the records of
- * {@link SnncMetadata}: every node's IR name, each population's θ, reset, v0 and fixed-point arithmetic (not the
- * v_threshold written for NIR's {@code >}), the input's dtype, scale and encoding, the grouping of a convolution, the
- * add a node reads, a per-channel Scale as {@code affine}, an integrator I written for a membrane readout as its
- * population, and the readout. No pooling is taken into a convolution, and the nodes keep the file's edge order.
- * What follows describes a foreign graph.
+ * {@link SnncMetadata} ({@link SnncRecord}): every node's IR name, each population's θ, reset, v0 and fixed-point
+ * arithmetic (not the v_threshold written for NIR's {@code >}), the input's dtype, scale and encoding, the grouping
+ * of a convolution, the add a node reads, a per-channel Scale as {@code affine}, an integrator I written for a
+ * membrane readout as its population, and the readout. No pooling is taken into a convolution, and the nodes keep
+ * the file's edge order. What follows describes a foreign graph.
  *
  * <p>Each NIR node becomes the IR value of its (sanitized) name; edges into one node are summed ({@code add}).
  * Conv2d (dilation 1, any stride, padding and groups) becomes {@code conv2d}, Affine and Linear {@code dense} (on a
- * rank-1 value), AvgPool2d {@code avgpool} (padding counted), Flatten of a [C, H, W] value {@code flatten}. Three
+ * rank-1 value), AvgPool2d {@code avgpool} (padding counted), Flatten of a [C, H, W] value {@code flatten}. Four
  * exact rewrites keep the IR's forms:
  * <ul>
  *   <li>a layer's bias b becomes the constant {@code current} of the IF population that reads the layer (directly,
@@ -68,8 +69,9 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  *   <li>SumPool2d is {@code avgpool} times its window area a, and a uniform Scale s a factor: such a gain g is carried
  *       along and multiplied into the weights of the next weighted layer;</li>
  *   <li>a pooling whose windows tile its input (kernel = stride, no padding), read by a Conv2d, is taken into the
- *       convolution's kernel, as a chip's synapses connect one population's spikes to the next population with one
- *       weighted layer between them; any other pooling is an {@code avgpool} of its own;</li>
+ *       convolution's kernel ({@link NirKernels}), as a chip's synapses connect one population's spikes to the
+ *       next population with one weighted layer between them; any other pooling is an {@code avgpool} of its
+ *       own;</li>
  *   <li>an IF population with input u = r ⊙ (g·y + b) (y the IR synapse value) and thresholds θ fires as
  *       one with input y + b/g and threshold θ/(r·g) when θ/(r·g) is one number Θ, so Θ becomes the population's
  *       θ; otherwise every neuron i is divided by its own θ_i: the weights into it are multiplied by
