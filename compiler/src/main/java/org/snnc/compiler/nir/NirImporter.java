@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -25,7 +24,6 @@ import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Dense;
 import org.snnc.compiler.ir.Decay;
-import org.snnc.compiler.ir.FireComparison;
 import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.Flatten;
 import org.snnc.compiler.ir.Graph;
@@ -34,7 +32,6 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
 import org.snnc.compiler.ir.Readout;
@@ -43,7 +40,6 @@ import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
-import org.snnc.compiler.ir.Spelled;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
@@ -53,18 +49,19 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its writer's
  * {@link Flavor} steps it ({@link NirConventions#of}): Input → {@code encode(mode=sequence)} → synapses → {@code if}
  * → … → readout. The flavor is given, or named by the graph's metadata {@value Flavor#METADATA_KEY}; a flavor's
- * reset, spike condition and spike count that snnc's populations do not share are warnings.
+ * reset, spike condition and spike count that snnc's populations do not share are warnings
+ * ({@link NirFlavorReading}).
  *
  * <p>A graph snnc exported ({@link Flavor#SNNC}) is read back as the IR it was written from, by the records of
- * {@link SnncMetadata}: every node's IR name, each population's θ, reset, v0 and fixed-point arithmetic (not the
- * v_threshold written for NIR's {@code >}), the input's dtype, scale and encoding, the grouping of a convolution, the
- * add a node reads, a per-channel Scale as {@code affine}, an integrator I written for a membrane readout as its
- * population, and the readout. No pooling is taken into a convolution, and the nodes keep the file's edge order.
- * What follows describes a foreign graph.
+ * {@link SnncMetadata} ({@link SnncRecord}): every node's IR name, each population's θ, reset, v0 and fixed-point
+ * arithmetic (not the v_threshold written for NIR's {@code >}), the input's dtype, scale and encoding, the grouping
+ * of a convolution, the add a node reads, a per-channel Scale as {@code affine}, an integrator I written for a
+ * membrane readout as its population, and the readout. No pooling is taken into a convolution, and the nodes keep
+ * the file's edge order. What follows describes a foreign graph.
  *
  * <p>Each NIR node becomes the IR value of its (sanitized) name; edges into one node are summed ({@code add}).
  * Conv2d (dilation 1, any stride, padding and groups) becomes {@code conv2d}, Affine and Linear {@code dense} (on a
- * rank-1 value), AvgPool2d {@code avgpool} (padding counted), Flatten of a [C, H, W] value {@code flatten}. Three
+ * rank-1 value), AvgPool2d {@code avgpool} (padding counted), Flatten of a [C, H, W] value {@code flatten}. Four
  * exact rewrites keep the IR's forms:
  * <ul>
  *   <li>a layer's bias b becomes the constant {@code current} of the IF population that reads the layer (directly,
@@ -72,8 +69,9 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  *   <li>SumPool2d is {@code avgpool} times its window area a, and a uniform Scale s a factor: such a gain g is carried
  *       along and multiplied into the weights of the next weighted layer;</li>
  *   <li>a pooling whose windows tile its input (kernel = stride, no padding), read by a Conv2d, is taken into the
- *       convolution's kernel, as a chip's synapses connect one population's spikes to the next population with one
- *       weighted layer between them; any other pooling is an {@code avgpool} of its own;</li>
+ *       convolution's kernel ({@link NirKernels}), as a chip's synapses connect one population's spikes to the
+ *       next population with one weighted layer between them; any other pooling is an {@code avgpool} of its
+ *       own;</li>
  *   <li>an IF population with input u = r ⊙ (g·y + b) (y the IR synapse value) and thresholds θ fires as
  *       one with input y + b/g and threshold θ/(r·g) when θ/(r·g) is one number Θ, so Θ becomes the population's
  *       θ; otherwise every neuron i is divided by its own θ_i: the weights into it are multiplied by
@@ -145,13 +143,6 @@ public final class NirImporter {
             boolean countIncludePad) {
     }
 
-    /** A record of {@link SnncMetadata}: the NIR node it describes, its metadata key and its fields. */
-    private record SnncRecord(String node, String key, Map<String, String> fields) {
-        boolean has(String field) {
-            return fields.containsKey(field);
-        }
-    }
-
     private final NirGraph nir;
     private final Flavor flavor;
     private final NirConventions conventions;
@@ -191,69 +182,19 @@ public final class NirImporter {
      */
     public static Imported importGraph(NirGraph graph, String name, SourceSpan span, NirImportOptions options) {
         NirGraph flat = graph.flattened();
-        Optional<Flavor> written = writtenFlavor(flat, span);
+        Optional<Flavor> written = NirFlavorReading.written(flat, span);
         Flavor flavor = options.flavor().or(() -> written).orElseThrow(() -> CompilationException.of(
                 DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph", "NIR leaves the reset and the "
                         + "firing rule to each framework and the file does not say which wrote it; give "
-                        + "--nir-flavor " + String.join("|", flavorNames())));
+                        + "--nir-flavor " + String.join("|", NirFlavorReading.flavorNames())));
         NirImporter importer = new NirImporter(flat, flavor, name, span);
-        importer.readingNotes(written, options.flavor().isPresent());
+        importer.notes.addAll(NirFlavorReading.reading(flavor, importer.conventions, written,
+                options.flavor().isPresent()));
         for (String node : importer.topologicalOrder()) {
             importer.visit(node);
         }
-        importer.flavorNotes();
+        importer.notes.addAll(NirFlavorReading.differences(flavor, importer.conventions, importer.populations));
         return new Imported(importer.builder.output(importer.requireOutput()).build(), importer.notes);
-    }
-
-    /** The flavor the graph's metadata names, if it names one. */
-    private static Optional<Flavor> writtenFlavor(NirGraph graph, SourceSpan span) {
-        return Optional.ofNullable(graph.metadata().get(Flavor.METADATA_KEY)).map(written -> {
-            try {
-                return Flavor.named(written);
-            } catch (IllegalArgumentException unknown) {
-                throw CompilationException.of(DiagnosticCode.NIR_NOT_COMPILABLE, span, "<root>", "NIRGraph",
-                        "its metadata names flavor '" + written + "', not one of "
-                                + String.join(", ", flavorNames()));
-            }
-        });
-    }
-
-    private static List<String> flavorNames() {
-        return Arrays.stream(Flavor.values()).map(Flavor::cliName).toList();
-    }
-
-    /** Which reading the import takes and why; a given flavor that is not the one the metadata names is a warning. */
-    private void readingNotes(Optional<Flavor> written, boolean given) {
-        String why = given ? "" : ", as its metadata " + Flavor.METADATA_KEY + " says";
-        if (flavor == Flavor.SNNC) {
-            notes.add(new Note(false, "read as snnc" + why + ": the IR snnc exported, restored from the graph's "
-                    + "metadata (names, each population's θ, reset, v0 and arithmetic, the input and the readout)"));
-        } else {
-            notes.add(new Note(false, "read as " + flavor + why + ": " + stepRule()));
-        }
-        written.filter(w -> given && w != flavor).ifPresent(w -> notes.add(new Note(true, "its metadata says "
-                + (w == Flavor.SNNC ? "snnc wrote it" : "it is read as " + w) + "; read as " + flavor + " as asked"
-                + (w == Flavor.SNNC ? ", not by the conventions snnc wrote into its metadata" : ""))));
-    }
-
-    /** How {@link #conventions} step an IF neuron, as a sentence for the import's notes. */
-    private String stepRule() {
-        boolean multi = conventions.spikes() == NirConventions.Spikes.MULTI;
-        String fire = conventions.fire() == NirConventions.Fire.GREATER_OR_EQUAL ? "≥" : ">";
-        String reset = switch (conventions.reset()) {
-            case SUBTRACT -> "v ← v − θ per spike";
-            case SUBTRACT_DELAYED -> "v ← v − θ per spike at the start of the next step";
-            case ZERO -> "v ← v_reset = 0";
-            case NONE -> "v kept";
-        };
-        return "IF v ← v + " + (integratorStep() == 1 ? "" : integratorStep() + "·") + "r·x each step, "
-                + (multi ? "⌊v/θ⌋ spikes at v " + fire + " θ" : "a spike at v " + fire + " θ") + ", then " + reset
-                + (conventions.floorAtMinusThreshold() ? ", and v ≥ −θ" : "");
-    }
-
-    /** The factor of an IF neuron's input per step: dt under {@link NirConventions.IntegratorStep#DT}, else 1. */
-    private double integratorStep() {
-        return conventions.integratorStep() == NirConventions.IntegratorStep.DT ? conventions.dt() : 1;
     }
 
     /**
@@ -377,10 +318,10 @@ public final class NirImporter {
         String raw = irName(name);
         if (flavor == Flavor.SNNC) {
             SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-            builder.add(new Input(raw, word(record, "dtype", DType.class), shape, scale(record), span));
-            builder.add(new SpikeEncoder(field(record, "encoder"), raw,
-                    word(record, "encoding", InputEncoding.class), integer(record, "seed"), span));
-            values.put(name, new Value(field(record, "encoder"), shape, 1, Optional.empty(), Optional.empty()));
+            builder.add(new Input(raw, record.word("dtype", DType.class), shape, record.scale(), span));
+            builder.add(new SpikeEncoder(record.field("encoder"), raw,
+                    record.word("encoding", InputEncoding.class), record.integer("seed"), span));
+            values.put(name, new Value(record.field("encoder"), shape, 1, Optional.empty(), Optional.empty()));
             return;
         }
         String encoded = names.newValueName(name + ".encoded");
@@ -390,16 +331,6 @@ public final class NirImporter {
         notes.add(new Note(false, "input '" + raw + "' takes sequences: data x of shape [N, T, "
                 + String.join(", ", input.shape().stream().map(String::valueOf).toList())
                 + "], frame t delivered as events at step t"));
-    }
-
-    /** The scale {@code numerator/denominator} of an Input's record. */
-    private Scale scale(SnncRecord record) {
-        String[] ratio = field(record, "scale").split("/");
-        try {
-            return new Scale(Double.parseDouble(ratio[0]), ratio.length == 2 ? Double.parseDouble(ratio[1]) : 1);
-        } catch (IllegalArgumentException malformed) {
-            throw badRecord(record, "scale");
-        }
     }
 
     /** The sum of the values of {@code from}, the sources of {@code name}: an add when there are several. */
@@ -437,7 +368,7 @@ public final class NirImporter {
     /** The IR name of the add that sums the edges into {@code name}: the one snnc recorded, else {@code name.sum}. */
     private String sumName(String name) {
         if (flavor == Flavor.SNNC && snncRecord(name, SnncMetadata.NODE_KEY).has("sum")) {
-            return field(snncRecord(name, SnncMetadata.NODE_KEY), "sum");
+            return snncRecord(name, SnncMetadata.NODE_KEY).field("sum");
         }
         return names.newValueName(name + ".sum");
     }
@@ -447,7 +378,7 @@ public final class NirImporter {
             throw fieldShape(name, "weight", conv.weight().shape(), "[F, C/groups, kH, kW]");
         }
         int groups = flavor == Flavor.SNNC ? recordedGroups(name) : conv.groups();
-        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : grouped(conv.weight(), groups);
+        Tensor kernelWeight = groups == conv.groups() ? conv.weight() : NirKernels.grouped(conv.weight(), groups);
         int[] w = kernelWeight.shape().toArray();
         if (in.shape().rank() != 3) {
             throw CompilationException.of(DiagnosticCode.NIR_SHAPE_MISMATCH, span, name, "Conv2d",
@@ -468,17 +399,18 @@ public final class NirImporter {
         String ir = irName(name);
         String operand;
         Tensor kernel;
-        if (flavor != Flavor.SNNC && in.pool().isPresent() && tiles(in.pool().get())) {
+        if (flavor != Flavor.SNNC && in.pool().isPresent()
+                && NirKernels.tiles(in.pool().get().window(), in.pool().get().inputShape())) {
             PendingPool pool = in.pool().get();
             operand = pool.input();
-            kernel = throughPool(kernelWeight, pool.window(), in.gain());
-            window = throughPool(window, pool.window());
+            kernel = NirKernels.throughPool(kernelWeight, pool.window(), in.gain());
+            window = NirKernels.throughPool(window, pool.window());
             notes.add(new Note(false, "'" + pool.nirNode() + "' (" + type(pool.nirNode()) + ") is taken into the "
                     + "kernel of '" + ir + "': " + window.kernelH() + "×" + window.kernelW() + ", stride "
                     + window.strideH() + ", exact since the pool's windows tile its input"));
         } else {
             operand = written(in).node();
-            kernel = times(kernelWeight, in.gain());
+            kernel = NirKernels.times(kernelWeight, in.gain());
         }
         ParamRef weight = builder.addWeight(ir + ".weight", kernel, span);
         builder.add(new Conv2d(ir, operand, w[0], window, groups, weight, Optional.empty(), span));
@@ -489,74 +421,7 @@ public final class NirImporter {
     /** The groups of the conv snnc wrote as NIR node {@code name}: its record's, else 1. */
     private int recordedGroups(String name) {
         SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-        return record.has("groups") ? (int) integer(record, "groups") : 1;
-    }
-
-    /**
-     * The grouped weight [F, C/G, kH, kW] of the ungrouped [F, C, kH, kW] that {@link NirExporter} writes for a conv
-     * of G groups: filter f keeps its taps on channels g·C/G … (g+1)·C/G − 1, g = ⌊f·G/F⌋ (its other taps are 0).
-     */
-    private static Tensor grouped(Tensor weight, int groups) {
-        int[] dims = weight.shape().toArray();
-        int groupChannels = dims[1] / groups;
-        int taps = dims[2] * dims[3];
-        double[] kept = new double[dims[0] * groupChannels * taps];
-        for (int f = 0; f < dims[0]; f++) {
-            int first = f * groups / dims[0] * groupChannels;
-            System.arraycopy(weight.backingArray(), (f * dims[1] + first) * taps, kept, f * groupChannels * taps,
-                    groupChannels * taps);
-        }
-        return Tensor.wrap(Shape.of(dims[0], groupChannels, dims[2], dims[3]), kept);
-    }
-
-    /**
-     * Whether {@code pool}'s windows tile its input: kernel = stride, no padding, and every row and column in
-     * exactly one window. A convolution of kernel k, stride s and padding p on the pooled value is then one
-     * convolution on the pool's input: kernel (k − 1)·S + K, stride s·S, padding p·S (K the pool's kernel, S its
-     * stride), as {@link #throughPool(Tensor, Window2d, double)} builds its weights.
-     */
-    private static boolean tiles(PendingPool pool) {
-        Window2d w = pool.window();
-        return w.kernelH() == w.strideH() && w.kernelW() == w.strideW() && w.padding().equals(Padding.NONE)
-                && pool.inputShape().dim(1) % w.strideH() == 0 && pool.inputShape().dim(2) % w.strideW() == 0;
-    }
-
-    /** The window of a convolution {@code conv} on the output of the tiling {@code pool}, on the pool's input. */
-    private static Window2d throughPool(Window2d conv, Window2d pool) {
-        int sH = pool.strideH();
-        int sW = pool.strideW();
-        Padding p = conv.padding();
-        return new Window2d((conv.kernelH() - 1) * sH + pool.kernelH(), (conv.kernelW() - 1) * sW + pool.kernelW(),
-                conv.strideH() * sH, conv.strideW() * sW,
-                new Padding(p.top() * sH, p.left() * sW, p.bottom() * sH, p.right() * sW));
-    }
-
-    /**
-     * The kernel of a convolution on the output of the tiling {@code pool} (the mean of each window, times
-     * {@code gain}), on the pool's input: K'[f, c, S·u + a, S·v + b] = K[f, c, u, v]·gain / (K_H·K_W) for every
-     * position (a, b) of the pool's window.
-     */
-    private static Tensor throughPool(Tensor kernel, Window2d pool, double gain) {
-        int[] k = kernel.shape().toArray();
-        int height = (k[2] - 1) * pool.strideH() + pool.kernelH();
-        int width = (k[3] - 1) * pool.strideW() + pool.kernelW();
-        double tap = gain / (pool.kernelH() * pool.kernelW());
-        double[] composed = new double[k[0] * k[1] * height * width];
-        for (int fc = 0; fc < k[0] * k[1]; fc++) {
-            for (int u = 0; u < k[2]; u++) {
-                for (int v = 0; v < k[3]; v++) {
-                    double weight = kernel.get((fc * k[2] + u) * k[3] + v) * tap;
-                    for (int a = 0; a < pool.kernelH(); a++) {
-                        for (int b = 0; b < pool.kernelW(); b++) {
-                            int row = u * pool.strideH() + a;
-                            int col = v * pool.strideW() + b;
-                            composed[(fc * height + row) * width + col] = weight;
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor.wrap(Shape.of(k[0], k[1], height, width), composed);
+        return record.has("groups") ? (int) record.integer("groups") : 1;
     }
 
     /** {@code value} with its pooling, if still pending, written to the graph as an avgpool. */
@@ -605,7 +470,7 @@ public final class NirImporter {
         }
         requireNoConstant(name, in);
         String ir = irName(name);
-        ParamRef ref = builder.addWeight(ir + ".weight", times(weight, in.gain()), span);
+        ParamRef ref = builder.addWeight(ir + ".weight", NirKernels.times(weight, in.gain()), span);
         builder.add(new Dense(ir, in.node(), w[0], ref, Optional.empty(), span));
         Shape out = Shape.of(w[0]);
         values.put(name, new Value(ir, out, 1, bias.flatMap(b -> biasOver(name, b, out, w[0], 1)),
@@ -626,7 +491,7 @@ public final class NirImporter {
                 window.outputWidth(in.shape().dim(2)));
         double area = kernel.get(0) * kernel.get(1);
         boolean countIncludePad = flavor != Flavor.SNNC
-                || flag(snncRecord(name, SnncMetadata.NODE_KEY), "count_include_pad");
+                || snncRecord(name, SnncMetadata.NODE_KEY).flag("count_include_pad");
         values.put(name, new Value(irName(name), out, sum ? in.gain() * area : in.gain(),
                 Optional.empty(), Optional.empty(), Optional.of(new PendingPool(name, in.node(), in.shape(),
                         window, countIncludePad))));
@@ -704,7 +569,7 @@ public final class NirImporter {
     /** r times the flavor's integrator step: the input factor of I and IF. */
     private double[] integrated(String name, Tensor rField, int size) {
         double[] r = perNeuron(name, "r", rField, size);
-        Arrays.setAll(r, i -> r[i] * integratorStep());
+        Arrays.setAll(r, i -> r[i] * NirFlavorReading.integratorStep(conventions));
         return r;
     }
 
@@ -721,8 +586,8 @@ public final class NirImporter {
             return flavor.dt().getAsDouble();
         }
         return NirDtInference.infer(nir).map(NirDtInference::dt).orElseThrow(() -> refuse(name, "a leaky neuron "
-                + "needs the writer's dt, which flavor " + flavor.cliName() + " does not state and the graph does not prove; "
-                + "give --nir-flavor of the framework that wrote it"));
+                + "needs the writer's dt, which flavor " + flavor.cliName() + " does not state and the graph does "
+                + "not prove; give --nir-flavor of the framework that wrote it"));
     }
 
     private void requireNoLeak(String name, Tensor vLeak, int size) {
@@ -762,7 +627,7 @@ public final class NirImporter {
         }
         Optional<SnncRecord> record = flavor == Flavor.SNNC
                 ? Optional.of(snncRecord(name, SnncMetadata.POPULATION_KEY)) : Optional.empty();
-        double[] threshold = record.isPresent() ? filled(size, number(record.get(), "threshold"))
+        double[] threshold = record.isPresent() ? filled(size, record.get().number("threshold"))
                 : perNeuron(name, "v_threshold", firing.orElseThrow().vThreshold(), size);
         double[] r = inputFactor.apply(size);
         if (Arrays.stream(threshold).anyMatch(t -> !(t > 0)) || Arrays.stream(r).anyMatch(x -> !(x > 0))
@@ -785,9 +650,9 @@ public final class NirImporter {
                         + threshold[0] + " / (" + r[0] + "·" + in.gain() + ")"));
             }
             if (record.isPresent()) {
-                initial = number(record.get(), "v0") / (r[0] * in.gain());
+                initial = record.get().number("v0") / (r[0] * in.gain());
                 if (!(initial >= 0 && initial < theta)) {
-                    throw badRecord(record.get(), "v0");
+                    throw record.get().bad("v0");
                 }
             }
         } else if (record.isPresent()) {
@@ -803,8 +668,8 @@ public final class NirImporter {
         }
         Optional<ParamRef> currentRef = Arrays.stream(current).allMatch(c -> c == 0) ? Optional.empty()
                 : Optional.of(builder.addWeight(ir + ".current", Tensor.wrap(in.shape(), current), span));
-        ResetMode reset = record.isPresent() ? word(record.get(), "reset", ResetMode.class) : resetMode(name);
-        Optional<FixedPoint> fixed = record.filter(fields -> fields.has("weight_bits")).map(this::fixedPoint);
+        ResetMode reset = record.isPresent() ? record.get().word("reset", ResetMode.class) : resetMode(name);
+        Optional<FixedPoint> fixed = record.filter(fields -> fields.has("weight_bits")).map(SnncRecord::fixedPoint);
         builder.add(new IfNeurons(ir, in.node(), theta, reset, initial, currentRef, decay, fixed, span));
         populations.add(ir);
         values.put(name, new Value(ir, in.shape(), 1, Optional.empty(), Optional.empty()));
@@ -818,15 +683,6 @@ public final class NirImporter {
             case NONE -> throw refuse(name, flavor + "'s neurons keep v after a spike; snnc's reset to 0 or "
                     + "subtract θ");
         };
-    }
-
-    /** The fixed-point arithmetic of a quantized population's record. */
-    private FixedPoint fixedPoint(SnncRecord record) {
-        return new FixedPoint((int) integer(record, "weight_bits"), (int) integer(record, "weight_exponent"),
-                (int) integer(record, "accumulator_bits"), (int) integer(record, "state_bits"),
-                word(record, "overflow", Overflow.class),
-                record.has("floor") ? OptionalLong.of(integer(record, "floor")) : OptionalLong.empty(),
-                word(record, "fire", FireComparison.class));
     }
 
     /**
@@ -907,8 +763,8 @@ public final class NirImporter {
         output = irName(name);
         if (flavor == Flavor.SNNC) {
             SnncRecord record = snncRecord(name, SnncMetadata.NODE_KEY);
-            builder.add(new Readout(output, in.node(), word(record, "mode", ReadoutMode.class),
-                    word(record, "window", ReadoutWindow.class), integer(record, "seed"), span));
+            builder.add(new Readout(output, in.node(), record.word("mode", ReadoutMode.class),
+                    record.word("window", ReadoutWindow.class), record.integer("seed"), span));
         } else {
             builder.add(new Readout(output, in.node(), ReadoutMode.SPIKE_COUNT, ReadoutWindow.ALL, 0, span));
         }
@@ -922,90 +778,17 @@ public final class NirImporter {
         return output;
     }
 
-    /** Where snnc's populations step differently from the flavor's: warnings (none for snnc's own graphs). */
-    private void flavorNotes() {
-        if (flavor == Flavor.SNNC || populations.isEmpty()) {
-            return;
-        }
-        if (conventions.fire() == NirConventions.Fire.GREATER) {
-            notes.add(new Note(true, flavor + " fires at v > θ, snnc at v ≥ θ: populations " + populations
-                    + " spike differently only in a step where v equals θ exactly"));
-        }
-        if (conventions.reset() == NirConventions.Reset.SUBTRACT_DELAYED) {
-            notes.add(new Note(true, flavor + " subtracts θ at the start of the step after a spike, snnc in the "
-                    + "step of the spike: populations " + populations + " spike alike (the next step's spike test "
-                    + "sees the same v), but the membrane a step leaves behind is θ lower in snnc after a spike"));
-        }
-        if (conventions.spikes() == NirConventions.Spikes.MULTI) {
-            notes.add(new Note(true, flavor + " fires ⌊v/θ⌋ spikes in a step and floors v at −θ; snnc fires at "
-                    + "most one spike per step and has no floor: populations " + populations + " spike differently "
-                    + "after a step where v reaches 2θ or falls below −θ"));
-        }
-    }
-
     /** The IR name of NIR node {@code name}: the one snnc recorded under {@link Flavor#SNNC}, else sanitized. */
     private String irName(String name) {
         if (flavor != Flavor.SNNC) {
             return names.newValueName(name);
         }
-        return field(snncRecord(name, SnncMetadata.NODE_KEY), "name");
+        return snncRecord(name, SnncMetadata.NODE_KEY).field("name");
     }
 
     /** The record {@code key + name} that {@link Flavor#SNNC} restores the IR from; refused when it is missing. */
     private SnncRecord snncRecord(String name, String key) {
-        String record = nir.metadata().get(key + name);
-        if (record == null) {
-            throw refuse(name, "the snnc flavor restores the IR from the metadata '" + key + name + "' that snnc "
-                    + "writes, and this graph lacks it; give the flavor of the framework that wrote it");
-        }
-        try {
-            return new SnncRecord(name, key, SnncMetadata.fields(record));
-        } catch (IllegalArgumentException malformed) {
-            throw CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, name, type(name), "metadata " + key
-                    + name, malformed.getMessage());
-        }
-    }
-
-    private String field(SnncRecord record, String field) {
-        String value = record.fields().get(field);
-        if (value == null) {
-            throw badRecord(record, field);
-        }
-        return value;
-    }
-
-    private <T extends Enum<T> & Spelled> T word(SnncRecord record, String field, Class<T> type) {
-        return Spelled.lookup(type, field(record, field)).orElseThrow(() -> badRecord(record, field));
-    }
-
-    private boolean flag(SnncRecord record, String field) {
-        String value = field(record, field);
-        if (!value.equals("true") && !value.equals("false")) {
-            throw badRecord(record, field);
-        }
-        return value.equals("true");
-    }
-
-    private long integer(SnncRecord record, String field) {
-        try {
-            return Long.parseLong(field(record, field));
-        } catch (NumberFormatException malformed) {
-            throw badRecord(record, field);
-        }
-    }
-
-    private double number(SnncRecord record, String field) {
-        try {
-            return Double.parseDouble(field(record, field));
-        } catch (NumberFormatException malformed) {
-            throw badRecord(record, field);
-        }
-    }
-
-    private CompilationException badRecord(SnncRecord record, String field) {
-        return CompilationException.of(DiagnosticCode.NIR_BAD_FIELD, span, record.node(), type(record.node()),
-                "metadata " + record.key() + record.node(), "no valid '" + field + "' in '"
-                        + SnncMetadata.record(record.fields()) + "'");
+        return SnncRecord.of(nir, name, key, span);
     }
 
     private static double[] filled(int size, double value) {
@@ -1036,15 +819,10 @@ public final class NirImporter {
 
     /** A neuron parameter over {@code size} neurons: one value broadcast, or one per neuron. */
     private double[] perNeuron(String name, String field, Tensor values, int size) {
-        if (values.size() == 1) {
-            double[] all = new double[size];
-            Arrays.fill(all, values.get(0));
-            return all;
-        }
-        if (values.size() != size) {
+        if (values.size() != 1 && values.size() != size) {
             throw fieldShape(name, field, values.shape(), "one value or " + size + ", one per neuron");
         }
-        return values.toArray();
+        return NirParameters.expand(values, size);
     }
 
     private static Optional<Double> uniform(Tensor tensor) {
@@ -1055,15 +833,6 @@ public final class NirImporter {
             }
         }
         return Optional.of(first);
-    }
-
-    private static Tensor times(Tensor tensor, double factor) {
-        if (factor == 1) {
-            return tensor;
-        }
-        double[] scaled = tensor.toArray();
-        Arrays.setAll(scaled, i -> scaled[i] * factor);
-        return Tensor.wrap(tensor.shape(), scaled);
     }
 
     /** The output height of {@code window} on {@code in}, refused when the window does not fit. */

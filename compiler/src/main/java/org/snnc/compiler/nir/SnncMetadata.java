@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The graph metadata entries in which {@link NirExporter} keeps what NIR does not hold, and from which
- * {@link NirImporter} restores the IR under {@link NirConventions.Flavor#SNNC}. Each entry is a record of
- * {@code key=value} words separated by single spaces (no key, value or IR name holds a space or an {@code =}):
+ * {@link NirImporter} restores the IR under {@link NirConventions.Flavor#SNNC} (reading each record's fields as
+ * {@link SnncRecord}). Each entry is a record of {@code key=value} words separated by single spaces (no key, value or
+ * IR name holds a space or an {@code =}):
  * <ul>
  *   <li>{@value #NETWORK_KEY}: the network's name (a plain value, not a record).</li>
  *   <li>{@value #POPULATION_KEY}{@code <node>}: a population's {@code threshold reset v0 fire}, and for a quantized
