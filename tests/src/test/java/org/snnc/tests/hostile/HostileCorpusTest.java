@@ -191,6 +191,16 @@ class HostileCorpusTest {
                         f.text("chip.json", "{\"name\": NaN}"), "--calibration", calibration(), "-o",
                         f.path("out"))),
 
+                // NIR graphs: special files, noise, and an export into a device.
+                hostile("a directory as a NIR graph", "E0603",
+                        f -> args("import", f.folder("g.nir"), "--nir-flavor", "norse", "-o", f.path("g.snn"))),
+                hostile("a link to /dev/zero as a NIR graph", "E0603", f -> args("import",
+                        f.link("g.nir", "/dev/zero"), "--nir-flavor", "norse", "-o", f.path("g.snn"))),
+                hostile("a NIR graph of noise", "E1101", f -> args("nir-run", f.text("g.nir", "IF -> Output\n"),
+                        "--input", digits(), "--flavor", "sinabs", "-o", f.path("y.npz"))),
+                hostile("export -o a link to /dev/full", "E0604", f -> args("export", f.compiledCopy("out"),
+                        "--format", "nir", "-o", f.link("n.nir", "/dev/full"))),
+
                 // Outputs replace only regular files, and a command that fails leaves none of its files.
                 hostile("--report a link to /dev/null", "E0604", f -> args("ann-eval", lenet(), "--data", digits(),
                         "--report", f.link("r.json", "/dev/null"))),
