@@ -29,6 +29,7 @@ import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
@@ -66,7 +67,8 @@ import org.snnc.compiler.sim.EarlyExit;
  *       wins;</li>
  *   <li>emit: for every population, q ← its synapse expression (conv2d / dense, with flatten / add / concat between)
  *       evaluated on this step's spike vectors of the populations and gates it reads, so that a spike of step t
- *       reaches the next population in step t + 1;</li>
+ *       reaches the next population in step t + 1 (a recurrent edge, {@code previous}, reads its source's spike vector,
+ *       so it too delivers step t's spikes in step t + 1);</li>
  *   <li>readout: with S(t) = θ·n + v + q ({@code membrane}) or n ({@code spikecount}) of the output population
  *       after step t, and S(0) before the first, the argmax of S(t) − S(s), s the window's start (0, or ⌊t/2⌋ for
  *       the later half), ties to the lowest class; with an {@link EarlyExit} (margin in LSBs), the image stops after the step that
@@ -204,7 +206,8 @@ public final class IntegerReference {
                     throw refuse(node, "dense '" + node.name() + "' still has a bias");
                 }
                 synapseWeights.put(node.name(), integers(dense.weight(), node));
-            } else if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
+            } else if (node instanceof Flatten || node instanceof Add || node instanceof Concat
+                    || node instanceof PreviousStep) {
                 continue;
             } else if (node instanceof Readout r) {
                 readout = r;
@@ -293,7 +296,8 @@ public final class IntegerReference {
             checkSynapses(population, node.inputs().get(0), true);
         } else if (node instanceof Flatten || node instanceof Add || node instanceof Concat) {
             node.inputs().forEach(operand -> checkSynapses(population, operand, weighted));
-        } else if (node instanceof IfNeurons || node instanceof MaxPoolGate || node instanceof SpikeEncoder) {
+        } else if (node instanceof IfNeurons || node instanceof MaxPoolGate || node instanceof SpikeEncoder
+                || node instanceof PreviousStep) {
             if (!weighted) {
                 throw refuse(node, "population '" + population.name() + "' reads '" + node.name()
                         + "' without a conv2d or dense synapse");
@@ -686,8 +690,10 @@ public final class IntegerReference {
             Node node = graph.node(value);
             if (node instanceof SpikeEncoder) {
                 return encoded != null ? encoded.clone() : new long[inputSize];
-            } else if (node instanceof IfNeurons) {
-                int p = populationIndex.get(value);
+            } else if (node instanceof IfNeurons || node instanceof PreviousStep) {
+                // Synaptic input is evaluated after every population has fired, for the next step: so a recurrent
+                // edge, like any route, carries this step's spikes into the next.
+                int p = populationIndex.get(node instanceof PreviousStep edge ? edge.source() : value);
                 return spikes ? this.spikes[p].clone() : new long[populations.get(p).size()];
             } else if (node instanceof MaxPoolGate) {
                 int g = gateIndex.get(value);

@@ -7,7 +7,7 @@ import org.snnc.compiler.diag.SourceSpan;
 /**
  * One named value of a network graph. ANN nodes (conv2d … softmax) describe the trained network; spiking nodes
  * ({@link SpikeEncoder}, {@link IfNeurons}, {@link MaxPoolGate}, {@link Readout}) are what the conversion passes turn it
- * into. In a spiking graph the weighted nodes between populations are synapses: they map the spikes of one step to
+ * into, and a spiking graph imported whole may hold recurrent edges ({@link PreviousStep}). In a spiking graph the weighted nodes between populations are synapses: they map the spikes of one step to
  * input current, without bias (the bias becomes the populations' constant current).
  *
  * <p>A node holds only its parameters: behaviour lives in the shape inference, the
@@ -16,7 +16,7 @@ import org.snnc.compiler.diag.SourceSpan;
  */
 public sealed interface Node
         permits Input, Conv2d, Dense, BatchNorm, Affine, Relu, AvgPool, MaxPool, Flatten, Add, Concat, Dropout, Softmax,
-        SpikeEncoder, IfNeurons, MaxPoolGate, Readout {
+        SpikeEncoder, IfNeurons, MaxPoolGate, Readout, PreviousStep {
 
     /** The value's name, unique in its graph. */
     String name();

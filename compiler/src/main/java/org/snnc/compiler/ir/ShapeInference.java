@@ -23,6 +23,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
  *   <li>flatten: [C,H,W] → [C·H·W]; a vector stays as it is.</li>
  *   <li>add: every operand has one shape, which is the result's.</li>
  *   <li>concat: operands agree on every axis but 0; axis 0 is the sum.</li>
+ *   <li>previous: the declared shape, which the {@link Verifier} checks against its source's.</li>
  * </ul>
  * Every value has at most 2^31-1 elements. A value whose operands have no shape (because of an earlier error) gets
  * none either, so one mistake is reported
@@ -95,6 +96,8 @@ public final class ShapeInference {
     private Optional<Shape> outputShape(Node node, List<Shape> in) {
         if (node instanceof Input input) {
             return Optional.of(input.shape());
+        } else if (node instanceof PreviousStep previous) {
+            return Optional.of(previous.shape());
         } else if (node instanceof Conv2d conv) {
             return conv2d(conv, in.get(0));
         } else if (node instanceof Dense dense) {

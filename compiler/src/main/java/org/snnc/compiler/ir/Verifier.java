@@ -26,6 +26,7 @@ import org.snnc.compiler.diag.Severity;
  *       an integer threshold in [1, 2^(stateBits−1)−1] and integer currents within its state range, and reads its
  *       input through conv2d and dense synapses only (with flatten and add between them), whose weights are
  *       m·2^e with integer |m| ≤ 2^(weightBits−1)−1 for the population's e;</li>
+ *   <li>a recurrent edge ({@link PreviousStep}) names an {@code if} population of the shape it declares;</li>
  *   <li>add and concat have at least two operands;</li>
  *   <li>shapes agree on every edge ({@link ShapeInference});</li>
  *   <li>every parameter reference names a tensor of the expected shape whose values are all finite;</li>
@@ -60,6 +61,7 @@ public final class Verifier {
         checkOutput(graph, bag);
         checkSpikingStructure(graph, bag);
         ShapeInference.Result shapes = ShapeInference.infer(graph, bag);
+        previousShapes(graph, shapes, bag);
         checkParameters(graph, shapes, bag);
         FixedPointCheck.check(graph, bag);
         if (referencesSound) {
@@ -148,10 +150,36 @@ public final class Verifier {
                 bag.report(DiagnosticCode.MIXED_NETWORK, node.span(), node.operator(), node.name(),
                         "the conversion passes replace every " + node.operator());
             }
-            if (node instanceof SpikeEncoder) {
+            if (node instanceof PreviousStep previous) {
+                previousSource(graph, previous, bag);
+            } else if (node instanceof SpikeEncoder) {
                 operandKind(graph, node, Input.class, "the network input", bag);
             } else if (node instanceof Readout) {
                 operandKind(graph, node, IfNeurons.class, "an if population", bag);
+            }
+        }
+    }
+
+    /** A recurrent edge names an {@code if} population of its declared shape, in a spiking graph. */
+    private static void previousSource(Graph graph, PreviousStep previous, DiagnosticBag bag) {
+        Node source = graph.nodes().get(previous.source());
+        if (source == null) {
+            bag.report(DiagnosticCode.UNKNOWN_NAME, previous.span(), previous.source());
+        } else if (!(source instanceof IfNeurons)) {
+            bag.report(DiagnosticCode.WRONG_OPERAND_KIND, previous.span(), previous.operator(), previous.name(),
+                    "an if population", source.operator(), source.name());
+        }
+    }
+
+    /** A recurrent edge's declared shape is its source's, once both are known. */
+    private static void previousShapes(Graph graph, ShapeInference.Result shapes, DiagnosticBag bag) {
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof PreviousStep previous && shapes.shapes().containsKey(previous.source())) {
+                Shape actual = shapes.shapes().get(previous.source());
+                if (!actual.equals(previous.shape())) {
+                    bag.report(DiagnosticCode.SHAPE_MISMATCH, previous.span(), "previous '" + previous.name()
+                            + "' declares the shape of '" + previous.source() + "'", previous.shape(), actual);
+                }
             }
         }
     }
@@ -201,10 +229,19 @@ public final class Verifier {
         live.add(graph.output());
         List<Node> reversed = new ArrayList<>(graph.nodes().values());
         Collections.reverse(reversed);
-        for (Node node : reversed) {
-            if (live.contains(node.name())) {
-                live.addAll(node.inputs());
+        // A recurrent edge makes a value defined earlier use a later one, so one backward sweep may not reach it.
+        boolean grew = true;
+        while (grew) {
+            int before = live.size();
+            for (Node node : reversed) {
+                if (live.contains(node.name())) {
+                    live.addAll(node.inputs());
+                    if (node instanceof PreviousStep previous) {
+                        live.add(previous.source());
+                    }
+                }
             }
+            grew = live.size() > before;
         }
         for (Node node : graph.nodes().values()) {
             if (!live.contains(node.name()) && !(node instanceof Input)) {

@@ -111,7 +111,8 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
          * Every edge leaving a neuron node (I, IF, LI, LIF, CubaLI, CubaLIF) delivers the value the node emitted one
          * step earlier (zero at the first step), so a node sees its input one step later per neuron layer upstream:
          * lava-dl's {@code delay_shift}, and a chip that pipelines its layers. A back edge out of a neuron node
-         * then carries two steps of delay.
+         * carries that one step only (the value the node emits this step, which it computed in the previous one), as
+         * a chip's route from a population back to itself delivers in the next step.
          */
         ONE_STEP_PER_NEURON_LAYER
     }
@@ -167,7 +168,7 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
         /**
          * snnc's {@link NirExporter}: steps as the unit of time (dt = 1), {@code v ← v + r·x}, v > the file's
          * v_threshold (written just below snnc's θ so that this is snnc's v ≥ θ), every node each step (snnc's sync
-         * schedule). Its graph metadata ({@link SnncMetadata}) holds what NIR does not: each population's reset
+         * schedule), a recurrent edge out of its population delayed one step. Its graph metadata ({@link SnncMetadata}) holds what NIR does not: each population's reset
          * (subtraction unless the metadata says zero), θ, v0 and fixed-point arithmetic, and the IR's names, input,
          * readout and operators; the importer restores the IR from it.
          */
@@ -261,7 +262,8 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
                     .withFloorAtMinusThreshold(true);
             case LAVA -> text.withIntegratorStep(IntegratorStep.UNIT)
                     .withLayerDelay(LayerDelay.ONE_STEP_PER_NEURON_LAYER);
-            case SNNC -> text.withReset(Reset.SUBTRACT).withIntegratorStep(IntegratorStep.UNIT);
+            case SNNC -> text.withReset(Reset.SUBTRACT).withIntegratorStep(IntegratorStep.UNIT)
+                    .withRecurrence(Recurrence.NEURON_OUTPUT);
         };
     }
 

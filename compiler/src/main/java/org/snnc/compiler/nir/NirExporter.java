@@ -27,6 +27,7 @@ import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
@@ -129,6 +130,13 @@ public final class NirExporter {
     private final Map<String, List<Node>> losses = new LinkedHashMap<>();
     /** The synapse that carries a population's current as its bias, and that population. */
     private final Map<String, IfNeurons> carriedCurrents = new HashMap<>();
+    /**
+     * The edges that close cycles, from a population's IR name (its NIR node is written later) to the NIR node that
+     * reads its previous spikes; NIR carries the previous step's value along the edge that closes a cycle.
+     */
+    private final List<NirEdge> backEdges = new ArrayList<>();
+    /** The recurrent edge ({@code previous}) out of each population that one reads. */
+    private final Map<String, String> previousNames = new HashMap<>();
     /** The factor kH·kW folded into a population's threshold when its pool is written as a sum. */
     private final Map<String, Integer> foldedPools = new HashMap<>();
 
@@ -156,6 +164,7 @@ public final class NirExporter {
             }
         }
         graph.nodes().values().forEach(this::export);
+        backEdges.forEach(edge -> edges.add(new NirEdge(nirName(edge.source()), edge.target())));
         if (!options.lossy() && !losses.isEmpty()) {
             List<Diagnostic> refusals = new ArrayList<>();
             losses.forEach((text, where) -> where.forEach(node -> refusals.add(DiagnosticCode.NIR_NOT_EXPORTABLE
@@ -215,6 +224,11 @@ public final class NirExporter {
             population(population);
         } else if (node instanceof Readout readout) {
             readout(readout);
+        } else if (node instanceof PreviousStep previous) {
+            previousNames.put(previous.source(), previous.name());
+            convention(previous, "a recurrent edge: the edge out of the population carries its spikes of the previous "
+                    + "step (recurrence " + NirConventions.Recurrence.NEURON_OUTPUT + "), written after the forward "
+                    + "edges");
         } else if (node instanceof Concat) {
             throw refuse(node, "NIR has no concatenation");
         } else if (!(node instanceof Add)) {
@@ -360,6 +374,9 @@ public final class NirExporter {
         if (folded != 1) {
             record.put("sumpool_fold", Integer.toString(folded));
         }
+        if (previousNames.containsKey(name)) {
+            record.put("previous", previousNames.get(name));
+        }
         metadata.put(SnncMetadata.POPULATION_KEY + nirName(name), SnncMetadata.record(record));
     }
 
@@ -440,7 +457,10 @@ public final class NirExporter {
     private String currentCarrier(IfNeurons population) {
         for (String term : summands(population.input())) {
             Node node = graph.node(term);
-            if ((node instanceof Conv2d || node instanceof Dense) && graph.users(term).size() == 1) {
+            // A synapse on a recurrent edge is no carrier: a reader that delays the cycle's closing edge would
+            // miss its bias in the first step.
+            if ((node instanceof Conv2d || node instanceof Dense) && graph.users(term).size() == 1
+                    && !(graph.node(node.inputs().get(0)) instanceof PreviousStep)) {
                 return term;
             }
         }
@@ -462,11 +482,17 @@ public final class NirExporter {
         return terms;
     }
 
-    /** The NIR nodes whose outputs make up {@code value}: through adds and the encoder. */
+    /**
+     * The NIR nodes whose outputs make up {@code value}: through adds and the encoder. A recurrent edge's source is
+     * not yet written, so it gives no node here; {@link #put} keeps it as a back edge.
+     */
     private List<String> sources(String value) {
         Node node = graph.node(value);
         if (node instanceof SpikeEncoder encoder) {
             return sources(encoder.input());
+        }
+        if (node instanceof PreviousStep) {
+            return List.of();
         }
         if (node instanceof Add add) {
             List<String> all = new ArrayList<>();
@@ -488,7 +514,22 @@ public final class NirExporter {
         nodeRecords.put(name, record);
         for (String operand : node.inputs()) {
             sources(operand).forEach(source -> edges.add(new NirEdge(source, name)));
+            recurrentSources(operand).forEach(population -> backEdges.add(new NirEdge(population, name)));
         }
+    }
+
+    /** The populations whose previous spikes {@code value} reads, through adds. */
+    private List<String> recurrentSources(String value) {
+        Node node = graph.node(value);
+        if (node instanceof PreviousStep previous) {
+            return List.of(previous.source());
+        }
+        if (node instanceof Add add) {
+            List<String> all = new ArrayList<>();
+            add.inputs().forEach(operand -> all.addAll(recurrentSources(operand)));
+            return all;
+        }
+        return List.of();
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.Padding;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
@@ -44,6 +44,7 @@ import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Window2d;
 import org.snnc.compiler.nir.NirConventions.Flavor;
+import org.snnc.compiler.nir.NirConventions.Recurrence;
 
 /**
  * Imports a feed-forward NIR graph of integrate-and-fire neurons as a spiking graph, read the way its writer's
@@ -79,10 +80,12 @@ import org.snnc.compiler.nir.NirConventions.Flavor;
  *       comparison, and a reset to v_reset = 0 or by subtraction commutes with it.</li>
  * </ul>
  * LIF and CubaLIF become populations with a {@link Decay}, stepped by forward Euler at the flavor's dt
- * ({@link #leaky}, {@link #currentBased}). What snnc's populations cannot hold is refused with
+ * ({@link #leaky}, {@link #currentBased}). A cycle is delayed at the edge out of its neuron node
+ * ({@link Recurrence#NEURON_OUTPUT}), which becomes a recurrent edge, {@link PreviousStep}: the population's spikes of
+ * the previous step, read by the rest of the cycle in this step. What snnc's populations cannot hold is refused with
  * {@link DiagnosticCode#NIR_NOT_COMPILABLE} naming the node: v_reset ≠ 0, v_leak ≠ 0, leaky integrators without
- * spikes (LI, CubaLI), integrators, Delay, Threshold, Conv1d,
- * dilation, a cycle (recurrent edge), and an output that is not an IF population's spikes. The output gets a
+ * spikes (LI, CubaLI), integrators, Delay, Threshold, Conv1d, dilation, a cycle without a neuron node, and an output
+ * that is not an IF population's spikes. The output gets a
  * spike-count readout, since NIR outputs are spikes.
  */
 public final class NirImporter {
@@ -154,6 +157,16 @@ public final class NirImporter {
     private final Map<String, Integer> readers = new HashMap<>();
     private final List<Note> notes = new ArrayList<>();
     private final List<String> populations = new ArrayList<>();
+    /** Per node, the sources of the back edges into it: the populations whose previous spikes it reads. */
+    private final Map<String, List<String>> recurrentSources = new LinkedHashMap<>();
+    /** The IR names given ahead of their nodes, to populations that recurrent edges read. */
+    private final Map<String, String> reservedNames = new HashMap<>();
+    /** The recurrent edge ({@code previous}) out of each population that one reads, by NIR node. */
+    private final Map<String, Value> previousSpikes = new HashMap<>();
+    /** The edges that close cycles, each out of a neuron node. */
+    private final Set<NirEdge> backEdges;
+    /** The output shapes of the nodes of a graph with recurrent edges, as NIR's shape inference gives them. */
+    private final Map<String, Shape> recurrentShapes;
     private String output;
 
     private NirImporter(NirGraph nir, Flavor flavor, String name, SourceSpan span) {
@@ -166,8 +179,19 @@ public final class NirImporter {
         this.builder = Graph.builder(flavor == Flavor.SNNC ? nir.metadata().getOrDefault(SnncMetadata.NETWORK_KEY, name)
                 : name).span(span);
         nir.nodes().keySet().forEach(node -> sources.put(node, new ArrayList<>()));
+        NirSchedule schedule = NirSchedule.of(nir, Recurrence.NEURON_OUTPUT, span);
+        this.backEdges = schedule.backEdges();
+        this.recurrentShapes = backEdges.isEmpty() ? Map.of() : NirShapes.infer(nir, schedule, span).outputs();
         for (NirEdge edge : nir.edges()) {
-            sources.get(edge.target()).add(edge.source());
+            if (backEdges.contains(edge)) {
+                if (!NirParameters.isNeuron(nir.nodes().get(edge.source()))) {
+                    throw refuse(edge.target(), "it is on a cycle without a neuron node, through the edge " + edge
+                            + "; a chip delays a cycle only at a population's spikes");
+                }
+                recurrentSources.computeIfAbsent(edge.target(), n -> new ArrayList<>()).add(edge.source());
+            } else {
+                sources.get(edge.target()).add(edge.source());
+            }
             readers.merge(edge.source(), 1, Integer::sum);
         }
     }
@@ -200,7 +224,7 @@ public final class NirImporter {
     /**
      * The nodes in an order where every node follows its sources, taking among the ready nodes first those without
      * an incoming edge (in the file's order), then the one whose first incoming edge comes first in the file: the
-     * order of the IR nodes for a graph snnc wrote. A cycle is refused at one of its edges.
+     * order of the IR nodes for a graph snnc wrote. Back edges are left out: they close the cycles.
      */
     private List<String> topologicalOrder() {
         Map<String, Integer> waiting = new LinkedHashMap<>();
@@ -220,47 +244,34 @@ public final class NirImporter {
             }
         });
         List<String> order = new ArrayList<>();
-        Set<String> done = new HashSet<>();
         while (!ready.isEmpty()) {
             String node = ready.poll();
             order.add(node);
-            done.add(node);
             for (NirEdge edge : nir.edges()) {
-                if (edge.source().equals(node) && waiting.merge(edge.target(), -1, Integer::sum) == 0) {
+                if (edge.source().equals(node) && !backEdges.contains(edge)
+                        && waiting.merge(edge.target(), -1, Integer::sum) == 0) {
                     ready.add(edge.target());
                 }
             }
         }
-        if (order.size() < waiting.size()) {
-            // Every node left waits for a source that is left too; walking back along them must close a cycle.
-            String onCycle = waiting.keySet().stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
-            Set<String> walked = new HashSet<>();
-            while (walked.add(onCycle)) {
-                onCycle = waitingSource(onCycle, done);
-            }
-            String back = waitingSource(onCycle, done);
-            throw refuse(onCycle, "it is on a cycle through the recurrent edge " + new NirEdge(back, onCycle)
-                    + "; snnc's networks are feed-forward");
-        }
         return order;
-    }
-
-    /** A source of {@code node} that is not yet {@code done}. */
-    private String waitingSource(String node, Set<String> done) {
-        return sources.get(node).stream().filter(n -> !done.contains(n)).findFirst().orElseThrow();
     }
 
     private void visit(String name) {
         NirNode node = nir.nodes().get(name);
         List<String> from = sources.get(name);
-        if (node instanceof NirNode.Input input && from.isEmpty()) {
+        List<String> recurrent = recurrentSources.getOrDefault(name, List.of());
+        if (node instanceof NirNode.Input input && from.isEmpty() && recurrent.isEmpty()) {
             input(name, input);
             return;
         }
-        if (from.isEmpty()) {
+        if (from.isEmpty() && recurrent.isEmpty()) {
             throw refuse(name, "no edge leads into it");
         }
-        Value in = sum(name, from);
+        List<Value> operands = new ArrayList<>();
+        from.forEach(source -> operands.add(values.get(source)));
+        recurrent.forEach(source -> operands.add(previousSpikes(source)));
+        Value in = sum(name, operands);
         if (node instanceof NirNode.Input || node instanceof NirNode.Output && readers.containsKey(name)) {
             values.put(name, in);
         } else if (node instanceof NirNode.Output) {
@@ -333,12 +344,28 @@ public final class NirImporter {
                 + "], frame t delivered as events at step t"));
     }
 
-    /** The sum of the values of {@code from}, the sources of {@code name}: an add when there are several. */
-    private Value sum(String name, List<String> from) {
+    /**
+     * The recurrent edge out of population {@code source} (a NIR neuron node not yet visited): its spikes of the
+     * previous step, a {@link PreviousStep} of the shape NIR's shape inference gives the node. The population's IR
+     * name is fixed here, ahead of it.
+     */
+    private Value previousSpikes(String source) {
+        return previousSpikes.computeIfAbsent(source, s -> {
+            String population = reservedNames.computeIfAbsent(s, this::newIrName);
+            Shape shape = recurrentShapes.get(s);
+            String name = flavor == Flavor.SNNC ? snncRecord(s, SnncMetadata.POPULATION_KEY).field("previous")
+                    : names.newValueName(population + ".previous");
+            builder.add(new PreviousStep(name, population, shape, span));
+            return new Value(name, shape, 1, Optional.empty(), Optional.empty());
+        });
+    }
+
+    /** The sum of {@code from}, the values of the edges into {@code name}: an add when there are several. */
+    private Value sum(String name, List<Value> from) {
         if (from.size() == 1) {
-            return values.get(from.get(0));
+            return from.get(0);
         }
-        List<Value> operands = from.stream().map(values::get).map(this::written).toList();
+        List<Value> operands = from.stream().map(this::written).toList();
         Value first = operands.get(0);
         for (Value operand : operands) {
             if (!operand.shape().equals(first.shape())) {
@@ -780,6 +807,11 @@ public final class NirImporter {
 
     /** The IR name of NIR node {@code name}: the one snnc recorded under {@link Flavor#SNNC}, else sanitized. */
     private String irName(String name) {
+        String reserved = reservedNames.get(name);
+        return reserved != null ? reserved : newIrName(name);
+    }
+
+    private String newIrName(String name) {
         if (flavor != Flavor.SNNC) {
             return names.newValueName(name);
         }

@@ -119,7 +119,7 @@ public final class NirInterpreter {
                 if (data.containsKey(name)) {
                     value = slice(data.get(name), t);
                 } else {
-                    value = nodeSteps.get(name).apply(sumOfInputs(name, now, previous));
+                    value = nodeSteps.get(name).apply(sumOfInputs(name, now, previous, nodeSteps));
                 }
                 now.put(name, value);
                 if (outputTrace.containsKey(name)) {
@@ -166,10 +166,23 @@ public final class NirInterpreter {
         return steps;
     }
 
-    private double[] sumOfInputs(String name, Map<String, double[]> now, Map<String, double[]> previous) {
+    /**
+     * The sum of the edges into {@code name}. A back edge carries its source's output of the previous step, except
+     * out of a neuron held back by the layer delay: that one already emits what it computed a step earlier, so the
+     * edge carries this step's emission and the cycle is delayed once, as a chip's route delays it.
+     */
+    private double[] sumOfInputs(String name, Map<String, double[]> now, Map<String, double[]> previous,
+            Map<String, NirStep> nodeSteps) {
         double[] sum = new double[shapes.inputs().get(name).size()];
         for (NirEdge edge : schedule.incoming().get(name)) {
-            double[] value = schedule.backEdges().contains(edge) ? previous.get(edge.source()) : now.get(edge.source());
+            double[] value;
+            if (!schedule.backEdges().contains(edge)) {
+                value = now.get(edge.source());
+            } else if (nodeSteps.get(edge.source()) instanceof Latched held) {
+                value = now.containsKey(edge.source()) ? now.get(edge.source()) : held.emitting();
+            } else {
+                value = previous.get(edge.source());
+            }
             if (value != null) {
                 for (int k = 0; k < sum.length; k++) {
                     sum[k] += value[k];
@@ -225,21 +238,35 @@ public final class NirInterpreter {
 
     /** {@code step} with its output held back one step: at step t it emits what it computed at t − 1. */
     private static NirStep latched(NirStep step, int size) {
-        return new NirStep() {
-            private double[] held = new double[size];
+        return new Latched(step, new double[size]);
+    }
 
-            @Override
-            public double[] apply(double[] x) {
-                double[] emitted = held;
-                held = step.apply(x);
-                return emitted;
-            }
+    /** A neuron under layer delay, whose output of this step is known before its input is. */
+    private static final class Latched implements NirStep {
+        private final NirStep step;
+        private double[] held;
 
-            @Override
-            public Map<String, double[]> state() {
-                return step.state();
-            }
-        };
+        Latched(NirStep step, double[] held) {
+            this.step = step;
+            this.held = held;
+        }
+
+        /** What it emits this step: what it computed in the previous one. */
+        double[] emitting() {
+            return held;
+        }
+
+        @Override
+        public double[] apply(double[] x) {
+            double[] emitted = held;
+            held = step.apply(x);
+            return emitted;
+        }
+
+        @Override
+        public Map<String, double[]> state() {
+            return step.state();
+        }
     }
 
     /** {@code W·x (+ b)} for each vector along the last axis of {@code x}. */

@@ -28,6 +28,7 @@ import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ResetMode;
 import org.snnc.compiler.ir.Shape;
@@ -50,6 +51,7 @@ import org.snnc.compiler.ir.Window2d;
  *   <li>sync: one sweep in definition order (a topological order), where a population takes its input and fires as
  *       soon as its operand is computed.</li>
  * </ul>
+ * A recurrent edge ({@link PreviousStep}) carries its population's spikes of the previous step under either schedule.
  * A maxpool gate keeps state, so it may not mix the two parts; one fed by the analog input alone sees the input once,
  * which selects the window's largest value, as the running count t·x would.
  */
@@ -127,6 +129,10 @@ final class CompiledNetwork {
         private final List<Population> populations = new ArrayList<>();
         private final List<String> populationNames = new ArrayList<>();
         private final Map<String, Population> populationByName = new LinkedHashMap<>();
+        /** The frame program's own event list of a join that the dynamic program writes too. */
+        private final Map<String, Slot> frameJoins = new HashMap<>();
+        /** The event lists that recurrent edges read, by the population that will fire into each. */
+        private final Map<String, Integer> reservedSpikes = new HashMap<>();
         private Decoder decoder;
         private long readoutSeed;
         private int classes;
@@ -151,6 +157,8 @@ final class CompiledNetwork {
                 decoder = new Decoder(readout.mode(), readout.window(), output);
                 readoutSeed = readout.seed();
                 classes = shapes.get(readout.input()).size();
+            } else if (node instanceof PreviousStep previous) {
+                recurrent(previous);
             } else if (node instanceof Flatten flatten) {
                 slots.put(node.name(), slots.get(flatten.input()));
                 inherit(node.name(), node.inputs());
@@ -186,16 +194,19 @@ final class CompiledNetwork {
             String operand = neurons.input();
             int size = shapes.get(neurons.name()).size();
             double[] bias = neurons.current().map(this::values).orElse(new double[size]);
-            if (framed.contains(operand) && (dynamic.contains(operand) || constant.contains(operand))) {
+            if (framed.contains(operand) && (dynamic.contains(operand) || constant.contains(operand))
+                    && !frameJoins.containsKey(operand)) {
                 throw CompilationException.of(DiagnosticCode.NOT_SIMULATABLE, neurons.span(), "population '"
                         + neurons.name() + "' reads the input's frames together with other input in one sum");
             }
-            int spikes = newEvents(size);
+            Integer reserved = reservedSpikes.remove(neurons.name());
+            int spikes = reserved != null ? reserved : newEvents(size);
             Population population = new Population(populations.size(), neurons.threshold(),
                     neurons.initialMembrane(), neurons.reset() == ResetMode.ZERO, neurons.decay(),
                     neurons.fixed().flatMap(FixedPoint::decay), bias,
                     constant.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
-                    framed.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(),
+                    framed.contains(operand) ? Optional.of(frameJoins.getOrDefault(operand, slots.get(operand)))
+                            : Optional.empty(),
                     dynamic.contains(operand) ? Optional.of(slots.get(operand)) : Optional.empty(), spikes);
             populations.add(population);
             populationNames.add(neurons.name());
@@ -209,17 +220,40 @@ final class CompiledNetwork {
             });
         }
 
-        /** An add (offsets 0) or a concat (offsets the operands' starts); each program joins its own operands. */
+        /**
+         * A recurrent edge is its source population's event list, reserved here for the population to fire into. The
+         * synapses reading it run before the population fires in the sync sweep, and after it in the pipelined step
+         * whose synaptic input the population takes in the next step, so either way they carry the previous step's
+         * spikes.
+         */
+        private void recurrent(PreviousStep previous) {
+            int spikes = newEvents(previous.shape().size());
+            reservedSpikes.put(previous.source(), spikes);
+            slots.put(previous.name(), new Slot(spikes, false));
+            dynamic.add(previous.name());
+        }
+
+        /**
+         * An add (offsets 0) or a concat (offsets the operands' starts); each program joins its own operands. The
+         * frame program's join of a value that spikes reach too (a recurrent population's input: this step's frame
+         * plus its previous spikes) gets an event list of its own, since the sync sweep runs both joins before the
+         * population takes either.
+         */
         private void join(Node node) {
             List<String> operands = node.inputs();
             int capacity = 0;
             for (String operand : operands) {
                 capacity += eventCapacities.get(events(operand));
             }
-            int out = newEvents(capacity);
-            slots.put(node.name(), new Slot(out, false));
+            int shared = newEvents(capacity);
+            slots.put(node.name(), new Slot(shared, false));
             inherit(node.name(), operands);
+            if (framed.contains(node.name()) && dynamic.contains(node.name())) {
+                frameJoins.put(node.name(), new Slot(newEvents(capacity), false));
+            }
             for (Set<String> program : List.of(constant, framed, dynamic)) {
+                int out = program == framed && frameJoins.containsKey(node.name())
+                        ? frameJoins.get(node.name()).index() : shared;
                 MutableIntList in = new IntArrayList();
                 MutableIntList offsets = new IntArrayList();
                 int start = 0;

@@ -72,6 +72,8 @@ final class Population {
 
     /** Starts this image: v ← v0 and the constant current; the analog encoder's synaptic input must be in its slot. */
     void start(WorkerState state) {
+        // A recurrent edge reads the spikes of the previous step, which before the first step are none.
+        state.events[spikes].clear();
         Arrays.fill(state.potential[id], initialMembrane);
         double[] c = state.current[id];
         System.arraycopy(bias, 0, c, 0, c.length);

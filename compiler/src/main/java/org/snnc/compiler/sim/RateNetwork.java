@@ -1,10 +1,13 @@
 package org.snnc.compiler.sim;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.snnc.compiler.interp.AnnInterpreter;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Concat;
@@ -16,6 +19,7 @@ import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.Scale;
 import org.snnc.compiler.ir.Shape;
@@ -31,7 +35,10 @@ import org.snnc.compiler.ir.Weights;
  *   z = (E(r) + b) / θ        E its synapse expression on its sources' rates r, b its current
  * </pre>
  * in thresholds per step and fires at rate clip(z, 0, 1), the most an IF neuron can fire at; a gate passes the
- * highest rate of its window, and the readout is not evaluated. These are the rates an ideal conversion reaches as T grows. Each value is dropped once
+ * highest rate of its window, and the readout is not evaluated. These are the rates an ideal conversion reaches as T grows.
+ * A recurrent edge reads its population's rates of the sweep before, starting from 0: the sweeps repeat until those
+ * rates stop changing, or {@value #RECURRENT_SWEEPS} times, as an image held for many steps settles to the fixed point
+ * r = clip(z(r), 0, 1) when there is one. Each value is dropped once
  * its last reader has run, so one image costs the memory of the widest cut of the graph. Thread-safe: every
  * {@link #evaluate} keeps its values to itself.
  */
@@ -43,15 +50,22 @@ public final class RateNetwork {
         void accept(IfNeurons population, double[] z);
     }
 
+    /** The most sweeps of a recurrent graph: rates that oscillate instead of settling are read after this many. */
+    static final int RECURRENT_SWEEPS = 64;
+
     private final Graph graph;
     private final Map<String, AnnInterpreter> kernels = new HashMap<>();
     private final Map<String, Integer> lastUse = new HashMap<>();
     private final int inputSize;
+    /** The populations that recurrent edges read. */
+    private final Set<String> recurrentSources;
 
     /** @param shapes the shapes of {@code graph}'s values */
     public RateNetwork(Graph graph, Map<String, Shape> shapes) {
         this.graph = graph;
         this.inputSize = shapes.get(graph.input().name()).size();
+        this.recurrentSources = graph.nodes().values().stream().filter(PreviousStep.class::isInstance)
+                .map(node -> ((PreviousStep) node).source()).collect(Collectors.toSet());
         int position = 0;
         for (Node node : graph.nodes().values()) {
             if (isKernel(node)) {
@@ -69,13 +83,42 @@ public final class RateNetwork {
      * population's z to {@code sink}.
      */
     public void evaluate(double[] image, PopulationInput sink) {
+        if (recurrentSources.isEmpty()) {
+            sweep(image, Map.of(), sink);
+            return;
+        }
+        Map<String, double[]> previous = new HashMap<>();
+        List<Map.Entry<IfNeurons, double[]>> inputs = new ArrayList<>();
+        for (int round = 0; round < RECURRENT_SWEEPS; round++) {
+            inputs.clear();
+            Map<String, double[]> rates = sweep(image, previous,
+                    (population, z) -> inputs.add(Map.entry(population, z)));
+            boolean settled = rates.keySet().stream()
+                    .allMatch(source -> previous.containsKey(source)
+                            && Arrays.equals(previous.get(source), rates.get(source)));
+            previous.putAll(rates);
+            if (settled) {
+                break;
+            }
+        }
+        inputs.forEach(entry -> sink.accept(entry.getKey(), entry.getValue()));
+    }
+
+    /**
+     * One evaluation of the graph in definition order with every recurrent edge reading {@code previous} (0 where
+     * absent); returns the rates of the recurrent edges' sources.
+     */
+    private Map<String, double[]> sweep(double[] image, Map<String, double[]> previous, PopulationInput sink) {
         Map<String, double[]> values = new HashMap<>();
+        Map<String, double[]> sourceRates = new HashMap<>();
         int position = 0;
         for (Node node : graph.nodes().values()) {
             List<double[]> operands = node.inputs().stream().map(values::get).toList();
             double[] result;
             if (node instanceof Input) {
                 result = image;
+            } else if (node instanceof PreviousStep edge) {
+                result = previous.getOrDefault(edge.source(), new double[edge.shape().size()]);
             } else if (node instanceof SpikeEncoder encoder) {
                 result = switch (encoder.encoding()) {
                     case ANALOG -> operands.get(0);
@@ -94,6 +137,9 @@ public final class RateNetwork {
                 double[] z = input(population, operands.get(0));
                 sink.accept(population, z);
                 result = Arrays.stream(z).map(RateNetwork::rate).toArray();
+                if (recurrentSources.contains(population.name())) {
+                    sourceRates.put(population.name(), result);
+                }
             } else {
                 result = null;
             }
@@ -107,6 +153,7 @@ public final class RateNetwork {
             }
             position++;
         }
+        return sourceRates;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.ShapeInference;
@@ -28,7 +29,8 @@ import org.snnc.compiler.passes.Stage;
 /**
  * A quantized spiking graph as a chip sees it: the sources that send events (the input, the populations and the gate
  * units, in the graph's order, which is topological) and the projections between them. It drops what the graph
- * needs only for its own semantics: flatten is the identity on flat C-order indices, an add is a population with
+ * needs only for its own semantics: flatten is the identity on flat C-order indices, a recurrent edge is a projection
+ * from its source population (whose route delays it by the step it needs), an add is a population with
  * several projections, and a synapse that reads a concat of sources is one projection per operand of the concat.
  *
  * @param name        the network's name
@@ -179,6 +181,10 @@ public record SynapticNetwork(
         Node node = graph.node(value);
         if (node instanceof Flatten flatten) {
             return collectSegments(graph, shapes, flatten.input(), first, into);
+        }
+        if (node instanceof PreviousStep previous) {
+            // A route delivers step t's spikes in step t + 1, which is what a recurrent edge means.
+            return collectSegments(graph, shapes, previous.source(), first, into);
         }
         if (node instanceof Concat concat) {
             int next = first;

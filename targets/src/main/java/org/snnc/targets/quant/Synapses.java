@@ -21,6 +21,7 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.SpikeEncoder;
 import org.snnc.targets.net.InputSource;
@@ -28,7 +29,8 @@ import org.snnc.targets.net.InputSource;
 /**
  * The synapses of a spiking graph in the form a chip holds: every population P reads Σ of conv2d and dense synapses
  * (with flatten and add between them), each of which reads a source, a value that carries spikes (a population, a
- * max-pool gate, the encoder, or a flatten or concat of such values). Each synapse feeds exactly one population, so
+ * max-pool gate, a population's spikes of the step before along a recurrent edge, the encoder, or a flatten or concat of
+ * such values). Each synapse feeds exactly one population, so
  * that it can take that population's weight exponent.
  *
  * <p>For every element along axis 0 of a source (a channel, or an element of a vector) it records what one step can
@@ -65,7 +67,7 @@ final class Synapses {
         Set<String> spiking = new HashSet<>();
         for (Node node : graph.nodes().values()) {
             if (node instanceof IfNeurons || node instanceof MaxPoolGate || node instanceof SpikeEncoder
-                    || (node instanceof Flatten || node instanceof Concat) && spiking.containsAll(node.inputs())) {
+                    || node instanceof PreviousStep || (node instanceof Flatten || node instanceof Concat) && spiking.containsAll(node.inputs())) {
                 spiking.add(node.name());
             }
         }
@@ -81,13 +83,22 @@ final class Synapses {
      */
     static Synapses analyze(Graph graph, Map<String, Shape> shapes, String target,
             Map<String, Integer> zeroResetRatios) {
+        Map<String, SourceRange> spikes = new LinkedHashMap<>();
+        for (Node node : graph.nodes().values()) {
+            if (node instanceof IfNeurons neurons) {
+                double gain = zeroResetRatios.getOrDefault(neurons.name(), 1);
+                spikes.put(node.name(), uniform(shapes.get(node.name()).dim(0), gain, 0, 1));
+            }
+        }
         Map<String, SourceRange> sources = new LinkedHashMap<>();
         for (Node node : graph.nodes().values()) {
             if (node instanceof SpikeEncoder encoder) {
                 sources.put(node.name(), encoderRange(encoder, graph.input(), target));
-            } else if (node instanceof IfNeurons neurons) {
-                double gain = zeroResetRatios.getOrDefault(neurons.name(), 1);
-                sources.put(node.name(), uniform(shapes.get(node.name()).dim(0), gain, 0, 1));
+            } else if (node instanceof IfNeurons) {
+                sources.put(node.name(), spikes.get(node.name()));
+            } else if (node instanceof PreviousStep previous) {
+                // Defined before its population, so the population's spikes are looked up, not yet in sources.
+                sources.put(node.name(), spikes.get(previous.source()));
             } else if (node instanceof MaxPoolGate gate && sources.containsKey(gate.input())) {
                 sources.put(node.name(), sources.get(gate.input()));
             } else if (node instanceof Flatten flatten && sources.containsKey(flatten.input())) {

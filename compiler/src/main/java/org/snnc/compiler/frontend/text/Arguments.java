@@ -149,6 +149,20 @@ final class Arguments {
                 : new int[] {values.get(0).intValue(), values.get(1).intValue()};
     }
 
+    /** A required list of one to {@code maxCount} positive integers, such as a shape {@code [6, 12, 12]}. */
+    int[] positiveDims(String key, int maxCount) {
+        if (!has(key)) {
+            missing(key);
+            return new int[] {1};
+        }
+        List<Long> values = integers(key, maxCount);
+        if (values.isEmpty() || values.stream().anyMatch(v -> v <= 0 || v > Integer.MAX_VALUE)) {
+            invalid(key, "values must be positive integers below 2^31, got " + values);
+            return new int[] {1};
+        }
+        return values.stream().mapToInt(Long::intValue).toArray();
+    }
+
     /** Padding written as {@code p} (all sides), {@code [v, h]} or {@code [top, left, bottom, right]}. */
     Padding padding(String key) {
         List<Long> values = integers(key, 4);

@@ -26,7 +26,8 @@ enum OperatorSignature {
             "weight_exponent", "accumulator_bits", "state_bits",
             "overflow", "floor", "fire"),
     MAXPOOL_GATE("maxpool_gate", 1, 1, "kernel", "stride", "padding", "estimator", "decay"),
-    READOUT("readout", 1, 1, "mode", "window", "seed");
+    READOUT("readout", 1, 1, "mode", "window", "seed"),
+    PREVIOUS("previous", 1, 1, "shape");
 
     private static final Map<String, String> UNSUPPORTED = unsupportedOperators();
 

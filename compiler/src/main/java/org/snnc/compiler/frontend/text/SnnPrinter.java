@@ -15,6 +15,7 @@ import org.snnc.compiler.ir.FixedPoint;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Relu;
@@ -105,6 +106,9 @@ public final class SnnPrinter {
                 args.add("estimator=ema");
                 args.add("decay=" + Numbers.format(decay));
             });
+        } else if (node instanceof PreviousStep previous) {
+            args.add(previous.source());
+            args.add("shape=" + previous.shape());
         } else if (node instanceof Readout readout) {
             args.add("mode=" + readout.mode());
             if (readout.window() != ReadoutWindow.ALL) {

@@ -19,6 +19,7 @@ import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Overflow;
 import org.snnc.compiler.ir.InputEncoding;
 import org.snnc.compiler.ir.MaxPoolGate;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.Readout;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
@@ -191,16 +192,17 @@ final class TreeLowering {
             return Optional.empty();
         }
         Arguments args = new Arguments(signature.get(), operation, locator, diagnostics);
-        boolean operandsKnown = checkOperands(args);
+        boolean operandsKnown = checkOperands(args, signature.get() == OperatorSignature.PREVIOUS);
         Node node = build(signature.get(), name, args, span);
         defined.add(name);
         return operandsKnown && args.operands().size() > 0 ? Optional.of(node) : Optional.empty();
     }
 
-    private boolean checkOperands(Arguments args) {
+    /** Whether every operand is defined before its use, or anywhere in the network for a {@code recurrent} edge. */
+    private boolean checkOperands(Arguments args, boolean recurrent) {
         boolean known = true;
         for (Arguments.Operand operand : args.operands()) {
-            if (defined.contains(operand.name())) {
+            if (defined.contains(operand.name()) || recurrent && definitions.containsKey(operand.name())) {
                 continue;
             }
             known = false;
@@ -262,6 +264,7 @@ final class TreeLowering {
                         ? OptionalDouble.of(args.fraction("decay", DEFAULT_EMA_DECAY)) : OptionalDouble.empty();
                 yield new MaxPoolGate(name, args.operand(), window(args, kernel, kernel), decay, span);
             }
+            case PREVIOUS -> new PreviousStep(name, args.operand(), Shape.of(args.positiveDims("shape", 3)), span);
             case READOUT -> new Readout(name, args.operand(),
                     args.word("mode", ReadoutMode::fromSpelling, ReadoutMode.MEMBRANE, "membrane, spikecount or softmax"),
                     args.word("window", ReadoutWindow::fromSpelling, ReadoutWindow.ALL, "all or half"),
