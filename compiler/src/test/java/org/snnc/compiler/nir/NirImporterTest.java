@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.frontend.text.SnnPrinter;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.Dense;
@@ -294,7 +295,7 @@ class NirImporterTest {
     }
 
     @Test
-    void aRecurrentEdgeIsRefusedNamingANodeOnTheCycle() {
+    void aCycleThroughAPopulationIsARecurrentEdgeOutOfIt() {
         Map<String, NirNode> nodes = new LinkedHashMap<>();
         nodes.put("in", new NirNode.Input(List.of(2)));
         nodes.put("fc", new NirNode.Linear(tensor(new double[] {1, 0, 0, 1}, 2, 2)));
@@ -304,9 +305,32 @@ class NirImporterTest {
         List<NirEdge> edges = new ArrayList<>(edges("in", "fc", "if", "out"));
         edges.add(new NirEdge("if", "rec"));
         edges.add(new NirEdge("rec", "if"));
-        CompilationException error = assertRefused(new NirGraph(nodes, edges, Map.of()), "if", "IF");
-        assertTrue(error.getMessage().contains("rec → if"), error.getMessage());
-        assertRefused(read("snntorch_rleaky").flattened(), "1.lif", "LIF");
+        Graph graph = NirImporter.importGraph(new NirGraph(nodes, edges, Map.of()), "net", SPAN,
+                NirImportOptions.of(Flavor.NIR_TEXT)).graph();
+        String text = SnnPrinter.print(graph);
+        assertTrue(text.contains("if.previous = previous(if, shape=[2])\n"
+                + "rec = dense(if.previous, units=2, weight=\"rec.weight\")\n"
+                + "if.sum = add(fc, rec)\n"
+                + "if = if(if.sum, reset=zero)\n"), text);
+    }
+
+    @Test
+    void aCycleWithoutANeuronIsRefusedNamingANodeOnIt() {
+        Map<String, NirNode> nodes = new LinkedHashMap<>();
+        nodes.put("in", new NirNode.Input(List.of(2)));
+        nodes.put("fc", new NirNode.Linear(tensor(new double[] {1, 0, 0, 1}, 2, 2)));
+        nodes.put("rec", new NirNode.Linear(tensor(new double[] {0, 1, 1, 0}, 2, 2)));
+        nodes.put("if", new NirNode.IF(tensor(new double[] {1}), tensor(new double[] {1}), tensor(new double[] {0})));
+        nodes.put("out", new NirNode.Output(List.of(2)));
+        List<NirEdge> edges = new ArrayList<>(edges("in", "fc", "if", "out"));
+        edges.add(new NirEdge("fc", "rec"));
+        edges.add(new NirEdge("rec", "fc"));
+        CompilationException error = assertRefused(new NirGraph(nodes, edges, Map.of()), "fc", "Linear");
+        assertTrue(error.getMessage().contains("rec → fc") && error.getMessage().contains("without a neuron node"),
+                error.getMessage());
+        // snnTorch's RLeaky is a cycle through a neuron, but its file gives every neuron its own β
+        CompilationException perNeuron = assertRefused(read("snntorch_rleaky").flattened(), "1.lif", "LIF");
+        assertTrue(perNeuron.getMessage().contains("differs between neurons"), perNeuron.getMessage());
     }
 
     @Test
