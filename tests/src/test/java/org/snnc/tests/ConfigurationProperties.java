@@ -55,6 +55,7 @@ import org.snnc.compiler.ir.MaxPool;
 import org.snnc.compiler.ir.MaxPoolGate;
 import org.snnc.compiler.ir.Node;
 import org.snnc.compiler.ir.ParamRef;
+import org.snnc.compiler.ir.PreviousStep;
 import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.ir.ReadoutWindow;
 import org.snnc.compiler.ir.Relu;
@@ -68,6 +69,8 @@ import org.snnc.compiler.ir.Window2d;
 import org.snnc.compiler.passes.IrDumps;
 import org.snnc.compiler.passes.CompilationInputs;
 import org.snnc.compiler.passes.ConversionOptions;
+import org.snnc.compiler.passes.Pass;
+import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.NormalizeOptions;
 import org.snnc.compiler.passes.Progress;
 import org.snnc.targets.ChipCompiler.CompiledChip;
@@ -452,22 +455,23 @@ class ConfigurationProperties {
 
     /**
      * One compile: the ANN of {@code seed}, a chip, the conversion options, the zero-reset ratio, the allocator
-     * (empty: the chip's default) and whether populations get {@link RandomDecays}.
+     * (empty: the chip's default), whether populations get {@link RandomDecays} and whether one gets a
+     * {@link RandomRecurrence}.
      */
     record Case(long seed, boolean plain, Graph ann, ChipSpec chip, String chipLabel, ConversionOptions options, int zeroResetRatio,
-            Optional<String> allocator, boolean decaying) {
+            Optional<String> allocator, boolean decaying, boolean recurrent) {
 
-        /** A case of integrate-and-fire populations. */
+        /** A case of feed-forward integrate-and-fire populations. */
         Case(long seed, boolean plain, Graph ann, ChipSpec chip, String chipLabel, ConversionOptions options,
                 int zeroResetRatio, Optional<String> allocator) {
-            this(seed, plain, ann, chip, chipLabel, options, zeroResetRatio, allocator, false);
+            this(seed, plain, ann, chip, chipLabel, options, zeroResetRatio, allocator, false, false);
         }
 
         @Override
         public String toString() {
             return "Case[" + (plain ? "plain" : "chip-ready") + " network of seed " + seed + ", chip " + chipLabel + ", " + options + ", zero-reset ratio "
                     + zeroResetRatio + ", allocator " + allocator.orElse("default")
-                    + (decaying ? ", random decays" : "") + "]";
+                    + (decaying ? ", random decays" : "") + (recurrent ? ", a random recurrent edge" : "") + "]";
         }
     }
 
@@ -538,7 +542,8 @@ class ConfigurationProperties {
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
-        return new Case(seed, plain, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed));
+        return new Case(seed, plain, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed),
+                RandomRecurrence.chosen(seed));
     }
 
     /** One case in this many takes a sequence input ({@link #withEventInput}). */
@@ -578,9 +583,10 @@ class ConfigurationProperties {
             options = options.withAllocator(CoreAllocator.byName(testCase.allocator().get()).orElseThrow());
         }
         ChipSpec chip = testCase.chip();
+        if (testCase.decaying() || testCase.recurrent()) {
+            options = options.withPipeline(conversion -> conversion(conversion, testCase), IrDumps.NONE);
+        }
         if (testCase.decaying()) {
-            options = options.withPipeline(conversion -> RandomDecays.pipeline(conversion, testCase.seed()),
-                    IrDumps.NONE);
             chip = RandomDecays.capable(chip, testCase.chipLabel().startsWith("random"));
         }
         CompiledChip compiled = ChipCompiler.compile(testCase.ann(), chip, options, new CompilationInputs(
@@ -591,6 +597,18 @@ class ConfigurationProperties {
         } catch (IOException e) {
             throw new UncheckedIOException("the emitted configuration is not JSON", e);
         }
+    }
+
+    /** The standard conversion, then the case's random decays and its random recurrent edge, if it has them. */
+    private static List<Pass> conversion(ConversionOptions options, Case testCase) {
+        List<Pass> passes = new ArrayList<>(Passes.standard(options));
+        if (testCase.decaying()) {
+            passes.add(new RandomDecays(testCase.seed()));
+        }
+        if (testCase.recurrent()) {
+            passes.add(new RandomRecurrence(testCase.seed()));
+        }
+        return passes;
     }
 
     /** Compiles, or returns the refusal, which must be clean: every error an E07xx or E09xx. */
@@ -947,6 +965,10 @@ class ConfigurationProperties {
         Node node = graph.node(value);
         if (node instanceof Flatten flatten) {
             return resolve(graph, shapes, flatten.input(), element, target, neuron, weight);
+        }
+        if (node instanceof PreviousStep previous) {
+            // A route delivers in the next step, so a recurrent edge is a synapse from its population.
+            return resolve(graph, shapes, previous.source(), element, target, neuron, weight);
         }
         if (node instanceof Concat concat) {
             int offset = element;

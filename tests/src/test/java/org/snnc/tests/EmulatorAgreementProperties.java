@@ -65,7 +65,9 @@ import org.snnc.tests.EmulatorAgreementTest.Probe;
  * The emulator against the integer reference on random chip-ready ANNs ({@link RandomNetworks#generateForChips})
  * compiled like {@code snnc compile} for random targets: the three built-ins and random chip specs
  * ({@link ConfigurationProperties.RandomChips}), with analog input or, in one case in four, a sequence input, a
- * membrane or spike-count readout, a random reset, max-pool gates or average pooling and a random allocator. A refused
+ * membrane or spike-count readout, a random reset, max-pool gates or average pooling, random decays
+ * ({@link RandomDecays}) and a random recurrent edge ({@link RandomRecurrence}) in a third of the cases each, and a
+ * random allocator. A refused
  * case is replaced by another derived from the same seed (up to six), then skipped. Two images of random raw inputs,
  * or of random sequences of 0, 1 and 2 events, some shorter and some longer than the run ({@link #prepare}), T = 30.
  *
@@ -117,7 +119,7 @@ class EmulatorAgreementProperties {
         ConfigurationProperties.requireFeatureCoverage(ConfigurationProperties.MIN_FEATURE_PERCENT,
                 ConfigurationProperties.SPATIAL_TILES, ConfigurationProperties.SEVERAL_SOURCES,
                 ConfigurationProperties.GATES, ConfigurationProperties.ZERO_RESET, ConfigurationProperties.WRAP,
-                RandomDecays.LABEL);
+                RandomDecays.LABEL, RandomRecurrence.LABEL);
         Statistics.label(INPUT).coverage(coverage -> coverage.check("sequence")
                 .percentage(p -> p >= MIN_SEQUENCE_PERCENT));
     }
@@ -314,7 +316,7 @@ class EmulatorAgreementProperties {
                 new ConversionOptions(o.normalize(), o.reset(), o.gateEmaDecay(), o.encoding(), ReadoutMode.MEMBRANE,
                         o.seed(), o.maxPoolToAvgPool(), o.initialMembrane(), o.biasCalibrationSteps(),
                         o.foldPoolIntoDense(), o.readoutWindow()),
-                testCase.zeroResetRatio(), testCase.allocator(), testCase.decaying());
+                testCase.zeroResetRatio(), testCase.allocator(), testCase.decaying(), testCase.recurrent());
     }
 
     /**
@@ -336,6 +338,7 @@ class EmulatorAgreementProperties {
                     : testCase.chipLabel());
             Compiled compiled = outcome.compiled().get();
             ConfigurationProperties.collectFeatures(compiled.emitted());
+            Statistics.label(RandomRecurrence.LABEL).collect(RandomRecurrence.present(compiled.quantized()));
             Random random = new Random(derived ^ 0x5DEECE66DL);
             int size = compiled.quantized().input().shape().size();
             boolean sequence = testCase.options().encoding() == InputEncoding.SEQUENCE;
@@ -422,7 +425,7 @@ class EmulatorAgreementProperties {
             }
             if (linear.nodes().size() < ann.nodes().size() && splits(linear.build()) == wantSplit) {
                 return new Case(base.seed(), base.plain(), linear.build(), base.chip(), base.chipLabel(),
-                        base.options(), base.zeroResetRatio(), base.allocator(), base.decaying());
+                        base.options(), base.zeroResetRatio(), base.allocator(), base.decaying(), base.recurrent());
             }
         }
     }
@@ -473,6 +476,7 @@ class EmulatorAgreementProperties {
         int ratio = 1 << random.nextInt(5);
         Optional<String> allocator = random.nextInt(3) == 0 ? Optional.empty()
                 : Optional.of(CoreAllocator.names().get(random.nextInt(CoreAllocator.names().size())));
-        return new Case(seed, false, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed));
+        return new Case(seed, false, ann, chip, label, options, ratio, allocator, RandomDecays.chosen(seed),
+                RandomRecurrence.chosen(seed));
     }
 }

@@ -1,8 +1,6 @@
 package org.snnc.tests;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -11,10 +9,8 @@ import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.passes.ConversionOptions;
 import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassContext;
-import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.Stage;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.Features;
@@ -34,20 +30,13 @@ final class RandomDecays implements Pass {
 
     private final long seed;
 
-    private RandomDecays(long seed) {
+    RandomDecays(long seed) {
         this.seed = seed;
     }
 
     /** Whether the case of {@code seed} gets decays. */
     static boolean chosen(long seed) {
         return Math.floorMod(seed * 0x2545F4914F6CDD1DL >>> 17, ONE_IN) == 0;
-    }
-
-    /** The conversion pipeline of the case of {@code seed}: the standard passes, then this one. */
-    static List<Pass> pipeline(ConversionOptions options, long seed) {
-        List<Pass> passes = new ArrayList<>(Passes.standard(options));
-        passes.add(new RandomDecays(seed));
-        return passes;
     }
 
     /** A random chip with decaying neurons; a built-in one as it is. */
