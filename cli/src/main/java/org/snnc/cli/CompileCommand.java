@@ -178,9 +178,8 @@ final class CompileCommand implements Callable<Integer> {
      * that is already spiking (an imported NIR graph) is compiled spike for spike, so R = 1 unless the option is given.
      */
     private int zeroResetRatio(Graph graph) {
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--zero-reset-ratio")
-                && ConversionMixin.isConverted(graph)) {
-            return 1;
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--zero-reset-ratio")) {
+            return ChipCompiler.Options.defaultsFor(graph).zeroResetRatio();
         }
         if (zeroResetRatio.equals("auto")) {
             return QuantizeOptions.AUTO_RATIO;

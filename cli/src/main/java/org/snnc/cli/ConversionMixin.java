@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.function.Function;
 import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.data.InputArrays;
@@ -24,7 +23,7 @@ import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassManager;
 import org.snnc.compiler.passes.Passes;
 import org.snnc.compiler.passes.Progress;
-import org.snnc.compiler.passes.Stage;
+import org.snnc.targets.ChipCompiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -165,12 +164,7 @@ final class ConversionMixin {
      * spiking network from a network file or a NIR graph), or the standard pipeline.
      */
     Function<ConversionOptions, List<Pass>> pipelineFor(Graph graph) {
-        return passes == null && isConverted(graph) ? options -> List.of() : pipeline();
-    }
-
-    /** Whether {@code graph} is a spiking network with a readout, which needs no conversion. */
-    static boolean isConverted(Graph graph) {
-        return Stage.of(graph).containsAll(Set.of(Stage.SPIKING, Stage.READOUT));
+        return passes == null ? ChipCompiler.Options.defaultsFor(graph).pipeline() : pipeline();
     }
 
     /** The IR dumps the flags ask for, printed to {@code out}; every {@code --print-ir-after} must name a pass. */

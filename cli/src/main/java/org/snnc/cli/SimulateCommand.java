@@ -15,6 +15,7 @@ import org.snnc.compiler.ir.ReadoutMode;
 import org.snnc.compiler.passes.Normalize;
 import org.snnc.compiler.passes.PipelineResult;
 import org.snnc.compiler.passes.Progress;
+import org.snnc.compiler.passes.Stage;
 import org.snnc.compiler.sim.AnnMacs;
 import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.compiler.sim.ExitFrontier;
@@ -89,7 +90,7 @@ final class SimulateCommand implements Callable<Integer> {
         Dataset dataset = DataSets.load(data, graph, limit);
         DataSets.requireLabelsWithin(dataset, graph, data);
         DataSets.requireStepMemory(steps, dataset.size(), workers, data);
-        boolean converted = ConversionMixin.isConverted(graph);
+        boolean converted = Stage.isConverted(graph);
         int[] annPredictions = null;
         Map<String, Object> lambdas = null;
         Graph spiking = graph;

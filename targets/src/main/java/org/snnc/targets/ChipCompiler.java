@@ -77,6 +77,18 @@ public final class ChipCompiler {
                     QuantizeOptions.AUTO_RATIO, new Listener() { }, Optional.empty(), OptionalDouble.empty());
         }
 
+        /**
+         * The defaults for {@code graph}: {@link #defaults()}, or for a graph that is already converted
+         * ({@link org.snnc.compiler.passes.Stage#isConverted}: an imported NIR graph, a converted network file) no
+         * conversion passes and a zero-reset ratio R = 1, since such a graph is compiled spike for spike and R keeps
+         * only a population's rate.
+         */
+        public static Options defaultsFor(Graph graph) {
+            Options defaults = defaults();
+            return org.snnc.compiler.passes.Stage.isConverted(graph)
+                    ? defaults.withPipeline(options -> List.of(), IrDumps.NONE).withZeroResetRatio(1) : defaults;
+        }
+
         public Options withConversion(ConversionOptions options) {
             return new Options(options, pipeline, dumps, allocator, zeroResetRatio, listener, earlyExit, pinnedScale);
         }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Function;
@@ -37,7 +38,12 @@ import org.snnc.compiler.nir.NirNode;
 import org.snnc.compiler.nir.NirReader;
 import org.snnc.compiler.nir.NirRecording;
 import org.snnc.compiler.nir.NirWriter;
+import org.snnc.compiler.passes.CompilationInputs;
+import org.snnc.compiler.passes.Progress;
 import org.snnc.emulator.Emulator;
+import org.snnc.targets.ChipCompiler;
+import org.snnc.targets.ChipCompiler.CompiledChip;
+import org.snnc.targets.spec.ChipSpecs;
 
 /**
  * Recurrent networks on the chip. snnTorch's RLeaky graph (shared {@code snntorch_rleaky}: Linear(6, 8) → RLeaky with
@@ -51,7 +57,8 @@ import org.snnc.emulator.Emulator;
  *   <li>As IF populations (θ of the file, r = 1) on the generic target, read as Norse (reset to zero): the emulator
  *       equals the integer reference, and equals the NIR interpreter on the exported quantized network read as the
  *       chip runs it (one step per neuron layer, the recurrent edge out of the population carrying one step); that
- *       export imports back to the same IR.</li>
+ *       export imports back to the same IR; and the library's {@code ChipCompiler.Options.defaultsFor} the imported
+ *       graph compiles it to the same configuration as {@code snnc compile}.</li>
  * </ul>
  */
 class RecurrentNetworkTest {
@@ -69,6 +76,11 @@ class RecurrentNetworkTest {
     void ifRecurrentPopulationsRunOnGenericAsTheInterpreterOfTheExport() throws Exception {
         Path out = compile(RecurrentNetworkTest::withIfNeurons, "norse", "generic");
         agreeWithIntegerReference(out);
+        Graph source = ModelLoader.load(out.resolve("network.snn"), LoadOptions.DEFAULT).graph();
+        CompiledChip library = ChipCompiler.compile(source, ChipSpecs.load("generic"),
+                ChipCompiler.Options.defaultsFor(source), new CompilationInputs(Optional.empty(), 1, Progress.NONE));
+        assertEquals(Files.readString(out.resolve("config.json")), library.configurationText(),
+                "the library's defaults for an imported graph compile it as snnc compile does");
 
         Path exported = folder.resolve("quantized.nir");
         CliRun export = CliRun.of("export", out.toString(), "--format", "nir", "-o", exported.toString());

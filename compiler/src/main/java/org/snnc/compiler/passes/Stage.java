@@ -60,6 +60,14 @@ public enum Stage {
     }
 
     /**
+     * Whether {@code graph} is a spiking network with a readout (a network file written after conversion, or an
+     * imported NIR graph), which needs no conversion and is compiled spike for spike.
+     */
+    public static boolean isConverted(Graph graph) {
+        return of(graph).containsAll(Set.of(SPIKING, READOUT));
+    }
+
+    /**
      * The stages {@code graph} has by its content. Normalization cannot be seen in the weights, so a graph counts as
      * normalized only once it is spiking: to-spiking runs only on normalized graphs.
      */
