@@ -124,7 +124,7 @@ class NirChipAgreementTest {
     }
 
     /** The neurons spiking at step t of a recording of shape [T, ...]. */
-    private static BitSet spikesAt(Tensor recording, int t) {
+    static BitSet spikesAt(Tensor recording, int t) {
         int neurons = recording.size() / recording.shape().dim(0);
         BitSet spikes = new BitSet();
         for (int i = 0; i < neurons; i++) {

@@ -104,7 +104,7 @@ class RecurrentNetworkTest {
             emulator.step();
             Map<String, BitSet> chip = probe.spikes(emulator, 0);
             for (Map.Entry<String, String> population : populations.entrySet()) {
-                BitSet expected = spikesAt(interpreted.output(population.getKey()), t);
+                BitSet expected = NirChipAgreementTest.spikesAt(interpreted.output(population.getKey()), t);
                 assertEquals(expected, chip.getOrDefault(population.getValue(), new BitSet()),
                         "step " + t + ", population " + population.getValue());
                 spikes += expected.cardinality();
@@ -184,17 +184,5 @@ class RecurrentNetworkTest {
         double[] values = new double[lif.tau().size()];
         Arrays.fill(values, value);
         return Tensor.wrap(lif.tau().shape(), values);
-    }
-
-    /** The neurons spiking at step t of a recording of shape [T, ...]. */
-    private static BitSet spikesAt(Tensor recording, int t) {
-        int neurons = recording.size() / recording.shape().dim(0);
-        BitSet spikes = new BitSet();
-        for (int i = 0; i < neurons; i++) {
-            if (recording.get(t * neurons + i) != 0) {
-                spikes.set(i);
-            }
-        }
-        return spikes;
     }
 }
