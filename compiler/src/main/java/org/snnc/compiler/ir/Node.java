@@ -7,8 +7,9 @@ import org.snnc.compiler.diag.SourceSpan;
 /**
  * One named value of a network graph. ANN nodes (conv2d … softmax) describe the trained network; spiking nodes
  * ({@link SpikeEncoder}, {@link IfNeurons}, {@link MaxPoolGate}, {@link Readout}) are what the conversion passes turn it
- * into, and a spiking graph imported whole may hold recurrent edges ({@link PreviousStep}). In a spiking graph the weighted nodes between populations are synapses: they map the spikes of one step to
- * input current, without bias (the bias becomes the populations' constant current).
+ * into, and a spiking graph imported whole may hold recurrent edges ({@link PreviousStep}). In a spiking graph the
+ * weighted nodes between populations are synapses: they map the spikes of one step to input current, without bias
+ * (the bias becomes the populations' constant current).
  *
  * <p>A node holds only its parameters: behaviour lives in the shape inference, the
  * interpreters and the passes. Nodes refer to their operands by name, never by object, so that rebuilding an

@@ -160,7 +160,7 @@ public final class Verifier {
         }
     }
 
-    /** A recurrent edge names an {@code if} population of its declared shape, in a spiking graph. */
+    /** A recurrent edge names an {@code if} population. */
     private static void previousSource(Graph graph, PreviousStep previous, DiagnosticBag bag) {
         Node source = graph.nodes().get(previous.source());
         if (source == null) {

@@ -168,9 +168,10 @@ public record NirConventions(double dt, Integration integration, Reset reset, Fi
         /**
          * snnc's {@link NirExporter}: steps as the unit of time (dt = 1), {@code v ← v + r·x}, v > the file's
          * v_threshold (written just below snnc's θ so that this is snnc's v ≥ θ), every node each step (snnc's sync
-         * schedule), a recurrent edge out of its population delayed one step. Its graph metadata ({@link SnncMetadata}) holds what NIR does not: each population's reset
-         * (subtraction unless the metadata says zero), θ, v0 and fixed-point arithmetic, and the IR's names, input,
-         * readout and operators; the importer restores the IR from it.
+         * schedule), a recurrent edge out of its population delayed one step. Its graph metadata ({@link SnncMetadata})
+         * holds what NIR does not: each population's reset (subtraction unless the metadata says zero), θ, v0 and
+         * fixed-point arithmetic, and the IR's names, input, readout and operators; the importer restores the IR from
+         * it.
          */
         SNNC("snnc", 1.0, Double.NaN);
 

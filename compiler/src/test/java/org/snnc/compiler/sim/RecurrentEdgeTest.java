@@ -59,9 +59,9 @@ class RecurrentEdgeTest {
     }
 
     /**
-     * The first frame's event reaches p in the first step under both schedules, as on the chip; p's spike of step t returns through the loop in step t + 1, so p
-     * fires in every step. q reads p within the step (sync) or one step later (pipelined). With the loop's weight 0.5
-     * p fires once.
+     * The first frame's event reaches p in the first step under both schedules, as on the chip; p's spike of step t
+     * returns through the loop in step t + 1, so p fires in every step. q reads p within the step (sync) or one step
+     * later (pipelined). With the loop's weight 0.5 p fires once.
      */
     @ParameterizedTest
     @EnumSource(Schedule.class)

@@ -67,7 +67,8 @@ final class Synapses {
         Set<String> spiking = new HashSet<>();
         for (Node node : graph.nodes().values()) {
             if (node instanceof IfNeurons || node instanceof MaxPoolGate || node instanceof SpikeEncoder
-                    || node instanceof PreviousStep || (node instanceof Flatten || node instanceof Concat) && spiking.containsAll(node.inputs())) {
+                    || node instanceof PreviousStep
+                    || (node instanceof Flatten || node instanceof Concat) && spiking.containsAll(node.inputs())) {
                 spiking.add(node.name());
             }
         }
