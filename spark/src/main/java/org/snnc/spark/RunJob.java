@@ -1,5 +1,6 @@
 package org.snnc.spark;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +10,15 @@ import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.snnc.cli.EmulationReport;
+import org.snnc.cli.RunContext;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.Diagnostic;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.AtomicFiles;
+import org.snnc.compiler.io.OutputBatch;
+import org.snnc.compiler.ir.Graph;
 import org.snnc.emulator.Chip;
 import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.RunSummary;
@@ -70,6 +77,10 @@ public final class RunJob implements Callable<Integer> {
             + "driver.")
     private Path report;
 
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "Draw accuracy, error-vs-operations and early-exit frontier PNGs here, on the driver.")
+    private Path plotDirectory;
+
     private final SparkSession spark;
     private final PrintWriter out;
 
@@ -102,7 +113,7 @@ public final class RunJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (steps < 1 || partitions < 0 || threads != null && threads < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--steps and --threads must be at least 1, --partitions at least 0");
@@ -112,35 +123,36 @@ public final class RunJob implements Callable<Integer> {
         }
         CompiledDirectory compiled = CompiledDirectory.read(directory);
         Chip chip = Chip.load(directory.resolve("config.json"));
+        Graph quantized = PartitionRun.Built.load(directory.resolve("quantized.snn"));
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DataSource source = DataSource.locate(data, context.hadoopConfiguration(), partitions);
         int taskThreads = threads != null ? threads : context.getConf().getInt("spark.task.cpus", 1);
         Broadcast<CompiledDirectory> broadcast = context.broadcast(compiled);
+        RunSummary summary;
         try {
-            List<RunSummary> parts = source.partitions(spark, chip.configuration().input().shape(),
-                    chip.sequenceInput()).mapPartitions(new PartitionRun(broadcast, steps, strict, taskThreads,
-                            keptSteps(steps))).collect();
-            RunSummary summary = inOrder(parts);
-            out.println(summary);
-            return 0;
+            summary = inOrder(source.partitions(spark, chip.configuration().input().shape(), chip.sequenceInput())
+                    .mapPartitions(new PartitionRun(broadcast, directory.toString(), data, steps, strict,
+                            taskThreads)).collect(), data);
         } finally {
             broadcast.destroy();
         }
-    }
-
-    /** The steps whose class of every image the report keeps: 25, 50, 100, 200 (those below T) and T. */
-    static int[] keptSteps(int steps) {
-        return java.util.stream.IntStream.concat(java.util.stream.IntStream.of(25, 50, 100, 200)
-                .filter(t -> t < steps), java.util.stream.IntStream.of(steps)).toArray();
+        RunContext run = RunContext.of(directory.toString(), data, directory, chip, quantized, summary.images(), steps,
+                chip.configuration().readout().earlyExit());
+        // The report and the plots appear together or not at all.
+        try (OutputBatch batch = OutputBatch.open()) {
+            EmulationReport.of(run, summary).publish(out, report, plotDirectory);
+            batch.commit();
+        }
+        return 0;
     }
 
     /**
      * The partitions' summaries, each numbering its images from 0, as one summary of their images placed one after
      * another in the order given.
      */
-    static RunSummary inOrder(List<RunSummary> parts) {
+    static RunSummary inOrder(List<RunSummary> parts, String data) {
         if (parts.isEmpty()) {
-            throw new IllegalStateException("no partition held an image");
+            throw CompilationException.of(DiagnosticCode.EMPTY_DATA_SET, SourceSpan.ofFile(data), data, "a run");
         }
         RunSummary merged = null;
         int first = 0;
