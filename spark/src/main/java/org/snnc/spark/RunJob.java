@@ -24,8 +24,10 @@ import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code spark-submit --class org.snnc.spark.RunJob snnc-spark.jar OUT_DIR --data DATA --steps T --partitions P
@@ -81,6 +83,9 @@ public final class RunJob implements Callable<Integer> {
             description = "Draw accuracy, error-vs-operations and early-exit frontier PNGs here, on the driver.")
     private Path plotDirectory;
 
+    @Spec
+    private CommandSpec spec;
+
     private final SparkSession spark;
     private final PrintWriter out;
 
@@ -115,7 +120,7 @@ public final class RunJob implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (steps < 1 || partitions < 0 || threads != null && threads < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--steps and --threads must be at least 1, --partitions at least 0");
         }
         if (report != null) {
