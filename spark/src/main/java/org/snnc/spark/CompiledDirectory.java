@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.InputFiles;
@@ -22,8 +21,8 @@ import org.snnc.compiler.io.InputFiles;
 /**
  * The files of an {@code snnc compile -o OUT_DIR} that a run reads, as bytes: the configuration the emulator loads and
  * the quantized and source networks (with their weights) that give the MACs and the ANN's accuracy. The driver reads
- * them once and broadcasts them; an executor writes them into a folder of its own once per {@link #digest()} and
- * builds what it needs from there with the same loaders as {@code snnc run}.
+ * them once and broadcasts them; an executor writes them into a folder of its own once per {@link #digest()}
+ * ({@link #writtenOut}) and loads them from there with the same loaders as {@code snnc run}.
  *
  * @param files each file's name in OUT_DIR and its bytes, in the order of {@link #READ}
  * @param digest SHA-256 of the names and bytes, hex: equal digests mean equal directories
@@ -37,8 +36,8 @@ public record CompiledDirectory(Map<String, byte[]> files, String digest) implem
             "network.npz");
     private static final List<String> REQUIRED = List.of("config.json", "quantized.snn", "quantized.npz");
 
-    /** What each executor built from a directory, by digest: one build per directory and JVM. */
-    private static final Map<String, Object> BUILT = new ConcurrentHashMap<>();
+    /** Where this JVM wrote each directory out, by digest. */
+    private static final Map<String, Path> WRITTEN = new ConcurrentHashMap<>();
 
     /**
      * Reads the files of {@link #READ} in {@code directory}.
@@ -65,15 +64,13 @@ public record CompiledDirectory(Map<String, byte[]> files, String digest) implem
     }
 
     /**
-     * What {@code build} makes of this directory written out to a folder, built once per digest in this JVM and
-     * shared by every task after: a task of a later stage, or of another job in the same executor, finds it built.
+     * A folder holding the files, written once per digest in this JVM (a temporary folder, deleted when the JVM
+     * exits): the tasks after the first in an executor find it written.
      */
-    @SuppressWarnings("unchecked")
-    <T> T built(Function<Path, T> build) {
-        return (T) BUILT.computeIfAbsent(digest, unused -> build.apply(writeOut()));
+    Path writtenOut() {
+        return WRITTEN.computeIfAbsent(digest, unused -> writeOut());
     }
 
-    /** Writes the files into a new temporary folder, deleted when the JVM exits. */
     private Path writeOut() {
         try {
             Path folder = Files.createTempDirectory("snnc-" + digest.substring(0, 12));

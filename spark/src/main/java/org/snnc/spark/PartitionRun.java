@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.snnc.cli.EmulationReport;
@@ -45,7 +47,8 @@ record PartitionRun(Broadcast<CompiledDirectory> directory, String model, String
     private static final long serialVersionUID = 1L;
 
     /**
-     * What a task builds from the configuration, once per executor.
+     * What a task builds from the configuration, once per configuration and executor: the tasks after the first
+     * find it built ({@link #of}).
      *
      * @param folder    where the configuration was written out
      * @param chip      the emulated chip
@@ -54,7 +57,14 @@ record PartitionRun(Broadcast<CompiledDirectory> directory, String model, String
      */
     record Built(Path folder, Chip chip, Graph quantized, Graph ann) {
 
-        static Built from(Path folder) {
+        /** What this JVM built, by the configuration's digest. */
+        private static final Map<String, Built> BUILT = new ConcurrentHashMap<>();
+
+        static Built of(CompiledDirectory directory) {
+            return BUILT.computeIfAbsent(directory.digest(), unused -> from(directory.writtenOut()));
+        }
+
+        private static Built from(Path folder) {
             Path ann = folder.resolve("network.snn");
             return new Built(folder, Chip.load(folder.resolve("config.json")), load(folder.resolve("quantized.snn")),
                     Files.isRegularFile(ann) ? load(ann) : null);
@@ -67,7 +77,7 @@ record PartitionRun(Broadcast<CompiledDirectory> directory, String model, String
 
     @Override
     public Iterator<RunSummary> call(Iterator<LabelledImages> partition) throws IOException {
-        Built built = directory.value().built(Built::from);
+        Built built = Built.of(directory.value());
         List<RunSummary> summaries = new ArrayList<>();
         while (partition.hasNext()) {
             LabelledImages images = partition.next();

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code spark-submit --class org.snnc.spark.RunJob snnc-spark.jar OUT_DIR --data DATA --steps T --partitions P
  * --report R.json}: {@code snnc run} over a data set cut into partitions on Apache Spark. The driver reads OUT_DIR
- * and broadcasts it; each executor builds the chip once ({@link CompiledDirectory#built}); each task runs its
+ * and broadcasts it; each executor builds the chip once ({@link PartitionRun.Built#of}); each task runs its
  * partition's images ({@link PartitionRun}) into a {@link RunSummary}; the driver merges the summaries in the data's
  * order and writes the report {@code snnc run} writes on the same images.
  *

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Spark's jars and the shaded jar on the classpath and nothing else (no Spark distribution, with its
  * {@code spark-submit} script, is at hand offline, so its launch is emulated; the master comes as the system property
  * {@code spark.master}, as spark-submit passes {@code --master}). Runs in the integration-test phase, after package
- * has built the jar.
+ * has built the jar (the tag keeps it out of the test phase).
  */
+@Tag("shaded-jar")
 class ShadedJarSmokeTest {
 
     @TempDir
