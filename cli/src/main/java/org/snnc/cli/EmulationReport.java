@@ -118,8 +118,8 @@ public final class EmulationReport {
         }
         List<Configuration.EarlyExit> rules = frontierRules(context.readoutThreshold());
         List<RunSummary.ExitTally> tallies = summary.frontier();
-        if (tallies.size() != rules.size() || IntStream.range(0, rules.size()).anyMatch(k ->
-                tallies.get(k).marginLsbs() != rules.get(k).margin() || tallies.get(k).streak() != rules.get(k).steps())) {
+        if (tallies.size() != rules.size() || IntStream.range(0, rules.size()).anyMatch(k -> tallies.get(k)
+                .marginLsbs() != rules.get(k).margin() || tallies.get(k).streak() != rules.get(k).steps())) {
             throw new IllegalArgumentException("the summary's early-exit frontier is not the report's "
                     + ExitFrontier.BOUNDS + " thresholds × " + ExitFrontier.STREAKS + " steps");
         }

@@ -82,7 +82,8 @@ final class RunCommand implements Callable<Integer> {
     static final class EmulationOptions {
 
         @Option(names = "--data", paramLabel = "DATA.npz",
-                description = "Images x (for a sequence input, sequences of frames [N, T, ...]) and labels y.")
+                description = "Images x (for a sequence input, sequences of frames [N, T, ...]) and labels y; or a "
+                        + "folder of such .npz shards, read in file-name order.")
         Path data;
 
         @Option(names = "--steps", paramLabel = "T", defaultValue = "200",
