@@ -4,9 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,7 +36,7 @@ import scala.Tuple2;
  * {@code s3a:}), and how they are cut into the partitions a job runs:
  * <ul>
  *   <li>one {@code .npz} (x, y): cut into {@code partitions} contiguous slices, [k·N/P, (k+1)·N/P) for slice k; each
- *       task reads the archive and keeps its slice, so a large set is better given as shards;</li>
+ *       task streams the archive and keeps its slice, so a large set is better given as shards;</li>
  *   <li>a folder of {@code .npz} shards, in the order of their names: each shard cut into ⌈P/shards⌉ slices, so
  *       one task per shard by default;</li>
  *   <li>Parquet (a {@code .parquet} file or a folder of them, in the order of their names) with columns {@code x},
@@ -135,33 +132,25 @@ sealed interface DataSource permits DataSource.NpzSlices, DataSource.ParquetRows
             return context.parallelize(slices, slices.size()).map(slice -> read(slice, hadoop.value()));
         }
 
-        /**
-         * The slice's images: the archive is copied to a local temporary file (a zip's directory is at its end, and
-         * the file system may be remote), read, and deleted.
-         */
+        /** The slice's images: the archive is streamed from its file system and decoded as it comes. */
         private static LabelledImages read(NpzSlice slice, Configuration hadoop) throws IOException {
-            Path remote = new Path(slice.file());
-            java.nio.file.Path local = Files.createTempFile("snnc-data-", ".npz");
-            try {
-                try (InputStream in = remote.getFileSystem(hadoop).open(remote)) {
-                    Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING);
-                }
-                Map<String, NpyArray> arrays = NpzReader.open(local);
-                NpyArray x = require(arrays, "x", slice.file());
-                NpyArray y = require(arrays, "y", slice.file());
-                int images = x.shape().length == 0 ? 1 : x.shape()[0];
-                int from = (int) ((long) images * slice.index() / slice.count());
-                int to = (int) ((long) images * (slice.index() + 1) / slice.count());
-                if (y.shape().length != 1 || y.shape()[0] != images) {
-                    throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(slice.file()),
-                            slice.file(), "labels y have shape " + Arrays.toString(y.shape()) + ", expected ["
-                                    + images + "]");
-                }
-                return new LabelledImages(slice.file(), from, LabelledImages.rows(x, from, to),
-                        LabelledImages.rows(y, from, to));
-            } finally {
-                Files.deleteIfExists(local);
+            Path file = new Path(slice.file());
+            Map<String, NpyArray> arrays;
+            try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+                arrays = NpzReader.read(in, slice.file());
             }
+            NpyArray x = require(arrays, "x", slice.file());
+            NpyArray y = require(arrays, "y", slice.file());
+            int images = x.shape().length == 0 ? 1 : x.shape()[0];
+            if (y.shape().length != 1 || y.shape()[0] != images) {
+                throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(slice.file()),
+                        slice.file(), "labels y have shape " + Arrays.toString(y.shape()) + ", expected [" + images
+                                + "]");
+            }
+            int from = (int) ((long) images * slice.index() / slice.count());
+            int to = (int) ((long) images * (slice.index() + 1) / slice.count());
+            return new LabelledImages(slice.file(), from, LabelledImages.rows(x, from, to),
+                    LabelledImages.rows(y, from, to));
         }
 
         private static NpyArray require(Map<String, NpyArray> arrays, String key, String file) {
