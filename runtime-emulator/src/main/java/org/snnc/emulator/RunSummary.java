@@ -92,6 +92,10 @@ public record RunSummary(
             require(spikes >= 0, "a core's spike count is negative");
         }
         frontier = List.copyOf(frontier);
+        for (ExitTally tally : frontier) {
+            require(tally.correct() <= images && tally.steps() <= (long) images * steps,
+                    "an exit tally counts more than the summary's " + images + " images over " + steps + " steps");
+        }
         require(neuronUpdates >= 0 && stepsRun >= 0 && stepsRun <= (long) images * steps && wallNanos >= 0
                 && threads >= 1, "a count is out of range");
     }

@@ -165,6 +165,11 @@ class RunSummaryProperties {
                 .getMessage());
         assertThrows(IllegalArgumentException.class, () -> RunSummary.fromJson(json.substring(0, 40)));
         assertThrows(IllegalArgumentException.class, () -> RunSummary.fromJson("null"));
+        String tally = "\"correct\" : 2,\n    \"synaptic_ops\" : 7";
+        String threeRight = json.replace(tally, tally.replace('2', '3'));
+        assertNotEquals(json, threeRight);
+        assertEquals("an exit tally counts more than the summary's 2 images over 3 steps",
+                assertThrows(IllegalArgumentException.class, () -> RunSummary.fromJson(threeRight)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> RunSummary.fromJson(json.replace("\"steps\" : 3,", "")));
     }
 }
