@@ -69,7 +69,7 @@ def main():
         expected["read"][name] = describe(a)
 
     # Every dtype in both byte orders (single-byte types have none), C order.
-    for code in ["f4", "f8", "i4", "i8"]:
+    for code in ["f2", "f4", "f8", "u2", "i2", "u4", "i4", "u8", "i8"]:
         for order, tag in [("<", "le"), (">", "be")]:
             save(f"{code}_{tag}.npy", sample(order + code, (2, 5)))
     for code in ["u1", "i1", "b1"]:

@@ -100,7 +100,7 @@ final class CompileCommand implements Callable<Integer> {
             compiled.commit();
         }
         // compile's files are in place now, for --run to read; --run's own files wait for the command's batch.
-        return run ? emulation.run(outputDir, model.file.toString(), spec) : 0;
+        return run ? emulation.run(outputDir, model.file.toString(), spec, null, null) : 0;
     }
 
     /** Everything but the run; the files it writes wait in the open batch. */

@@ -1,7 +1,6 @@
 package org.snnc.cli;
 
 import java.util.Arrays;
-import java.util.List;
 import org.snnc.compiler.sim.EarlyExit;
 import org.snnc.compiler.sim.ExitFrontier;
 import org.snnc.emulator.Runner;
@@ -22,11 +21,6 @@ public final class EmulatedExits {
         double[][] ops = Arrays.stream(run.synapticOps())
                 .map(image -> Arrays.stream(image).asDoubleStream().toArray()).toArray(double[][]::new);
         return new ExitFrontier.ReadoutTrace(run.predictions(), margins, ops);
-    }
-
-    /** The frontier of a full run (no early exit) of a configuration whose readout threshold is {@code theta}. */
-    public static List<ExitFrontier.Point> frontier(Runner.Result full, int[] labels, long theta) {
-        return ExitFrontier.of(trace(full), labels, bound -> EarlyExit.lsbs(bound, theta));
     }
 
     /** What a run stopped by an early exit of {@code bound} thresholds and streak {@code streak} gave. */

@@ -1,6 +1,5 @@
 package org.snnc.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -8,9 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -23,15 +20,12 @@ import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.model.LoadOptions;
 import org.snnc.compiler.model.ModelLoader;
 import org.snnc.compiler.passes.Progress;
-import org.snnc.compiler.sim.AnnMacs;
 import org.snnc.compiler.sim.EarlyExit;
-import org.snnc.compiler.sim.ExitFrontier;
 import org.snnc.emulator.Chip;
 import org.snnc.emulator.Probes;
+import org.snnc.emulator.RunSummary;
 import org.snnc.emulator.Runner;
 import org.snnc.emulator.config.Configuration;
-import org.snnc.targets.spec.ChipSpec;
-import org.snnc.targets.spec.ChipSpecs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +40,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * reference accuracy and the quantized network the MACs. For a sequence input ({@code input.encoding} {@code sequence})
  * the data hold sequences of frames of event counts, x of shape [N, T_x, ...input shape], and {@code --steps} may
  * exceed T_x: the input is silent after its last frame; there is no ANN accuracy then.
+ *
+ * <p>{@code --shard K/N --partial PART.json} runs the K-th of N contiguous slices of the images ({@link Shard}) and
+ * writes its counts ({@link PartialRun}) instead of a report; {@code snnc merge} makes the report of the whole run
+ * from the N parts. The report is built from the run's {@link org.snnc.emulator.RunSummary} either way
+ * ({@link EmulationReport}), so the merged report equals the unsharded one in every figure but wall time and speed.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a compiled configuration on the cycle-accurate emulator: accuracy at every step, synaptic "
@@ -58,19 +57,33 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     private EmulationOptions emulation;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "Run only the K-th of N contiguous slices of the images, K = 1..N; needs --partial.")
+    private String shard;
+
+    @Option(names = "--partial", paramLabel = "PART.json",
+            description = "Write the run's counts here, for snnc merge, instead of a report.")
+    private Path partial;
+
     @Spec
     private CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        return emulation.run(directory, directory.toString(), spec);
+        Shard slice = shard == null ? null : Shard.parse(shard);
+        if (slice != null && partial == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shard needs --partial PART.json: a "
+                    + "shard's counts are merged with the other shards' by snnc merge");
+        }
+        return emulation.run(directory, directory.toString(), spec, slice, partial);
     }
 
     /** The options of an emulation, shared by {@code run} and {@code compile --run}. */
     static final class EmulationOptions {
 
         @Option(names = "--data", paramLabel = "DATA.npz",
-                description = "Images x (for a sequence input, sequences of frames [N, T, ...]) and labels y.")
+                description = "Images x (for a sequence input, sequences of frames [N, T, ...]) and labels y; or a "
+                        + "folder of such .npz shards, read in file-name order.")
         Path data;
 
         @Option(names = "--steps", paramLabel = "T", defaultValue = "200",
@@ -106,26 +119,36 @@ final class RunCommand implements Callable<Integer> {
         @CommandLine.Mixin
         ExitOptions exit;
 
-        /** Emulates the configuration in {@code directory} and prints and writes the figures. */
-        int run(Path directory, String modelName, CommandSpec spec) throws IOException {
+        /**
+         * Emulates the configuration in {@code directory} and prints and writes the figures; with a {@code shard}
+         * (null: all images) only its slice of the images, and with a {@code partial} file (null: none) writes the
+         * run's {@link PartialRun} there instead of a report, for {@code snnc merge}.
+         */
+        int run(Path directory, String modelName, CommandSpec spec, Shard shard, Path partial) throws IOException {
             if (data == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--data is required to run");
             }
             if (steps < 1 || limit < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--steps and --limit must be at least 1");
             }
+            if (partial != null && (report != null || plotDirectory != null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--partial writes a part of a run; "
+                        + "snnc merge writes its --report and --plot");
+            }
             int workers = Threads.resolve(threads, spec);
             PrintWriter out = spec.commandLine().getOut();
-            JsonReports.requireReplaceable(report, probeFile);
+            JsonReports.requireReplaceable(report, probeFile, partial);
             Path configuration = directory.resolve(CompileCommand.CONFIGURATION_FILE);
             Chip chip = loadChip(configuration);
             Graph quantized = load(directory.resolve(CompileCommand.QUANTIZED_NETWORK));
-            Dataset dataset = DataSets.forChip(data, quantized, chip, limit);
-            DataSets.requireLabelsWithin(dataset, quantized, data);
+            Dataset all = DataSets.forChip(data, quantized, chip, limit);
+            DataSets.requireLabelsWithin(all, quantized, data);
+            Shard.Range range = (shard == null ? Shard.WHOLE : shard).range(all.size());
+            Dataset dataset = range.of(all);
             DataSets.requireStepMemory(steps, dataset.size(), workers, data);
             // An ANN reads one image, not a sequence of frames of events.
             int[] annPredictions = chip.sequenceInput() ? null
-                    : annPredictions(directory.resolve(CompileCommand.SOURCE_NETWORK), workers);
+                    : annPredictions(directory.resolve(CompileCommand.SOURCE_NETWORK), range, workers);
             int[][] images = Arrays.stream(dataset.inputs())
                     .map(image -> Arrays.stream(image).mapToInt(value -> (int) value).toArray()).toArray(int[][]::new);
             if (!probes.isEmpty()) {
@@ -141,19 +164,22 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "an early exit reads the membrane readout's margin; this configuration reads spike counts");
             }
+            RunContext context = RunContext.of(modelName, data.toString(), directory, chip, quantized, all.size(),
+                    steps, earlyExit);
             // The frontier is computed from a full run; an early exit is then a second run, stopped for real.
             Runner.Result full = emulate(chip, images, workers, Optional.empty());
             Runner.Result result = earlyExit.isEmpty() ? full : emulate(chip, images, workers, earlyExit);
-            ExitFrontier.Point operatingPoint = earlyExit.map(chosen -> EmulatedExits.point(result,
-                    (double) chosen.margin() / theta, chosen.steps(), dataset.labels())).orElse(null);
-            ChipSpec target = ChipSpecs.parse(new ObjectMapper().readTree(configuration.toFile()).get("chip")
-                    .toString(), configuration.toString());
-            SimulationReport figures = SimulationReport.of(modelName, data.toString(), dataset, steps, "pipelined",
-                    chip.configuration().readout().mode().name().toLowerCase(Locale.ROOT), annPredictions,
-                    measurements(result, dataset.size()), AnnMacs.perLayer(quantized), null, workers,
-                    operatingPoint, membrane ? EmulatedExits.frontier(full, dataset.labels(), theta) : null,
-                    chipFigures(target, chip, result, dataset.size()));
-            figures.publish(out, report, plotDirectory);
+            RunSummary summary = EmulationReport.summarize(context, result, full, range.first(), dataset.labels(),
+                    annPredictions, workers);
+            if (partial != null) {
+                PartialRun.write(partial, new PartialRun(context, summary));
+                out.printf(Locale.ROOT, "%s: images %d..%d of %d over %d steps in %.2f s; merge the parts with snnc "
+                        + "merge%n", partial, range.first(), range.end() - 1, all.size(), steps,
+                        summary.wallNanos() / 1e9);
+                out.flush();
+            } else {
+                EmulationReport.of(context, summary).publish(out, report, plotDirectory);
+            }
             return 0;
         }
 
@@ -196,42 +222,17 @@ final class RunCommand implements Callable<Integer> {
             return ModelLoader.load(network, LoadOptions.DEFAULT).graph();
         }
 
-        /** The ANN's classes of the same images, when compile left the ANN beside the configuration; else null. */
-        private int[] annPredictions(Path ann, int workers) {
+        /**
+         * The ANN's classes of the images of {@code range}, when compile left the ANN beside the configuration; else
+         * null.
+         */
+        private int[] annPredictions(Path ann, Shard.Range range, int workers) {
             if (!Files.isRegularFile(ann)) {
                 return null;
             }
             Graph graph = load(ann);
-            Dataset images = DataSets.load(data, graph, limit);
+            Dataset images = range.of(DataSets.load(data, graph, limit));
             return new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers).predictions();
-        }
-
-        private static SimulationReport.Measurements measurements(Runner.Result result, int n) {
-            int steps = result.predictions().length;
-            double[] opsPerImage = new double[steps];
-            for (long[] perImage : result.synapticOps()) {
-                for (int t = 0; t < steps; t++) {
-                    opsPerImage[t] += (double) perImage[t] / n;
-                }
-            }
-            return new SimulationReport.Measurements(result.predictions(), null, opsPerImage,
-                    (double) result.neuronUpdates() / n, null, (long) (result.seconds() * 1e9),
-                    result.totalSynapticOps(), result.stepsRun());
-        }
-
-        /** Cores used, spikes per core, and E = ops·pJ/op + updates·pJ/update per image, when the spec has figures. */
-        private static SimulationReport.ChipFigures chipFigures(ChipSpec target, Chip chip, Runner.Result result,
-                int n) {
-            Map<String, Double> spikesPerCore = new LinkedHashMap<>();
-            int[] ids = chip.coreIds();
-            for (int i = 0; i < ids.length; i++) {
-                spikesPerCore.put(Integer.toString(ids[i]), (double) result.spikesPerCore()[i] / n);
-            }
-            double opsPerImage = (double) result.totalSynapticOps() / n;
-            double updatesPerImage = (double) result.neuronUpdates() / n;
-            Double energy = target.energy().map(e -> (opsPerImage * e.synapticOpPj()
-                    + updatesPerImage * e.neuronUpdatePj()) / 1000).orElse(null);
-            return new SimulationReport.ChipFigures(target.name(), ids.length, energy, spikesPerCore);
         }
     }
 }

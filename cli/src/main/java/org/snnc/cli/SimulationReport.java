@@ -58,7 +58,7 @@ import org.snnc.compiler.sim.ExitFrontier;
  *                                  chip spec gives energy figures
  * @param spikesPerCore             mean spikes per image of each core over T steps
  */
-record SimulationReport(String model, String data, int images, int steps, String schedule, String readout,
+public record SimulationReport(String model, String data, int images, int steps, String schedule, String readout,
         Double annAccuracy, double[] accuracy, @JsonInclude(JsonInclude.Include.NON_NULL) double[] annAgreement,
         double[] accuracySpikecount,
         @JsonProperty("converge_within_1pp") Integer convergeWithin1pp,
@@ -100,7 +100,7 @@ record SimulationReport(String model, String data, int images, int steps, String
      * @param opsOverAnnOps       synapticOpsPerImage / (2 · the ANN's MACs)
      * @param stepsPerImage       the mean steps run per image
      */
-    record ExitPoint(double exitMargin, int exitSteps, double accuracy, double synapticOpsPerImage,
+    public record ExitPoint(double exitMargin, int exitSteps, double accuracy, double synapticOpsPerImage,
             double opsOverAnnOps, double stepsPerImage) {
 
         static ExitPoint of(ExitFrontier.Point point, long annOps) {
@@ -115,61 +115,100 @@ record SimulationReport(String model, String data, int images, int steps, String
 
     /**
      * The report of a run of {@code steps} steps on {@code dataset}: accuracies, convergence against the ANN's accuracy
-     * and the share of images given the ANN's class (when {@code annPredictions} are known, else null), operations against {@code macs}, speed, the early exit applied
-     * ({@code earlyExit}, null for none), the {@code frontier} (null when not computed) and the chip's figures if any.
+     * and the share of images given the ANN's class (when {@code annPredictions} are known, else null), operations
+     * against {@code macs}, speed, the early exit applied ({@code earlyExit}, null for none), the {@code frontier}
+     * (null when not computed) and the chip's figures if any.
      */
     static SimulationReport of(String model, String data, Dataset dataset, int steps, String schedule,
             String readout, int[] annPredictions, Measurements measured, Map<String, Long> macs,
             Map<String, Object> lambdas, int threads, ExitFrontier.Point earlyExit,
             List<ExitFrontier.Point> frontier, ChipFigures chip) {
         int n = dataset.size();
-        int[] correct = new int[steps];
+        long[] correct = new long[steps];
+        long[] spikeCountCorrect = measured.spikeCountPredictions() == null ? null : new long[steps];
+        long[] agreement = annPredictions == null ? null : new long[steps];
         for (int t = 0; t < steps; t++) {
-            correct[t] = dataset.correct(measured.predictions()[t]);
-        }
-        double[] spikeCountAccuracy = null;
-        if (measured.spikeCountPredictions() != null) {
-            spikeCountAccuracy = new double[steps];
-            for (int t = 0; t < steps; t++) {
-                spikeCountAccuracy[t] = (double) dataset.correct(measured.spikeCountPredictions()[t]) / n;
+            int[] snn = measured.predictions()[t];
+            correct[t] = dataset.correct(snn);
+            if (spikeCountCorrect != null) {
+                spikeCountCorrect[t] = dataset.correct(measured.spikeCountPredictions()[t]);
+            }
+            if (agreement != null) {
+                agreement[t] = IntStream.range(0, n).filter(i -> snn[i] == annPredictions[i]).count();
             }
         }
+        Counts counts = new Counts(n, correct, spikeCountCorrect,
+                annPredictions == null ? null : (long) dataset.correct(annPredictions), agreement,
+                measured.synapticOpsPerImage(), measured.neuronUpdatesPerImage(), measured.spikesPerLayer(),
+                measured.wallNanos(), measured.synapticEvents(),
+                Arrays.stream(measured.stepsRun()).asLongStream().sum(), keyPredictions(measured.predictions()),
+                dataset.labels());
+        return of(model, data, schedule, readout, counts, macs, lambdas, threads, earlyExit, frontier, chip);
+    }
+
+    /**
+     * What a report is computed from, over {@code images} images and T steps; counts rather than fractions, so that
+     * no rounding decides a figure.
+     *
+     * @param images                how many images ran
+     * @param correct               {@code [t − 1]}: images whose default-readout class after step t is their label
+     * @param spikeCountCorrect     the same for the spike-count readout, or null
+     * @param annCorrect            images the ANN classifies right, or null when there is no ANN
+     * @param annAgreement          {@code [t − 1]}: images given the ANN's class after step t; null with annCorrect
+     * @param synapticOpsPerImage   cumulative synaptic operations per image at t = 1..T
+     * @param neuronUpdatesPerImage neuron updates per image
+     * @param spikesPerLayer        mean spikes per image per population, or null
+     * @param wallNanos             wall time
+     * @param synapticEvents        spike-driven synaptic operations over all images
+     * @param stepsRun              the steps the images ran, summed
+     * @param predictions           classes per image at the report's key steps ({@link #keyPredictions})
+     * @param labels                every image's class
+     */
+    record Counts(int images, long[] correct, long[] spikeCountCorrect, Long annCorrect, long[] annAgreement,
+            double[] synapticOpsPerImage, double neuronUpdatesPerImage, Map<String, Double> spikesPerLayer,
+            long wallNanos, double synapticEvents, long stepsRun, Map<String, int[]> predictions, int[] labels) {
+    }
+
+    /** The report of {@code counts}, the one computation behind {@code simulate}, {@code run} and {@code merge}. */
+    static SimulationReport of(String model, String data, String schedule, String readout, Counts counts,
+            Map<String, Long> macs, Map<String, Object> lambdas, int threads, ExitFrontier.Point earlyExit,
+            List<ExitFrontier.Point> frontier, ChipFigures chip) {
+        int n = counts.images();
+        int steps = counts.correct().length;
         Integer within1pp = null;
         Integer within01pp = null;
         Double annAccuracy = null;
         double[] agreement = null;
-        if (annPredictions != null) {
-            annAccuracy = (double) dataset.correct(annPredictions) / n;
-            agreement = new double[steps];
-            for (int t = 0; t < steps; t++) {
-                int[] snn = measured.predictions()[t];
-                agreement[t] = (double) IntStream.range(0, n).filter(i -> snn[i] == annPredictions[i]).count() / n;
-            }
-            int annCorrect = (int) Math.round(annAccuracy * n);
-            within1pp = convergence(correct, annCorrect, 0.01 * n);
-            within01pp = convergence(correct, annCorrect, 0.001 * n);
+        if (counts.annCorrect() != null) {
+            annAccuracy = (double) counts.annCorrect() / n;
+            agreement = fractions(counts.annAgreement(), n);
+            within1pp = convergence(counts.correct(), counts.annCorrect(), 0.01 * n);
+            within01pp = convergence(counts.correct(), counts.annCorrect(), 0.001 * n);
         }
         long macsPerImage = macs.values().stream().mapToLong(Long::longValue).sum();
         long annOps = OPS_PER_MAC * macsPerImage;
-        double[] ops = measured.synapticOpsPerImage();
+        double[] ops = counts.synapticOpsPerImage();
         double[] ratio = Arrays.stream(ops).map(o -> o / macsPerImage).toArray();
-        double seconds = measured.wallNanos() / 1e9;
+        double seconds = counts.wallNanos() / 1e9;
         return new SimulationReport(model, data, n, steps, schedule, readout, annAccuracy,
-                Arrays.stream(correct).mapToDouble(c -> (double) c / n).toArray(), agreement, spikeCountAccuracy,
-                within1pp,
-                within01pp, ops, ratio, macsPerImage, annOps, macs, measured.neuronUpdatesPerImage(),
-                Arrays.stream(measured.stepsRun()).average().orElse(0),
+                fractions(counts.correct(), n), agreement,
+                counts.spikeCountCorrect() == null ? null : fractions(counts.spikeCountCorrect(), n),
+                within1pp, within01pp, ops, ratio, macsPerImage, annOps, macs, counts.neuronUpdatesPerImage(),
+                (double) counts.stepsRun() / n,
                 earlyExit == null ? null : ExitPoint.of(earlyExit, annOps),
                 frontier == null ? null : frontier.stream().map(point -> ExitPoint.of(point, annOps)).toList(),
-                measured.spikesPerLayer(), lambdas, seconds,
-                Arrays.stream(measured.stepsRun()).asLongStream().sum() / seconds,
-                measured.synapticEvents() / seconds, threads, keyPredictions(measured.predictions()),
-                dataset.labels(), chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
+                counts.spikesPerLayer(), lambdas, seconds, counts.stepsRun() / seconds,
+                counts.synapticEvents() / seconds, threads, counts.predictions(), counts.labels(),
+                chip == null ? null : chip.target(), chip == null ? null : chip.coresUsed(),
                 chip == null ? null : chip.energyNjPerImage(), chip == null ? null : chip.spikesPerCore());
     }
 
+    private static double[] fractions(long[] counts, int n) {
+        return Arrays.stream(counts).mapToDouble(c -> (double) c / n).toArray();
+    }
+
     /** Prints the summary, and writes the JSON report and the plots where they are asked for (null: not asked). */
-    void publish(PrintWriter out, Path reportFile, Path plotDirectory) throws IOException {
+    public void publish(PrintWriter out, Path reportFile, Path plotDirectory) throws IOException {
         printSummary(out);
         if (reportFile != null) {
             JsonReports.write(reportFile, this);
@@ -266,7 +305,7 @@ record SimulationReport(String model, String data, int images, int steps, String
      * The first step t (1-based) from which |correct(t′) − annCorrect| ≤ tolerance for every t′ ≥ t, or null if the
      * last step is outside the tolerance. Counts, not fractions, so that no rounding decides a borderline step.
      */
-    static Integer convergence(int[] correct, int annCorrect, double tolerance) {
+    static Integer convergence(long[] correct, long annCorrect, double tolerance) {
         Integer first = null;
         for (int t = correct.length; t >= 1; t--) {
             if (Math.abs(correct[t - 1] - annCorrect) > tolerance) {

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             CompileCommand.class,
             RunCommand.class,
+            MergeCommand.class,
             BenchCommand.class,
             SimulateCommand.class,
             NirRunCommand.class,

@@ -1,8 +1,16 @@
 package org.snnc.compiler.data;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -12,13 +20,16 @@ import org.snnc.compiler.ir.Input;
 import org.snnc.compiler.ir.InputEncoding;
 
 /**
- * A labelled data set: an {@code .npz} file with {@code x} (images, or sequences of frames, see {@link InputArrays})
- * and {@code y} (one integer label per image).
+ * A labelled data set: an {@code .npz} file (or a folder of them, or a stream of one) with {@code x} (images, or
+ * sequences of frames, see {@link InputArrays}) and {@code y} (one integer label per image).
  *
  * @param inputs scaled network inputs, one flat row per image
  * @param labels the class of each image
  */
 public record Dataset(double[][] inputs, int[] labels) {
+
+    /** The files of a folder of shards that are read. */
+    public static final String SHARD_SUFFIX = ".npz";
 
     /** Reads at most {@code limit} images of {@code file} as inputs for {@code input}. */
     public static Dataset load(Path file, Input input, int limit) {
@@ -27,11 +38,57 @@ public record Dataset(double[][] inputs, int[] labels) {
 
     /**
      * Reads at most {@code limit} images of {@code file} as inputs for {@code input}, laid out as {@code encoding}
-     * takes them: sequences of frames {@code [N, T, ...]} for {@link InputEncoding#SEQUENCE}, else images.
+     * takes them: sequences of frames {@code [N, T, ...]} for {@link InputEncoding#SEQUENCE}, else images. A folder
+     * is a data set in shards: its {@code .npz} files in the order of their names (Unicode order, so
+     * {@code part-00010.npz} comes after {@code part-00009.npz} but {@code part-10.npz} before {@code part-9.npz}),
+     * read one after another until {@code limit} images are read, as one data set.
      */
     public static Dataset load(Path file, Input input, InputEncoding encoding, int limit) {
-        String source = file.toString();
-        Map<String, NpyArray> arrays = NpzReader.open(file);
+        if (Files.isDirectory(file)) {
+            return loadShards(file, input, encoding, limit);
+        }
+        return of(NpzReader.open(file), file.toString(), input, encoding, limit);
+    }
+
+    /**
+     * Reads at most {@code limit} images of the {@code .npz} archive streamed by {@code in} (which is read to its end
+     * and not closed), for a data set that is not a file; {@code source} names it in diagnostics.
+     */
+    public static Dataset load(InputStream in, String source, Input input, InputEncoding encoding, int limit) {
+        return of(NpzReader.read(in, source), source, input, encoding, limit);
+    }
+
+    /** The shards of {@code folder} as one data set; see {@link #load(Path, Input, InputEncoding, int)}. */
+    private static Dataset loadShards(Path folder, Input input, InputEncoding encoding, int limit) {
+        List<Path> shards;
+        try (Stream<Path> entries = Files.list(folder)) {
+            shards = entries.filter(entry -> entry.getFileName().toString().endsWith(SHARD_SUFFIX))
+                    .sorted(Comparator.comparing(entry -> entry.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw CompilationException.of(DiagnosticCode.FILE_UNREADABLE, SourceSpan.ofFile(folder.toString()),
+                    folder, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        if (shards.isEmpty()) {
+            throw CompilationException.of(DiagnosticCode.EMPTY_DATA_SET, SourceSpan.ofFile(folder.toString()),
+                    folder, "a folder of " + SHARD_SUFFIX + " shards");
+        }
+        List<double[]> inputs = new ArrayList<>();
+        IntStream.Builder labels = IntStream.builder();
+        for (Path shard : shards) {
+            if (inputs.size() >= limit) {
+                break;
+            }
+            // A shard is a file: a folder inside the folder is not read as more shards.
+            Dataset part = of(NpzReader.open(shard), shard.toString(), input, encoding, limit - inputs.size());
+            inputs.addAll(Arrays.asList(part.inputs()));
+            Arrays.stream(part.labels()).forEach(labels);
+        }
+        return new Dataset(inputs.toArray(double[][]::new), labels.build().toArray());
+    }
+
+    /** At most {@code limit} images of {@code arrays}, the archive {@code source}. */
+    private static Dataset of(Map<String, NpyArray> arrays, String source, Input input, InputEncoding encoding,
+            int limit) {
         NpyArray x = require(arrays, "x", source);
         NpyArray y = require(arrays, "y", source);
         double[][] inputs = InputArrays.toInputs(x, input, encoding, source + "[x]", limit);

@@ -18,8 +18,8 @@ import org.snnc.compiler.ir.SpikeEncoder;
  * {@code [N, ...shape]}; axes of length 1 may be left out (a network declaring {@code [1,28,28]} takes
  * {@code N×28×28}). A network whose input is a {@link InputEncoding#SEQUENCE} takes sequences of T frames instead,
  * {@code [N, T, ...shape]}, or one sequence {@code [T, ...shape]}; each row then holds its frames one after another.
- * Each value becomes {@code raw · scale}. The element type must be the declared one, except that a float input
- * accepts float32 and float64 alike.
+ * Each value becomes {@code raw · scale}. A float input takes data of any float type (float16, float32, float64);
+ * an integer input data of any integer type whose values are all of the declared type.
  */
 public final class InputArrays {
 
@@ -100,17 +100,32 @@ public final class InputArrays {
         return rows;
     }
 
+    /**
+     * Refuses data that are not values of the input's type: a float input takes any float storage, an integer input
+     * any integer storage whose every value is one of its type (int64 pixels 0…255 for a u8 input), so that the
+     * storage a user's tools chose does not matter while float pixels in [0, 1] never pass for integers.
+     */
     private static void checkElementType(NpyArray raw, Input input, String source) {
         NpyElementType expected = STORAGE.get(input.dtype());
-        boolean floatInput = input.dtype() == DType.F32 || input.dtype() == DType.F64;
-        boolean floatData = raw.elementType() == NpyElementType.F4 || raw.elementType() == NpyElementType.F8;
-        if (raw.elementType() == expected || floatInput && floatData) {
+        NpyElementType stored = raw.elementType();
+        boolean floatInput = expected.isFloat();
+        if (stored == expected || floatInput && stored.isFloat()) {
             return;
         }
-        String hint = floatInput && !floatData
+        if (!floatInput && !stored.isFloat() && stored != NpyElementType.B1) {
+            for (int i = 0; i < raw.size(); i++) {
+                if (!expected.holds(raw.get(i))) {
+                    throw CompilationException.of(DiagnosticCode.DATA_DTYPE_MISMATCH, SourceSpan.ofFile(source),
+                            source, "x", stored.code(), input.name(), input.dtype(), "; its value " + (long) raw.get(i)
+                                    + " at flat index " + i + " is not one");
+                }
+            }
+            return;
+        }
+        String hint = floatInput && !stored.isFloat()
                 ? "; if the model takes scaled pixels, import it with --input-dtype u8 --input-scale 1/255" : "";
         throw CompilationException.of(DiagnosticCode.DATA_DTYPE_MISMATCH, SourceSpan.ofFile(source), source,
-                "x", raw.elementType().code(), input.name(), input.dtype(), hint);
+                "x", stored.code(), input.name(), input.dtype(), hint);
     }
 
     private static boolean sameIgnoringUnitAxes(int[] actual, int[] declared) {

@@ -8,7 +8,8 @@ import java.util.Locale;
  *
  * <p>Ranges: E01xx text syntax and names, E02xx shapes and attributes, E03xx parameters and weights files,
  * E04xx ONNX import, E05xx data and inputs, E06xx files, paths and memory, E07xx conversion pipelines and passes,
- * E08xx chip specs, E09xx target compilation, E11xx NIR graphs (E10xx are the emulator's configuration errors).
+ * E08xx chip specs, E09xx target compilation, E11xx NIR graphs, E12xx sharded runs and their merge (E10xx are the
+ * emulator's configuration errors).
  */
 public enum DiagnosticCode {
     // E01xx: syntax and names
@@ -116,7 +117,14 @@ public enum DiagnosticCode {
     NIR_BAD_EDGE(1104, Severity.ERROR, "edge %s: %s"),
     NIR_SHAPE_MISMATCH(1105, Severity.ERROR, "node '%s' (%s): %s"),
     NIR_NOT_COMPILABLE(1106, Severity.ERROR, "node '%s' (%s) cannot be compiled: %s"),
-    NIR_NOT_EXPORTABLE(1107, Severity.ERROR, "'%s' cannot be written as NIR: %s");
+    NIR_NOT_EXPORTABLE(1107, Severity.ERROR, "'%s' cannot be written as NIR: %s"),
+
+    // E12xx: sharded runs and their merge
+    SHARD_INVALID(1201, Severity.ERROR, "shard %s: %s"),
+    PARTIAL_MALFORMED(1202, Severity.ERROR, "%s is not a partial run that snnc run --partial wrote: %s"),
+    PARTIALS_DISAGREE(1203, Severity.ERROR, "%s and %s are not parts of the same run: %s"),
+    SHARDS_OVERLAP(1204, Severity.ERROR, "%s and %s both hold images %s; give each shard once"),
+    SHARDS_MISSING(1205, Severity.ERROR, "the partial runs hold %d of the run's %d images; images %s are missing");
 
     private final int number;
     private final Severity severity;

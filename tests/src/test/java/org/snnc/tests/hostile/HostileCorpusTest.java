@@ -77,8 +77,32 @@ class HostileCorpusTest {
                         f -> args("print", f.link("net.snn", "/dev/zero"))),
                 hostile("a link to /dev/zero as the ONNX model", "E0603",
                         f -> args("import", f.link("m.onnx", "/dev/zero"), "-o", f.path("m.snn"))),
-                hostile("a directory as the data set", "E0603",
+                // A folder is a data set of .npz shards: an empty one has no images, and a shard is read as a file.
+                hostile("a folder without shards as the data set", "E0504",
                         f -> args("ann-eval", lenet(), "--data", f.folder("d.npz"))),
+                hostile("a folder whose shard is a link to /dev/zero", "E0603", f -> {
+                    String folder = f.folder("shards");
+                    f.link("shards/part-0.npz", "/dev/zero");
+                    return args("run", f.compiledCopy("out"), "--data", folder);
+                }),
+                hostile("a folder whose shard is a directory", "E0603", f -> {
+                    String folder = f.folder("shards");
+                    f.folder("shards/part-0.npz");
+                    return args("ann-eval", lenet(), "--data", folder);
+                }),
+                // Sharded runs: a shard that is not K/N with 1 ≤ K ≤ N ≤ images, and parts that are not parts.
+                hostile("shard 0 of 4", "E1201", f -> args("run", f.compiledCopy("out"), "--data", digits(),
+                        "--shard", "0/4", "--partial", f.path("p.json"))),
+                hostile("more shards than images", "E1201", f -> args("run", f.compiledCopy("out"), "--data",
+                        digits(), "--limit", "3", "--shard", "1/4", "--partial", f.path("p.json"))),
+                hostile("a part that is not JSON", "E1202", f -> args("merge", f.text("p.json", "{\"format\":"),
+                        "--report", f.path("r.json"))),
+                hostile("a part of another format", "E1202", f -> args("merge", f.text("p.json",
+                        "{\"format\": \"snnc-report\"}"), "--report", f.path("r.json"))),
+                hostile("a part that is a link to /dev/zero", "E0603", f -> args("merge",
+                        f.link("p.json", "/dev/zero"), "--report", f.path("r.json"))),
+                hostile("a merge whose report is a directory", "E0604", f -> args("merge", f.text("p.json", "{}"),
+                        "--report", f.folder("r.json"))),
                 hostile("a FIFO as the data set", "E0603", f -> args("simulate", lenet(), "--data", f.fifo("d.npz"),
                         "--calibration", calibration(), "--steps", "5")),
                 hostile("a link to /dev/zero as the data set", "E0603",

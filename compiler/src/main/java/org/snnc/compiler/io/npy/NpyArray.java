@@ -41,7 +41,7 @@ public record NpyArray(NpyElementType elementType, int[] shape, double[] values)
                     "shape " + Arrays.toString(shape) + " holds " + size + " values, got " + values.length);
         }
         values = values.clone();
-        boolean integral = elementType != NpyElementType.F4 && elementType != NpyElementType.F8;
+        boolean integral = !elementType.isFloat();
         for (int i = 0; i < values.length; i++) {
             if (!elementType.holds(values[i])) {
                 throw new IllegalArgumentException(

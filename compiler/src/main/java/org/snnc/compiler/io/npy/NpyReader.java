@@ -30,9 +30,10 @@ import org.snnc.compiler.io.MemoryBudget;
  * the header's byte order, in C order or, with {@code fortran_order: True}, column-major. Values always come back in
  * C order. Bytes after the data are an error.
  *
- * <p>Element types: {@code f4 f8 u1 i1 i4 i8 b1}, little-endian ({@code <}) or big-endian ({@code >}), and
- * {@code |} for single bytes; every other descriptor is {@link DiagnosticCode#UNSUPPORTED_DTYPE}. Values are
- * widened to {@code double}, exactly except for {@code i8} beyond ±2<sup>53</sup>, which rounds.
+ * <p>Element types: {@code f2 f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 b1}, little-endian ({@code <}) or big-endian
+ * ({@code >}), and {@code |} for single bytes; every other descriptor is {@link DiagnosticCode#UNSUPPORTED_DTYPE}.
+ * Values are widened to {@code double}, exactly except for {@code i8} and {@code u8} beyond 2<sup>53</sup> in
+ * magnitude, which round to the nearest double.
  *
  * <p>Hostile input: the reader compares the data size the header declares (in saturating {@code long} arithmetic)
  * with the bytes that are actually there before it allocates anything for the values, so a header that declares
@@ -246,16 +247,29 @@ public final class NpyReader {
         double[] values = new double[data.length / type.itemSize()];
         for (int i = 0; i < values.length; i++) {
             values[i] = switch (type) {
+                case F2 -> Float16.toDouble(buffer.getShort());
                 case F4 -> buffer.getFloat();
                 case F8 -> buffer.getDouble();
                 case U1 -> buffer.get() & 0xFF;
                 case I1 -> buffer.get();
+                case U2 -> buffer.getShort() & 0xFFFF;
+                case I2 -> buffer.getShort();
+                case U4 -> buffer.getInt() & 0xFFFF_FFFFL;
                 case I4 -> buffer.getInt();
+                case U8 -> unsignedToDouble(buffer.getLong());
                 case I8 -> buffer.getLong();
                 case B1 -> buffer.get() != 0 ? 1.0 : 0.0;
             };
         }
         return values;
+    }
+
+    /**
+     * The uint64 whose bits are {@code bits}, rounded to the nearest double: halved with its lowest bit kept as a
+     * sticky bit, so that the halving does not round twice, converted, and doubled.
+     */
+    private static double unsignedToDouble(long bits) {
+        return bits >= 0 ? bits : ((bits >>> 1) | (bits & 1)) * 2.0;
     }
 
     /**

@@ -42,10 +42,16 @@ public final class NpyWriter {
             }
             double v = array.get(i);
             switch (array.elementType()) {
+                case F2 -> data.putShort(Float16.fromDouble(v));
                 case F4 -> data.putFloat((float) v);
                 case F8 -> data.putDouble(v);
                 case U1, I1, B1 -> data.put((byte) (int) v);
+                case U2, I2 -> data.putShort((short) (int) v);
+                case U4 -> data.putInt((int) (long) v);
                 case I4 -> data.putInt((int) v);
+                // Beyond 2^63 the value is 2^63 + r, written as r with the top bit set; 2^64 is uint64 max.
+                case U8 -> data.putLong(v >= 0x1p64 ? -1L : v >= 0x1p63 ? (long) (v - 0x1p63) | Long.MIN_VALUE
+                        : (long) v);
                 case I8 -> data.putLong((long) v);
             }
         }

@@ -19,6 +19,7 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -70,10 +71,7 @@ public final class NpzReader {
                     continue;
                 }
                 String name = entry.getName();
-                if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
-                    throw malformed(source, "entry '" + name + "' is not a .npy array");
-                }
-                String key = name.substring(0, name.length() - SUFFIX.length());
+                String key = key(name, source);
                 if (entryNames.containsKey(key)) {
                     throw malformed(source, "entry '" + name + "' appears twice");
                 }
@@ -88,6 +86,48 @@ public final class NpzReader {
             throw malformed(source, NpyReader.reason(e));
         }
         return new LazyArchive(file, entryNames);
+    }
+
+    /**
+     * The arrays of an archive read from {@code in} to its end, in archive order, every one decoded now; the map is
+     * unmodifiable and {@code in} is not closed. For an archive that is not a file: a stream from HDFS, S3 or a
+     * socket. The entries are read as they come (the zip's local headers; the central directory at its end is not
+     * consulted), each checked against its CRC-32; {@code source} names the archive in diagnostics.
+     */
+    public static Map<String, NpyArray> read(InputStream in, String source) {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        try {
+            ZipInputStream zip = new ZipInputStream(in);
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String key = key(entry.getName(), source);
+                if (arrays.containsKey(key)) {
+                    throw malformed(source, "entry '" + entry.getName() + "' appears twice");
+                }
+                // ZipInputStream ends each entry's stream at the entry's end and checks its CRC-32 there.
+                arrays.put(key, NpyReader.read(zip, source + "[" + key + "]"));
+            }
+        } catch (ZipException e) {
+            throw malformed(source, NpyReader.reason(e));
+        } catch (IOException e) {
+            throw NpyReader.failure(e, source);
+        } catch (IllegalArgumentException e) {
+            throw malformed(source, NpyReader.reason(e));
+        }
+        if (arrays.isEmpty()) {
+            throw malformed(source, "not a zip archive of .npy arrays (no entries)");
+        }
+        return Collections.unmodifiableMap(arrays);
+    }
+
+    /** The array name of entry {@code name}, which must end in {@code .npy}. */
+    private static String key(String name, String source) {
+        if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
+            throw malformed(source, "entry '" + name + "' is not a .npy array");
+        }
+        return name.substring(0, name.length() - SUFFIX.length());
     }
 
     /**

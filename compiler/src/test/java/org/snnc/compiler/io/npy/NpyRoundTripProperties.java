@@ -68,13 +68,19 @@ class NpyRoundTripProperties {
     /** Any value of the type, with extremes and, for floats, every bit pattern (NaNs, infinities, subnormals). */
     private static Arbitrary<Double> values(NpyElementType type) {
         return switch (type) {
+            case F2 -> Arbitraries.shorts().map(Float16::toDouble);
             case F4 -> Arbitraries.integers().map(Float::intBitsToFloat)
                     .map(f -> Float.isNaN(f) ? Double.NaN : (double) f);
             case F8 -> Arbitraries.oneOf(List.of(Arbitraries.longs().map(Double::longBitsToDouble),
                     Arbitraries.doubles()));
             case U1 -> Arbitraries.integers().between(0, 255).map(Integer::doubleValue);
             case I1 -> Arbitraries.integers().between(-128, 127).map(Integer::doubleValue);
+            case U2 -> Arbitraries.integers().between(0, 65_535).map(Integer::doubleValue);
+            case I2 -> Arbitraries.shorts().map(Short::doubleValue);
+            case U4 -> Arbitraries.longs().between(0, 0xFFFF_FFFFL).map(Long::doubleValue);
             case I4 -> Arbitraries.integers().map(Integer::doubleValue);
+            // Any uint64 bit pattern, as the nearest double (2^64 for the largest).
+            case U8 -> Arbitraries.longs().map(bits -> bits >= 0 ? (double) bits : ((bits >>> 1) | (bits & 1)) * 2.0);
             case I8 -> Arbitraries.longs().map(Long::doubleValue);
             case B1 -> Arbitraries.of(0.0, 1.0);
         };

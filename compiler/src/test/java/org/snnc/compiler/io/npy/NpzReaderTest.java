@@ -8,6 +8,7 @@ import static org.snnc.compiler.io.npy.Fixtures.header;
 import static org.snnc.compiler.io.npy.Fixtures.npy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,29 @@ class NpzReaderTest {
         for (String key : order) {
             assertEquals(Fixtures.array(expected.get("entries").get(key)), arrays.get(key), key);
         }
+    }
+
+    /** The same archives streamed, as from HDFS or S3, read as the same arrays in the same order. */
+    @ParameterizedTest
+    @ValueSource(strings = {"stored.npz", "deflated.npz"})
+    void readsAStreamAsTheFile(String name) throws IOException {
+        Path file = Fixtures.path("read/" + name);
+        Map<String, NpyArray> streamed = NpzReader.read(new ByteArrayInputStream(Files.readAllBytes(file)), name);
+        assertEquals(List.copyOf(NpzReader.read(file).entrySet()), List.copyOf(streamed.entrySet()));
+    }
+
+    @Test
+    void aCorruptOrForeignStreamIsMalformed() throws IOException {
+        byte[] zip = Files.readAllBytes(Fixtures.path("read/stored.npz"));
+        zip[indexOf(zip, NpyReader.MAGIC) + 130] ^= 0x01;
+        assertFails(DiagnosticCode.WEIGHTS_FILE_MALFORMED, "s.npz[conv1.weight]",
+                () -> NpzReader.read(new ByteArrayInputStream(zip), "s.npz"), "CRC");
+        assertFails(DiagnosticCode.WEIGHTS_FILE_MALFORMED, "s.npz",
+                () -> NpzReader.read(new ByteArrayInputStream("not a zip".getBytes(StandardCharsets.UTF_8)),
+                        "s.npz"), "no entries");
+        byte[] text = Files.readAllBytes(zip("t.npz", Map.of("readme.txt", new byte[3]), true));
+        assertFails(DiagnosticCode.WEIGHTS_FILE_MALFORMED, "t.npz",
+                () -> NpzReader.read(new ByteArrayInputStream(text), "t.npz"), "'readme.txt'", "not a .npy");
     }
 
     @Test

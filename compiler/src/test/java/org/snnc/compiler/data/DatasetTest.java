@@ -1,0 +1,90 @@
+package org.snnc.compiler.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snnc.compiler.diag.CompilationException;
+import org.snnc.compiler.diag.DiagnosticCode;
+import org.snnc.compiler.diag.SourceSpan;
+import org.snnc.compiler.io.npy.NpyArray;
+import org.snnc.compiler.io.npy.NpyElementType;
+import org.snnc.compiler.io.npy.NpzWriter;
+import org.snnc.compiler.ir.DType;
+import org.snnc.compiler.ir.Input;
+import org.snnc.compiler.ir.InputEncoding;
+import org.snnc.compiler.ir.Scale;
+import org.snnc.compiler.ir.Shape;
+
+/** A data set read from a file, from a stream of one, and from a folder of shards. */
+class DatasetTest {
+
+    private static final Input PIXELS = new Input("x", DType.U8, Shape.of(2), Scale.ONE, SourceSpan.GENERATED);
+
+    @TempDir
+    Path dir;
+
+    /** A shard of images {@code [first, first + count)}: image i is [i, 2i], its label i mod 10, stored as int64. */
+    private Path shard(Path file, int first, int count) throws IOException {
+        double[] x = new double[2 * count];
+        double[] y = new double[count];
+        for (int i = 0; i < count; i++) {
+            x[2 * i] = first + i;
+            x[2 * i + 1] = 2 * (first + i);
+            y[i] = (first + i) % 10;
+        }
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("x", new NpyArray(NpyElementType.I8, new int[] {count, 2}, x));
+        arrays.put("y", new NpyArray(NpyElementType.I8, new int[] {count}, y));
+        Files.createDirectories(file.getParent());
+        NpzWriter.write(file, arrays);
+        return file;
+    }
+
+    private static void assertImages(int first, int count, Dataset dataset) {
+        assertEquals(count, dataset.size());
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(new double[] {first + i, 2 * (first + i)}, dataset.inputs()[i], "image " + i);
+            assertEquals((first + i) % 10, dataset.labels()[i]);
+        }
+    }
+
+    /** Shards are read in the order of their names, not of their making; other files are not data. */
+    @Test
+    void aFolderOfShardsIsOneDataSetInNameOrder() throws IOException {
+        Path folder = dir.resolve("shards");
+        shard(folder.resolve("part-002.npz"), 7, 5);
+        shard(folder.resolve("part-000.npz"), 0, 3);
+        shard(folder.resolve("part-001.npz"), 3, 4);
+        Files.writeString(folder.resolve("README.txt"), "not data");
+        assertImages(0, 12, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+        assertImages(0, 5, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, 5));
+        assertImages(0, 3, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, 3));
+    }
+
+    @Test
+    void aStreamReadsAsTheFile() throws IOException {
+        Path file = shard(dir.resolve("d.npz"), 4, 6);
+        try (InputStream in = Files.newInputStream(file)) {
+            assertImages(4, 6, Dataset.load(in, "d.npz", PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+        }
+        assertImages(4, 6, Dataset.load(file, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void aFolderWithoutShardsIsEmpty() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("none"));
+        Files.writeString(folder.resolve("x.npy"), "");
+        CompilationException error = assertThrows(CompilationException.class,
+                () -> Dataset.load(folder, PIXELS, InputEncoding.ANALOG, 10));
+        assertEquals(DiagnosticCode.EMPTY_DATA_SET, error.diagnostics().get(0).code());
+    }
+}
