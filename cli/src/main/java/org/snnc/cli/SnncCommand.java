@@ -2,9 +2,7 @@ package org.snnc.cli;
 
 import java.io.PrintWriter;
 import org.snnc.compiler.diag.CompilationException;
-import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.io.OutputBatch;
-import org.snnc.emulator.EmulatorException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -86,16 +84,7 @@ public final class SnncCommand implements Runnable {
     }
 
     private static int report(Exception exception, PrintWriter err) {
-        if (exception instanceof CompilationException compilation) {
-            for (Diagnostic diagnostic : compilation.diagnostics()) {
-                err.println(diagnostic.format());
-            }
-            err.flush();
-            return EXIT_USER_ERROR;
-        }
-        if (exception instanceof EmulatorException emulator) {
-            emulator.problems().forEach(problem -> err.println("error: " + problem));
-            err.flush();
+        if (UserErrors.print(exception, err)) {
             return EXIT_USER_ERROR;
         }
         err.println("snnc: internal error: " + exception);

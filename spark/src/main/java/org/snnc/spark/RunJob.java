@@ -12,15 +12,14 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.snnc.cli.EmulationReport;
 import org.snnc.cli.RunContext;
+import org.snnc.cli.UserErrors;
 import org.snnc.compiler.diag.CompilationException;
-import org.snnc.compiler.diag.Diagnostic;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.AtomicFiles;
 import org.snnc.compiler.io.OutputBatch;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.emulator.Chip;
-import org.snnc.emulator.EmulatorException;
 import org.snnc.emulator.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -186,22 +185,8 @@ public final class RunJob implements Callable<Integer> {
      * Spark's exception when a task failed), else an internal error.
      */
     private static int report(Exception exception, PrintWriter err) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CompilationException compilation) {
-                // The diagnostics do not travel from an executor; their formatted text, the message, does.
-                if (compilation.diagnostics() != null) {
-                    compilation.diagnostics().stream().map(Diagnostic::format).forEach(err::println);
-                } else {
-                    err.println(compilation.getMessage());
-                }
-                err.flush();
-                return EXIT_USER_ERROR;
-            }
-            if (cause instanceof EmulatorException emulator) {
-                emulator.problems().forEach(problem -> err.println("error: " + problem));
-                err.flush();
-                return EXIT_USER_ERROR;
-            }
+        if (UserErrors.print(exception, err)) {
+            return EXIT_USER_ERROR;
         }
         String what = exception instanceof SparkException ? "the Spark job failed: " : "internal error: ";
         err.println("snnc-spark: " + what + exception.getMessage().lines().findFirst().orElse(""));
