@@ -54,7 +54,30 @@ final class DataSets {
      * {@code input.max_events}] ({@link DiagnosticCode#DATA_SHAPE_MISMATCH} otherwise).
      */
     static Dataset forChip(Path file, Graph quantized, Chip chip, int limit) {
-        Dataset dataset = load(file, quantized, limit);
+        return checkedForChip(load(file, quantized, limit), 0, file, quantized, chip);
+    }
+
+    /**
+     * The inputs [first, end) of {@code file} as {@link #forChip(Path, Graph, Chip, int)} loads them, reading of a
+     * folder of shards only those that hold them ({@link Dataset#slice}).
+     */
+    static Dataset forChip(Path file, Graph quantized, Chip chip, int first, int end) {
+        Dataset slice = Dataset.slice(file, quantized.input(), InputArrays.encodingOf(quantized), first, end);
+        return checkedForChip(slice, first, file, quantized, chip);
+    }
+
+    /**
+     * How many labelled inputs {@code file} holds for {@code graph}, at most {@code limit}, from the arrays' headers;
+     * refused if there are none.
+     */
+    static int count(Path file, Graph graph, int limit) {
+        int images = Dataset.count(file, graph.input(), InputArrays.encodingOf(graph), limit);
+        requireImages(images, file, "evaluation");
+        return images;
+    }
+
+    /** {@code dataset}, the inputs of {@code file} from {@code first} on, once its sequences are counts of events. */
+    private static Dataset checkedForChip(Dataset dataset, int first, Path file, Graph quantized, Chip chip) {
         if (chip.sequenceInput()) {
             int maxEvents = chip.configuration().input().maxEvents();
             int frameSize = quantized.input().shape().size();
@@ -63,7 +86,7 @@ final class DataSets {
                 for (int k = 0; k < sequences[n].length; k++) {
                     double value = sequences[n][k];
                     if (value != Math.rint(value) || value < 0 || value > maxEvents) {
-                        throw mismatch(file.toString(), "x[" + n + ", " + k / frameSize + "] holds " + value
+                        throw mismatch(file.toString(), "x[" + (first + n) + ", " + k / frameSize + "] holds " + value
                                 + ", which is not a count of events in [0, " + maxEvents + "], the most one element "
                                 + "sends in a step (the configuration's input.max_events)");
                     }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.snnc.compiler.data.Dataset;
+import org.snnc.compiler.data.InputArrays;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.interp.AnnInterpreter;
@@ -141,10 +142,11 @@ final class RunCommand implements Callable<Integer> {
             Path configuration = directory.resolve(CompileCommand.CONFIGURATION_FILE);
             Chip chip = loadChip(configuration);
             Graph quantized = load(directory.resolve(CompileCommand.QUANTIZED_NETWORK));
-            Dataset all = DataSets.forChip(data, quantized, chip, limit);
-            DataSets.requireLabelsWithin(all, quantized, data);
-            Shard.Range range = (shard == null ? Shard.WHOLE : shard).range(all.size());
-            Dataset dataset = range.of(all);
+            // Of a folder of npz shards, a shard of the run reads only the files that hold its images.
+            int dataSize = DataSets.count(data, quantized, limit);
+            Shard.Range range = (shard == null ? Shard.WHOLE : shard).range(dataSize);
+            Dataset dataset = DataSets.forChip(data, quantized, chip, range.first(), range.end());
+            DataSets.requireLabelsWithin(dataset, quantized, data);
             DataSets.requireStepMemory(steps, dataset.size(), workers, data);
             // An ANN reads one image, not a sequence of frames of events.
             int[] annPredictions = chip.sequenceInput() ? null
@@ -164,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "an early exit reads the membrane readout's margin; this configuration reads spike counts");
             }
-            RunContext context = RunContext.of(modelName, data.toString(), directory, chip, quantized, all.size(),
+            RunContext context = RunContext.of(modelName, data.toString(), directory, chip, quantized, dataSize,
                     steps, earlyExit);
             // The frontier is computed from a full run; an early exit is then a second run, stopped for real.
             Runner.Result full = emulate(chip, images, workers, Optional.empty());
@@ -174,7 +176,7 @@ final class RunCommand implements Callable<Integer> {
             if (partial != null) {
                 PartialRun.write(partial, new PartialRun(context, summary));
                 out.printf(Locale.ROOT, "%s: images %d..%d of %d over %d steps in %.2f s; merge the parts with snnc "
-                        + "merge%n", partial, range.first(), range.end() - 1, all.size(), steps,
+                        + "merge%n", partial, range.first(), range.end() - 1, dataSize, steps,
                         summary.wallNanos() / 1e9);
                 out.flush();
             } else {
@@ -231,7 +233,8 @@ final class RunCommand implements Callable<Integer> {
                 return null;
             }
             Graph graph = load(ann);
-            Dataset images = range.of(DataSets.load(data, graph, limit));
+            Dataset images = Dataset.slice(data, graph.input(), InputArrays.encodingOf(graph), range.first(),
+                    range.end());
             return new AnnInterpreter(graph).evaluateBatch(images.inputs(), Set.of(), workers).predictions();
         }
     }

@@ -1,7 +1,5 @@
 package org.snnc.cli;
 
-import java.util.Arrays;
-import org.snnc.compiler.data.Dataset;
 import org.snnc.compiler.diag.CompilationException;
 import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
@@ -21,12 +19,6 @@ record Shard(int index, int count) {
 
     /** The images [first, end) of a data set. */
     record Range(int first, int end) {
-
-        /** The images and labels of {@code dataset} in this range. */
-        Dataset of(Dataset dataset) {
-            return first == 0 && end == dataset.size() ? dataset : new Dataset(
-                    Arrays.copyOfRange(dataset.inputs(), first, end), Arrays.copyOfRange(dataset.labels(), first, end));
-        }
     }
 
     /**

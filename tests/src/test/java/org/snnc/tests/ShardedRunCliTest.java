@@ -121,15 +121,16 @@ class ShardedRunCliTest {
         shardsMergeToTheWholeRun("lenet", 4, "--exit-margin", "2", "--exit-steps", "4");
     }
 
-    /** The first 40 digits written as three npz shards, named so that name order is not the order of writing. */
-    @Test
-    void aFolderOfShardsIsTheDataSetItHolds() throws IOException {
+    /**
+     * The first 40 digits written as npz files of digits [from, to) each, named so that name order is not the order
+     * of writing; the file of the digits from {@code withoutLabels} on has no {@code y}.
+     */
+    private static Path digitFiles(String name, int[][] parts, int withoutLabels) throws IOException {
         Map<String, NpyArray> digits = NpzReader.read(Path.of(digits()));
-        Path folder = Files.createDirectories(shared.resolve("digit-shards"));
-        int[][] parts = {{25, 40}, {0, 10}, {10, 25}};
+        Path folder = Files.createDirectories(shared.resolve(name));
         for (int[] part : parts) {
             Map<String, NpyArray> shard = new LinkedHashMap<>();
-            for (String key : List.of("x", "y")) {
+            for (String key : part[0] == withoutLabels ? List.of("x") : List.of("x", "y")) {
                 NpyArray all = digits.get(key);
                 int[] shape = all.shape();
                 int size = all.size() / shape[0];
@@ -139,6 +140,12 @@ class ShardedRunCliTest {
             }
             NpzWriter.write(folder.resolve(String.format("digits-%03d.npz", part[0])), shard);
         }
+        return folder;
+    }
+
+    @Test
+    void aFolderOfShardsIsTheDataSetItHolds() throws IOException {
+        Path folder = digitFiles("digit-shards", new int[][] {{25, 40}, {0, 10}, {10, 25}}, -1);
         Path fromFile = shared.resolve("from-file.json");
         Path fromFolder = shared.resolve("from-folder.json");
         run("lenet", digits(), "--report", fromFile.toString());
@@ -148,6 +155,40 @@ class ShardedRunCliTest {
         assertEquals(folder.toString(), fromShards.remove("data").asText());
         file.remove("data");
         assertEquals(file, fromShards);
+    }
+
+    /**
+     * A shard of a run over a folder reads only the files that hold its images: with the labels of digits 25–39
+     * missing, shard 1/2 (digits 0–19, in the files of 0–9 and 10–24) runs, shard 2/2 (20–39) is refused; the parts
+     * over the whole folder merge to the run over the one file.
+     */
+    @Test
+    void aShardOfAFolderReadsOnlyTheFilesOfItsImages() throws IOException {
+        int[][] parts = {{25, 40}, {0, 10}, {10, 25}};
+        Path unlabelled = digitFiles("unlabelled-tail", parts, 25);
+        Path dir = Files.createDirectories(shared.resolve("folder-parts"));
+        run("lenet", unlabelled.toString(), "--shard", "1/2", "--partial", dir.resolve("first.json").toString());
+        assertRefused(CliRun.of("run", COMPILED.get("lenet").toString(), "--data", unlabelled.toString(), "--limit",
+                IMAGES, "--steps", STEPS, "--shard", "2/2", "--partial", dir.resolve("second.json").toString()),
+                "E0501", "digits-025.npz", "y");
+
+        Path folder = digitFiles("labelled", parts, -1);
+        List<String> merge = new ArrayList<>(List.of("merge"));
+        for (int k = 1; k <= 3; k++) {
+            Path partial = dir.resolve("part-" + k + ".json");
+            run("lenet", folder.toString(), "--shard", k + "/3", "--partial", partial.toString());
+            merge.add(partial.toString());
+        }
+        Path merged = dir.resolve("merged.json");
+        merge.addAll(List.of("--report", merged.toString()));
+        assertEquals(0, CliRun.of(merge.toArray(String[]::new)).exitCode());
+        Path whole = dir.resolve("whole.json");
+        run("lenet", digits(), "--report", whole.toString());
+        ObjectNode fromFile = (ObjectNode) withoutWallTime(whole);
+        ObjectNode fromParts = (ObjectNode) withoutWallTime(merged);
+        fromFile.remove("data");
+        fromParts.remove("data");
+        assertEquals(fromFile, fromParts);
     }
 
     private static void assertRefused(CliRun run, String code, String... words) {

@@ -58,8 +58,65 @@ public record Dataset(double[][] inputs, int[] labels) {
         return of(NpzReader.read(in, source), source, input, encoding, limit);
     }
 
-    /** The shards of {@code folder} as one data set; see {@link #load(Path, Input, InputEncoding, int)}. */
-    private static Dataset loadShards(Path folder, Input input, InputEncoding encoding, int limit) {
+    /**
+     * The number of images (or sequences) {@code file} holds for {@code input}, at most {@code limit}; of a folder,
+     * its shards' together. Only the headers of the {@code x} arrays are read, so a large data set costs nothing here.
+     */
+    public static int count(Path file, Input input, InputEncoding encoding, int limit) {
+        long images = 0;
+        for (Path shard : Files.isDirectory(file) ? shards(file) : List.of(file)) {
+            if (images >= limit) {
+                break;
+            }
+            images += imagesIn(shard, input, encoding);
+        }
+        return (int) Math.min(images, limit);
+    }
+
+    /**
+     * The images [first, end) of {@code file}, as {@link #load(Path, Input, InputEncoding, int)} numbers them (end at
+     * most {@link #count}): of a folder, only the shards that hold them are read, so that each of many processes
+     * sharing a large data set holds its own part only.
+     */
+    public static Dataset slice(Path file, Input input, InputEncoding encoding, int first, int end) {
+        if (!Files.isDirectory(file)) {
+            return load(file, input, encoding, end).range(first, end);
+        }
+        List<double[]> inputs = new ArrayList<>();
+        IntStream.Builder labels = IntStream.builder();
+        int start = 0;
+        for (Path shard : shards(file)) {
+            if (start >= end) {
+                break;
+            }
+            int images = imagesIn(shard, input, encoding);
+            if (start + images > first) {
+                Dataset part = of(NpzReader.open(shard), shard.toString(), input, encoding, end - start)
+                        .range(Math.max(first - start, 0), Math.min(images, end - start));
+                inputs.addAll(Arrays.asList(part.inputs()));
+                Arrays.stream(part.labels()).forEach(labels);
+            }
+            start += images;
+        }
+        return new Dataset(inputs.toArray(double[][]::new), labels.build().toArray());
+    }
+
+    /** The images [first, end) of this data set. */
+    public Dataset range(int first, int end) {
+        return first == 0 && end == size() ? this
+                : new Dataset(Arrays.copyOfRange(inputs, first, end), Arrays.copyOfRange(labels, first, end));
+    }
+
+    /** The images one shard holds, from its {@code x} array's header. */
+    private static int imagesIn(Path shard, Input input, InputEncoding encoding) {
+        String source = shard.toString();
+        int[] shape = NpzReader.shape(shard, "x").orElseThrow(() -> CompilationException.of(
+                DiagnosticCode.DATA_MISSING_ARRAY, SourceSpan.ofFile(source), source, "x"));
+        return InputArrays.layout(shape, input, encoding, source + "[x]").images();
+    }
+
+    /** The {@code .npz} files of {@code folder}, in the order of their names; at least one. */
+    private static List<Path> shards(Path folder) {
         List<Path> shards;
         try (Stream<Path> entries = Files.list(folder)) {
             shards = entries.filter(entry -> entry.getFileName().toString().endsWith(SHARD_SUFFIX))
@@ -72,6 +129,12 @@ public record Dataset(double[][] inputs, int[] labels) {
             throw CompilationException.of(DiagnosticCode.EMPTY_DATA_SET, SourceSpan.ofFile(folder.toString()),
                     folder, "a folder of " + SHARD_SUFFIX + " shards");
         }
+        return shards;
+    }
+
+    /** The shards of {@code folder} as one data set; see {@link #load(Path, Input, InputEncoding, int)}. */
+    private static Dataset loadShards(Path folder, Input input, InputEncoding encoding, int limit) {
+        List<Path> shards = shards(folder);
         List<double[]> inputs = new ArrayList<>();
         IntStream.Builder labels = IntStream.builder();
         for (Path shard : shards) {

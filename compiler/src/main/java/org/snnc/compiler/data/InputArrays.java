@@ -53,6 +53,41 @@ public final class InputArrays {
     public static double[][] toInputs(NpyArray raw, Input input, InputEncoding encoding, String source, int limit) {
         checkElementType(raw, input, source);
         int[] shape = raw.shape();
+        Layout layout = layout(shape, input, encoding, source);
+        int images = layout.images();
+        int frames = layout.frames();
+        int count = Math.min(images, limit);
+        long length = (long) input.shape().size() * frames;
+        if (length > Integer.MAX_VALUE) {
+            throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
+                    "a sequence of shape " + Arrays.toString(shape) + " holds more than 2^31-1 values");
+        }
+        int size = (int) length;
+        double[] values = raw.values();
+        double scale = input.scale().value();
+        double[][] rows = new double[count][size];
+        for (int image = 0; image < count; image++) {
+            for (int i = 0; i < size; i++) {
+                rows[image][i] = values[image * size + i] * scale;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * How an array of {@code shape} holds data for {@code input}: {@code images} images (or sequences) of
+     * {@code frames} frames each (1 unless the encoding is {@link InputEncoding#SEQUENCE}).
+     */
+    public record Layout(int images, int frames) {
+    }
+
+    /**
+     * The layout of data of {@code shape} for {@code input} as {@code encoding} takes them: N images [N, ...] or one
+     * image of the input shape; for a sequence input N sequences [N, T, ...] or one [T, ...]. Unit axes are ignored.
+     *
+     * @throws CompilationException {@link DiagnosticCode#DATA_SHAPE_MISMATCH} for any other shape
+     */
+    public static Layout layout(int[] shape, Input input, InputEncoding encoding, String source) {
         int[] declared = input.shape().toArray();
         int images;
         int frames = 1;
@@ -82,22 +117,7 @@ public final class InputArrays {
                     "shape " + Arrays.toString(shape) + " is neither the input shape " + input.shape()
                             + " nor N images of it");
         }
-        int count = Math.min(images, limit);
-        long length = (long) input.shape().size() * frames;
-        if (length > Integer.MAX_VALUE) {
-            throw CompilationException.of(DiagnosticCode.DATA_SHAPE_MISMATCH, SourceSpan.ofFile(source), source,
-                    "a sequence of shape " + Arrays.toString(shape) + " holds more than 2^31-1 values");
-        }
-        int size = (int) length;
-        double[] values = raw.values();
-        double scale = input.scale().value();
-        double[][] rows = new double[count][size];
-        for (int image = 0; image < count; image++) {
-            for (int i = 0; i < size; i++) {
-                rows[image][i] = values[image * size + i] * scale;
-            }
-        }
-        return rows;
+        return new Layout(images, frames);
     }
 
     /**

@@ -17,6 +17,7 @@ import org.snnc.compiler.diag.DiagnosticCode;
 import org.snnc.compiler.diag.SourceSpan;
 import org.snnc.compiler.io.npy.NpyArray;
 import org.snnc.compiler.io.npy.NpyElementType;
+import org.snnc.compiler.io.npy.NpzReader;
 import org.snnc.compiler.io.npy.NpzWriter;
 import org.snnc.compiler.ir.DType;
 import org.snnc.compiler.ir.Input;
@@ -68,6 +69,38 @@ class DatasetTest {
         assertImages(0, 12, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
         assertImages(0, 5, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, 5));
         assertImages(0, 3, Dataset.load(folder, PIXELS, InputEncoding.ANALOG, 3));
+    }
+
+    /**
+     * The count comes from the headers and a slice reads the shards that hold it: every slice of 12 images in shards
+     * of 3, 4 and 5 holds the images it names; with the middle shard's labels gone, the slices that do not reach it
+     * still read.
+     */
+    @Test
+    void aSliceOfAFolderReadsOnlyItsShards() throws IOException {
+        Path folder = dir.resolve("sliced");
+        shard(folder.resolve("part-000.npz"), 0, 3);
+        shard(folder.resolve("part-001.npz"), 3, 4);
+        shard(folder.resolve("part-002.npz"), 7, 5);
+        assertEquals(12, Dataset.count(folder, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+        assertEquals(10, Dataset.count(folder, PIXELS, InputEncoding.ANALOG, 10));
+        for (int first = 0; first < 12; first++) {
+            for (int end = first + 1; end <= 12; end++) {
+                assertImages(first, end - first, Dataset.slice(folder, PIXELS, InputEncoding.ANALOG, first, end));
+            }
+        }
+        Path file = shard(dir.resolve("one.npz"), 0, 6);
+        assertEquals(6, Dataset.count(file, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+        assertImages(2, 3, Dataset.slice(file, PIXELS, InputEncoding.ANALOG, 2, 5));
+        // Without its labels the middle shard still counts, and slices that do not reach it still read.
+        Map<String, NpyArray> unlabelled = new LinkedHashMap<>(NpzReader.read(folder.resolve("part-001.npz")));
+        unlabelled.remove("y");
+        NpzWriter.write(folder.resolve("part-001.npz"), unlabelled);
+        assertEquals(12, Dataset.count(folder, PIXELS, InputEncoding.ANALOG, Integer.MAX_VALUE));
+        assertImages(7, 5, Dataset.slice(folder, PIXELS, InputEncoding.ANALOG, 7, 12));
+        assertImages(0, 3, Dataset.slice(folder, PIXELS, InputEncoding.ANALOG, 0, 3));
+        assertEquals(DiagnosticCode.DATA_MISSING_ARRAY, assertThrows(CompilationException.class,
+                () -> Dataset.slice(folder, PIXELS, InputEncoding.ANALOG, 2, 4)).diagnostics().get(0).code());
     }
 
     @Test

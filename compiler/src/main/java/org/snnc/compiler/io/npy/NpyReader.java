@@ -124,6 +124,46 @@ public final class NpyReader {
      */
     private static NpyArray read(InputStream in, long length, String source) throws IOException {
         Input input = new Input(in, length, source);
+        NpyHeader header = header(input);
+        byte[] data = readData(input, header);
+        if (input.hasMore()) {
+            throw input.malformed("bytes follow the " + data.length + " bytes of array data");
+        }
+        int[] shape = shape(header, input);
+        double[] values = decode(data, header.elementType(), header.byteOrder());
+        return new NpyArray(header.elementType(), shape,
+                header.fortranOrder() ? fortranToC(values, shape) : values);
+    }
+
+    /**
+     * The shape of the array whose {@code .npy} bytes {@code in} streams, from its header alone: the data are not
+     * read, so this costs the header's bytes however large the array. The stream is not closed.
+     */
+    public static int[] shape(InputStream in, String source) {
+        try {
+            Input input = new Input(in, -1, source);
+            return shape(header(input), input);
+        } catch (IOException e) {
+            throw failure(e, source);
+        }
+    }
+
+    /** The array's dimensions, each at most 2^31 − 1. */
+    private static int[] shape(NpyHeader header, Input input) {
+        int[] shape = new int[header.dims().length];
+        for (int i = 0; i < shape.length; i++) {
+            if (header.dims()[i] > Integer.MAX_VALUE) {
+                throw input.malformed("dimension " + header.dims()[i] + " of shape " + header.shapeText()
+                        + " exceeds 2^31-1");
+            }
+            shape[i] = (int) header.dims()[i];
+        }
+        return shape;
+    }
+
+    /** The magic string, version, header length and header, read and checked. */
+    private static NpyHeader header(Input input) throws IOException {
+        String source = input.source;
         byte[] preamble = input.readUpTo(MAGIC.length + 2);
         if (!startsWithMagic(preamble)) {
             throw input.malformed("it does not start with the .npy magic string \\x93NUMPY");
@@ -157,23 +197,7 @@ public final class NpyReader {
             throw input.truncated("the header length field says " + headerLength + " bytes but only "
                     + headerBytes.length + " follow");
         }
-        NpyHeader header = NpyHeader.parse(decodeHeader(headerBytes, major, input), source);
-
-        byte[] data = readData(input, header);
-        if (input.hasMore()) {
-            throw input.malformed("bytes follow the " + data.length + " bytes of array data");
-        }
-        int[] shape = new int[header.dims().length];
-        for (int i = 0; i < shape.length; i++) {
-            if (header.dims()[i] > Integer.MAX_VALUE) {
-                throw input.malformed("dimension " + header.dims()[i] + " of shape " + header.shapeText()
-                        + " exceeds 2^31-1");
-            }
-            shape[i] = (int) header.dims()[i];
-        }
-        double[] values = decode(data, header.elementType(), header.byteOrder());
-        return new NpyArray(header.elementType(), shape,
-                header.fortranOrder() ? fortranToC(values, shape) : values);
+        return NpyHeader.parse(decodeHeader(headerBytes, major, input), source);
     }
 
     private static boolean startsWithMagic(byte[] preamble) {

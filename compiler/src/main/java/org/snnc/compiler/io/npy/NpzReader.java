@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -60,6 +61,36 @@ public final class NpzReader {
      * unmodifiable. The directory is checked now; a broken entry is reported when it is asked for.
      */
     public static Map<String, NpyArray> open(Path file) {
+        return archive(file);
+    }
+
+    /**
+     * The shape of array {@code key} of an archive, from the array's header alone: its data are not read, so this
+     * costs a few hundred bytes however large the array. Empty when the archive has no such array.
+     */
+    public static Optional<int[]> shape(Path file, String key) {
+        LazyArchive archive = archive(file);
+        String entryName = archive.entryNames.get(key);
+        if (entryName == null) {
+            return Optional.empty();
+        }
+        String entrySource = file + "[" + key + "]";
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(entryName);
+            if (entry == null) {
+                throw malformed(file.toString(), "entry '" + entryName + "' disappeared while the archive was read");
+            }
+            try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
+                return Optional.of(NpyReader.shape(in, entrySource));
+            }
+        } catch (ZipException e) {
+            throw malformed(entrySource, NpyReader.reason(e));
+        } catch (IOException e) {
+            throw NpyReader.failure(e, entrySource);
+        }
+    }
+
+    private static LazyArchive archive(Path file) {
         String source = file.toString();
         InputFiles.requireRegularFile(file, SourceSpan.ofFile(source), DiagnosticCode.WEIGHTS_FILE_MISSING);
         Map<String, String> entryNames = new LinkedHashMap<>();
