@@ -155,7 +155,8 @@ public record Dataset(double[][] inputs, int[] labels) {
         NpyArray x = require(arrays, "x", source);
         NpyArray y = require(arrays, "y", source);
         double[][] inputs = InputArrays.toInputs(x, input, encoding, source + "[x]", limit);
-        int images = x.shape().length > 0 ? x.shape()[0] : 1;
+        // One image or sequence may be stored without its sample axis, as [T, ...] for a sequence.
+        int images = InputArrays.layout(x.shape(), input, encoding, source + "[x]").images();
         return new Dataset(inputs, labels(y, images, inputs.length, source));
     }
 

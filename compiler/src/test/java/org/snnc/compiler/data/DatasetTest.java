@@ -103,6 +103,21 @@ class DatasetTest {
                 () -> Dataset.slice(folder, PIXELS, InputEncoding.ANALOG, 2, 4)).diagnostics().get(0).code());
     }
 
+    /** One sequence may be stored as its frames [T, ...] alone, with one label. */
+    @Test
+    void oneSequenceWithoutItsSampleAxisHasOneLabel() throws IOException {
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("x", new NpyArray(NpyElementType.I8, new int[] {3, 2}, new double[] {1, 0, 0, 2, 1, 1}));
+        arrays.put("y", new NpyArray(NpyElementType.I8, new int[] {1}, new double[] {7}));
+        Path file = dir.resolve("one-sequence.npz");
+        NpzWriter.write(file, arrays);
+        Dataset sequence = Dataset.load(file, PIXELS, InputEncoding.SEQUENCE, Integer.MAX_VALUE);
+        assertEquals(1, sequence.size());
+        assertArrayEquals(new double[] {1, 0, 0, 2, 1, 1}, sequence.inputs()[0]);
+        assertArrayEquals(new int[] {7}, sequence.labels());
+        assertEquals(1, Dataset.count(file, PIXELS, InputEncoding.SEQUENCE, Integer.MAX_VALUE));
+    }
+
     @Test
     void aStreamReadsAsTheFile() throws IOException {
         Path file = shard(dir.resolve("d.npz"), 4, 6);
