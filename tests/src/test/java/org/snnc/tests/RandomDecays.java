@@ -1,17 +1,13 @@
 package org.snnc.tests;
 
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.snnc.compiler.ir.Decay;
 import org.snnc.compiler.ir.Graph;
 import org.snnc.compiler.ir.GraphBuilder;
 import org.snnc.compiler.ir.IfNeurons;
 import org.snnc.compiler.ir.Node;
-import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassContext;
-import org.snnc.compiler.passes.Stage;
 import org.snnc.targets.spec.ChipSpec;
 import org.snnc.targets.spec.Features;
 
@@ -22,16 +18,14 @@ import org.snnc.targets.spec.Features;
  * leaves u the step's input), δv = k/4096 with k in [0, 4096] (a quarter of them 0, which never leaks). A random chip
  * of such a case gains {@code features.cuba_decay}; {@code generic} and {@code speck} refuse it (E0901).
  */
-final class RandomDecays implements Pass {
+final class RandomDecays extends SeededTestPass {
 
     static final int ONE_IN = 3;
     /** The statistics label of a compiled configuration holding decaying neurons. */
     static final String LABEL = "decaying neurons";
 
-    private final long seed;
-
     RandomDecays(long seed) {
-        this.seed = seed;
+        super(seed);
     }
 
     /** Whether the case of {@code seed} gets decays. */
@@ -58,16 +52,6 @@ final class RandomDecays implements Pass {
     @Override
     public String summary() {
         return "give random populations random 12-bit current and voltage decays (a test pass)";
-    }
-
-    @Override
-    public Set<Stage> requires() {
-        return EnumSet.of(Stage.SPIKING);
-    }
-
-    @Override
-    public Set<Stage> establishes() {
-        return EnumSet.noneOf(Stage.class);
     }
 
     @Override

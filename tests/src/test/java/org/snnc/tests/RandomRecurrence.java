@@ -1,10 +1,8 @@
 package org.snnc.tests;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.snnc.compiler.ir.Add;
 import org.snnc.compiler.ir.Conv2d;
 import org.snnc.compiler.ir.Dense;
@@ -19,9 +17,7 @@ import org.snnc.compiler.ir.Shape;
 import org.snnc.compiler.ir.Tensor;
 import org.snnc.compiler.ir.Verifier;
 import org.snnc.compiler.ir.Window2d;
-import org.snnc.compiler.passes.Pass;
 import org.snnc.compiler.passes.PassContext;
-import org.snnc.compiler.passes.Stage;
 
 /**
  * A random recurrent edge for the random cases' converted networks, as a test pass after the standard conversion
@@ -30,16 +26,14 @@ import org.snnc.compiler.passes.Stage;
  * convolution C → C with padding 1 for a [C, H, W] one, weights uniform in ±θ/√(fan-in), so that the loop excites
  * and inhibits without swamping the feed-forward input.
  */
-final class RandomRecurrence implements Pass {
+final class RandomRecurrence extends SeededTestPass {
 
     static final int ONE_IN = 3;
     /** The statistics label of a compiled case with a recurrent edge. */
     static final String LABEL = "recurrent edge";
 
-    private final long seed;
-
     RandomRecurrence(long seed) {
-        this.seed = seed;
+        super(seed);
     }
 
     /** Whether the case of {@code seed} gets a recurrent edge. */
@@ -60,16 +54,6 @@ final class RandomRecurrence implements Pass {
     @Override
     public String summary() {
         return "feed a random population its own previous spikes through random weights (a test pass)";
-    }
-
-    @Override
-    public Set<Stage> requires() {
-        return EnumSet.of(Stage.SPIKING);
-    }
-
-    @Override
-    public Set<Stage> establishes() {
-        return EnumSet.noneOf(Stage.class);
     }
 
     @Override
